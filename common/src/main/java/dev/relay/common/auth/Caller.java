@@ -1,0 +1,38 @@
+package dev.relay.common.auth;
+
+import java.util.Set;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.relay.common.error.ApiException;
+
+/**
+ * Who is calling, read from the JWT: the organization ({@value #ORG_CLAIM} claim), the user's email
+ * ({@code upn}, else {@code email}, else {@code sub}) and roles ({@code groups}).
+ */
+public record Caller(String org, String email, Set<String> roles) {
+
+    public static final String ORG_CLAIM = "org";
+
+    public static Caller from(JsonWebToken jwt) {
+        String org = jwt.getClaim(ORG_CLAIM);
+        if (org == null || org.isBlank()) {
+            throw ApiException.forbidden("the token carries no '" + ORG_CLAIM + "' claim");
+        }
+        String email = jwt.getClaim("upn");
+        if (email == null) {
+            email = jwt.getClaim("email");
+        }
+        if (email == null) {
+            email = jwt.getSubject();
+        }
+        return new Caller(org, email, jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups()));
+    }
+
+    /** A path naming another organization answers 404, exactly as an unknown task would. */
+    public void requireOrg(String pathOrg) {
+        if (!org.equals(pathOrg)) {
+            throw ApiException.notFound("organization '" + pathOrg + "' not found");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.relay.common.event;
+
+import java.util.Set;
+
+/** The {@code type} values of {@link TaskEvent}; consumers ignore types they do not know. */
+public final class TaskEventTypes {
+
+    /** A user message that starts or continues a task; data: message_id, role, content, parts. */
+    public static final String USER_MESSAGE = "message.user";
+    /** A run (stream) began executing; data: run_config. */
+    public static final String RUN_STARTED = "run.started";
+    /** A chunk of an assistant message; data: message_id, delta. */
+    public static final String MESSAGE_DELTA = "message.delta";
+    /** An assistant message is complete; data: message_id, role, content. */
+    public static final String MESSAGE_COMPLETED = "message.completed";
+    /** Tokens a run consumed; data: model, input_tokens, output_tokens, total_tokens. */
+    public static final String USAGE_REPORTED = "usage.reported";
+    /** The run finished successfully. */
+    public static final String RUN_COMPLETED = "run.completed";
+    /** The run failed; data: reason. */
+    public static final String RUN_FAILED = "run.failed";
+    /** The run was cancelled; data: reason, force. */
+    public static final String RUN_ABORTED = "run.aborted";
+
+    private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_ABORTED);
+
+    private TaskEventTypes() {
+    }
+
+    public static boolean isTerminal(String type) {
+        return TERMINAL.contains(type);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.relay.task.api;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ErrorBody;
+import dev.relay.task.client.StreamServiceClient;
+import dev.relay.task.service.TaskService;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** The Neo v1 task API: create (SSE or JSON acknowledgement) and task details. */
+@Path(ResponseModeRouting.PATH)
+@Tag(name = "Tasks", description = "Task execution and management")
+@Authenticated
+@SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityRequirement(name = "BearerAuth")
+public class TaskResource {
+
+    private final TaskService tasks;
+    private final TaskMapper mapper;
+    private final StreamServiceClient streams;
+    private final JsonWebToken jwt;
+    private final Sse sse;
+
+    public TaskResource(TaskService tasks, TaskMapper mapper, @RestClient StreamServiceClient streams, JsonWebToken jwt, Sse sse) {
+        this.tasks = tasks;
+        this.mapper = mapper;
+        this.streams = streams;
+        this.jwt = jwt;
+        this.sse = sse;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "post-v1-tasks", summary = "Create task (json)",
+            description = "Create a new task or continue an existing one (`id` of a task you own). Answers 202 with the "
+                    + "task id when `response_format=json`, or when it is omitted and `Accept: application/json` is sent.")
+    @APIResponse(responseCode = "202", description = "Task accepted (JSON acknowledgement mode)",
+            content = @Content(schema = @Schema(implementation = CreateTaskAccepted.class)))
+    @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request) {
+        return tasks.start(Caller.from(jwt), mapper.toNewTask(request))
+                .map(taskId -> RestResponse.accepted(CreateTaskAccepted.of(taskId)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(operationId = "post-v1-tasks-stream", summary = "Create task (stream)",
+            description = "Create a new task or continue an existing one and stream its events as Server-Sent Events "
+                    + "(the default when `response_format` is omitted). Each event has `id` = seq and `event` = type.")
+    @APIResponse(responseCode = "200", description = "Streaming SSE response",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
+    public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        Caller caller = Caller.from(jwt);
+        return tasks.start(caller, mapper.toNewTask(request)).toMulti()
+                .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
+                .map(event -> sse.newEventBuilder()
+                        .id(event.id())
+                        .name(event.name())
+                        .mediaType(MediaType.TEXT_PLAIN_TYPE)
+                        .data(event.data())
+                        .build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "get-v1-tasks-id", summary = "Get task details",
+            description = "Task metadata, its messages materialized through `stream.last_seq`, and every run oldest "
+                    + "first. Resume the SSE stream from `last_seq + 1` to receive exactly the rest.")
+    @APIResponse(responseCode = "200", description = "Task details with messages",
+            content = @Content(schema = @Schema(implementation = TaskDetails.class)))
+    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<TaskDetails> get(@PathParam("id") UUID id) {
+        Caller caller = Caller.from(jwt);
+        return tasks.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));
+    }
+}

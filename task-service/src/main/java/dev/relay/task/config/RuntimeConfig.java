@@ -1,0 +1,14 @@
+package dev.relay.task.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "relay.runtime")
+public interface RuntimeConfig {
+
+    /** The simulated agent's pause before each chunk of its reply, so that a stream can be watched live. */
+    @WithDefault("40ms")
+    Duration chunkDelay();
+}

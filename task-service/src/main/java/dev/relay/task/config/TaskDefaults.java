@@ -1,0 +1,12 @@
+package dev.relay.task.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "relay.tasks")
+public interface TaskDefaults {
+
+    /** The model a task runs with when its request names none. */
+    @WithDefault("sonnet-4.6")
+    String model();
+}

@@ -1,0 +1,52 @@
+package dev.relay.task.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/** A conversation with an agent: owned by one user of one organization, executed as one or more runs. */
+@Entity
+@Table(name = "task")
+public class Task {
+
+    @Id
+    public UUID id;
+    public String org;
+    @Column(name = "created_by")
+    public String createdBy;
+    public String title;
+    public String visibility;
+    public String model;
+    public String mode;
+    @Column(name = "project_id")
+    public UUID projectId;
+    @Column(name = "completion_delivery")
+    public String completionDelivery;
+    @Column(name = "is_isolated")
+    public boolean isolated;
+    @Convert(converter = JsonArrayConverter.class)
+    @Column(name = "secret_names")
+    public ArrayNode secretNames;
+    /** The seq of the task's latest event; the next event gets {@code lastSeq + 1}. */
+    @Column(name = "last_seq")
+    public long lastSeq;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public boolean isVisibleTo(String viewerOrg, String viewerEmail) {
+        return switch (Visibility.of(visibility)) {
+            case PUBLIC, UNLISTED -> true;
+            case TEAM -> org.equals(viewerOrg);
+            case PRIVATE -> org.equals(viewerOrg) && createdBy.equals(viewerEmail);
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.relay.task.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/** A user or assistant message, materialized from the task's events as they are appended. */
+@Entity
+@Table(name = "task_message")
+public class TaskMessage {
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    @Column(name = "stream_id")
+    public UUID streamId;
+    public String role;
+    public String content;
+    @Convert(converter = JsonArrayConverter.class)
+    public ArrayNode parts;
+    /** False while an assistant message is still streaming. */
+    public boolean complete;
+    /** The seq of the event that created the message. */
+    @Column(name = "first_seq")
+    public long firstSeq;
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

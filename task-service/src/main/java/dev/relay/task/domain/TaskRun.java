@@ -1,0 +1,40 @@
+package dev.relay.task.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One execution of a task by the agent runtime; its id is the {@code stream_id} of the events it produced. */
+@Entity
+@Table(name = "task_run")
+public class TaskRun {
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    public String status;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "run_config")
+    public RunConfig runConfig;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "completed_at")
+    public Instant completedAt;
+
+    public RunStatus runStatus() {
+        return RunStatus.of(status);
+    }
+
+    public void finish(RunStatus finalStatus, Instant at) {
+        status = finalStatus.value();
+        completedAt = at;
+    }
+}

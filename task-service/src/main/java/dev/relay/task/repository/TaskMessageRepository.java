@@ -1,0 +1,20 @@
+package dev.relay.task.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.task.domain.TaskMessage;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage, UUID> {
+
+    /** The task's messages in the order their first event was appended. */
+    public Uni<List<TaskMessage>> ofTask(UUID taskId) {
+        return list("taskId", Sort.by("firstSeq"), taskId);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.relay.task.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.task.domain.RunConfig;
+
+/**
+ * The built-in agent runtime: deterministic and offline. It answers every prompt with the same shaped reply,
+ * split into several deltas, and counts tokens as one per four characters (the usual rule of thumb).
+ */
+@ApplicationScoped
+public class SimulatedAgent {
+
+    private static final int WORDS_PER_CHUNK = 6;
+    private static final int ECHO_LIMIT = 200;
+
+    public AgentReply reply(String prompt, RunConfig config) {
+        String echo = prompt.strip();
+        if (echo.length() > ECHO_LIMIT) {
+            echo = echo.substring(0, ECHO_LIMIT) + "…";
+        }
+        String text = "Relay's simulated agent (" + config.mode() + " mode, model " + config.model() + ") received: \""
+                + echo + "\". A real agent would now plan, call tools and report its findings; this one streams"
+                + " its reply in parts so that you can watch the task's event stream end to end.";
+        return new AgentReply(chunks(text), config.model(), tokens(prompt), tokens(text));
+    }
+
+    private static List<String> chunks(String text) {
+        String[] words = text.split("(?<= )");
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < words.length; i += WORDS_PER_CHUNK) {
+            StringBuilder chunk = new StringBuilder();
+            for (int j = i; j < Math.min(words.length, i + WORDS_PER_CHUNK); j++) {
+                chunk.append(words[j]);
+            }
+            chunks.add(chunk.toString());
+        }
+        return chunks;
+    }
+
+    private static int tokens(String text) {
+        return Math.max(1, (text.length() + 3) / 4);
+    }
+}

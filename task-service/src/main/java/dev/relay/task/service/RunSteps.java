@@ -1,0 +1,137 @@
+package dev.relay.task.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.task.domain.OutboxEvent;
+import dev.relay.task.domain.RunStatus;
+import dev.relay.task.domain.Task;
+import dev.relay.task.domain.TaskMessage;
+import dev.relay.task.domain.TaskRun;
+import dev.relay.task.repository.TaskMessageRepository;
+import dev.relay.task.repository.TaskRepository;
+import dev.relay.task.repository.TaskRunRepository;
+import dev.relay.task.runtime.AgentReply;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The transactions a run is made of. Each step locks the task, changes the materialized state and appends the
+ * matching events, and answers the outbox records to publish (none when the run is no longer theirs to change).
+ */
+@ApplicationScoped
+public class RunSteps {
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final TaskMessageRepository messages;
+    private final TaskEventLog eventLog;
+
+    public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog) {
+        this.tasks = tasks;
+        this.runs = runs;
+        this.messages = messages;
+        this.eventLog = eventLog;
+    }
+
+    /** The state a run starts from: its task's prompt and settings, or null when the run was already claimed. */
+    public record Claimed(TaskRun run, String prompt, List<OutboxEvent> records) {
+    }
+
+    /** Moves a pending run to active and announces it; a run that is not pending is left alone (redelivery). */
+    @WithTransaction
+    public Uni<Claimed> claim(UUID streamId) {
+        return runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().nullItem()
+                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(run -> {
+                            if (run.runStatus() != RunStatus.PENDING) {
+                                return Uni.createFrom().nullItem();
+                            }
+                            run.status = RunStatus.ACTIVE.value();
+                            ObjectNode data = eventLog.data();
+                            data.putPOJO("run_config", run.runConfig);
+                            return eventLog.append(task, run.id, TaskEventTypes.RUN_STARTED, data)
+                                    .chain(started -> userPrompt(run)
+                                            .map(prompt -> new Claimed(run, prompt, List.of(started))));
+                        })));
+    }
+
+    /** Appends one chunk of the assistant's reply, creating the message with the first chunk. */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> delta(UUID streamId, UUID messageId, String chunk) {
+        return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(existing -> {
+            TaskMessage message = existing != null ? existing : assistantMessage(task, run, messageId);
+            message.content = message.content + chunk;
+            ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
+            Uni<TaskMessage> saved = existing != null ? Uni.createFrom().item(message) : messages.persist(message);
+            return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data)).map(List::of);
+        }));
+    }
+
+    /** Completes the assistant message, reports usage and ends the run. */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> complete(UUID streamId, UUID messageId, AgentReply reply) {
+        return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(message -> {
+            List<OutboxEvent> records = new ArrayList<>();
+            message.complete = true;
+            ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
+                    .put("role", message.role).put("content", message.content);
+            ObjectNode usage = eventLog.data().put("model", reply.model())
+                    .put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens())
+                    .put("total_tokens", reply.inputTokens() + reply.outputTokens());
+            run.finish(RunStatus.COMPLETED, Instant.now());
+            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed).invoke(records::add)
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)).invoke(records::add)
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
+                            eventLog.data().put("status", RunStatus.COMPLETED.value()))).invoke(records::add)
+                    .map(last -> records);
+        }));
+    }
+
+    /** Ends a run that could not go on; a run already finished is left alone. */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> fail(UUID streamId, String reason) {
+        return activeRun(streamId, (task, run) -> {
+            run.finish(RunStatus.ERROR, Instant.now());
+            return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
+                    eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason)).map(List::of);
+        });
+    }
+
+    private interface Step {
+        Uni<List<OutboxEvent>> apply(Task task, TaskRun run);
+    }
+
+    private Uni<List<OutboxEvent>> activeRun(UUID streamId, Step step) {
+        return runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().item(List.<OutboxEvent>of())
+                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE)
+                        .chain(run -> run.runStatus() == RunStatus.ACTIVE ? step.apply(task, run)
+                                : Uni.createFrom().item(List.<OutboxEvent>of()))));
+    }
+
+    private Uni<String> userPrompt(TaskRun run) {
+        return messages.find("streamId = ?1 and role = 'user'", run.id).firstResult()
+                .map(message -> message == null ? "" : message.content);
+    }
+
+    private static TaskMessage assistantMessage(Task task, TaskRun run, UUID messageId) {
+        TaskMessage message = new TaskMessage();
+        message.id = messageId;
+        message.taskId = task.id;
+        message.streamId = run.id;
+        message.role = "assistant";
+        message.content = "";
+        message.complete = false;
+        message.firstSeq = task.lastSeq + 1;
+        message.createdAt = Instant.now();
+        return message;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.relay.task.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.task.domain.OutboxEvent;
+import dev.relay.task.domain.RunStatus;
+import dev.relay.task.domain.Task;
+import dev.relay.task.domain.TaskMessage;
+import dev.relay.task.domain.TaskRun;
+import dev.relay.task.messaging.Channels;
+import dev.relay.task.messaging.OutboxPublisher;
+import dev.relay.task.messaging.RunRequested;
+import dev.relay.task.repository.TaskMessageRepository;
+import dev.relay.task.repository.TaskRepository;
+import dev.relay.task.repository.TaskRunRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Starting, continuing and reading tasks. */
+@ApplicationScoped
+public class TaskService {
+
+    private static final int TITLE_LENGTH = 80;
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final TaskMessageRepository messages;
+    private final TaskEventLog eventLog;
+    private final OutboxPublisher publisher;
+
+    public TaskService(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
+            OutboxPublisher publisher) {
+        this.tasks = tasks;
+        this.runs = runs;
+        this.messages = messages;
+        this.eventLog = eventLog;
+        this.publisher = publisher;
+    }
+
+    /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
+    public Uni<UUID> start(Caller caller, NewTask request) {
+        List<OutboxEvent> records = new ArrayList<>();
+        return Panache.withTransaction(() -> taskToRun(caller, request)
+                        .call(task -> requestRun(task, request, records)))
+                .call(() -> publisher.publish(records))
+                .map(task -> task.id);
+    }
+
+    /** The task as {@code caller} may see it, or 404 (also for another organization's task). */
+    public Uni<TaskSnapshot> snapshot(Caller caller, UUID taskId) {
+        // FOR SHARE: writers lock the task row before they touch its messages, so the snapshot is exact at lastSeq
+        return Panache.withTransaction(() -> tasks.findById(taskId, LockModeType.PESSIMISTIC_READ)
+                .map(task -> visibleOrNotFound(task, caller, taskId))
+                .chain(task -> runs.ofTask(taskId)
+                        .chain(taskRuns -> messages.ofTask(taskId)
+                                .map(taskMessages -> new TaskSnapshot(task, taskRuns, taskMessages)))));
+    }
+
+    private Uni<Task> taskToRun(Caller caller, NewTask request) {
+        if (request.taskId() == null) {
+            return tasks.persist(newTask(caller, UUID.randomUUID(), request));
+        }
+        return tasks.lock(request.taskId()).chain(existing -> {
+            if (existing == null) {
+                return tasks.persist(newTask(caller, request.taskId(), request));
+            }
+            if (!existing.org.equals(caller.org()) || !existing.createdBy.equals(caller.email())) {
+                return Uni.createFrom().failure(ApiException.notFound("task " + request.taskId() + " not found"));
+            }
+            return runs.ofTask(existing.id).map(previous -> {
+                if (!previous.isEmpty() && !previous.get(previous.size() - 1).runStatus().isFinished()) {
+                    throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress");
+                }
+                return existing;
+            });
+        });
+    }
+
+    private Uni<Void> requestRun(Task task, NewTask request, List<OutboxEvent> records) {
+        Instant now = Instant.now();
+        TaskRun run = new TaskRun();
+        run.id = UUID.randomUUID();
+        run.taskId = task.id;
+        run.status = RunStatus.PENDING.value();
+        run.runConfig = request.runConfig();
+        run.createdAt = now;
+
+        TaskMessage message = new TaskMessage();
+        message.id = request.messageId() != null ? request.messageId() : UUID.randomUUID();
+        message.taskId = task.id;
+        message.streamId = run.id;
+        message.role = "user";
+        message.content = request.prompt();
+        message.parts = request.parts();
+        message.complete = true;
+        message.firstSeq = task.lastSeq + 1;
+        message.createdAt = now;
+
+        var data = eventLog.data()
+                .put("message_id", message.id.toString())
+                .put("role", message.role)
+                .put("content", message.content);
+        data.set("parts", request.parts());
+        data.putPOJO("run_config", request.runConfig());
+        return runs.persist(run)
+                .chain(() -> messages.persist(message))
+                .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USER_MESSAGE, data)).invoke(records::add)
+                .chain(() -> eventLog.record(Channels.TASK_RUNS_TOPIC, task.id, UUID.randomUUID(),
+                        new RunRequested(UUID.randomUUID(), task.id, run.id))).invoke(records::add)
+                .replaceWithVoid();
+    }
+
+    private static Task newTask(Caller caller, UUID id, NewTask request) {
+        Instant now = Instant.now();
+        Task task = new Task();
+        task.id = id;
+        task.org = caller.org();
+        task.createdBy = caller.email();
+        task.title = title(request.prompt());
+        task.visibility = request.visibility();
+        task.model = request.runConfig().model();
+        task.mode = request.runConfig().mode();
+        task.projectId = request.projectId();
+        task.completionDelivery = request.completionDelivery();
+        task.isolated = request.isolated();
+        task.secretNames = request.secretNames();
+        task.lastSeq = 0;
+        task.createdAt = now;
+        task.updatedAt = now;
+        return task;
+    }
+
+    private static Task visibleOrNotFound(Task task, Caller caller, UUID taskId) {
+        if (task == null || !task.isVisibleTo(caller.org(), caller.email())) {
+            throw ApiException.notFound("task " + taskId + " not found");
+        }
+        return task;
+    }
+
+    static String title(String prompt) {
+        String firstLine = prompt.strip().lines().findFirst().orElse("").strip();
+        if (firstLine.isEmpty()) {
+            return "Untitled task";
+        }
+        return firstLine.length() <= TITLE_LENGTH ? firstLine : firstLine.substring(0, TITLE_LENGTH - 1).strip() + "…";
+    }
+}

@@ -5,6 +5,10 @@ import java.util.Set;
 /** The {@code type} values of {@link TaskEvent}; consumers ignore types they do not know. */
 public final class TaskEventTypes {
 
+    /** The task exists; always seq 1. data: created_by, visibility, title. */
+    public static final String TASK_CREATED = "task.created";
+    /** Who may see the task changed; data: visibility, is_shared. */
+    public static final String TASK_UPDATED = "task.updated";
     /** A user message that starts or continues a task; data: message_id, role, content, parts. */
     public static final String USER_MESSAGE = "message.user";
     /** A run (stream) began executing; data: run_config. */

@@ -49,7 +49,7 @@ public class TaskService {
     /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
     public Uni<UUID> start(Caller caller, NewTask request) {
         List<OutboxEvent> records = new ArrayList<>();
-        return Panache.withTransaction(() -> taskToRun(caller, request)
+        return Panache.withTransaction(() -> taskToRun(caller, request, records)
                         .call(task -> requestRun(task, request, records)))
                 .call(() -> publisher.publish(records))
                 .map(task -> task.id);
@@ -65,13 +65,13 @@ public class TaskService {
                                 .map(taskMessages -> new TaskSnapshot(task, taskRuns, taskMessages)))));
     }
 
-    private Uni<Task> taskToRun(Caller caller, NewTask request) {
+    private Uni<Task> taskToRun(Caller caller, NewTask request, List<OutboxEvent> records) {
         if (request.taskId() == null) {
-            return tasks.persist(newTask(caller, UUID.randomUUID(), request));
+            return create(newTask(caller, UUID.randomUUID(), request), records);
         }
         return tasks.lock(request.taskId()).chain(existing -> {
             if (existing == null) {
-                return tasks.persist(newTask(caller, request.taskId(), request));
+                return create(newTask(caller, request.taskId(), request), records);
             }
             if (!existing.org.equals(caller.org()) || !existing.createdBy.equals(caller.email())) {
                 return Uni.createFrom().failure(ApiException.notFound("task " + request.taskId() + " not found"));
@@ -83,6 +83,12 @@ public class TaskService {
                 return existing;
             });
         });
+    }
+
+    private Uni<Task> create(Task task, List<OutboxEvent> records) {
+        var data = eventLog.data().put("created_by", task.createdBy).put("visibility", task.visibility).put("title", task.title);
+        return tasks.persist(task)
+                .call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data).invoke(records::add));
     }
 
     private Uni<Void> requestRun(Task task, NewTask request, List<OutboxEvent> records) {

@@ -1,0 +1,30 @@
+package dev.relay.stream.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "relay.stream")
+public interface StreamConfig {
+
+    /** The reconnection delay sent to clients in the SSE {@code retry:} field. */
+    @WithDefault("3s")
+    Duration retry();
+
+    /** How often an idle stream sends a comment line (and re-checks the log), so proxies keep it open. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** How long a stream waits for a missing seq before it sends a {@code stream.gap} event and moves on. */
+    @WithDefault("5s")
+    Duration gapWait();
+
+    /** How long a stream request for a task not yet known here waits for its first event before answering 404. */
+    @WithDefault("5s")
+    Duration unknownTaskWait();
+
+    /** Events read from the log per query while replaying history. */
+    @WithDefault("500")
+    int replayPage();
+}

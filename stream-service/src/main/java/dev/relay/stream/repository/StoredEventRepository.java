@@ -1,0 +1,25 @@
+package dev.relay.stream.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.stream.domain.StoredEvent;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent, StoredEvent.Key> {
+
+    /** Up to {@code limit} events of the task with seq greater than {@code after}, in seq order. */
+    public Uni<List<StoredEvent>> after(UUID taskId, long after, int limit) {
+        return find("taskId = ?1 and seq > ?2", Sort.by("seq"), taskId, after).page(0, limit).list();
+    }
+
+    /** The task's latest stored event, or null. */
+    public Uni<StoredEvent> latest(UUID taskId) {
+        return find("taskId", Sort.descending("seq"), taskId).firstResult();
+    }
+}

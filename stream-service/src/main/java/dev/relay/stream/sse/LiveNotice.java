@@ -1,0 +1,28 @@
+package dev.relay.stream.sse;
+
+import java.util.UUID;
+
+/**
+ * What the store announces on PostgreSQL's {@value #CHANNEL} channel when it stored a new event, so every
+ * replica can push it to its viewers. Large envelopes are left out (NOTIFY payloads are capped at 8000 bytes);
+ * a viewer then reads that event from the table.
+ */
+public record LiveNotice(UUID taskId, long seq, String type, String envelope) {
+
+    public static final String CHANNEL = "task_events";
+    private static final int MAX_INLINE = 7000;
+
+    public String encode() {
+        String inline = envelope != null && envelope.length() <= MAX_INLINE ? envelope : "";
+        return taskId + "|" + seq + "|" + type + "|" + inline;
+    }
+
+    public static LiveNotice decode(String payload) {
+        int first = payload.indexOf('|');
+        int second = payload.indexOf('|', first + 1);
+        int third = payload.indexOf('|', second + 1);
+        String envelope = payload.substring(third + 1);
+        return new LiveNotice(UUID.fromString(payload.substring(0, first)), Long.parseLong(payload.substring(first + 1, second)),
+                payload.substring(second + 1, third), envelope.isEmpty() ? null : envelope);
+    }
+}

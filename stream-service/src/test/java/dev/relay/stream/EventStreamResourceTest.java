@@ -1,0 +1,193 @@
+package dev.relay.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Future;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.event.Topics;
+import dev.relay.testsupport.KafkaBroker;
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.SseClient;
+import dev.relay.testsupport.SseEvent;
+import dev.relay.testsupport.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(RelayTestResources.class)
+class EventStreamResourceTest {
+
+    private static final String ORG = "acme";
+    private static final String ALICE = "alice@acme.dev";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static KafkaProducer<String, String> producer;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @BeforeAll
+    static void producer() {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        props.put("acks", "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterAll
+    static void closeProducer() {
+        producer.close();
+    }
+
+    @Test
+    void replaysTheWholeRunThenEnds() throws Exception {
+        UUID task = UUID.randomUUID();
+        publishRun(task, 1, 6);
+
+        SseClient.Result result = stream(task, Map.of());
+
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(result.events().get(0).event()).isEqualTo(TaskEventTypes.TASK_CREATED);
+        assertThat(result.events().get(5).event()).isEqualTo(TaskEventTypes.RUN_COMPLETED);
+        TaskEvent first = JSON.readValue(result.events().get(0).data(), TaskEvent.class);
+        assertThat(first.taskId()).isEqualTo(task);
+        assertThat(first.seq()).isEqualTo(1);
+    }
+
+    @Test
+    void redeliveredEventsAreStoredOnce() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> envelopes = runEnvelopes(task, 1, 4);
+        for (int round = 0; round < 3; round++) {
+            for (String envelope : envelopes) {
+                send(task, envelope);
+            }
+        }
+
+        assertThat(seqs(stream(task, Map.of()).events())).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void resumesAfterLastEventIdOrAfterParameter() throws Exception {
+        UUID task = UUID.randomUUID();
+        publishRun(task, 1, 7);
+        stream(task, Map.of());
+
+        assertThat(seqs(stream(task, Map.of("Last-Event-ID", "4")).events())).containsExactly(5L, 6L, 7L);
+        assertThat(seqs(SseClient.get(uri(task, "?after=2"), auth(), Duration.ofSeconds(20)).events()))
+                .containsExactly(3L, 4L, 5L, 6L, 7L);
+        assertThat(stream(task, Map.of("Last-Event-ID", "7")).status()).isEqualTo(204);
+    }
+
+    @Test
+    void liveEventsFollowHistory() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> envelopes = runEnvelopes(task, 1, 10);
+        for (String envelope : envelopes.subList(0, 4)) {
+            send(task, envelope);
+        }
+        Thread publisher = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                for (String envelope : envelopes.subList(4, 10)) {
+                    send(task, envelope);
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        publisher.start();
+
+        SseClient.Result result = stream(task, Map.of());
+        publisher.join();
+
+        assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(result.comments()).contains("connected");
+    }
+
+    @Test
+    void anotherOrganizationGets404() throws Exception {
+        UUID task = UUID.randomUUID();
+        publishRun(task, 1, 3);
+        stream(task, Map.of());
+
+        SseClient.Result other = SseClient.get(URI.create(base + "api/preview/agents/globex/tasks/" + task + "/events/stream"),
+                Map.of("Authorization", TestTokens.bearer("globex", "eve@globex.dev")), Duration.ofSeconds(20));
+        assertThat(other.status()).isEqualTo(404);
+        SseClient.Result sameOrgOtherUser = SseClient.get(uri(task, ""),
+                Map.of("Authorization", TestTokens.bearer(ORG, "bob@acme.dev")), Duration.ofSeconds(20));
+        assertThat(sameOrgOtherUser.status()).isEqualTo(404);
+    }
+
+    private SseClient.Result stream(UUID task, Map<String, String> headers) {
+        Map<String, String> all = new java.util.HashMap<>(auth());
+        all.putAll(headers);
+        return SseClient.get(uri(task, ""), all, Duration.ofSeconds(20));
+    }
+
+    private URI uri(UUID task, String query) {
+        return URI.create(base + "api/preview/agents/" + ORG + "/tasks/" + task + "/events/stream" + query);
+    }
+
+    private static Map<String, String> auth() {
+        return Map.of("Authorization", TestTokens.bearer(ORG, ALICE));
+    }
+
+    private static List<Long> seqs(List<SseEvent> events) {
+        return events.stream().map(e -> Long.parseLong(e.id())).toList();
+    }
+
+    private static void publishRun(UUID task, long from, long to) throws Exception {
+        for (String envelope : runEnvelopes(task, from, to)) {
+            send(task, envelope);
+        }
+    }
+
+    /** A task.created, message events and a run.completed at {@code to}. */
+    static List<String> runEnvelopes(UUID task, long from, long to) throws Exception {
+        UUID stream = UUID.randomUUID();
+        List<String> envelopes = new java.util.ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            String type = seq == 1 ? TaskEventTypes.TASK_CREATED
+                    : seq == to ? TaskEventTypes.RUN_COMPLETED : TaskEventTypes.MESSAGE_DELTA;
+            ObjectNode data = JSON.createObjectNode();
+            if (seq == 1) {
+                data.put("created_by", ALICE).put("visibility", "private").put("title", "t");
+            } else {
+                data.put("delta", "chunk " + seq);
+            }
+            envelopes.add(JSON.writeValueAsString(new TaskEvent(UUID.randomUUID(), task, ORG, seq, stream, type, Instant.now(), data)));
+        }
+        return envelopes;
+    }
+
+    static void send(UUID task, String envelope) throws Exception {
+        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, task.toString(), envelope));
+        sent.get();
+    }
+}

@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.client.SseEvent;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ErrorBody;
@@ -84,12 +85,16 @@ public class TaskResource {
         Caller caller = Caller.from(jwt);
         return tasks.start(caller, mapper.toNewTask(request)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
-                .map(event -> sse.newEventBuilder()
-                        .id(event.id())
-                        .name(event.name())
-                        .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                        .data(event.data())
-                        .build());
+                .map(this::relayed);
+    }
+
+    /** Re-emits an event of the stream service as it was: id (seq), name (type) and data, or a comment line. */
+    private OutboundSseEvent relayed(SseEvent<String> event) {
+        OutboundSseEvent.Builder builder = sse.newEventBuilder();
+        if (event.data() == null || event.data().isEmpty()) {
+            return builder.comment(event.comment() != null ? event.comment() : "").build();
+        }
+        return builder.id(event.id()).name(event.name()).mediaType(MediaType.TEXT_PLAIN_TYPE).data(event.data()).build();
     }
 
     @GET

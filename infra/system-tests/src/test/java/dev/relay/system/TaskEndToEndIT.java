@@ -1,0 +1,109 @@
+package dev.relay.system;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.testsupport.PackagedService;
+import dev.relay.testsupport.SseClient;
+import dev.relay.testsupport.SseEvent;
+import dev.relay.testsupport.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/** The packaged task and stream services, one real broker, one database: a task from the API to an SSE client. */
+class TaskEndToEndIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = TestTokens.bearer("acme", "alice@acme.dev");
+    private static PackagedService streamService;
+    private static PackagedService taskService;
+
+    @BeforeAll
+    static void startServices() {
+        streamService = PackagedService.start("stream-service", Map.of());
+        taskService = PackagedService.start("task-service",
+                Map.of("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString()));
+        System.out.printf("[figures] stream-service ready in %d ms, task-service ready in %d ms%n",
+                streamService.startedIn().toMillis(), taskService.startedIn().toMillis());
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (taskService != null) {
+            System.out.printf("[figures] RSS after the tests: task-service %d MiB, stream-service %d MiB%n",
+                    taskService.rssKib() / 1024, streamService.rssKib() / 1024);
+            taskService.close();
+        }
+        if (streamService != null) {
+            streamService.close();
+        }
+    }
+
+    @Test
+    void createStreamsTheWholeRunAndDetailsAgreeWithTheStream() throws Exception {
+        SseClient.Result stream = SseClient.post(taskService.uri("/api/v1/tasks"), Map.of("Authorization", TOKEN),
+                "{\"task\":\"Check the TLS configuration of example.com\"}", Duration.ofSeconds(60));
+
+        assertThat(stream.status()).isEqualTo(200);
+        List<SseEvent> events = stream.events();
+        List<Long> seqs = events.stream().map(e -> Long.parseLong(e.id())).toList();
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events.get(0).event()).isEqualTo("task.created");
+        assertThat(events.get(1).event()).isEqualTo("message.user");
+        assertThat(events.get(2).event()).isEqualTo("run.started");
+        assertThat(events.get(events.size() - 1).event()).isEqualTo("run.completed");
+        assertThat(events).filteredOn(e -> e.event().equals("message.delta")).hasSizeGreaterThan(2);
+
+        String taskId = JSON.readTree(events.get(0).data()).get("task_id").asText();
+        String streamedReply = events.stream().filter(e -> e.event().equals("message.delta"))
+                .map(e -> data(e).get("data").get("delta").asText()).collect(Collectors.joining());
+
+        JsonPath details = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .when().get("/api/v1/tasks/" + taskId)
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(details.getString("task.status")).isEqualTo("completed");
+        assertThat(details.getLong("stream.last_seq")).isEqualTo(events.size());
+        assertThat(details.getString("stream.streamId")).isEqualTo(data(events.get(2)).get("stream_id").asText());
+        assertThat(details.getList("messages")).hasSize(2);
+        assertThat(details.getString("messages[0].content")).isEqualTo("Check the TLS configuration of example.com");
+        assertThat(details.getString("messages[1].content")).isEqualTo(streamedReply);
+        assertThat(data(events.get(events.size() - 3)).get("data").get("content").asText()).isEqualTo(streamedReply);
+    }
+
+    @Test
+    void jsonCreateThenStreamFromTheStreamServiceAndResume() {
+        String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .contentType(ContentType.JSON).body("{\"task\":\"List open ports\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks")
+                .then().statusCode(202).extract().path("task_id");
+        var streamUri = streamService.uri("/api/preview/agents/acme/tasks/" + taskId + "/events/stream");
+
+        List<SseEvent> all = SseClient.get(streamUri, Map.of("Authorization", TOKEN), Duration.ofSeconds(60)).events();
+        assertThat(all.get(all.size() - 1).event()).isEqualTo("run.completed");
+
+        List<SseEvent> rest = SseClient.get(streamUri, Map.of("Authorization", TOKEN, "Last-Event-ID", "3"),
+                Duration.ofSeconds(60)).events();
+        assertThat(rest).containsExactlyElementsOf(all.subList(3, all.size()));
+    }
+
+    private static JsonNode data(SseEvent event) {
+        try {
+            return JSON.readTree(event.data());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.relay.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A service's packaged jar ({@code <module>/target/quarkus-app/quarkus-run.jar}) running as a child process,
+ * pointed at the shared broker, database and token key, and ready once {@code /q/health/ready} answers 200.
+ */
+public final class PackagedService implements AutoCloseable {
+
+    private final String module;
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final Duration startedIn;
+
+    private PackagedService(String module, Process process, int port, Path log, Duration startedIn) {
+        this.module = module;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.startedIn = startedIn;
+    }
+
+    /** Starts {@code module} with the shared infrastructure plus {@code extraEnv}. */
+    public static PackagedService start(String module, Map<String, String> extraEnv) {
+        Path jar = RelayPaths.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + module + " first");
+        }
+        try {
+            int port = FreePorts.next();
+            Path log = Files.createTempFile("relay-" + module + "-", ".log");
+            TestDatabase db = TestDatabase.shared();
+            Map<String, String> env = new HashMap<>();
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
+            env.put("RELAY_DB_REACTIVE_URL", db.reactiveUrl());
+            env.put("RELAY_DB_JDBC_URL", db.jdbcUrl());
+            env.put("RELAY_DB_USER", db.user());
+            env.put("RELAY_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toUri().toString());
+            env.put("RELAY_JWT_ISSUER", TestTokens.ISSUER);
+            env.putAll(extraEnv);
+            ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Instant started = Instant.now();
+            Process process = builder.start();
+            PackagedService starting = new PackagedService(module, process, port, log, Duration.ZERO);
+            starting.awaitReady(Duration.ofSeconds(90));
+            return new PackagedService(module, process, port, log, Duration.between(started, Instant.now()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** From process start to the first ready answer. */
+    public Duration startedIn() {
+        return startedIn;
+    }
+
+    /** The process's resident set size in KiB, read from /proc (Linux). */
+    public long rssKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + process.pid() + "/status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                    .findFirst().orElse(-1L);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(module + " exited:\n" + Files.readString(log));
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+        throw new IllegalStateException(module + " was not ready within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -128,6 +128,7 @@ class EventStreamResourceTest {
 
         assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         assertThat(result.comments()).contains("connected");
+        assertThat(result.retries()).containsExactly("3000");
     }
 
     @Test

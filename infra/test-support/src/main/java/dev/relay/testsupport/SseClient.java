@@ -27,7 +27,7 @@ public final class SseClient {
     }
 
     /** What a stream answered: the status and the events read until it closed or {@code stop} matched one. */
-    public record Result(int status, List<SseEvent> events, List<String> comments) {
+    public record Result(int status, List<SseEvent> events, List<String> comments, List<String> retries) {
     }
 
     public static Result get(URI uri, Map<String, String> headers, Duration timeout) {
@@ -52,10 +52,11 @@ public final class SseClient {
             HttpResponse<Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
             List<SseEvent> events = new ArrayList<>();
             List<String> comments = new ArrayList<>();
+            List<String> retries = new ArrayList<>();
             try (Stream<String> lines = response.body()) {
-                parse(lines.iterator(), events, comments, stop);
+                parse(lines.iterator(), events, comments, retries, stop);
             }
-            return new Result(response.statusCode(), events, comments);
+            return new Result(response.statusCode(), events, comments, retries);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -64,7 +65,8 @@ public final class SseClient {
         }
     }
 
-    private static void parse(Iterator<String> lines, List<SseEvent> events, List<String> comments, Predicate<SseEvent> stop) {
+    private static void parse(Iterator<String> lines, List<SseEvent> events, List<String> comments, List<String> retries,
+            Predicate<SseEvent> stop) {
         String id = null;
         String event = null;
         StringBuilder data = null;
@@ -96,8 +98,9 @@ public final class SseClient {
                 case "id" -> id = value;
                 case "event" -> event = value;
                 case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                case "retry" -> retries.add(value);
                 default -> {
-                    // retry and unknown fields carry nothing a test reads
+                    // unknown fields are ignored, as the SSE spec says
                 }
             }
         }

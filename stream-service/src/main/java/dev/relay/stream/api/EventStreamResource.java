@@ -71,7 +71,7 @@ public class EventStreamResource {
         if (frame.isComment()) {
             return builder.comment(frame.comment()).build();
         }
-        return builder.id(Long.toString(frame.seq())).name(frame.type()).mediaType(MediaType.TEXT_PLAIN_TYPE)
+        return builder.id(Long.toString(frame.seq())).name(frame.type())
                 .data(frame.data()).build();
     }
 }

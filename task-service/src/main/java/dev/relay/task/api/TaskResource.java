@@ -94,7 +94,7 @@ public class TaskResource {
         if (event.data() == null || event.data().isEmpty()) {
             return builder.comment(event.comment() != null ? event.comment() : "").build();
         }
-        return builder.id(event.id()).name(event.name()).mediaType(MediaType.TEXT_PLAIN_TYPE).data(event.data()).build();
+        return builder.id(event.id()).name(event.name()).data(event.data()).build();
     }
 
     @GET

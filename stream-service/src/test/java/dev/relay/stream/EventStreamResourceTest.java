@@ -4,30 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Future;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
-import dev.relay.common.event.Topics;
-import dev.relay.testsupport.KafkaBroker;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.SseClient;
 import dev.relay.testsupport.SseEvent;
@@ -40,27 +25,11 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(RelayTestResources.class)
 class EventStreamResourceTest {
 
-    private static final String ORG = "acme";
-    private static final String ALICE = "alice@acme.dev";
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static KafkaProducer<String, String> producer;
+    private static final String ORG = TestEvents.ORG;
+    private static final String ALICE = TestEvents.ALICE;
 
     @TestHTTPResource("/")
     URI base;
-
-    @BeforeAll
-    static void producer() {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        props.put("acks", "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
 
     @Test
     void replaysTheWholeRunThenEnds() throws Exception {
@@ -73,7 +42,7 @@ class EventStreamResourceTest {
         assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(result.events().get(0).event()).isEqualTo(TaskEventTypes.TASK_CREATED);
         assertThat(result.events().get(5).event()).isEqualTo(TaskEventTypes.RUN_COMPLETED);
-        TaskEvent first = JSON.readValue(result.events().get(0).data(), TaskEvent.class);
+        TaskEvent first = TestEvents.JSON.readValue(result.events().get(0).data(), TaskEvent.class);
         assertThat(first.taskId()).isEqualTo(task);
         assertThat(first.seq()).isEqualTo(1);
     }
@@ -81,10 +50,10 @@ class EventStreamResourceTest {
     @Test
     void redeliveredEventsAreStoredOnce() throws Exception {
         UUID task = UUID.randomUUID();
-        List<String> envelopes = runEnvelopes(task, 1, 4);
+        List<String> envelopes = TestEvents.run(task, 1, 4);
         for (int round = 0; round < 3; round++) {
             for (String envelope : envelopes) {
-                send(task, envelope);
+                TestEvents.send(task, envelope);
             }
         }
 
@@ -106,15 +75,15 @@ class EventStreamResourceTest {
     @Test
     void liveEventsFollowHistory() throws Exception {
         UUID task = UUID.randomUUID();
-        List<String> envelopes = runEnvelopes(task, 1, 10);
+        List<String> envelopes = TestEvents.run(task, 1, 10);
         for (String envelope : envelopes.subList(0, 4)) {
-            send(task, envelope);
+            TestEvents.send(task, envelope);
         }
         Thread publisher = new Thread(() -> {
             try {
                 Thread.sleep(300);
                 for (String envelope : envelopes.subList(4, 10)) {
-                    send(task, envelope);
+                    TestEvents.send(task, envelope);
                     Thread.sleep(20);
                 }
             } catch (Exception e) {
@@ -163,32 +132,7 @@ class EventStreamResourceTest {
         return events.stream().map(e -> Long.parseLong(e.id())).toList();
     }
 
-    private static void publishRun(UUID task, long from, long to) throws Exception {
-        for (String envelope : runEnvelopes(task, from, to)) {
-            send(task, envelope);
-        }
-    }
-
-    /** A task.created, message events and a run.completed at {@code to}. */
-    static List<String> runEnvelopes(UUID task, long from, long to) throws Exception {
-        UUID stream = UUID.randomUUID();
-        List<String> envelopes = new java.util.ArrayList<>();
-        for (long seq = from; seq <= to; seq++) {
-            String type = seq == 1 ? TaskEventTypes.TASK_CREATED
-                    : seq == to ? TaskEventTypes.RUN_COMPLETED : TaskEventTypes.MESSAGE_DELTA;
-            ObjectNode data = JSON.createObjectNode();
-            if (seq == 1) {
-                data.put("created_by", ALICE).put("visibility", "private").put("title", "t");
-            } else {
-                data.put("delta", "chunk " + seq);
-            }
-            envelopes.add(JSON.writeValueAsString(new TaskEvent(UUID.randomUUID(), task, ORG, seq, stream, type, Instant.now(), data)));
-        }
-        return envelopes;
-    }
-
-    static void send(UUID task, String envelope) throws Exception {
-        Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, task.toString(), envelope));
-        sent.get();
+    private static void publishRun(UUID task, long from, long to) {
+        TestEvents.publish(task, TestEvents.run(task, from, to));
     }
 }

@@ -21,7 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
+import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.stream.sse.Frame;
 import dev.relay.stream.sse.TaskStreams;
 import io.quarkus.security.Authenticated;
@@ -37,9 +39,11 @@ import io.vertx.ext.web.RoutingContext;
 public class EventStreamResource {
 
     private final TaskStreams streams;
+    private final ConnectionLimits limits;
 
-    public EventStreamResource(TaskStreams streams) {
+    public EventStreamResource(TaskStreams streams, ConnectionLimits limits) {
         this.streams = streams;
+        this.limits = limits;
     }
 
     @GET
@@ -52,6 +56,8 @@ public class EventStreamResource {
     @APIResponse(responseCode = "200", description = "The event stream",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     @APIResponse(responseCode = "204", description = "Nothing left to stream: the run has ended and every event was seen")
+    @APIResponse(responseCode = "429", description = "Too many open streams for the organization",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Multi<OutboundSseEvent> stream(@PathParam("org") String org, @PathParam("taskId") String taskId,
             @Parameter(description = "The seq of the last event received; the stream continues after it")
@@ -60,7 +66,12 @@ public class EventStreamResource {
             @Context Sse sse, @Context RoutingContext routing) {
         // StreamAuthorization has checked the caller and the position before the response started
         StreamStart start = routing.get(StreamStart.KEY);
-        return streams.open(start.taskId(), start.position()).map(frame -> toSse(sse, frame));
+        if (!limits.tryAcquire(org)) {
+            throw ApiException.tooManyRequests("organization '" + org + "' has too many open streams; close one or retry later");
+        }
+        return streams.open(start.taskId(), start.position())
+                .onTermination().invoke(() -> limits.release(org))
+                .map(frame -> toSse(sse, frame));
     }
 
     private static OutboundSseEvent toSse(Sse sse, Frame frame) {

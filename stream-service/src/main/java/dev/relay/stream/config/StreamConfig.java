@@ -24,6 +24,14 @@ public interface StreamConfig {
     @WithDefault("5s")
     Duration unknownTaskWait();
 
+    /** Frames a viewer may fall behind by before it is cut off with a {@code stream.cutoff} event saying where to resume. */
+    @WithDefault("1000")
+    int maxBacklog();
+
+    /** Open streams per organization on one replica; beyond it a stream request answers 429. */
+    @WithDefault("1000")
+    int maxConnectionsPerOrg();
+
     /** Events read from the log per query while replaying history. */
     @WithDefault("500")
     int replayPage();

@@ -3,6 +3,7 @@ package dev.relay.stream.sse;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -18,35 +19,44 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * One viewer's stream of one task: every event after {@code after}, in seq order, each exactly once, then live
  * events until the task's run ends. It listens before it reads the log, holds live events back while it replays,
  * and fills any hole from the log, so the hand-over from history to live neither loses nor repeats an event.
+ * It sends only as fast as the connection takes frames; a viewer that falls more than {@code maxBacklog} events
+ * behind is cut off with a {@code stream.cutoff} event naming the seq to resume after.
  * All its work runs on one Vert.x context, so its state needs no locks.
  */
 final class TaskStream {
 
     private static final Logger LOG = Logger.getLogger(TaskStream.class);
     private static final String PAGE = "SELECT seq, type, envelope FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+    /** Frames handed to the HTTP layer but not yet written; beyond it the stream waits for the connection. */
+    private static final int IN_FLIGHT = 32;
 
     private final UUID taskId;
     private final MultiEmitter<? super Frame> emitter;
+    private final AtomicLong delivered;
     private final Context context;
     private final Pool pool;
     private final StreamConfig config;
-    /** Live events not yet sent, by seq; a null value means the event must be read from the log. */
+    /** Events known but not yet sent, by seq; a notice without envelope must be read from the log. */
     private final TreeMap<Long, LiveNotice> pending = new TreeMap<>();
 
+    private long emitted;
     private long lastSent;
     private boolean lastSentEndsRun;
     private boolean replaying = true;
     private boolean reading;
     private boolean readAgain;
+    private volatile boolean awaitingDemand;
     private boolean closed;
     private long heartbeatTimer = -1;
     private long gapTimer = -1;
     private Runnable stopListening = () -> { };
 
-    TaskStream(UUID taskId, long after, MultiEmitter<? super Frame> emitter, Context context, Pool pool, StreamConfig config) {
+    TaskStream(UUID taskId, long after, MultiEmitter<? super Frame> emitter, AtomicLong delivered, Context context, Pool pool,
+            StreamConfig config) {
         this.taskId = taskId;
         this.lastSent = after;
         this.emitter = emitter;
+        this.delivered = delivered;
         this.context = context;
         this.pool = pool;
         this.config = config;
@@ -54,12 +64,25 @@ final class TaskStream {
 
     void start(LiveEvents live) {
         emitter.onTermination(() -> context.runOnContext(ignored -> close()));
+        emit(Frame.hello(config.retry().toMillis()));
         stopListening = live.listen(taskId, notice -> context.runOnContext(ignored -> onLive(notice)));
         heartbeatTimer = context.owner().setPeriodic(config.heartbeat().toMillis(), id -> context.runOnContext(ignored -> {
-            emit(Frame.comment("keep-alive"));
+            if (emitted - delivered.get() < IN_FLIGHT) {
+                emit(Frame.comment("keep-alive"));
+            }
             readLog();
         }));
         readLog();
+    }
+
+    /** Called (on any thread) each time the HTTP layer took a frame. */
+    void onDelivered() {
+        if (awaitingDemand) {
+            context.runOnContext(ignored -> {
+                awaitingDemand = false;
+                drain();
+            });
+        }
     }
 
     private void onLive(LiveNotice notice) {
@@ -67,12 +90,14 @@ final class TaskStream {
             return;
         }
         pending.put(notice.seq(), notice);
-        if (!replaying) {
+        if (pending.size() > config.maxBacklog()) {
+            cutOff();
+        } else if (!replaying) {
             drain();
         }
     }
 
-    /** Reads the log after {@code lastSent}, page by page, sending each event that is next in sequence. */
+    /** Reads the next page of the log after {@code lastSent}; while replaying, drain() asks for the page after it. */
     private void readLog() {
         if (closed) {
             return;
@@ -81,31 +106,13 @@ final class TaskStream {
             readAgain = true;
             return;
         }
+        int room = replaying ? config.replayPage() : Math.min(config.replayPage(), config.maxBacklog() - pending.size());
+        if (room <= 0) {
+            return;
+        }
         reading = true;
-        pool.preparedQuery(PAGE).execute(Tuple.of(taskId, lastSent, config.replayPage())).subscribe().with(
-                rows -> context.runOnContext(ignored -> {
-                    reading = false;
-                    int count = 0;
-                    for (Row row : rows) {
-                        count++;
-                        long seq = row.getLong("seq");
-                        if (seq > lastSent) {
-                            pending.put(seq, new LiveNotice(taskId, seq, row.getString("type"), row.getString("envelope")));
-                        }
-                    }
-                    boolean more = count == config.replayPage();
-                    drain();
-                    if (more || readAgain) {
-                        readAgain = false;
-                        readLog();
-                    } else {
-                        replaying = false;
-                        drain();
-                        if (lastSentEndsRun && pending.isEmpty()) {
-                            complete();
-                        }
-                    }
-                }),
+        pool.preparedQuery(PAGE).execute(Tuple.of(taskId, lastSent, room)).subscribe().with(
+                rows -> context.runOnContext(ignored -> onPage(rows, room)),
                 failure -> context.runOnContext(ignored -> {
                     reading = false;
                     LOG.warnf(failure, "reading the log of task %s failed", taskId);
@@ -113,7 +120,33 @@ final class TaskStream {
                 }));
     }
 
-    /** Sends every pending event that is next in sequence; on a hole, reads the log or, after a while, reports a gap. */
+    private void onPage(Iterable<Row> rows, int limit) {
+        reading = false;
+        if (closed) {
+            return;
+        }
+        int count = 0;
+        for (Row row : rows) {
+            count++;
+            long seq = row.getLong("seq");
+            if (seq > lastSent) {
+                pending.put(seq, new LiveNotice(taskId, seq, row.getString("type"), row.getString("envelope")));
+            }
+        }
+        if (count < limit && !readAgain) {
+            replaying = false;
+        }
+        if (readAgain) {
+            readAgain = false;
+            readLog();
+        }
+        drain();
+        if (!replaying && lastSentEndsRun && pending.isEmpty()) {
+            complete();
+        }
+    }
+
+    /** Sends pending events that are next in sequence while the connection keeps up; on a hole, waits for it. */
     private void drain() {
         while (!closed && !pending.isEmpty()) {
             Map.Entry<Long, LiveNotice> first = pending.firstEntry();
@@ -126,10 +159,26 @@ final class TaskStream {
                 awaitMissing();
                 return;
             }
+            if (emitted - delivered.get() >= IN_FLIGHT) {
+                awaitingDemand = true;
+                onDeliveredRace();
+                return;
+            }
             pending.pollFirstEntry();
             send(next);
         }
         cancelGapTimer();
+        if (replaying && !reading && !closed) {
+            readLog();
+        }
+    }
+
+    /** A frame may have been taken between the check and setting the flag. */
+    private void onDeliveredRace() {
+        if (emitted - delivered.get() < IN_FLIGHT) {
+            awaitingDemand = false;
+            context.runOnContext(ignored -> drain());
+        }
     }
 
     private void send(LiveNotice event) {
@@ -142,7 +191,7 @@ final class TaskStream {
     }
 
     private void awaitMissing() {
-        if (!replaying && !reading) {
+        if (!reading) {
             readLog();
         }
         if (gapTimer < 0) {
@@ -170,8 +219,17 @@ final class TaskStream {
         drain();
     }
 
+    /** What is already handed over still reaches the viewer, then this final event; nothing more is held for it. */
+    private void cutOff() {
+        LOG.infof("task %s: a viewer fell %d events behind; cutting it off after seq %d", taskId, pending.size(), lastSent);
+        emit(Frame.event(lastSent, "stream.cutoff", "{\"task_id\":\"" + taskId + "\",\"resume_after\":" + lastSent
+                + ",\"reason\":\"slow_consumer\"}"));
+        complete();
+    }
+
     private void emit(Frame frame) {
         if (!closed) {
+            emitted++;
             emitter.emit(frame);
         }
     }

@@ -1,6 +1,7 @@
 package dev.relay.stream.sse;
 
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,7 +11,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
-/** Opens {@link TaskStream}s: the first frame tells the client how long to wait before reconnecting. */
+/** Opens {@link TaskStream}s and tells each how many of its frames the connection has taken. */
 @ApplicationScoped
 public class TaskStreams {
 
@@ -26,14 +27,21 @@ public class TaskStreams {
 
     /** Every event of the task with a seq greater than {@code after}, then live events until the run ends. */
     public Multi<Frame> open(UUID taskId, long after) {
-        return Multi.createFrom().emitter(emitter -> {
+        AtomicLong delivered = new AtomicLong();
+        TaskStream[] stream = new TaskStream[1];
+        return Multi.createFrom().<Frame>emitter(emitter -> {
             Context context = Vertx.currentContext();
             if (context == null) {
                 emitter.fail(new IllegalStateException("streams must be opened on a Vert.x context"));
                 return;
             }
-            emitter.emit(Frame.hello(config.retry().toMillis()));
-            new TaskStream(taskId, after, emitter, context, pool, config).start(live);
+            stream[0] = new TaskStream(taskId, after, emitter, delivered, context, pool, config);
+            stream[0].start(live);
+        }).onItem().invoke(frame -> {
+            delivered.incrementAndGet();
+            if (stream[0] != null) {
+                stream[0].onDelivered();
+            }
         });
     }
 }

@@ -1,0 +1,173 @@
+package dev.relay.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.SseClient;
+import dev.relay.testsupport.SseEvent;
+import dev.relay.testsupport.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Delivery guarantees under concurrency, holes in the log, slow viewers and many viewers (test profile limits). */
+@QuarkusTest
+@WithTestResource(RelayTestResources.class)
+class StreamDeliveryTest {
+
+    private static final String TOKEN = TestTokens.bearer(TestEvents.ORG, TestEvents.ALICE);
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void handOverFromHistoryToLiveNeverLosesOrRepeatsAnEvent() throws Exception {
+        for (int round = 0; round < 15; round++) {
+            UUID task = UUID.randomUUID();
+            List<String> envelopes = TestEvents.run(task, 1, 40);
+            TestEvents.send(task, envelopes.get(0));
+            Thread publisher = new Thread(() -> envelopes.subList(1, 40).forEach(envelope -> {
+                TestEvents.sendAsync(task, envelope);
+                pause(ThreadLocalRandom.current().nextInt(3));
+            }));
+            publisher.start();
+            pause(ThreadLocalRandom.current().nextInt(60));
+
+            SseClient.Result result = SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30));
+            publisher.join();
+
+            assertThat(seqs(result.events())).as("round %d", round)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
+        }
+    }
+
+    @Test
+    void aHoleInTheLogIsReportedAsAGapAfterABoundedWait() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> envelopes = TestEvents.run(task, 1, 5);
+        TestEvents.publish(task, List.of(envelopes.get(0), envelopes.get(1), envelopes.get(3), envelopes.get(4)));
+
+        SseClient.Result result = SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30));
+
+        assertThat(result.events()).extracting(SseEvent::event)
+                .containsExactly("task.created", "message.delta", "stream.gap", "message.delta", "run.completed");
+        JsonNode gap = TestEvents.JSON.readTree(result.events().get(2).data());
+        assertThat(gap.get("missing_from").asLong()).isEqualTo(3);
+        assertThat(gap.get("missing_to").asLong()).isEqualTo(3);
+        assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aSlowViewerIsCutOffWithAResumePointWhileAFastOneGetsEverything() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> envelopes = TestEvents.run(task, 1, 3000, 6000);
+        TestEvents.send(task, envelopes.get(0));
+        SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30),
+                event -> true);
+
+        try (Socket slow = openWithoutReading(task)) {
+            CompletableFuture<SseClient.Result> fast = CompletableFuture.supplyAsync(
+                    () -> SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(120)));
+            pause(300);
+            envelopes.subList(1, envelopes.size()).forEach(envelope -> TestEvents.sendAsync(task, envelope));
+
+            assertThat(seqs(fast.get().events())).containsExactlyElementsOf(LongStream.rangeClosed(1, 3000).boxed().toList());
+
+            List<String> slowEvents = readEventNames(slow);
+            assertThat(slowEvents).isNotEmpty();
+            assertThat(slowEvents.get(slowEvents.size() - 1)).isEqualTo("stream.cutoff");
+            assertThat(slowEvents).doesNotContain("run.completed");
+        }
+    }
+
+    @Test
+    void openStreamsPerOrganizationAreCappedWith429AndIdleStreamsGetHeartbeats() throws Exception {
+        UUID task = UUID.randomUUID();
+        TestEvents.publish(task, TestEvents.run(task, 1, 3).subList(0, 2));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 25; i++) {
+                open.add(http.sendAsync(HttpRequest.newBuilder(uri(task)).header("Authorization", TOKEN).build(),
+                        HttpResponse.BodyHandlers.ofLines()));
+            }
+            for (var response : open) {
+                assertThat(response.get().statusCode()).isEqualTo(200);
+            }
+
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri(task)).header("Authorization", TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(TestEvents.JSON.readTree(refused.body()).get("code").asText()).isEqualTo("too_many_requests");
+
+            List<String> lines = open.get(0).get().body().limit(12).toList();
+            assertThat(lines).contains(":keep-alive");
+        } finally {
+            open.forEach(response -> response.thenAccept(r -> r.body().close()));
+        }
+    }
+
+    private Socket openWithoutReading(UUID task) throws IOException {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + uri(task).getPath() + " HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+                + "Authorization: " + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
+    }
+
+    private static List<String> readEventNames(Socket socket) throws IOException {
+        socket.setSoTimeout(30_000);
+        List<String> names = new ArrayList<>();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.startsWith("event:")) {
+                names.add(line.substring(6).strip());
+            }
+            if (line.equals("0")) {
+                break; // the last chunk of the chunked response
+            }
+        }
+        return names;
+    }
+
+    private URI uri(UUID task) {
+        return URI.create(base + "api/preview/agents/" + TestEvents.ORG + "/tasks/" + task + "/events/stream");
+    }
+
+    private static List<Long> seqs(List<SseEvent> events) {
+        return events.stream().map(e -> Long.parseLong(e.id())).toList();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

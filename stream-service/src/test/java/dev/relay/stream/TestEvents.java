@@ -1,0 +1,95 @@
+package dev.relay.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.event.Topics;
+import dev.relay.testsupport.KafkaBroker;
+
+/** Publishes task events to the real broker, as the task service would. */
+final class TestEvents {
+
+    static final String ORG = "acme";
+    static final String ALICE = "alice@acme.dev";
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static KafkaProducer<String, String> producer;
+
+    private TestEvents() {
+    }
+
+    /** A run of events seq {@code from..to}: task.created at 1, deltas with {@code padding} extra characters, run.completed at {@code to}. */
+    static List<String> run(UUID task, long from, long to, int padding) {
+        UUID stream = UUID.randomUUID();
+        String pad = "x".repeat(padding);
+        List<String> envelopes = new ArrayList<>();
+        for (long seq = from; seq <= to; seq++) {
+            String type = seq == 1 ? TaskEventTypes.TASK_CREATED : seq == to ? TaskEventTypes.RUN_COMPLETED : TaskEventTypes.MESSAGE_DELTA;
+            ObjectNode data = JSON.createObjectNode();
+            if (seq == 1) {
+                data.put("created_by", ALICE).put("visibility", "private").put("title", "t");
+            } else {
+                data.put("delta", "chunk " + seq + pad);
+            }
+            envelopes.add(write(new TaskEvent(UUID.randomUUID(), task, ORG, seq, stream, type, Instant.now(), data)));
+        }
+        return envelopes;
+    }
+
+    static List<String> run(UUID task, long from, long to) {
+        return run(task, from, to, 0);
+    }
+
+    static void publish(UUID task, List<String> envelopes) {
+        envelopes.forEach(envelope -> send(task, envelope));
+        producer().flush();
+    }
+
+    static void send(UUID task, String envelope) {
+        try {
+            producer().send(new ProducerRecord<>(Topics.TASK_EVENTS, task.toString(), envelope)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends without waiting for each acknowledgement (order is kept: one producer, one partition per task). */
+    static void sendAsync(UUID task, String envelope) {
+        producer().send(new ProducerRecord<>(Topics.TASK_EVENTS, task.toString(), envelope));
+    }
+
+    private static synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+            props.put("acks", "all");
+            props.put("linger.ms", "1");
+            producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+            Runtime.getRuntime().addShutdownHook(new Thread(producer::close));
+        }
+        return producer;
+    }
+
+    private static String write(TaskEvent event) {
+        try {
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -30,12 +31,14 @@ class TaskEndToEndIT {
     private static final String TOKEN = TestTokens.bearer("acme", "alice@acme.dev");
     private static PackagedService streamService;
     private static PackagedService taskService;
+    private static PackagedService secondStreamReplica;
 
     @BeforeAll
     static void startServices() {
         streamService = PackagedService.start("stream-service", Map.of());
         taskService = PackagedService.start("task-service",
                 Map.of("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString()));
+        secondStreamReplica = PackagedService.start("stream-service", Map.of());
         System.out.printf("[figures] stream-service ready in %d ms, task-service ready in %d ms%n",
                 streamService.startedIn().toMillis(), taskService.startedIn().toMillis());
     }
@@ -49,6 +52,9 @@ class TaskEndToEndIT {
         }
         if (streamService != null) {
             streamService.close();
+        }
+        if (secondStreamReplica != null) {
+            secondStreamReplica.close();
         }
     }
 
@@ -97,6 +103,26 @@ class TaskEndToEndIT {
         List<SseEvent> rest = SseClient.get(streamUri, Map.of("Authorization", TOKEN, "Last-Event-ID", "3"),
                 Duration.ofSeconds(60)).events();
         assertThat(rest).containsExactlyElementsOf(all.subList(3, all.size()));
+    }
+
+    @Test
+    void viewersOnTwoStreamReplicasBothReceiveEveryLiveEvent() throws Exception {
+        String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .contentType(ContentType.JSON).body("{\"task\":\"Watch me from two replicas\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks")
+                .then().statusCode(202).extract().path("task_id");
+        String path = "/api/preview/agents/acme/tasks/" + taskId + "/events/stream";
+
+        var first = CompletableFuture.supplyAsync(() -> SseClient.get(streamService.uri(path), Map.of("Authorization", TOKEN),
+                Duration.ofSeconds(60)));
+        var second = CompletableFuture.supplyAsync(() -> SseClient.get(secondStreamReplica.uri(path), Map.of("Authorization", TOKEN),
+                Duration.ofSeconds(60)));
+
+        List<SseEvent> fromFirst = first.get().events();
+        assertThat(fromFirst.get(fromFirst.size() - 1).event()).isEqualTo("run.completed");
+        assertThat(second.get().events()).containsExactlyElementsOf(fromFirst);
+        assertThat(fromFirst.stream().map(e -> Long.parseLong(e.id())).toList())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, fromFirst.size()).boxed().toList());
     }
 
     private static JsonNode data(SseEvent event) {

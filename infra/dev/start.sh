@@ -23,9 +23,8 @@ org=${RELAY_DEV_ORG:-dev}
 user_email=${RELAY_DEV_USER:-dev@relay.local}
 issuer=https://relay.dev
 
-say() { printf '\033[1m[relay]\033[0m %s\n' "$*"; }
-fail() { printf '\033[31m[relay]\033[0m %s\n' "$*" >&2; exit 1; }
-listening() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=lib.sh
+source "$root/infra/dev/lib.sh"
 
 pids=()
 cleanup() {
@@ -45,30 +44,14 @@ command -v java >/dev/null || fail "java (17+) is required"
 command -v openssl >/dev/null || fail "openssl is required (apt-get install openssl)"
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------------
-if ! listening "$db_port" && [ "$db_host" = 127.0.0.1 ]; then
-  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
-    say "PostgreSQL is not running; starting the local cluster"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
-  fi
-fi
-listening "$db_port" || [ "$db_host" != 127.0.0.1 ] || fail "no PostgreSQL on $db_host:$db_port. Install and start one \
-(Debian: apt-get install postgresql && pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start), \
-or point RELAY_DB_HOST/RELAY_DB_PORT/RELAY_DB_USER at yours."
-command -v psql >/dev/null || fail "psql is required to create the '$db_name' database (apt-get install postgresql-client)"
+ensure_postgres "$db_host" "$db_port"
 if ! psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db_name'" | grep -q 1; then
   say "creating database $db_name"
   psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
 fi
 
 # --- nginx (the gateway) ---------------------------------------------------------------------------------------
-if ! command -v nginx >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing nginx (Debian package nginx-light) for the gateway"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
-  else
-    fail "nginx is required for the gateway: sudo apt-get install nginx-light"
-  fi
-fi
+command -v nginx >/dev/null || ensure_packages nginx-light
 
 # --- Build -------------------------------------------------------------------------------------------------------
 if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
@@ -77,18 +60,9 @@ if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 # --- Dev keys and token (generated here, never committed) ---------------------------------------------------------
-mkdir -p "$run_dir/jwt" "$run_dir/logs"
-if [ ! -f "$run_dir/jwt/private.pem" ]; then
-  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$run_dir/jwt/private.pem" 2>/dev/null
-  openssl pkey -in "$run_dir/jwt/private.pem" -pubout -out "$run_dir/jwt/public.pem"
-fi
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-now=$(date +%s)
-header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-payload=$(printf '{"iss":"%s","sub":"%s","upn":"%s","org":"%s","groups":["user"],"iat":%d,"exp":%d}' \
-  "$issuer" "$user_email" "$user_email" "$org" "$now" $((now + 12 * 3600)) | b64url)
-signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$run_dir/jwt/private.pem" -binary | b64url)
-token="$header.$payload.$signature"
+mkdir -p "$run_dir/logs"
+make_keys "$run_dir/jwt"
+token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12)
 printf '%s\n' "$token" >"$run_dir/dev-token"
 
 # --- Kafka ---------------------------------------------------------------------------------------------------------
@@ -107,21 +81,13 @@ common_env=(
   RELAY_JWT_PUBLIC_KEY="file:$run_dir/jwt/public.pem"
   RELAY_JWT_ISSUER="$issuer"
 )
-start_service() {
-  local name=$1 port=$2; shift 2
-  say "starting $name on 127.0.0.1:$port"
-  env "${common_env[@]}" QUARKUS_HTTP_PORT="$port" "$@" \
-    java -Xmx256m -XX:+UseSerialGC -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >"$run_dir/logs/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 240); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || fail "$name exited; see $run_dir/logs/$name.log"
-    sleep 0.25
-  done
-  fail "$name was not ready in 60 s; see $run_dir/logs/$name.log"
-}
-start_service stream-service "$stream_port"
-start_service task-service "$task_port" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:$stream_port"
+say "starting stream-service on 127.0.0.1:$stream_port"
+start_service "$root" stream-service "$stream_port" "$run_dir/logs/stream-service.log" "${common_env[@]}"
+pids+=("$service_pid")
+say "starting task-service on 127.0.0.1:$task_port"
+start_service "$root" task-service "$task_port" "$run_dir/logs/task-service.log" "${common_env[@]}" \
+  RELAY_STREAM_SERVICE_URL="http://127.0.0.1:$stream_port"
+pids+=("$service_pid")
 
 # --- Gateway -------------------------------------------------------------------------------------------------------
 mkdir -p "$run_dir/gateway"

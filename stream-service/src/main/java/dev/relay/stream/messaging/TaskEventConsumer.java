@@ -1,8 +1,12 @@
 package dev.relay.stream.messaging;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,9 +16,11 @@ import dev.relay.common.event.Topics;
 import dev.relay.stream.service.EventStore;
 import io.smallrye.mutiny.Uni;
 
-/** Stores every record of the task-events topic; the offset is committed only after the event is stored. */
+/** Stores every record of the task-events topic; offsets are committed only after the events are stored. */
 @ApplicationScoped
 public class TaskEventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(TaskEventConsumer.class);
 
     private final EventStore store;
     private final ObjectMapper json;
@@ -24,9 +30,18 @@ public class TaskEventConsumer {
         this.json = json;
     }
 
+    /** Records arrive in batches (one poll); the batch's offsets are committed once it is stored. */
     @Incoming(Topics.TASK_EVENTS)
-    public Uni<Void> onEvent(String envelope) throws JsonProcessingException {
-        TaskEvent event = json.readValue(envelope, TaskEvent.class);
-        return store.store(event, envelope).replaceWithVoid();
+    public Uni<Void> onEvents(List<String> envelopes) {
+        List<EventStore.Received> batch = new ArrayList<>(envelopes.size());
+        for (String envelope : envelopes) {
+            try {
+                batch.add(new EventStore.Received(json.readValue(envelope, TaskEvent.class), envelope));
+            } catch (JsonProcessingException e) {
+                // not an event of ours: it can never be stored, and must not hold back the valid ones
+                LOG.errorf("skipping a record of %s that is not a task event: %.200s", Topics.TASK_EVENTS, envelope);
+            }
+        }
+        return batch.isEmpty() ? Uni.createFrom().voidItem() : store.store(batch).replaceWithVoid();
     }
 }

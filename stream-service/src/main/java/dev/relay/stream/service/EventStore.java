@@ -1,30 +1,39 @@
 package dev.relay.stream.service;
 
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.sse.LiveNotice;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Stores each task event exactly once and, in the same statement, announces it to every replica. A redelivered
- * event hits the (task, seq) key or the id, inserts nothing and announces nothing.
+ * event hits the (task, seq) key or the id, inserts nothing and announces nothing. Who may read a task is recorded
+ * idempotently too: an access row only moves forward in seq.
  */
 @ApplicationScoped
 public class EventStore {
 
+    /** One round trip per batch: rows that are new are inserted and announced; known ones change nothing. */
     private static final String INSERT_AND_NOTIFY = """
             WITH inserted AS (
                 INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
+                                     $7::timestamptz[], $8::text[])
                 ON CONFLICT DO NOTHING
-                RETURNING seq)
-            SELECT pg_notify('%s', $9) FROM inserted""".formatted(LiveNotice.CHANNEL);
+                RETURNING task_id, seq, type, envelope)
+            SELECT pg_notify('%s', task_id || '|' || seq || '|' || type || '|'
+                                   || CASE WHEN length(envelope) <= %d THEN envelope ELSE '' END)
+            FROM inserted ORDER BY task_id, seq""".formatted(LiveNotice.CHANNEL, LiveNotice.MAX_INLINE);
 
     private static final String UPSERT_ACCESS = """
             INSERT INTO stream.task_access (task_id, org, created_by, visibility, is_shared, as_of_seq)
@@ -41,16 +50,39 @@ public class EventStore {
         this.pool = pool;
     }
 
-    /** Answers true when the event was new. */
-    public Uni<Boolean> store(TaskEvent event, String envelope) {
-        String notice = new LiveNotice(event.taskId(), event.seq(), event.type(), envelope).encode();
-        Tuple row = Tuple.tuple()
-                .addUUID(event.taskId()).addLong(event.seq()).addUUID(event.id()).addString(event.org())
-                .addUUID(event.streamId()).addString(event.type())
-                .addOffsetDateTime(event.createdAt().atOffset(ZoneOffset.UTC)).addString(envelope).addString(notice);
-        return pool.preparedQuery(INSERT_AND_NOTIFY).execute(row)
-                .map(rows -> rows.rowCount() > 0)
-                .call(stored -> stored ? recordAccess(event) : Uni.createFrom().voidItem());
+    /** Stores a batch (in topic order); answers how many events were new. */
+    public Uni<Integer> store(List<Received> batch) {
+        int size = batch.size();
+        UUID[] taskIds = new UUID[size];
+        Long[] seqs = new Long[size];
+        UUID[] ids = new UUID[size];
+        String[] orgs = new String[size];
+        UUID[] streamIds = new UUID[size];
+        String[] types = new String[size];
+        OffsetDateTime[] createdAt = new OffsetDateTime[size];
+        String[] envelopes = new String[size];
+        for (int i = 0; i < size; i++) {
+            TaskEvent event = batch.get(i).event();
+            taskIds[i] = event.taskId();
+            seqs[i] = event.seq();
+            ids[i] = event.id();
+            orgs[i] = event.org();
+            streamIds[i] = event.streamId();
+            types[i] = event.type();
+            createdAt[i] = event.createdAt().atOffset(ZoneOffset.UTC);
+            envelopes[i] = batch.get(i).envelope();
+        }
+        Tuple columns = Tuple.tuple().addArrayOfUUID(taskIds).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(orgs)
+                .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes);
+        return pool.preparedQuery(INSERT_AND_NOTIFY).execute(columns)
+                .call(() -> Multi.createFrom().iterable(batch)
+                        .onItem().transformToUniAndConcatenate(received -> recordAccess(received.event()))
+                        .collect().last())
+                .map(rows -> rows.rowCount());
+    }
+
+    /** A record as it came off the topic, and its parsed event. */
+    public record Received(TaskEvent event, String envelope) {
     }
 
     private Uni<Void> recordAccess(TaskEvent event) {

@@ -4,18 +4,14 @@ import java.util.UUID;
 
 /**
  * What the store announces on PostgreSQL's {@value #CHANNEL} channel when it stored a new event, so every
- * replica can push it to its viewers. Large envelopes are left out (NOTIFY payloads are capped at 8000 bytes);
- * a viewer then reads that event from the table.
+ * replica can push it to its viewers: {@code task_id|seq|type|envelope} (written by the store's SQL). Large
+ * envelopes are left out; a viewer then reads that event from the table.
  */
 public record LiveNotice(UUID taskId, long seq, String type, String envelope) {
 
     public static final String CHANNEL = "task_events";
-    private static final int MAX_INLINE = 7000;
-
-    public String encode() {
-        String inline = envelope != null && envelope.length() <= MAX_INLINE ? envelope : "";
-        return taskId + "|" + seq + "|" + type + "|" + inline;
-    }
+    /** Longer envelopes are not sent inline (NOTIFY payloads are capped at 8000 bytes). */
+    public static final int MAX_INLINE = 7000;
 
     public static LiveNotice decode(String payload) {
         int first = payload.indexOf('|');

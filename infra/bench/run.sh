@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Relay's stream benchmark: one run, side by side, on this machine (loopback only, bounded in count and time).
+#   1. raw Kafka ceiling: Kafka's ProducerPerformance and EndToEndLatency (300-byte records, acks=all)
+#   2. Relay pipeline: events on task-events for many tasks -> stream service -> SSE viewers,
+#      at a fixed 1,000 events/s and at the maximum
+#   3. nchan (nginx module) with the same subscribers and message size, and RSS per idle connection for
+#      nchan and the stream service at N = 1,000 and 10,000
+# Prints every figure and each Relay figure as a ratio to its reference.
+# Environment: BENCH_TASKS (100), BENCH_SECONDS (20), BENCH_IDLE ("1000 10000"), RELAY_SKIP_BUILD=1.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../dev/lib.sh
+source "$root/infra/dev/lib.sh"
+
+tasks=${BENCH_TASKS:-100}
+seconds=${BENCH_SECONDS:-20}
+idle_counts=${BENCH_IDLE:-1000 10000}
+db_host=${RELAY_DB_HOST:-127.0.0.1}
+db_port=${RELAY_DB_PORT:-5432}
+db_user=${RELAY_DB_USER:-postgres}
+db_name=relay_bench_$$
+org=bench
+user=bench@relay.local
+issuer=https://relay.dev/bench
+work=$(mktemp -d /tmp/relay-bench.XXXXXX)
+results="$work/results"
+pids=()
+
+cleanup() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work/kafka"
+}
+trap cleanup INT TERM EXIT
+
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+ensure_postgres "$db_host" "$db_port"
+ensure_packages nginx-light libnginx-mod-nchan
+if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
+  say "building (./mvnw install -DskipTests)"
+  (cd "$root" && ./mvnw -B -q install -DskipTests)
+fi
+kafka_cp="$root/infra/kafka/target/libs/*"
+bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
+bench() { java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark "$@" | tee -a "$results"; }
+result() { awk -v key="$1" '$1 == "RESULT" && $2 == key {print $3}' "$results" | tail -1; }
+
+# --- infrastructure ---------------------------------------------------------------------------------------------
+kafka_port=$(free_port); controller_port=$(free_port)
+say "starting Kafka on 127.0.0.1:$kafka_port (logs in $work)"
+"$root/infra/kafka/broker.sh" "$work/kafka" "$kafka_port" "$controller_port" >"$work/kafka.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
+bootstrap=127.0.0.1:$kafka_port
+psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
+make_keys "$work/jwt"
+token=$(mint_token "$work/jwt" "$issuer" "$org" "$user" 2)
+stream_port=$(free_port)
+say "starting stream-service on 127.0.0.1:$stream_port"
+RELAY_SERVICE_HEAP=512m start_service "$root" stream-service "$stream_port" "$work/stream-service.log" \
+  KAFKA_BOOTSTRAP_SERVERS="$bootstrap" RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" \
+  RELAY_DB_JDBC_URL="jdbc:postgresql://$db_host:$db_port/$db_name" RELAY_DB_USER="$db_user" \
+  RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" \
+  RELAY_STREAM_MAX_CONNECTIONS_PER_ORG=20000 QUARKUS_LOG_LEVEL=WARN
+stream_pid=$service_pid
+pids+=("$stream_pid")
+
+# --- 1. raw Kafka ---------------------------------------------------------------------------------------------------
+say "raw Kafka: ProducerPerformance (300 000 x 300 B, acks=all)"
+java -cp "$kafka_cp" org.apache.kafka.tools.ProducerPerformance --topic bench-raw --num-records 300000 --record-size 300 \
+  --throughput -1 --producer-props bootstrap.servers="$bootstrap" acks=all linger.ms=1 >"$work/producer-perf.log" 2>&1
+tail -1 "$work/producer-perf.log"
+kafka_rate=$(tail -1 "$work/producer-perf.log" | sed -E 's/.* ([0-9.]+) records\/sec.*/\1/')
+echo "RESULT kafka.records_per_s $kafka_rate" >>"$results"
+say "raw Kafka: EndToEndLatency (10 000 x 300 B, acks=all)"
+java -cp "$kafka_cp" org.apache.kafka.tools.EndToEndLatency --bootstrap-server "$bootstrap" --topic bench-e2e \
+  --num-records 10000 --producer-acks all --record-size 300 >"$work/e2e.log" 2>&1 \
+  || java -cp "$kafka_cp" org.apache.kafka.tools.EndToEndLatency "$bootstrap" bench-e2e 10000 all 300 >"$work/e2e.log" 2>&1
+grep -E "Avg latency|Percentiles" "$work/e2e.log"
+kafka_p99=$(grep -E "Percentiles" "$work/e2e.log" | sed -E 's/.*99th = ([0-9.]+).*/\1/')
+echo "RESULT kafka.e2e_p99_ms $kafka_p99" >>"$results"
+
+# --- 2. Relay pipeline ------------------------------------------------------------------------------------------------
+say "Relay pipeline: $tasks tasks, 1 000 events/s for ${seconds}s"
+bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 1000 "$seconds" \
+  | sed 's/^RESULT pipeline/RESULT fixed/' >>"$results.fixed"
+say "Relay pipeline: $tasks tasks, as fast as possible for ${seconds}s"
+bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 0 "$seconds" \
+  | sed 's/^RESULT pipeline/RESULT max/' >>"$results.max"
+cat "$results.fixed" "$results.max" >>"$results"
+
+# --- 3. nchan ---------------------------------------------------------------------------------------------------------
+nchan_port=$(free_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<NGINX
+load_module /usr/share/nginx/modules/ngx_nchan_module.so;
+worker_processes 1;
+worker_rlimit_nofile 65536;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 30000; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nchan_port;
+    location = /pub { nchan_publisher; nchan_channel_id \$arg_id; nchan_message_buffer_length 1000; }
+    location ~ /sub/(\w+)$ { nchan_subscriber eventsource; nchan_channel_id \$1; }
+  }
+}
+NGINX
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" >"$work/nginx.log" 2>&1 &
+nginx_master=$!
+pids+=("$nginx_master")
+for _ in $(seq 1 40); do listening "$nchan_port" && break; sleep 0.25; done
+say "nchan: $tasks channels, 1 000 messages/s for ${seconds}s"
+bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 1000 "$seconds" \
+  | sed 's/^RESULT nchan/RESULT nchanfixed/' >>"$results.nfixed"
+say "nchan: $tasks channels, as fast as possible for ${seconds}s"
+bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 0 "$seconds" \
+  | sed 's/^RESULT nchan/RESULT nchanmax/' >>"$results.nmax"
+cat "$results.nfixed" "$results.nmax" >>"$results"
+
+# --- idle connections ----------------------------------------------------------------------------------------------------
+nginx_pids() { echo "$nginx_master" $(pgrep -P "$nginx_master"); }
+idle_task=$(java -cp "$bench_cp" dev.relay.bench.Benchmark seed "$bootstrap" "$org" "$user" | tail -1)
+sleep 2
+hold() { # hold URL TOKEN N PID…: RSS growth per connection while N idle streams are open
+  local url=$1 tok=$2 n=$3; shift 3
+  local before after client
+  before=$(rss_kib "$@")
+  java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark idle "$url" "$tok" "$n" 600 >"$work/idle.out" 2>&1 &
+  client=$!
+  for _ in $(seq 1 600); do grep -q READY "$work/idle.out" && break; sleep 0.5; done
+  grep RESULT "$work/idle.out" >&2 || true
+  sleep 3
+  after=$(rss_kib "$@")
+  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null || true
+  sleep 3
+  echo $(( (after - before) * 1024 / n ))
+}
+for n in $idle_counts; do
+  say "idle: $n SSE connections to the stream service"
+  relay_bytes=$(hold "http://127.0.0.1:$stream_port/api/preview/agents/$org/tasks/$idle_task/events/stream" "$token" "$n" "$stream_pid")
+  echo "RESULT idle.relay_bytes_per_conn.$n $relay_bytes" | tee -a "$results"
+  say "idle: $n SSE connections to nchan"
+  # shellcheck disable=SC2046
+  nchan_bytes=$(hold "http://127.0.0.1:$nchan_port/sub/idle" - "$n" $(nginx_pids))
+  echo "RESULT idle.nchan_bytes_per_conn.$n $nchan_bytes" | tee -a "$results"
+done
+
+# --- summary -----------------------------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+echo
+echo "Relay stream benchmark ($(nproc) cores, $tasks tasks/channels, ${seconds}s per load)"
+printf '%-58s %14s %14s %8s %s\n' figure Relay reference ratio target
+printf '%-58s %14s %14s %8s %s\n' "pipeline max events/s vs Kafka producer records/s" "$(result max.delivered_per_s)" "$kafka_rate" \
+  "$(ratio "$(result max.delivered_per_s)" "$kafka_rate")" ">= 0.5"
+printf '%-58s %14s %14s %8s %s\n' "live p99 ms at 1000/s vs Kafka end-to-end p99 ms" "$(result fixed.p99_ms)" "$kafka_p99" \
+  "$(ratio "$(result fixed.p99_ms)" "$kafka_p99")" "<= 2"
+printf '%-58s %14s %14s %8s %s\n' "max deliveries/s vs nchan max deliveries/s" "$(result max.delivered_per_s)" "$(result nchanmax.delivered_per_s)" \
+  "$(ratio "$(result max.delivered_per_s)" "$(result nchanmax.delivered_per_s)")" ">= 1"
+for n in $idle_counts; do
+  printf '%-58s %14s %14s %8s %s\n' "RSS bytes per idle connection, N=$n, vs nchan" "$(result idle.relay_bytes_per_conn.$n)" \
+    "$(result idle.nchan_bytes_per_conn.$n)" "$(ratio "$(result idle.relay_bytes_per_conn.$n)" "$(result idle.nchan_bytes_per_conn.$n)")" "<= 2"
+done
+echo
+echo "at 1000/s: Relay p50/p99/p99.9 ms $(result fixed.p50_ms)/$(result fixed.p99_ms)/$(result fixed.p999_ms) ($(result fixed.delivered) delivered);" \
+  "nchan $(result nchanfixed.p50_ms)/$(result nchanfixed.p99_ms)/$(result nchanfixed.p999_ms)"
+echo "at max: Relay published $(result max.published) at $(result max.publish_rate)/s, delivered $(result max.delivered);" \
+  "p50/p99 ms $(result max.p50_ms)/$(result max.p99_ms); nchan delivered $(result nchanmax.delivered) at $(result nchanmax.delivered_per_s)/s"
+echo "raw results: $results"

@@ -1,0 +1,242 @@
+package dev.relay.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.event.Topics;
+
+/**
+ * The Java half of infra/bench/run.sh. Subcommands:
+ * <pre>
+ *   pipeline BOOTSTRAP STREAM_BASE TOKEN ORG USER TASKS RATE SECONDS   events via Kafka to the stream service's SSE viewers
+ *   nchan    PUB_BASE SUB_BASE CHANNELS RATE SECONDS                    the same load through nchan
+ *   seed     BOOTSTRAP ORG USER                                          publish an idle task (task.created only), print its id
+ *   idle     URL TOKEN CONNECTIONS HOLD_SECONDS                         open idle SSE connections and hold them
+ * </pre>
+ * RATE 0 means as fast as possible. Every figure is printed as "RESULT name value".
+ */
+public final class Benchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final String PAD = "x".repeat(40);
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "pipeline" -> pipeline(args[1], args[2], args[3], args[4], args[5], Integer.parseInt(args[6]),
+                    Integer.parseInt(args[7]), Integer.parseInt(args[8]));
+            case "nchan" -> nchan(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+            case "seed" -> seed(args[1], args[2], args[3]);
+            case "idle" -> idle(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("unknown subcommand " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    private static void pipeline(String bootstrap, String streamBase, String token, String org, String user, int tasks, int rate,
+            int seconds) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("linger.ms", "1");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Latencies latencies = new Latencies();
+        AtomicLong lastReceipt = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(tasks);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            List<UUID> ids = new ArrayList<>();
+            long[] seqs = new long[tasks];
+            for (int i = 0; i < tasks; i++) {
+                UUID id = UUID.randomUUID();
+                ids.add(id);
+                ObjectNode data = JSON.createObjectNode().put("created_by", user).put("visibility", "private").put("title", "bench");
+                send(producer, new TaskEvent(UUID.randomUUID(), id, org, ++seqs[i], null, TaskEventTypes.TASK_CREATED, Instant.now(), data));
+            }
+            producer.flush();
+            List<CompletableFuture<Integer>> opened = new ArrayList<>();
+            for (UUID id : ids) {
+                URI uri = URI.create(streamBase + "/api/preview/agents/" + org + "/tasks/" + id + "/events/stream");
+                opened.add(SseConnection.open(http, uri, token, (event, body) -> {
+                    if (TaskEventTypes.MESSAGE_DELTA.equals(event)) {
+                        long sent = read(body).path("data").path("sent_nanos").asLong();
+                        long now = System.nanoTime();
+                        latencies.record(now - sent);
+                        lastReceipt.set(now);
+                    } else if (TaskEventTypes.RUN_COMPLETED.equals(event)) {
+                        finished.countDown();
+                    }
+                }));
+            }
+            for (CompletableFuture<Integer> status : opened) {
+                if (status.get(60, TimeUnit.SECONDS) != 200) {
+                    throw new IllegalStateException("a stream answered " + status.get());
+                }
+            }
+            Thread.sleep(500);
+            UUID streamId = UUID.randomUUID();
+            long start = System.nanoTime();
+            long published = pace(rate, seconds, n -> {
+                int task = (int) (n % tasks);
+                ObjectNode data = JSON.createObjectNode().put("delta", PAD).put("sent_nanos", System.nanoTime());
+                send(producer, new TaskEvent(UUID.randomUUID(), ids.get(task), org, ++seqs[task], streamId, TaskEventTypes.MESSAGE_DELTA,
+                        Instant.now(), data));
+            });
+            producer.flush();
+            long publishedIn = System.nanoTime() - start;
+            for (int i = 0; i < tasks; i++) {
+                send(producer, new TaskEvent(UUID.randomUUID(), ids.get(i), org, ++seqs[i], streamId, TaskEventTypes.RUN_COMPLETED,
+                        Instant.now(), JSON.createObjectNode()));
+            }
+            producer.flush();
+            boolean all = finished.await(Math.max(60, seconds * 4L), TimeUnit.SECONDS);
+            double elapsed = (lastReceipt.get() - start) / 1e9;
+            System.out.printf("RESULT pipeline.published %d%n", published);
+            System.out.printf("RESULT pipeline.publish_rate %.0f%n", published / (publishedIn / 1e9));
+            System.out.printf("RESULT pipeline.delivered %d%n", latencies.count());
+            System.out.printf("RESULT pipeline.delivered_per_s %.0f%n", latencies.count() / elapsed);
+            System.out.printf("RESULT pipeline.p50_ms %.2f%n", latencies.percentileMillis(0.50));
+            System.out.printf("RESULT pipeline.p99_ms %.2f%n", latencies.percentileMillis(0.99));
+            System.out.printf("RESULT pipeline.p999_ms %.2f%n", latencies.percentileMillis(0.999));
+            System.out.printf("RESULT pipeline.all_streams_completed %s%n", all);
+        }
+    }
+
+    private static void nchan(String pubBase, String subBase, int channels, int rate, int seconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Latencies latencies = new Latencies();
+        AtomicLong lastReceipt = new AtomicLong();
+        List<CompletableFuture<Integer>> opened = new ArrayList<>();
+        for (int i = 0; i < channels; i++) {
+            opened.add(SseConnection.open(http, URI.create(subBase + "/ch" + i), null, (event, body) -> {
+                long now = System.nanoTime();
+                latencies.record(now - read(body).path("sent_nanos").asLong());
+                lastReceipt.set(now);
+            }));
+        }
+        for (CompletableFuture<Integer> status : opened) {
+            if (status.get(60, TimeUnit.SECONDS) != 200) {
+                throw new IllegalStateException("an nchan subscriber answered " + status.get());
+            }
+        }
+        Thread.sleep(500);
+        Semaphore inFlight = new Semaphore(64);
+        long start = System.nanoTime();
+        long published = pace(rate, seconds, n -> {
+            String body = JSON.createObjectNode().put("delta", PAD).put("sent_nanos", System.nanoTime()).toString();
+            inFlight.acquireUninterruptibly();
+            http.sendAsync(HttpRequest.newBuilder(URI.create(pubBase + "?id=ch" + (n % channels)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> inFlight.release());
+        });
+        long publishedIn = System.nanoTime() - start;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(30, seconds * 2L));
+        while (latencies.count() < published && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        double elapsed = (lastReceipt.get() - start) / 1e9;
+        System.out.printf("RESULT nchan.published %d%n", published);
+        System.out.printf("RESULT nchan.publish_rate %.0f%n", published / (publishedIn / 1e9));
+        System.out.printf("RESULT nchan.delivered %d%n", latencies.count());
+        System.out.printf("RESULT nchan.delivered_per_s %.0f%n", latencies.count() / elapsed);
+        System.out.printf("RESULT nchan.p50_ms %.2f%n", latencies.percentileMillis(0.50));
+        System.out.printf("RESULT nchan.p99_ms %.2f%n", latencies.percentileMillis(0.99));
+        System.out.printf("RESULT nchan.p999_ms %.2f%n", latencies.percentileMillis(0.999));
+    }
+
+    private static void seed(String bootstrap, String org, String user) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        UUID id = UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            ObjectNode data = JSON.createObjectNode().put("created_by", user).put("visibility", "private").put("title", "idle");
+            send(producer, new TaskEvent(UUID.randomUUID(), id, org, 1, null, TaskEventTypes.TASK_CREATED, Instant.now(), data));
+        }
+        System.out.println(id);
+    }
+
+    private static void idle(String url, String token, int connections, int holdSeconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<Integer>> opened = new ArrayList<>();
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int i = 0; i < connections; i++) {
+            opened.add(SseConnection.open(http, URI.create(url), "-".equals(token) ? null : token, (event, body) -> { }));
+            if (i % 200 == 199) {
+                Thread.sleep(50);
+            }
+        }
+        for (CompletableFuture<Integer> status : opened) {
+            statuses.merge(status.get(120, TimeUnit.SECONDS), 1, Integer::sum);
+        }
+        System.out.printf("RESULT idle.statuses %s%n", statuses);
+        System.out.println("READY");
+        System.out.flush();
+        Thread.sleep(Duration.ofSeconds(holdSeconds).toMillis());
+    }
+
+    /** Calls {@code publish} with 0, 1, 2… at {@code rate} per second (0: as fast as possible) for {@code seconds}. */
+    private static long pace(int rate, int seconds, LongConsumer publish) {
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long n = 0;
+        while (System.nanoTime() < end) {
+            if (rate > 0) {
+                long due = start + n * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            publish.accept(n++);
+        }
+        return n;
+    }
+
+    private static void send(KafkaProducer<String, String> producer, TaskEvent event) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.TASK_EVENTS, event.taskId().toString(), JSON.writeValueAsString(event)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

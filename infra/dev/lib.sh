@@ -1,0 +1,88 @@
+# Shell functions shared by infra/dev/start.sh and infra/bench/run.sh (sourced, not run).
+
+say() { printf '\033[1m[relay]\033[0m %s\n' "$*"; }
+fail() { printf '\033[31m[relay]\033[0m %s\n' "$*" >&2; exit 1; }
+listening() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port: a loopback port nothing listens on
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    listening "$port" || { echo "$port"; return; }
+  done
+}
+
+# make_keys DIR: an RSA key pair for signing dev tokens (private.pem, public.pem), kept if present
+make_keys() {
+  mkdir -p "$1"
+  if [ ! -f "$1/private.pem" ]; then
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1/private.pem" 2>/dev/null
+    openssl pkey -in "$1/private.pem" -pubout -out "$1/public.pem"
+  fi
+}
+
+# mint_token KEY_DIR ISSUER ORG EMAIL HOURS: an RS256 JWT the services accept
+mint_token() {
+  local b64url='openssl base64 -A | tr "+/" "-_" | tr -d "="'
+  local now header payload signature
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | eval "$b64url")
+  payload=$(printf '{"iss":"%s","sub":"%s","upn":"%s","org":"%s","groups":["user"],"iat":%d,"exp":%d}' \
+    "$2" "$4" "$4" "$3" "$now" $((now + $5 * 3600)) | eval "$b64url")
+  signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$1/private.pem" -binary | eval "$b64url")
+  printf '%s.%s.%s\n' "$header" "$payload" "$signature"
+}
+
+# ensure_postgres HOST PORT: starts the local cluster if it is down, or explains what to do
+ensure_postgres() {
+  if ! listening "$2" && [ "$1" = 127.0.0.1 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    say "PostgreSQL is not running; starting the local cluster"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  fi
+  listening "$2" || [ "$1" != 127.0.0.1 ] || fail "no PostgreSQL on $1:$2. Install and start one \
+(Debian: apt-get install postgresql && pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start), \
+or point RELAY_DB_HOST/RELAY_DB_PORT/RELAY_DB_USER at yours."
+  command -v psql >/dev/null || fail "psql is required (apt-get install postgresql-client)"
+}
+
+# ensure_packages PACKAGE…: installs missing Debian packages when running as root
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    fail "please install: ${missing[*]}"
+  fi
+}
+
+# start_service ROOT NAME PORT LOG [ENV=VALUE…]: runs a packaged service in the background, waits until ready,
+# and leaves its pid in $service_pid
+start_service() {
+  local root=$1 name=$2 port=$3 log=$4; shift 4
+  env QUARKUS_HTTP_PORT="$port" "$@" \
+    java -Xmx${RELAY_SERVICE_HEAP:-256m} -XX:+UseSerialGC -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  service_pid=$!
+  for _ in $(seq 1 240); do
+    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$service_pid" 2>/dev/null || fail "$name exited; see $log"
+    sleep 0.25
+  done
+  kill "$service_pid" 2>/dev/null
+  fail "$name was not ready in 60 s; see $log"
+}
+
+# rss_kib PID…: the summed resident set size of the processes
+rss_kib() {
+  local total=0 pid value
+  for pid in "$@"; do
+    value=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${value:-0}))
+  done
+  echo "$total"
+}

@@ -67,6 +67,9 @@ printf '%s\n' "$token" >"$run_dir/dev-token"
 
 # --- Kafka ---------------------------------------------------------------------------------------------------------
 say "starting Kafka (KRaft) on 127.0.0.1:$kafka_port"
+# a fresh broker each time: consumers of a killed run would otherwise hold their partitions until their session
+# times out (45 s); the database keeps every task and event across restarts
+rm -rf "$run_dir/kafka"
 "$root/infra/kafka/broker.sh" "$run_dir/kafka" "$kafka_port" "$controller_port" >"$run_dir/logs/kafka.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done

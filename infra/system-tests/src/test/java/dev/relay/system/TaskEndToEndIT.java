@@ -125,6 +125,22 @@ class TaskEndToEndIT {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, fromFirst.size()).boxed().toList());
     }
 
+    @Test
+    void aStreamingCreateRefusedAfterTheStreamStartedEndsWithAnErrorEvent() throws Exception {
+        String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .contentType(ContentType.JSON).body("{\"task\":\"mine\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks")
+                .then().statusCode(202).extract().path("task_id");
+
+        SseClient.Result refused = SseClient.post(taskService.uri("/api/v1/tasks"),
+                Map.of("Authorization", TestTokens.bearer("acme", "bob@acme.dev")),
+                "{\"id\":\"" + taskId + "\",\"task\":\"let me continue\"}", Duration.ofSeconds(30));
+
+        assertThat(refused.events()).hasSize(1);
+        assertThat(refused.events().get(0).event()).isEqualTo("error");
+        assertThat(JSON.readTree(refused.events().get(0).data()).get("code").asText()).isEqualTo("not_exists");
+    }
+
     private static JsonNode data(SseEvent event) {
         try {
             return JSON.readTree(event.data());

@@ -11,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
@@ -28,6 +29,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.SseEvent;
 
 import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.task.client.StreamServiceClient;
 import dev.relay.task.service.TaskService;
@@ -85,7 +87,20 @@ public class TaskResource {
         Caller caller = Caller.from(jwt);
         return tasks.start(caller, mapper.toNewTask(request)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
-                .map(this::relayed);
+                .map(this::relayed)
+                .onFailure(ApiException.class).recoverWithItem(this::errorEvent);
+    }
+
+    /**
+     * A refusal found after the stream started (the status line is already sent), such as continuing a busy or
+     * foreign task, ends the stream with one {@code error} event carrying the error body.
+     */
+    private OutboundSseEvent errorEvent(Throwable failure) {
+        ApiException e = (ApiException) failure;
+        return sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(ErrorBody.class, new ErrorBody(Response.Status.fromStatusCode(e.status()).getReasonPhrase(), e.code(), e.kind(),
+                        e.kind() + ": " + e.getMessage(), null))
+                .build();
     }
 
     /** Re-emits an event of the stream service as it was: id (seq), name (type) and data, or a comment line. */

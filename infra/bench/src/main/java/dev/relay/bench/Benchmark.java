@@ -121,14 +121,7 @@ public final class Benchmark {
             }
             producer.flush();
             boolean all = finished.await(Math.max(60, seconds * 4L), TimeUnit.SECONDS);
-            double elapsed = (lastReceipt.get() - start) / 1e9;
-            System.out.printf("RESULT pipeline.published %d%n", published);
-            System.out.printf("RESULT pipeline.publish_rate %.0f%n", published / (publishedIn / 1e9));
-            System.out.printf("RESULT pipeline.delivered %d%n", latencies.count());
-            System.out.printf("RESULT pipeline.delivered_per_s %.0f%n", latencies.count() / elapsed);
-            System.out.printf("RESULT pipeline.p50_ms %.2f%n", latencies.percentileMillis(0.50));
-            System.out.printf("RESULT pipeline.p99_ms %.2f%n", latencies.percentileMillis(0.99));
-            System.out.printf("RESULT pipeline.p999_ms %.2f%n", latencies.percentileMillis(0.999));
+            report("pipeline", published, publishedIn, latencies, lastReceipt.get() - start);
             System.out.printf("RESULT pipeline.all_streams_completed %s%n", all);
         }
     }
@@ -165,14 +158,7 @@ public final class Benchmark {
         while (latencies.count() < published && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        double elapsed = (lastReceipt.get() - start) / 1e9;
-        System.out.printf("RESULT nchan.published %d%n", published);
-        System.out.printf("RESULT nchan.publish_rate %.0f%n", published / (publishedIn / 1e9));
-        System.out.printf("RESULT nchan.delivered %d%n", latencies.count());
-        System.out.printf("RESULT nchan.delivered_per_s %.0f%n", latencies.count() / elapsed);
-        System.out.printf("RESULT nchan.p50_ms %.2f%n", latencies.percentileMillis(0.50));
-        System.out.printf("RESULT nchan.p99_ms %.2f%n", latencies.percentileMillis(0.99));
-        System.out.printf("RESULT nchan.p999_ms %.2f%n", latencies.percentileMillis(0.999));
+        report("nchan", published, publishedIn, latencies, lastReceipt.get() - start);
     }
 
     private static void seed(String bootstrap, String org, String user) {
@@ -204,6 +190,17 @@ public final class Benchmark {
         System.out.println("READY");
         System.out.flush();
         Thread.sleep(Duration.ofSeconds(holdSeconds).toMillis());
+    }
+
+    /** Deliveries per second count from the first publish to the last receipt. */
+    private static void report(String name, long published, long publishedInNanos, Latencies latencies, long deliveredInNanos) {
+        System.out.printf("RESULT %s.published %d%n", name, published);
+        System.out.printf("RESULT %s.publish_rate %.0f%n", name, published / (publishedInNanos / 1e9));
+        System.out.printf("RESULT %s.delivered %d%n", name, latencies.count());
+        System.out.printf("RESULT %s.delivered_per_s %.0f%n", name, latencies.count() / (deliveredInNanos / 1e9));
+        System.out.printf("RESULT %s.p50_ms %.2f%n", name, latencies.percentileMillis(0.50));
+        System.out.printf("RESULT %s.p99_ms %.2f%n", name, latencies.percentileMillis(0.99));
+        System.out.printf("RESULT %s.p999_ms %.2f%n", name, latencies.percentileMillis(0.999));
     }
 
     /** Calls {@code publish} with 0, 1, 2… at {@code rate} per second (0: as fast as possible) for {@code seconds}. */

@@ -44,7 +44,7 @@ public class StreamAuthorization {
         });
     }
 
-    private static UUID parseTaskId(String taskId) {
+    static UUID parseTaskId(String taskId) {
         try {
             return UUID.fromString(taskId);
         } catch (IllegalArgumentException | NullPointerException e) {

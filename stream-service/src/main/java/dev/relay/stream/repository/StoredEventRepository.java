@@ -13,7 +13,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent, StoredEvent.Key> {
 
-    /** Up to {@code limit} events of the task with seq greater than {@code after}, in seq order. */
+    /** Up to {@code limit} events of the task with seq greater than {@code after}, in seq order (the events list). */
     public Uni<List<StoredEvent>> after(UUID taskId, long after, int limit) {
         return find("taskId = ?1 and seq > ?2", Sort.by("seq"), taskId, after).page(0, limit).list();
     }

@@ -1,0 +1,114 @@
+package dev.relay.stream.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.error.ErrorBody;
+import dev.relay.stream.domain.StoredEvent;
+import dev.relay.stream.repository.StoredEventRepository;
+import dev.relay.stream.service.StreamAccess;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/** A task's stored events, page by page, in seq order; the continuation token is opaque to clients. */
+@Path("/api/preview/agents/{org}/tasks/{taskId}/events")
+@Tag(name = "Task events")
+@Authenticated
+@SecurityRequirement(name = "BearerAuth")
+public class EventListResource {
+
+    private static final String TOKEN_PREFIX = "after:";
+
+    private final StreamAccess access;
+    private final StoredEventRepository events;
+    private final JsonWebToken jwt;
+    private final ObjectMapper json;
+
+    public EventListResource(StreamAccess access, StoredEventRepository events, JsonWebToken jwt, ObjectMapper json) {
+        this.access = access;
+        this.events = events;
+        this.jwt = jwt;
+        this.json = json;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "list-task-events", summary = "Get task events",
+            description = "The task's events in seq order, `pageSize` (1-1000, default 100) at a time; pass the answer's "
+                    + "`continuationToken` to get the next page. Pages are stable: events are only ever appended.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad page size or token", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<EventPage> list(@PathParam("org") String org, @PathParam("taskId") String taskId,
+            @QueryParam("continuationToken") String continuationToken, @QueryParam("pageSize") Integer pageSize) {
+        UUID id = StreamAuthorization.parseTaskId(taskId);
+        int size = pageSize == null ? 100 : pageSize;
+        if (size < 1 || size > 1000) {
+            throw ApiException.invalidRequest("parameter 'pageSize' must be between 1 and 1000, got " + size);
+        }
+        long after = decode(continuationToken);
+        return access.authorize(Caller.from(jwt), org, id)
+                .chain(() -> Panache.withSession(() -> events.after(id, after, size + 1)))
+                .map(page -> toPage(page, size));
+    }
+
+    private EventPage toPage(List<StoredEvent> page, int size) {
+        boolean more = page.size() > size;
+        List<StoredEvent> shown = more ? page.subList(0, size) : page;
+        String token = more ? encode(shown.get(shown.size() - 1).seq) : null;
+        return new EventPage(shown.stream().map(this::item).toList(), token);
+    }
+
+    private EventPage.Item item(StoredEvent event) {
+        JsonNode data;
+        try {
+            data = json.readTree(event.envelope).get("data");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored envelope of " + event.id + " is not JSON", e);
+        }
+        return new EventPage.Item(event.id, event.type, event.seq, false, event.streamId, event.createdAt, data);
+    }
+
+    private static String encode(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((TOKEN_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long decode(String token) {
+        if (token == null || token.isBlank()) {
+            return 0;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (text.startsWith(TOKEN_PREFIX)) {
+                return Long.parseLong(text.substring(TOKEN_PREFIX.length()));
+            }
+        } catch (IllegalArgumentException malformed) {
+            // answered below
+        }
+        throw ApiException.invalidRequest("parameter 'continuationToken' is not a token this API issued");
+    }
+}

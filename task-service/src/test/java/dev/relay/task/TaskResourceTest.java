@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,8 @@ import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 @WithTestResource(RelayTestResources.class)
@@ -56,6 +61,43 @@ class TaskResourceTest {
                 .body("stream.streamStatus", equalTo("completed"))
                 .body("streams", hasSize(1))
                 .body("read_only", is(false));
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aRunWhoseRuntimeDiedIsEndedAsFailedAndTheTaskCanContinue() {
+        String taskId = given().header("Authorization", ALICE).contentType(ContentType.JSON)
+                .body("{\"task\":\"first\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
+                .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
+
+        // what a process that died mid-run leaves behind: an active run, and no event for a long time
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
+                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
+                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+        pool.preparedQuery("UPDATE task.task SET updated_at = now() - interval '1 hour' WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
+                .get("/api/v1/tasks/" + taskId).then()
+                .body("task.status", equalTo("error"))
+                .body("streams[1].status", equalTo("error")));
+        given().header("Authorization", ALICE).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + taskId + "\",\"task\":\"again\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(202);
+    }
+
+    @Test
+    void continuingAnotherUsersTaskIs404() {
+        String taskId = given().header("Authorization", ALICE).contentType(ContentType.JSON)
+                .body("{\"task\":\"mine\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        given().header("Authorization", TestTokens.bearer("acme", "bob@acme.dev")).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + taskId + "\",\"task\":\"mine now\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(404).body("code", equalTo("not_exists"));
     }
 
     @Test

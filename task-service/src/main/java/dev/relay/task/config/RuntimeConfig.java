@@ -11,4 +11,12 @@ public interface RuntimeConfig {
     /** The simulated agent's pause before each chunk of its reply, so that a stream can be watched live. */
     @WithDefault("40ms")
     Duration chunkDelay();
+
+    /** An active run whose task has had no event for this long is ended as failed (its runtime died). */
+    @WithDefault("2m")
+    Duration staleAfter();
+
+    /** How often stale runs are looked for. */
+    @WithDefault("30s")
+    Duration reapInterval();
 }

@@ -1,5 +1,6 @@
 package dev.relay.task.repository;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,6 +13,16 @@ import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
+
+    /** Active runs whose task has had no event since {@code before}: their runtime has stopped. */
+    public Uni<List<UUID>> activeIdleSince(Instant before) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.id from TaskRun r, Task t where t.id = r.taskId and r.status = 'active' and t.updatedAt < :before",
+                        UUID.class)
+                .setParameter("before", before)
+                .setMaxResults(100)
+                .getResultList());
+    }
 
     /** Every run of the task, oldest first. */
     public Uni<List<TaskRun>> ofTask(UUID taskId) {

@@ -37,6 +37,28 @@ public class Task {
     /** The seq of the task's latest event; the next event gets {@code lastSeq + 1}. */
     @Column(name = "last_seq")
     public long lastSeq;
+    @Column(name = "task_type")
+    public String taskType = "sync";
+    @Column(name = "approval_mode")
+    public String approvalMode = "manual";
+    @Column(name = "plan_mode")
+    public boolean planMode;
+    @Column(name = "permission_mode")
+    public String permissionMode = "default";
+    @Column(name = "tool_execution_mode")
+    public String toolExecutionMode = "cloud";
+    public String source = "api";
+    @Column(name = "is_shared")
+    public boolean shared;
+    @Column(name = "shared_at")
+    public Instant sharedAt;
+    /** {@code running} while a run is pending or active, else {@code idle}. */
+    @Column(name = "run_state")
+    public String runState = "idle";
+    @Column(name = "tokens_used")
+    public long tokensUsed;
+    @Column(name = "context_used_tokens")
+    public long contextUsedTokens;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")
@@ -46,7 +68,7 @@ public class Task {
         return switch (Visibility.of(visibility)) {
             case PUBLIC, UNLISTED -> true;
             case TEAM -> org.equals(viewerOrg);
-            case PRIVATE -> org.equals(viewerOrg) && createdBy.equals(viewerEmail);
+            case PRIVATE -> org.equals(viewerOrg) && (shared || createdBy.equals(viewerEmail));
         };
     }
 }

@@ -88,6 +88,9 @@ public class RunSteps {
                     .put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens())
                     .put("total_tokens", reply.inputTokens() + reply.outputTokens());
             run.finish(RunStatus.COMPLETED, Instant.now());
+            task.runState = "idle";
+            task.tokensUsed += reply.inputTokens() + reply.outputTokens();
+            task.contextUsedTokens += reply.inputTokens();
             return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed).invoke(records::add)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)).invoke(records::add)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
@@ -101,6 +104,7 @@ public class RunSteps {
     public Uni<List<OutboxEvent>> fail(UUID streamId, String reason) {
         return activeRun(streamId, (task, run) -> {
             run.finish(RunStatus.ERROR, Instant.now());
+            task.runState = "idle";
             return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
                     eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason)).map(List::of);
         });

@@ -65,6 +65,23 @@ public class TaskService {
                                 .map(taskMessages -> new TaskSnapshot(task, taskRuns, taskMessages)))));
     }
 
+    /** A page of the organization's tasks that the caller may see; one more than asked tells whether more follow. */
+    public Uni<List<Task>> list(Caller caller, String org, TaskListQuery query) {
+        caller.requireOrg(org);
+        return Panache.withSession(() -> tasks.page(org, caller.email(), query));
+    }
+
+    /** The task as {@code caller} may see it in {@code org}, or 404. */
+    public Uni<Task> find(Caller caller, String org, UUID taskId) {
+        caller.requireOrg(org);
+        return Panache.withSession(() -> tasks.findById(taskId)).map(task -> {
+            if (task != null && !task.org.equals(org)) {
+                throw ApiException.notFound("task " + taskId + " not found");
+            }
+            return visibleOrNotFound(task, caller, taskId);
+        });
+    }
+
     private Uni<Task> taskToRun(Caller caller, NewTask request, List<OutboxEvent> records) {
         if (request.taskId() == null) {
             return create(newTask(caller, UUID.randomUUID(), request), records);
@@ -93,6 +110,7 @@ public class TaskService {
 
     private Uni<Void> requestRun(Task task, NewTask request, List<OutboxEvent> records) {
         Instant now = Instant.now();
+        task.runState = "running";
         TaskRun run = new TaskRun();
         run.id = UUID.randomUUID();
         run.taskId = task.id;
@@ -135,6 +153,7 @@ public class TaskService {
         task.visibility = request.visibility();
         task.model = request.runConfig().model();
         task.mode = request.runConfig().mode();
+        task.planMode = "plan".equals(task.mode);
         task.projectId = request.projectId();
         task.completionDelivery = request.completionDelivery();
         task.isolated = request.isolated();

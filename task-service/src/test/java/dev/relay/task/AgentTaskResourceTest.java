@@ -2,10 +2,15 @@ package dev.relay.task;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +20,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The Pulumi-style view of tasks created through the Neo v1 API. */
 @QuarkusTest
@@ -77,6 +84,34 @@ class AgentTaskResourceTest {
         List<String> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);
         return copy;
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void cancelEndsTheUnfinishedRunWithAnAbortedEventAndTwiceIsHarmless() {
+        String taskId = create(CAROL, "{\"task\":\"long job\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", CAROL)
+                .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
+        // a run the runtime is still executing
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
+                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
+                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+        String cancel = "/api/preview/agents/initech/tasks/" + taskId + "/cancel";
+
+        given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{}").post(cancel)
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{\"force\":true}").post(cancel)
+                    .then().statusCode(200).body("status", equalTo("idle"));
+        }
+        given().header("Authorization", CAROL).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("task.status", equalTo("aborted"))
+                .body("streams[1].status", equalTo("aborted"))
+                .body("streams.size()", equalTo(2));
+        given().header("Authorization", TestTokens.bearer("initech", "dave@initech.dev")).contentType(ContentType.JSON)
+                .body("{\"force\":true}").post(cancel).then().statusCode(404);
     }
 
     @Test

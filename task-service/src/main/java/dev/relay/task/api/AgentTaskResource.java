@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -31,7 +33,7 @@ import dev.relay.task.service.TaskService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: list and get. */
+/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: list, get and cancel. */
 @Path("/api/preview/agents/{org}/tasks")
 @Tag(name = "Agent tasks", description = "Pulumi-style agents task API")
 @Authenticated
@@ -84,6 +86,29 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
         return tasks.find(Caller.from(jwt), org, taskId).map(AgentTaskResource::toAgentTask);
+    }
+
+    /** The body of the cancel call; {@code force} is required. */
+    public record CancelRequest(Boolean force) {
+    }
+
+    @POST
+    @Path("/{taskId}/cancel")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "cancel-agent-task", summary = "Cancel task",
+            description = "Ends the task's unfinished run at once with a `run.aborted` event (its `force` field records the "
+                    + "flag) and leaves the task idle. The built-in runtime has nothing to wind down, so a graceful cancel "
+                    + "(`force: false`) ends the run the same way. Cancelling an idle task changes nothing.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
+    @APIResponse(responseCode = "400", description = "`force` missing", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<AgentTask> cancel(@PathParam("org") String org, @PathParam("taskId") UUID taskId, CancelRequest request) {
+        if (request == null || request.force() == null) {
+            throw ApiException.invalidRequest("field 'force' is required");
+        }
+        return tasks.cancel(Caller.from(jwt), org, taskId, request.force()).map(AgentTaskResource::toAgentTask);
     }
 
     static AgentTask toAgentTask(Task task) {

@@ -73,11 +73,26 @@ public class RunExecutor {
         return Multi.createFrom().iterable(reply.chunks())
                 .onItem().transformToUniAndConcatenate(chunk -> pause()
                         .chain(() -> steps.delta(streamId, messageId, chunk))
+                        .invoke(RunExecutor::stopIfEnded)
                         .call(this::publish))
                 .collect().last()
                 .chain(() -> steps.complete(streamId, messageId, reply))
                 .call(this::publish)
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(RunEnded.class).recoverWithNull();
+    }
+
+    /** A step that appended nothing found the run no longer active (cancelled or reaped): stop executing it. */
+    private static void stopIfEnded(List<OutboxEvent> appended) {
+        if (appended.isEmpty()) {
+            throw new RunEnded();
+        }
+    }
+
+    private static final class RunEnded extends RuntimeException {
+        RunEnded() {
+            super(null, null, false, false);
+        }
     }
 
     private Uni<Void> publish(List<OutboxEvent> records) {

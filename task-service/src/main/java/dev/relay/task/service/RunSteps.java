@@ -110,6 +110,24 @@ public class RunSteps {
         });
     }
 
+    /**
+     * Cancels the task's unfinished run, if any, with a {@code run.aborted} event; cancelling a task with nothing
+     * running changes nothing. The runtime notices at its next step and stops.
+     */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> abortLatest(UUID taskId, boolean force) {
+        return tasks.lock(taskId).chain(task -> runs.ofTask(taskId).chain(all -> {
+            TaskRun latest = all.isEmpty() ? null : all.get(all.size() - 1);
+            if (latest == null || latest.runStatus().isFinished()) {
+                return Uni.createFrom().item(List.<OutboxEvent>of());
+            }
+            latest.finish(RunStatus.ABORTED, Instant.now());
+            task.runState = "idle";
+            return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
+                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).map(List::of);
+        }));
+    }
+
     private interface Step {
         Uni<List<OutboxEvent>> apply(Task task, TaskRun run);
     }

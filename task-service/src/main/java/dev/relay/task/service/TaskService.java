@@ -36,9 +36,11 @@ public class TaskService {
     private final TaskMessageRepository messages;
     private final TaskEventLog eventLog;
     private final OutboxPublisher publisher;
+    private final RunSteps runSteps;
 
     public TaskService(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            OutboxPublisher publisher) {
+            OutboxPublisher publisher, RunSteps runSteps) {
+        this.runSteps = runSteps;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
@@ -79,6 +81,17 @@ public class TaskService {
                 throw ApiException.notFound("task " + taskId + " not found");
             }
             return visibleOrNotFound(task, caller, taskId);
+        });
+    }
+
+    /** Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. */
+    public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
+        return find(caller, org, taskId).chain(task -> {
+            if (!task.createdBy.equals(caller.email())) {
+                return Uni.createFrom().failure(ApiException.forbidden("only the task's creator may cancel it"));
+            }
+            return runSteps.abortLatest(taskId, force).call(publisher::publish)
+                    .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
         });
     }
 

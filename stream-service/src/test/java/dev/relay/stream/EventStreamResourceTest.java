@@ -101,6 +101,21 @@ class EventStreamResourceTest {
     }
 
     @Test
+    void sharingAfterTheRunLetsTheOrganizationStreamAndTheStreamStillEnds() {
+        UUID task = UUID.randomUUID();
+        publishRun(task, 1, 4);
+        Map<String, String> bob = Map.of("Authorization", TestTokens.bearer(ORG, "bob@acme.dev"));
+        assertThat(SseClient.get(uri(task, ""), bob, Duration.ofSeconds(20)).status()).isEqualTo(404);
+
+        TestEvents.send(task, TestEvents.shared(task, 5, true));
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(seqs(SseClient.get(uri(task, ""), bob, Duration.ofSeconds(20)).events()))
+                        .containsExactly(1L, 2L, 3L, 4L, 5L));
+        assertThat(stream(task, Map.of("Last-Event-ID", "5")).status()).isEqualTo(204);
+    }
+
+    @Test
     void anotherOrganizationGets404() throws Exception {
         UUID task = UUID.randomUUID();
         publishRun(task, 1, 3);

@@ -51,6 +51,12 @@ final class TestEvents {
         return envelopes;
     }
 
+    /** A task.updated event at {@code seq}, as the task service sends when the task is shared or unshared. */
+    static String shared(UUID task, long seq, boolean shared) {
+        ObjectNode data = JSON.createObjectNode().put("visibility", "private").put("is_shared", shared).put("title", "t");
+        return write(new TaskEvent(UUID.randomUUID(), task, ORG, seq, null, TaskEventTypes.TASK_UPDATED, Instant.now(), data));
+    }
+
     static List<String> run(UUID task, long from, long to) {
         return run(task, from, to, 0);
     }

@@ -115,6 +115,32 @@ class AgentTaskResourceTest {
     }
 
     @Test
+    void theCreatorRenamesAndSharesATaskAndTheOrganizationThenSeesIt() {
+        String taskId = create(CAROL, "{\"task\":\"private at first\",\"response_format\":\"json\"}");
+        String path = "/api/preview/agents/initech/tasks/" + taskId;
+        String dave = TestTokens.bearer("initech", "dave@initech.dev");
+        given().header("Authorization", dave).get(path).then().statusCode(404);
+
+        given().header("Authorization", CAROL).contentType(ContentType.JSON)
+                .body("{\"name\":\"  Shared plan  \",\"isShared\":true,\"approvalMode\":\"auto\"}")
+                .patch(path).then().statusCode(200)
+                .body("name", equalTo("Shared plan"))
+                .body("isShared", equalTo(true))
+                .body("approvalMode", equalTo("auto"))
+                .body("sharedAt", org.hamcrest.Matchers.notNullValue());
+
+        given().header("Authorization", dave).get(path).then().statusCode(200).body("name", equalTo("Shared plan"));
+        given().header("Authorization", dave).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("read_only", equalTo(true));
+        given().header("Authorization", dave).contentType(ContentType.JSON).body("{\"name\":\"mine\"}")
+                .patch(path).then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{\"name\":\"   \"}")
+                .patch(path).then().statusCode(400);
+        given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{\"permissionMode\":\"root\"}")
+                .patch(path).then().statusCode(400).body("message", org.hamcrest.Matchers.containsString("permissionMode"));
+    }
+
+    @Test
     void badListParametersAre400() {
         given().header("Authorization", CAROL).queryParam("pageSize", 1001).get("/api/preview/agents/initech/tasks")
                 .then().statusCode(400).body("code", equalTo("invalid_request"));

@@ -27,11 +27,17 @@ public final class TaskEventTypes {
     public static final String RUN_ABORTED = "run.aborted";
 
     private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_ABORTED);
+    private static final Set<String> TASK_LEVEL = Set.of(TASK_CREATED, TASK_UPDATED);
 
     private TaskEventTypes() {
     }
 
     public static boolean isTerminal(String type) {
         return TERMINAL.contains(type);
+    }
+
+    /** Events about the task itself, which say nothing about whether a run is in progress. */
+    public static boolean isTaskLevel(String type) {
+        return TASK_LEVEL.contains(type);
     }
 }

@@ -37,8 +37,8 @@ public class StreamAuthorization {
         String org = uri.getPathParameters().getFirst("org");
         UUID taskId = parseTaskId(uri.getPathParameters().getFirst("taskId"));
         long position = position(routing.request().getHeader("Last-Event-ID"), routing.request().getParam("after"));
-        return access.authorize(Caller.from(jwt), org, taskId).map(latest -> {
-            StreamStart start = new StreamStart(taskId, position, latest);
+        return access.authorize(Caller.from(jwt), org, taskId).map(end -> {
+            StreamStart start = new StreamStart(taskId, position, end);
             routing.put(StreamStart.KEY, start);
             return start.isFinished() ? Response.noContent().build() : null;
         });

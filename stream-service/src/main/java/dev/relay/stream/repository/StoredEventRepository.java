@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.domain.StoredEvent;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -21,5 +22,11 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
     /** The task's latest stored event, or null. */
     public Uni<StoredEvent> latest(UUID taskId) {
         return find("taskId", Sort.descending("seq"), taskId).firstResult();
+    }
+
+    /** The task's latest event about a run (not about the task itself), or null. */
+    public Uni<StoredEvent> latestOfRuns(UUID taskId) {
+        return find("taskId = ?1 and type not in ?2", Sort.descending("seq"), taskId,
+                List.of(TaskEventTypes.TASK_CREATED, TaskEventTypes.TASK_UPDATED)).firstResult();
     }
 }

@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.config.StreamConfig;
-import dev.relay.stream.domain.StoredEvent;
 import dev.relay.stream.domain.TaskAccess;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
@@ -37,15 +37,20 @@ public class StreamAccess {
         this.vertx = vertx;
     }
 
-    /** Where the task's log ends now (its latest event, or null), once the caller is known to be allowed to read it. */
-    public Uni<StoredEvent> authorize(Caller caller, String org, UUID taskId) {
+    /** Where the task's log ends now, and whether its last run has ended. */
+    public record LogEnd(long lastSeq, boolean runEnded) {
+    }
+
+    /** Where the task's log ends now, once the caller is known to be allowed to read it. */
+    public Uni<LogEnd> authorize(Caller caller, String org, UUID taskId) {
         caller.requireOrg(org);
         long deadline = System.nanoTime() + config.unknownTaskWait().toNanos();
         return await(taskId, deadline).chain(found -> {
             if (found == null || !found.org.equals(org) || !found.isReadableBy(caller.org(), caller.email())) {
                 return Uni.createFrom().failure(ApiException.notFound("task " + taskId + " not found"));
             }
-            return Panache.withSession(() -> events.latest(taskId));
+            return Panache.withSession(() -> events.latest(taskId).chain(latest -> events.latestOfRuns(taskId)
+                    .map(run -> new LogEnd(latest == null ? 0 : latest.seq, run != null && TaskEventTypes.isTerminal(run.type)))));
         });
     }
 

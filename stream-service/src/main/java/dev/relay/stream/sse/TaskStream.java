@@ -41,6 +41,7 @@ final class TaskStream {
 
     private long emitted;
     private long lastSent;
+    /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
     private boolean lastSentEndsRun;
     private boolean replaying = true;
     private boolean reading;
@@ -183,7 +184,9 @@ final class TaskStream {
 
     private void send(LiveNotice event) {
         lastSent = event.seq();
-        lastSentEndsRun = TaskEventTypes.isTerminal(event.type());
+        if (!TaskEventTypes.isTaskLevel(event.type())) {
+            lastSentEndsRun = TaskEventTypes.isTerminal(event.type());
+        }
         emit(Frame.event(event.seq(), event.type(), event.envelope()));
         if (lastSentEndsRun && pending.isEmpty() && !replaying) {
             complete();

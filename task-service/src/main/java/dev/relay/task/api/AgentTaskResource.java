@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,7 +34,7 @@ import dev.relay.task.service.TaskService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: list, get and cancel. */
+/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: list, get, update and cancel. */
 @Path("/api/preview/agents/{org}/tasks")
 @Tag(name = "Agent tasks", description = "Pulumi-style agents task API")
 @Authenticated
@@ -86,6 +87,35 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
         return tasks.find(Caller.from(jwt), org, taskId).map(AgentTaskResource::toAgentTask);
+    }
+
+    /** The body of the update call: every field optional, null means unchanged. */
+    public record UpdateRequest(String name, Boolean isShared, String approvalMode, String permissionMode) {
+    }
+
+    @PATCH
+    @Path("/{taskId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "update-agent-task", summary = "Update task",
+            description = "Changes the name (1-255 characters after trimming), sharing, approval mode or permission mode; "
+                    + "null means unchanged. Only the task's creator may. `sharedAt` is set when the task is first shared.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
+    @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<AgentTask> update(@PathParam("org") String org, @PathParam("taskId") UUID taskId, UpdateRequest request) {
+        if (request == null) {
+            throw ApiException.invalidRequest("a JSON body is required");
+        }
+        String name = request.name() == null ? null : request.name().strip();
+        if (name != null && (name.isEmpty() || name.length() > 255)) {
+            throw ApiException.invalidRequest("field 'name' must be 1 to 255 characters after trimming");
+        }
+        var changes = new TaskService.TaskChanges(name, request.isShared(),
+                RequestRules.oneOf("approvalMode", request.approvalMode(), Set.of("manual", "auto", "balanced"), null),
+                RequestRules.oneOf("permissionMode", request.permissionMode(), Set.of("default", "read-only"), null));
+        return tasks.update(Caller.from(jwt), org, taskId, changes).map(AgentTaskResource::toAgentTask);
     }
 
     /** The body of the cancel call; {@code force} is required. */

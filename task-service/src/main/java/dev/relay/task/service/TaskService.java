@@ -84,6 +84,47 @@ public class TaskService {
         });
     }
 
+    /** What a PATCH changes; null fields stay as they are. */
+    public record TaskChanges(String name, Boolean shared, String approvalMode, String permissionMode) {
+    }
+
+    /**
+     * Applies the creator's changes; sharing announces a {@code task.updated} event, so the stream service lets the
+     * organization read the task's stream too.
+     */
+    public Uni<Task> update(Caller caller, String org, UUID taskId, TaskChanges changes) {
+        List<OutboxEvent> records = new ArrayList<>();
+        return find(caller, org, taskId).chain(visible -> {
+            if (!visible.createdBy.equals(caller.email())) {
+                return Uni.createFrom().failure(ApiException.forbidden("only the task's creator may change it"));
+            }
+            return Panache.withTransaction(() -> tasks.lock(taskId).chain(task -> {
+                boolean sharingChanged = changes.shared() != null && changes.shared() != task.shared;
+                if (changes.name() != null) {
+                    task.title = changes.name();
+                }
+                if (changes.approvalMode() != null) {
+                    task.approvalMode = changes.approvalMode();
+                }
+                if (changes.permissionMode() != null) {
+                    task.permissionMode = changes.permissionMode();
+                }
+                if (changes.shared() != null) {
+                    task.shared = changes.shared();
+                    if (task.shared && task.sharedAt == null) {
+                        task.sharedAt = Instant.now();
+                    }
+                }
+                task.updatedAt = Instant.now();
+                if (!sharingChanged && changes.name() == null) {
+                    return Uni.createFrom().item(task);
+                }
+                var data = eventLog.data().put("visibility", task.visibility).put("is_shared", task.shared).put("title", task.title);
+                return eventLog.append(task, null, TaskEventTypes.TASK_UPDATED, data).invoke(records::add).replaceWith(task);
+            })).call(() -> publisher.publish(records));
+        });
+    }
+
     /** Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. */
     public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
         return find(caller, org, taskId).chain(task -> {

@@ -101,6 +101,32 @@ class TaskResourceTest {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeyGetsTheFirstAnswerAndAnotherBodyIs409() {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"task\":\"only once\",\"response_format\":\"json\"}";
+        String first = given().header("Authorization", ALICE).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(body).post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        given().header("Authorization", ALICE).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(body).post("/api/v1/tasks").then().statusCode(202).body("task_id", equalTo(first));
+        given().header("Authorization", ALICE).header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"task\":\"something else\",\"response_format\":\"json\"}").post("/api/v1/tasks")
+                .then().statusCode(409).body("code", equalTo("idempotency_key_reused"));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
+                .get("/api/v1/tasks/" + first).then().body("task.status", equalTo("completed")).body("streams", hasSize(1)));
+    }
+
+    @Test
+    void concurrentFirstRequestsWithOneIdempotencyKeyMakeOneTask() throws Exception {
+        String key = UUID.randomUUID().toString();
+        var answers = java.util.stream.IntStream.range(0, 6).parallel().mapToObj(i -> given().header("Authorization", ALICE)
+                .header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body("{\"task\":\"race\",\"response_format\":\"json\"}").post("/api/v1/tasks")
+                .then().statusCode(202).extract().<String>path("task_id")).distinct().toList();
+        org.assertj.core.api.Assertions.assertThat(answers).hasSize(1);
+    }
+
+    @Test
     void acceptHeaderSelectsTheJsonAcknowledgement() {
         given().header("Authorization", ALICE).contentType(ContentType.JSON).accept(ContentType.JSON)
                 .body("{\"task\":\"hello\"}")

@@ -45,6 +45,8 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "BearerAuth")
 public class TaskResource {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final TaskService tasks;
     private final TaskMapper mapper;
     private final StreamServiceClient streams;
@@ -69,8 +71,9 @@ public class TaskResource {
             content = @Content(schema = @Schema(implementation = CreateTaskAccepted.class)))
     @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request) {
-        return tasks.start(Caller.from(jwt), mapper.toNewTask(request))
+    public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        return tasks.start(Caller.from(jwt), mapper.toNewTask(request), idempotencyKey(idempotencyKey))
                 .map(taskId -> RestResponse.accepted(CreateTaskAccepted.of(taskId)));
     }
 
@@ -83,9 +86,9 @@ public class TaskResource {
     @APIResponse(responseCode = "200", description = "Streaming SSE response",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(jwt);
-        return tasks.start(caller, mapper.toNewTask(request)).toMulti()
+        return tasks.start(caller, mapper.toNewTask(request), idempotencyKey(idempotencyKey)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
                 .map(this::relayed)
                 .onFailure(ApiException.class).recoverWithItem(this::errorEvent);
@@ -101,6 +104,17 @@ public class TaskResource {
                 .data(ErrorBody.class, new ErrorBody(Response.Status.fromStatusCode(e.status()).getReasonPhrase(), e.code(), e.kind(),
                         e.kind() + ": " + e.getMessage(), null))
                 .build();
+    }
+
+    /** A retry with the same key and body answers the first task (JSON) or streams it again (SSE). */
+    private static String idempotencyKey(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        if (header.length() > 255) {
+            throw ApiException.invalidRequest("header 'Idempotency-Key' must be at most 255 characters");
+        }
+        return header.strip();
     }
 
     /** Re-emits an event of the stream service as it was: id (seq), name (type) and data, or a comment line. */

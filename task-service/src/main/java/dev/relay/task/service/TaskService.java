@@ -1,6 +1,10 @@
 package dev.relay.task.service;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -8,9 +12,12 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.exception.ConstraintViolationException;
+
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.task.domain.IdempotencyKey;
 import dev.relay.task.domain.OutboxEvent;
 import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
@@ -19,6 +26,7 @@ import dev.relay.task.domain.TaskRun;
 import dev.relay.task.messaging.Channels;
 import dev.relay.task.messaging.OutboxPublisher;
 import dev.relay.task.messaging.RunRequested;
+import dev.relay.task.repository.IdempotencyKeyRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
@@ -37,10 +45,12 @@ public class TaskService {
     private final TaskEventLog eventLog;
     private final OutboxPublisher publisher;
     private final RunSteps runSteps;
+    private final IdempotencyKeyRepository idempotencyKeys;
 
     public TaskService(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            OutboxPublisher publisher, RunSteps runSteps) {
+            OutboxPublisher publisher, RunSteps runSteps, IdempotencyKeyRepository idempotencyKeys) {
         this.runSteps = runSteps;
+        this.idempotencyKeys = idempotencyKeys;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
@@ -50,11 +60,64 @@ public class TaskService {
 
     /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
     public Uni<UUID> start(Caller caller, NewTask request) {
+        return start(caller, request, null);
+    }
+
+    /**
+     * As {@link #start(Caller, NewTask)}; with an idempotency key, a retry of the same request answers the task the
+     * first one made (and starts nothing), and the same key with another request is a 409.
+     */
+    public Uni<UUID> start(Caller caller, NewTask request, String idempotencyKey) {
         List<OutboxEvent> records = new ArrayList<>();
-        return Panache.withTransaction(() -> taskToRun(caller, request, records)
-                        .call(task -> requestRun(task, request, records)))
-                .call(() -> publisher.publish(records))
-                .map(task -> task.id);
+        String hash = idempotencyKey == null ? null : sha256(request.toString());
+        return Panache.withTransaction(() -> earlierAnswer(caller, idempotencyKey, hash).chain(earlier -> earlier != null
+                        ? Uni.createFrom().item(earlier)
+                        : taskToRun(caller, request, records)
+                                .call(task -> requestRun(task, request, records))
+                                .call(task -> remember(caller, idempotencyKey, hash, task.id))
+                                .map(task -> task.id)))
+                // a concurrent first request with the same key won; this one's transaction rolled back whole
+                .onFailure(ConstraintViolationException.class).invoke(records::clear)
+                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotencyKey == null
+                        ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
+                        : Panache.withTransaction(() -> earlierAnswer(caller, idempotencyKey, hash)))
+                .call(() -> publisher.publish(records));
+    }
+
+    private Uni<UUID> earlierAnswer(Caller caller, String key, String hash) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return idempotencyKeys.findById(new IdempotencyKey.Key(caller.org(), caller.email(), key), LockModeType.PESSIMISTIC_WRITE)
+                .map(found -> {
+                    if (found != null && !found.requestHash.equals(hash)) {
+                        throw ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + key
+                                + "' was used for a different request");
+                    }
+                    return found == null ? null : found.taskId;
+                });
+    }
+
+    private Uni<Void> remember(Caller caller, String key, String hash, UUID taskId) {
+        if (key == null) {
+            return Uni.createFrom().voidItem();
+        }
+        IdempotencyKey row = new IdempotencyKey();
+        row.org = caller.org();
+        row.userEmail = caller.email();
+        row.key = key;
+        row.requestHash = hash;
+        row.taskId = taskId;
+        row.createdAt = Instant.now();
+        return idempotencyKeys.persist(row).replaceWithVoid();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The task as {@code caller} may see it, or 404 (also for another organization's task). */

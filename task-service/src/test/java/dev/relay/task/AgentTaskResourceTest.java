@@ -2,13 +2,10 @@ package dev.relay.task;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -21,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The Pulumi-style view of tasks created through the Neo v1 API. */
 @QuarkusTest
@@ -91,13 +87,9 @@ class AgentTaskResourceTest {
 
     @Test
     void cancelEndsTheUnfinishedRunWithAnAbortedEventAndTwiceIsHarmless() {
-        String taskId = create(CAROL, "{\"task\":\"long job\",\"response_format\":\"json\"}");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", CAROL)
-                .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
+        String taskId = TaskFixtures.completedTask(CAROL, "long job");
         // a run the runtime is still executing
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
-                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
-                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+        TaskFixtures.addOrphanedActiveRun(pool, taskId);
         String cancel = "/api/preview/agents/initech/tasks/" + taskId + "/cancel";
 
         given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{}").post(cancel)

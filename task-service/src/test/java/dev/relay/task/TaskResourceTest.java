@@ -68,16 +68,10 @@ class TaskResourceTest {
 
     @Test
     void aRunWhoseRuntimeDiedIsEndedAsFailedAndTheTaskCanContinue() {
-        String taskId = given().header("Authorization", ALICE).contentType(ContentType.JSON)
-                .body("{\"task\":\"first\",\"response_format\":\"json\"}")
-                .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
-                .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
+        String taskId = TaskFixtures.completedTask(ALICE, "first");
 
         // what a process that died mid-run leaves behind: an active run, and no event for a long time
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
-                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
-                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+        TaskFixtures.addOrphanedActiveRun(pool, taskId);
         pool.preparedQuery("UPDATE task.task SET updated_at = now() - interval '1 hour' WHERE id = $1")
                 .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
 

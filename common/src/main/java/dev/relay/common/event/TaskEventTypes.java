@@ -27,7 +27,8 @@ public final class TaskEventTypes {
     public static final String RUN_ABORTED = "run.aborted";
 
     private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_ABORTED);
-    private static final Set<String> TASK_LEVEL = Set.of(TASK_CREATED, TASK_UPDATED);
+    /** Events about the task itself, which say nothing about whether a run is in progress. */
+    public static final Set<String> TASK_LEVEL = Set.of(TASK_CREATED, TASK_UPDATED);
 
     private TaskEventTypes() {
     }
@@ -36,7 +37,6 @@ public final class TaskEventTypes {
         return TERMINAL.contains(type);
     }
 
-    /** Events about the task itself, which say nothing about whether a run is in progress. */
     public static boolean isTaskLevel(String type) {
         return TASK_LEVEL.contains(type);
     }

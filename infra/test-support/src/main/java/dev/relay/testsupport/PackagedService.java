@@ -70,10 +70,6 @@ public final class PackagedService implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    public int port() {
-        return port;
-    }
-
     /** From process start to the first ready answer. */
     public Duration startedIn() {
         return startedIn;

@@ -27,6 +27,6 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
     /** The task's latest event about a run (not about the task itself), or null. */
     public Uni<StoredEvent> latestOfRuns(UUID taskId) {
         return find("taskId = ?1 and type not in ?2", Sort.descending("seq"), taskId,
-                List.of(TaskEventTypes.TASK_CREATED, TaskEventTypes.TASK_UPDATED)).firstResult();
+                TaskEventTypes.TASK_LEVEL).firstResult();
     }
 }

@@ -1,0 +1,36 @@
+package dev.relay.task;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** States of tasks that tests start from. */
+final class TaskFixtures {
+
+    private TaskFixtures() {
+    }
+
+    /** Creates a task through the Neo API (JSON acknowledgement) and waits until its first run completed. */
+    static String completedTask(String token, String prompt) {
+        String taskId = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"task\":\"" + prompt + "\",\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", token)
+                .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
+        return taskId;
+    }
+
+    /** Adds an active run that no runtime executes, as a process that died mid-run leaves behind. */
+    static void addOrphanedActiveRun(Pool pool, String taskId) {
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
+                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
+                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+    }
+}

@@ -13,6 +13,12 @@ public final class TaskEventTypes {
     public static final String USER_MESSAGE = "message.user";
     /** A run (stream) began executing; data: run_config. */
     public static final String RUN_STARTED = "run.started";
+    /** A suspended run goes on after its approval was answered; data: approval_request_id. */
+    public static final String RUN_RESUMED = "run.resumed";
+    /** The run asks the user to confirm and is suspended until they do; data: id, message, source, approval_type. */
+    public static final String APPROVAL_REQUESTED = "approval.requested";
+    /** The user answered an approval request; data: approval_request_id, ok, instructions. */
+    public static final String APPROVAL_ANSWERED = "approval.answered";
     /** A chunk of an assistant message; data: message_id, delta. */
     public static final String MESSAGE_DELTA = "message.delta";
     /** An assistant message is complete; data: message_id, role, content. */

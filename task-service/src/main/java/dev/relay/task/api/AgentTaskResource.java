@@ -6,9 +6,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,17 +26,20 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.task.domain.Task;
+import dev.relay.task.service.IdempotentCalls;
 import dev.relay.task.service.TaskListQuery;
+import dev.relay.task.service.TaskResponses;
 import dev.relay.task.service.TaskService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: list, get, update and cancel. */
+/** The Pulumi-style agents task API over the same tasks as the Neo v1 API: create, list, get, respond, update and cancel. */
 @Path("/api/preview/agents/{org}/tasks")
 @Tag(name = "Agent tasks", description = "Pulumi-style agents task API")
 @Authenticated
@@ -44,11 +49,86 @@ public class AgentTaskResource {
     private static final List<String> SORTS = List.of("lastEvent", "createdAt");
 
     private final TaskService tasks;
+    private final TaskResponses responses;
+    private final IdempotentCalls idempotent;
+    private final AgentTaskMapper mapper;
     private final JsonWebToken jwt;
 
-    public AgentTaskResource(TaskService tasks, JsonWebToken jwt) {
+    public AgentTaskResource(TaskService tasks, TaskResponses responses, IdempotentCalls idempotent, AgentTaskMapper mapper,
+            JsonWebToken jwt) {
         this.tasks = tasks;
+        this.responses = responses;
+        this.idempotent = idempotent;
+        this.mapper = mapper;
         this.jwt = jwt;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "create-agent-task", summary = "Create task",
+            description = "Creates a task from its first user message (`message`, a `user_message` event) and starts its "
+                    + "first run. `approvalMode` (default: the organization's, `manual`) decides whether runs ask the user to "
+                    + "confirm before acting; `integrations` null inherits the organization's, [] turns them off, a list "
+                    + "of `{id}` objects is a whitelist. A retry with the same `Idempotency-Key` and body answers the first task.")
+    @APIResponse(responseCode = "201", description = "The created task and its `taskId`",
+            content = @Content(schema = @Schema(implementation = AgentTask.Created.class)))
+    @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<RestResponse<AgentTask.Created>> create(@PathParam("org") String org, AgentTaskRequests.Create request,
+            @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
+        Caller caller = Caller.from(jwt);
+        caller.requireOrg(org);
+        return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
+                .chain(taskId -> tasks.find(caller, org, taskId))
+                .map(task -> RestResponse.status(RestResponse.Status.CREATED,
+                        new AgentTask.Created(task.id, AgentTaskMapper.toAgentTask(task))));
+    }
+
+    @POST
+    @Path("/{taskId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "respond-agent-task", summary = "Respond to task",
+            description = "Sends the creator's answer to the task as `event`: `user_message` (`content`) continues it with a "
+                    + "new run; `user_confirmation` (`approval_request_id`, `ok`, optional `instructions`) answers the approval "
+                    + "its run is waiting for, which then resumes; `user_cancel` cancels the unfinished run gracefully. "
+                    + "409 while an earlier request on the task is still being worked on.")
+    @APIResponse(responseCode = "200", description = "The task after the answer",
+            content = @Content(schema = @Schema(implementation = AgentTask.class)))
+    @APIResponse(responseCode = "400", description = "Bad event", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Task or approval request not found",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "A run is still going, or the approval is not pending",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<AgentTask> respond(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
+            AgentTaskRequests.Respond request, @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
+        Caller caller = Caller.from(jwt);
+        AgentTaskRequests.UserEvent event = request == null ? null : request.event();
+        if (event == null || event.type() == null) {
+            throw ApiException.invalidRequest("field 'event.type' is required");
+        }
+        Supplier<Uni<Task>> answer = switch (event.type()) {
+            case "user_message" -> {
+                String content = mapper.userMessage("event", event);
+                yield () -> responses.message(caller, org, taskId, content, mapper.textParts(content));
+            }
+            case "user_confirmation" -> {
+                UUID approvalId = RequestRules.uuid("event.approval_request_id", event.approvalRequestId());
+                if (approvalId == null || event.ok() == null) {
+                    throw ApiException.invalidRequest("fields 'event.approval_request_id' and 'event.ok' are required");
+                }
+                AgentTaskMapper.timestamp("event.timestamp", event.timestamp());
+                yield () -> responses.confirm(caller, org, taskId, approvalId, event.ok(), event.instructions());
+            }
+            case "user_cancel" -> () -> tasks.cancel(caller, org, taskId, false);
+            default -> throw ApiException.invalidRequest("field 'event.type' must be one of user_cancel, user_confirmation, "
+                    + "user_message, got '" + event.type() + "'");
+        };
+        return idempotent.once(caller, RequestRules.idempotencyKey(idempotencyKey), taskId, "respond " + taskId + " " + event,
+                AgentTask.class, () -> answer.get().map(AgentTaskMapper::toAgentTask));
     }
 
     @GET
@@ -75,7 +155,7 @@ public class AgentTaskResource {
             List<Task> page = more ? found.subList(0, size) : found;
             Task last = page.isEmpty() ? null : page.get(page.size() - 1);
             String token = more ? new Cursor(sort, descending, "lastEvent".equals(sort) ? last.updatedAt : last.createdAt, last.id).encode() : null;
-            return new AgentTask.Page(page.stream().map(AgentTaskResource::toAgentTask).toList(), token);
+            return new AgentTask.Page(page.stream().map(AgentTaskMapper::toAgentTask).toList(), token);
         });
     }
 
@@ -86,11 +166,7 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
-        return tasks.find(Caller.from(jwt), org, taskId).map(AgentTaskResource::toAgentTask);
-    }
-
-    /** The body of the update call: every field optional, null means unchanged. */
-    public record UpdateRequest(String name, Boolean isShared, String approvalMode, String permissionMode) {
+        return tasks.find(Caller.from(jwt), org, taskId).map(AgentTaskMapper::toAgentTask);
     }
 
     @PATCH
@@ -104,7 +180,7 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<AgentTask> update(@PathParam("org") String org, @PathParam("taskId") UUID taskId, UpdateRequest request) {
+    public Uni<AgentTask> update(@PathParam("org") String org, @PathParam("taskId") UUID taskId, AgentTaskRequests.Update request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
         }
@@ -115,11 +191,7 @@ public class AgentTaskResource {
         var changes = new TaskService.TaskChanges(name, request.isShared(),
                 RequestRules.oneOf("approvalMode", request.approvalMode(), Set.of("manual", "auto", "balanced"), null),
                 RequestRules.oneOf("permissionMode", request.permissionMode(), Set.of("default", "read-only"), null));
-        return tasks.update(Caller.from(jwt), org, taskId, changes).map(AgentTaskResource::toAgentTask);
-    }
-
-    /** The body of the cancel call; {@code force} is required. */
-    public record CancelRequest(Boolean force) {
+        return tasks.update(Caller.from(jwt), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
     }
 
     @POST
@@ -134,18 +206,14 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "400", description = "`force` missing", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<AgentTask> cancel(@PathParam("org") String org, @PathParam("taskId") UUID taskId, CancelRequest request) {
+    public Uni<AgentTask> cancel(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
+            AgentTaskRequests.Cancel request, @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
         if (request == null || request.force() == null) {
             throw ApiException.invalidRequest("field 'force' is required");
         }
-        return tasks.cancel(Caller.from(jwt), org, taskId, request.force()).map(AgentTaskResource::toAgentTask);
-    }
-
-    static AgentTask toAgentTask(Task task) {
-        String login = task.createdBy.contains("@") ? task.createdBy.substring(0, task.createdBy.indexOf('@')) : task.createdBy;
-        return new AgentTask(task.id, task.title, task.taskType, null, task.runState, task.createdAt, task.approvalMode,
-                task.planMode, task.shared, task.sharedAt, new AgentTask.UserInfo(login, login, ""), task.permissionMode,
-                task.tokensUsed, task.contextUsedTokens, task.toolExecutionMode, task.source);
+        Caller caller = Caller.from(jwt);
+        return idempotent.once(caller, RequestRules.idempotencyKey(idempotencyKey), taskId, "cancel " + taskId + " " + request.force(),
+                AgentTask.class, () -> tasks.cancel(caller, org, taskId, request.force()).map(AgentTaskMapper::toAgentTask));
     }
 
     /** The opaque continuation token: the sort it belongs to and the last row of the page. */

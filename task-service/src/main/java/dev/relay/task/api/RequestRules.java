@@ -43,6 +43,17 @@ final class RequestRules {
         }
     }
 
+    /** The Idempotency-Key header: null when absent, at most 255 characters. */
+    static String idempotencyKey(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        if (header.length() > 255) {
+            throw ApiException.invalidRequest("header 'Idempotency-Key' must be at most 255 characters");
+        }
+        return header.strip();
+    }
+
     /** For ids the seed lets the server replace when they are not valid UUIDs. */
     static UUID uuidOrNull(String value) {
         try {

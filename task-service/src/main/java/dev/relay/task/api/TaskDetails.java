@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.relay.task.domain.RunConfig;
+import dev.relay.task.domain.Schedule;
 
 /** The Neo v1 {@code TaskDetailsResponse} and the types it is made of. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,8 +33,27 @@ public record TaskDetails(
             @JsonProperty("project_id") UUID projectId,
             @JsonProperty("is_isolated") boolean isolated,
             @JsonProperty("is_scheduled") boolean scheduled,
+            @JsonProperty("schedule_info") ScheduleInfo scheduleInfo,
             @JsonProperty("secret_names") JsonNode secretNames,
             @JsonProperty("completion_delivery") String completionDelivery) {
+    }
+
+    /** The task's schedule; it has not fired yet (firing is the schedule service's work). */
+    public record ScheduleInfo(
+            @JsonProperty("schedule_id") UUID scheduleId,
+            @JsonProperty("schedule_name") String scheduleName,
+            @JsonProperty("schedule_type") String scheduleType,
+            @JsonProperty("scan_frequency") String scanFrequency,
+            @JsonProperty("start_time") String startTime,
+            @JsonProperty("schedule_status") String scheduleStatus,
+            @JsonProperty("execution_count") int executionCount,
+            @JsonProperty("next_execution_at") Instant nextExecutionAt,
+            @JsonProperty("last_executed_at") Instant lastExecutedAt) {
+
+        static ScheduleInfo of(Schedule schedule) {
+            return schedule == null ? null : new ScheduleInfo(schedule.id(), schedule.name(), schedule.type(),
+                    schedule.frequency(), schedule.startTime(), "active", 0, schedule.nextExecutionAt(), null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -15,6 +15,7 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.task.config.TaskDefaults;
 import dev.relay.task.domain.RunConfig;
+import dev.relay.task.domain.Schedule;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
 import dev.relay.task.service.NewTask;
@@ -32,6 +33,8 @@ public class TaskMapper {
     static final Set<String> DELIVERIES = Set.of("webhook", "artifact");
     static final Set<String> RESPONSE_FORMATS = Set.of("sse", "json");
     static final Set<String> PART_TYPES = Set.of("text", "file");
+    static final Set<String> SCHEDULE_TYPES = Set.of(Schedule.RECURRING, Schedule.ONE_TIME);
+    static final Set<String> FREQUENCIES = Set.of("hourly", "daily", "weekly", "monthly");
 
     private final TaskDefaults defaults;
     private final ObjectMapper json;
@@ -81,7 +84,9 @@ public class TaskMapper {
                 RequestRules.oneOf("completion_delivery", request.completionDelivery(), DELIVERIES, null),
                 Boolean.TRUE.equals(request.isolated()),
                 json.valueToTree(request.secrets() == null ? List.of() : request.secrets()),
-                runConfig);
+                runConfig,
+                schedule(request.schedule()),
+                null);
     }
 
     /** True when the caller asked for the JSON acknowledgement rather than the SSE stream. */
@@ -97,7 +102,8 @@ public class TaskMapper {
         TaskRun latest = snapshot.latestRun();
         String status = latest == null ? "pending" : latest.status;
         var info = new TaskDetails.TaskInfo(task.id, task.title, status, task.visibility, task.createdAt, task.updatedAt,
-                task.createdBy, task.model, task.projectId, task.isolated, false, task.secretNames, task.completionDelivery);
+                task.createdBy, task.model, task.projectId, task.isolated, task.schedule != null,
+                TaskDetails.ScheduleInfo.of(task.schedule), task.secretNames, task.completionDelivery);
         var stream = new TaskDetails.StreamInfo(latest != null, task.lastSeq, latest == null ? null : latest.runConfig,
                 latest == null ? null : latest.id.toString(), latest == null ? null : latest.status);
         return new TaskDetails(info, snapshot.messages().stream().map(TaskMapper::message).toList(),
@@ -111,6 +117,26 @@ public class TaskMapper {
 
     private static TaskDetails.StreamSummary summary(TaskRun run) {
         return new TaskDetails.StreamSummary(run.id, run.status, run.createdAt, run.completedAt, run.runConfig);
+    }
+
+    private static Schedule schedule(CreateTaskRequest.ScheduleConfigInput input) {
+        if (input == null) {
+            return null;
+        }
+        String type = RequestRules.oneOf("schedule.schedule_type", input.scheduleType(), SCHEDULE_TYPES, null);
+        if (type == null) {
+            throw ApiException.invalidRequest("field 'schedule.schedule_type' is required");
+        }
+        String frequency = RequestRules.oneOf("schedule.scan_frequency", input.scanFrequency(), FREQUENCIES, null);
+        if (frequency == null && Schedule.RECURRING.equals(type)) {
+            throw ApiException.invalidRequest("field 'schedule.scan_frequency' is required for a recurring schedule");
+        }
+        String start = input.startTime() == null || input.startTime().isBlank() ? null : input.startTime().strip();
+        if (start != null && !start.matches("([01]\\d|2[0-3]):[0-5]\\d")) {
+            throw ApiException.invalidRequest("field 'schedule.start_time' must be HH:MM (24h), got '" + start + "'");
+        }
+        String name = input.name() == null || input.name().isBlank() ? null : input.name().strip();
+        return Schedule.requested(name, type, frequency, start);
     }
 
     private static List<Map<String, Object>> parts(CreateTaskRequest.MessageInput message) {

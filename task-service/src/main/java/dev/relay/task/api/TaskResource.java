@@ -73,7 +73,7 @@ public class TaskResource {
     @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        return tasks.start(Caller.from(jwt), mapper.toNewTask(request), idempotencyKey(idempotencyKey))
+        return tasks.start(Caller.from(jwt), mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
                 .map(taskId -> RestResponse.accepted(CreateTaskAccepted.of(taskId)));
     }
 
@@ -88,7 +88,7 @@ public class TaskResource {
     public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(jwt);
-        return tasks.start(caller, mapper.toNewTask(request), idempotencyKey(idempotencyKey)).toMulti()
+        return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
                 .map(this::relayed)
                 .onFailure(ApiException.class).recoverWithItem(this::errorEvent);
@@ -104,17 +104,6 @@ public class TaskResource {
                 .data(ErrorBody.class, new ErrorBody(Response.Status.fromStatusCode(e.status()).getReasonPhrase(), e.code(), e.kind(),
                         e.kind() + ": " + e.getMessage(), null))
                 .build();
-    }
-
-    /** A retry with the same key and body answers the first task (JSON) or streams it again (SSE). */
-    private static String idempotencyKey(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        if (header.length() > 255) {
-            throw ApiException.invalidRequest("header 'Idempotency-Key' must be at most 255 characters");
-        }
-        return header.strip();
     }
 
     /** Re-emits an event of the stream service as it was: id (seq), name (type) and data, or a comment line. */

@@ -11,7 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-/** A create request a client may retry: its key (per user), a hash of its content and the task it made. */
+/** A request a client may retry: its key (per user), a hash of its content, the task it concerns and its answer. */
 @Entity
 @Table(name = "idempotency_key")
 @IdClass(IdempotencyKey.Key.class)
@@ -30,6 +30,8 @@ public class IdempotencyKey {
     public UUID taskId;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** The JSON answer of a respond or cancel call; null for creates, and while the first call is in flight. */
+    public String response;
 
     public static class Key implements Serializable {
         public String org;

@@ -9,6 +9,9 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 /** A conversation with an agent: owned by one user of one organization, executed as one or more runs. */
@@ -59,10 +62,30 @@ public class Task {
     public long tokensUsed;
     @Column(name = "context_used_tokens")
     public long contextUsedTokens;
+    /** The integrations the agent may use: null inherits the organization's, empty means none. */
+    @Convert(converter = JsonArrayConverter.class)
+    public ArrayNode integrations;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Schedule schedule;
+    /** {@code booting}, {@code ready} or {@code running}; null until a runtime checked in. */
+    @Column(name = "runtime_phase")
+    public String runtimePhase;
+    @Column(name = "last_heartbeat")
+    public Instant lastHeartbeat;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** The runtime reports in: it is {@code phase} now. */
+    public void heartbeat(String phase, Instant at) {
+        runtimePhase = phase;
+        lastHeartbeat = at;
+    }
+
+    public boolean isCreatedBy(String email) {
+        return createdBy.equals(email);
+    }
 
     public boolean isVisibleTo(String viewerOrg, String viewerEmail) {
         return switch (Visibility.of(visibility)) {

@@ -21,7 +21,8 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 
 /**
  * Executes runs with the agent: claims the run, streams the reply chunk by chunk (each chunk its own transaction
- * and event) and completes it. Each run gets a Vert.x context of its own, so runs of many tasks proceed at once.
+ * and event) and completes it, or suspends it when the agent asks the user for a confirmation (the answer
+ * requests the run again, and it resumes here). Each run gets a Vert.x context of its own, so runs of many tasks proceed at once.
  */
 @ApplicationScoped
 public class RunExecutor {
@@ -69,14 +70,16 @@ public class RunExecutor {
     private Uni<Void> execute(RunSteps.Claimed claimed) {
         UUID streamId = claimed.run().id;
         UUID messageId = UUID.randomUUID();
-        AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig);
+        AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig, claimed.answer());
         return Multi.createFrom().iterable(reply.chunks())
                 .onItem().transformToUniAndConcatenate(chunk -> pause()
                         .chain(() -> steps.delta(streamId, messageId, chunk))
                         .invoke(RunExecutor::stopIfEnded)
                         .call(this::publish))
                 .collect().last()
-                .chain(() -> steps.complete(streamId, messageId, reply))
+                .chain(() -> reply.asksForApproval()
+                        ? steps.suspend(streamId, messageId, reply)
+                        : steps.complete(streamId, messageId, reply))
                 .call(this::publish)
                 .replaceWithVoid()
                 .onFailure(RunEnded.class).recoverWithNull();

@@ -5,11 +5,13 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.task.domain.Approval;
 import dev.relay.task.domain.RunConfig;
 
 /**
  * The built-in agent runtime: deterministic and offline. It answers every prompt with the same shaped reply,
- * split into several deltas, and counts tokens as one per four characters (the usual rule of thumb).
+ * split into several deltas, and counts tokens as one per four characters (the usual rule of thumb). When the run
+ * may ask the user ({@code ask_question}), it first proposes what it would do and asks for a confirmation.
  */
 @ApplicationScoped
 public class SimulatedAgent {
@@ -17,15 +19,30 @@ public class SimulatedAgent {
     private static final int WORDS_PER_CHUNK = 6;
     private static final int ECHO_LIMIT = 200;
 
-    public AgentReply reply(String prompt, RunConfig config) {
+    /** The reply to a run; {@code answer} is the user's answer to the approval it asked for, null before that. */
+    public AgentReply reply(String prompt, RunConfig config, Approval answer) {
         String echo = prompt.strip();
         if (echo.length() > ECHO_LIMIT) {
             echo = echo.substring(0, ECHO_LIMIT) + "…";
         }
-        String text = "Relay's simulated agent (" + config.mode() + " mode, model " + config.model() + ") received: \""
-                + echo + "\". A real agent would now plan, call tools and report its findings; this one streams"
-                + " its reply in parts so that you can watch the task's event stream end to end.";
-        return new AgentReply(chunks(text), config.model(), tokens(prompt), tokens(text));
+        String intro = "Relay's simulated agent (" + config.mode() + " mode, model " + config.model() + ") received: \""
+                + echo + "\". ";
+        if (config.askQuestion() && answer == null) {
+            String proposal = intro + "Before it goes on it asks you to confirm, as a real agent would before acting. ";
+            return new AgentReply(chunks(proposal), config.model(), tokens(prompt), tokens(proposal),
+                    "May the agent go ahead with \"" + echo + "\"?");
+        }
+        String text;
+        if (answer == null) {
+            text = intro + "A real agent would now plan, call tools and report its findings; this one streams"
+                    + " its reply in parts so that you can watch the task's event stream end to end.";
+        } else if (answer.isApproved()) {
+            text = "Confirmed: going ahead. A real agent would now act and report its findings.";
+        } else {
+            text = "Understood: not going ahead."
+                    + (answer.instructions() == null ? "" : " Instead, as you asked: " + answer.instructions());
+        }
+        return new AgentReply(chunks(text), config.model(), tokens(prompt), tokens(text), null);
     }
 
     private static List<String> chunks(String text) {

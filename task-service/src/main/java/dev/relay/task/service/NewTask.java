@@ -5,10 +5,12 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.relay.task.domain.RunConfig;
+import dev.relay.task.domain.Schedule;
 
 /**
  * A validated request to start a task, or to continue the caller's task {@code taskId} with a new run.
- * {@code prompt} is the text of the user message; {@code parts} its parts as given.
+ * {@code prompt} is the text of the user message; {@code parts} its parts as given. {@code agent} holds what the
+ * agents API sets on a new task (null: the defaults).
  */
 public record NewTask(
         UUID taskId,
@@ -20,5 +22,12 @@ public record NewTask(
         String completionDelivery,
         boolean isolated,
         ArrayNode secretNames,
-        RunConfig runConfig) {
+        RunConfig runConfig,
+        Schedule schedule,
+        AgentSettings agent) {
+
+    /** The agents API's settings of a new task; {@code integrations} null inherits the organization's. */
+    public record AgentSettings(String approvalMode, String permissionMode, String toolExecutionMode, String source,
+            ArrayNode integrations) {
+    }
 }

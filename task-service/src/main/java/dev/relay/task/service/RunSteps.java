@@ -10,12 +10,15 @@ import jakarta.persistence.LockModeType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.relay.common.error.ApiException;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.task.domain.Approval;
 import dev.relay.task.domain.OutboxEvent;
 import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
+import dev.relay.task.repository.ApprovalRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
@@ -30,23 +33,37 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RunSteps {
 
+    /** The runtime phases of the agents API. */
+    public static final String BOOTING = "booting";
+    public static final String READY = "ready";
+    public static final String RUNNING = "running";
+
     private final TaskRepository tasks;
     private final TaskRunRepository runs;
     private final TaskMessageRepository messages;
     private final TaskEventLog eventLog;
+    private final ApprovalRepository approvals;
 
-    public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog) {
+    public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
+            ApprovalRepository approvals) {
+        this.approvals = approvals;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
         this.eventLog = eventLog;
     }
 
-    /** The state a run starts from: its task's prompt and settings, or null when the run was already claimed. */
-    public record Claimed(TaskRun run, String prompt, List<OutboxEvent> records) {
+    /**
+     * The state a run starts (or resumes) from: its task's prompt and settings and, when it resumes, the answer to
+     * the approval it asked for.
+     */
+    public record Claimed(TaskRun run, String prompt, Approval answer, List<OutboxEvent> records) {
     }
 
-    /** Moves a pending run to active and announces it; a run that is not pending is left alone (redelivery). */
+    /**
+     * Moves a pending run to active and announces it ({@code run.started}, or {@code run.resumed} after an
+     * approval); a run that is not pending is left alone (redelivery), and the answer is null.
+     */
     @WithTransaction
     public Uni<Claimed> claim(UUID streamId) {
         return runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().nullItem()
@@ -56,11 +73,19 @@ public class RunSteps {
                                 return Uni.createFrom().nullItem();
                             }
                             run.status = RunStatus.ACTIVE.value();
-                            ObjectNode data = eventLog.data();
-                            data.putPOJO("run_config", run.runConfig);
-                            return eventLog.append(task, run.id, TaskEventTypes.RUN_STARTED, data)
-                                    .chain(started -> userPrompt(run)
-                                            .map(prompt -> new Claimed(run, prompt, List.of(started))));
+                            task.heartbeat(RUNNING, Instant.now());
+                            return approvals.latestAnswerOf(run.id).chain(answer -> {
+                                ObjectNode data = eventLog.data();
+                                if (answer == null) {
+                                    data.putPOJO("run_config", run.runConfig);
+                                } else {
+                                    data.put("approval_request_id", answer.id.toString());
+                                }
+                                String type = answer == null ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED;
+                                return eventLog.append(task, run.id, type, data)
+                                        .chain(started -> userPrompt(run)
+                                                .map(prompt -> new Claimed(run, prompt, answer, List.of(started))));
+                            });
                         })));
     }
 
@@ -70,6 +95,7 @@ public class RunSteps {
         return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(existing -> {
             TaskMessage message = existing != null ? existing : assistantMessage(task, run, messageId);
             message.content = message.content + chunk;
+            task.heartbeat(RUNNING, Instant.now());
             ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
             Uni<TaskMessage> saved = existing != null ? Uni.createFrom().item(message) : messages.persist(message);
             return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data)).map(List::of);
@@ -79,24 +105,88 @@ public class RunSteps {
     /** Completes the assistant message, reports usage and ends the run. */
     @WithTransaction
     public Uni<List<OutboxEvent>> complete(UUID streamId, UUID messageId, AgentReply reply) {
-        return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(message -> {
+        return activeRun(streamId, (task, run) -> {
             List<OutboxEvent> records = new ArrayList<>();
+            run.finish(RunStatus.COMPLETED, Instant.now());
+            task.runState = "idle";
+            task.heartbeat(READY, Instant.now());
+            return completeMessage(task, run, messageId, reply, records)
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
+                            eventLog.data().put("status", RunStatus.COMPLETED.value()))).invoke(records::add)
+                    .map(last -> records);
+        });
+    }
+
+    /**
+     * Completes the assistant message, reports usage and suspends the run on an approval request that the
+     * user answers through the respond call ({@link #answer}).
+     */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> suspend(UUID streamId, UUID messageId, AgentReply reply) {
+        return activeRun(streamId, (task, run) -> {
+            List<OutboxEvent> records = new ArrayList<>();
+            Approval approval = new Approval();
+            approval.id = UUID.randomUUID();
+            approval.taskId = task.id;
+            approval.streamId = run.id;
+            approval.message = reply.question();
+            approval.status = Approval.PENDING;
+            approval.requestedAt = Instant.now();
+            run.status = RunStatus.SUSPENDED.value();
+            task.heartbeat(READY, Instant.now());
+            ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)
+                    .put("source", "agent").put("approval_type", "general");
+            return completeMessage(task, run, messageId, reply, records)
+                    .chain(() -> approvals.persist(approval))
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.APPROVAL_REQUESTED, data)).invoke(records::add)
+                    .map(last -> records);
+        });
+    }
+
+    /**
+     * Answers the pending approval {@code approvalId} of the task and hands its run back to the runtime.
+     * An unknown id is a 404; an approval that is no longer pending (answered, or its run ended) is a 409.
+     */
+    @WithTransaction
+    public Uni<List<OutboxEvent>> answer(UUID taskId, UUID approvalId, boolean ok, String instructions) {
+        return tasks.lock(taskId).chain(task -> approvals.findById(approvalId).chain(approval -> {
+            if (approval == null || !approval.taskId.equals(taskId)) {
+                throw ApiException.notFound("approval request " + approvalId + " not found");
+            }
+            return runs.findById(approval.streamId, LockModeType.PESSIMISTIC_WRITE).chain(run -> {
+                if (!approval.isPending() || run.runStatus() != RunStatus.SUSPENDED) {
+                    throw ApiException.conflict("approval_not_pending", "approval request " + approvalId + " is not pending");
+                }
+                List<OutboxEvent> records = new ArrayList<>();
+                approval.status = ok ? Approval.APPROVED : Approval.REJECTED;
+                approval.instructions = instructions;
+                approval.answeredAt = Instant.now();
+                run.status = RunStatus.PENDING.value();
+                task.runtimePhase = BOOTING;
+                ObjectNode data = eventLog.data().put("approval_request_id", approvalId.toString()).put("ok", ok);
+                if (approval.instructions() != null) {
+                    data.put("instructions", approval.instructions());
+                }
+                return eventLog.append(task, run.id, TaskEventTypes.APPROVAL_ANSWERED, data).invoke(records::add)
+                        .chain(() -> eventLog.requestRun(task, run.id)).invoke(records::add)
+                        .map(last -> records);
+            });
+        }));
+    }
+
+    private Uni<OutboxEvent> completeMessage(Task task, TaskRun run, UUID messageId, AgentReply reply, List<OutboxEvent> records) {
+        return messages.findById(messageId).chain(message -> {
             message.complete = true;
             ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
                     .put("role", message.role).put("content", message.content);
             ObjectNode usage = eventLog.data().put("model", reply.model())
                     .put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens())
                     .put("total_tokens", reply.inputTokens() + reply.outputTokens());
-            run.finish(RunStatus.COMPLETED, Instant.now());
-            task.runState = "idle";
             task.tokensUsed += reply.inputTokens() + reply.outputTokens();
             task.contextUsedTokens += reply.inputTokens();
             return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed).invoke(records::add)
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)).invoke(records::add)
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
-                            eventLog.data().put("status", RunStatus.COMPLETED.value()))).invoke(records::add)
-                    .map(last -> records);
-        }));
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)).invoke(records::add);
+        });
     }
 
     /** Ends a run that could not go on; a run already finished is left alone. */
@@ -105,6 +195,7 @@ public class RunSteps {
         return activeRun(streamId, (task, run) -> {
             run.finish(RunStatus.ERROR, Instant.now());
             task.runState = "idle";
+            task.heartbeat(READY, Instant.now());
             return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
                     eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason)).map(List::of);
         });
@@ -123,6 +214,7 @@ public class RunSteps {
             }
             latest.finish(RunStatus.ABORTED, Instant.now());
             task.runState = "idle";
+            task.runtimePhase = task.runtimePhase == null ? null : READY;
             return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
                     .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).map(List::of);
         }));

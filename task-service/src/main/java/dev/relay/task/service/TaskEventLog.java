@@ -13,6 +13,8 @@ import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.Topics;
 import dev.relay.task.domain.OutboxEvent;
 import dev.relay.task.domain.Task;
+import dev.relay.task.messaging.Channels;
+import dev.relay.task.messaging.RunRequested;
 import dev.relay.task.repository.OutboxRepository;
 import io.smallrye.mutiny.Uni;
 
@@ -38,6 +40,11 @@ public class TaskEventLog {
         task.updatedAt = now;
         TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, type, now, data);
         return record(Topics.TASK_EVENTS, task.id, event.id(), event);
+    }
+
+    /** Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}. */
+    public Uni<OutboxEvent> requestRun(Task task, UUID streamId) {
+        return record(Channels.TASK_RUNS_TOPIC, task.id, UUID.randomUUID(), new RunRequested(UUID.randomUUID(), task.id, streamId));
     }
 
     /** Writes any record to the outbox, keyed by task id so a task's records stay in order. */

@@ -1,10 +1,6 @@
 package dev.relay.task.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -23,9 +19,7 @@ import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
-import dev.relay.task.messaging.Channels;
 import dev.relay.task.messaging.OutboxPublisher;
-import dev.relay.task.messaging.RunRequested;
 import dev.relay.task.repository.IdempotencyKeyRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
@@ -69,7 +63,7 @@ public class TaskService {
      */
     public Uni<UUID> start(Caller caller, NewTask request, String idempotencyKey) {
         List<OutboxEvent> records = new ArrayList<>();
-        String hash = idempotencyKey == null ? null : sha256(request.toString());
+        String hash = idempotencyKey == null ? null : IdempotentCalls.sha256(request.toString());
         return Panache.withTransaction(() -> earlierAnswer(caller, idempotencyKey, hash).chain(earlier -> earlier != null
                         ? Uni.createFrom().item(earlier)
                         : taskToRun(caller, request, records)
@@ -110,14 +104,6 @@ public class TaskService {
         row.taskId = taskId;
         row.createdAt = Instant.now();
         return idempotencyKeys.persist(row).replaceWithVoid();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The task as {@code caller} may see it, or 404 (also for another organization's task). */
@@ -228,6 +214,7 @@ public class TaskService {
     private Uni<Void> requestRun(Task task, NewTask request, List<OutboxEvent> records) {
         Instant now = Instant.now();
         task.runState = "running";
+        task.runtimePhase = RunSteps.BOOTING;
         TaskRun run = new TaskRun();
         run.id = UUID.randomUUID();
         run.taskId = task.id;
@@ -255,8 +242,7 @@ public class TaskService {
         return runs.persist(run)
                 .chain(() -> messages.persist(message))
                 .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USER_MESSAGE, data)).invoke(records::add)
-                .chain(() -> eventLog.record(Channels.TASK_RUNS_TOPIC, task.id, UUID.randomUUID(),
-                        new RunRequested(UUID.randomUUID(), task.id, run.id))).invoke(records::add)
+                .chain(() -> eventLog.requestRun(task, run.id)).invoke(records::add)
                 .replaceWithVoid();
     }
 
@@ -275,6 +261,14 @@ public class TaskService {
         task.completionDelivery = request.completionDelivery();
         task.isolated = request.isolated();
         task.secretNames = request.secretNames();
+        task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
+        if (request.agent() != null) {
+            task.approvalMode = request.agent().approvalMode();
+            task.permissionMode = request.agent().permissionMode();
+            task.toolExecutionMode = request.agent().toolExecutionMode();
+            task.source = request.agent().source();
+            task.integrations = request.agent().integrations();
+        }
         task.lastSeq = 0;
         task.createdAt = now;
         task.updatedAt = now;

@@ -1,0 +1,46 @@
+package dev.relay.task.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A confirmation a run asked the user for; the run stays suspended until the user answers it. */
+@Entity
+@Table(name = "approval")
+public class Approval {
+
+    public static final String PENDING = "pending";
+    public static final String APPROVED = "approved";
+    public static final String REJECTED = "rejected";
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    @Column(name = "stream_id")
+    public UUID streamId;
+    public String message;
+    public String status;
+    /** What the user asked the agent to do instead, when they rejected the request. */
+    public String instructions;
+    @Column(name = "requested_at")
+    public Instant requestedAt;
+    @Column(name = "answered_at")
+    public Instant answeredAt;
+
+    public boolean isPending() {
+        return PENDING.equals(status);
+    }
+
+    public boolean isApproved() {
+        return APPROVED.equals(status);
+    }
+
+    public String instructions() {
+        return instructions == null || instructions.isBlank() ? null : instructions;
+    }
+}

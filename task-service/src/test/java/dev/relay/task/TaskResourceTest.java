@@ -170,6 +170,17 @@ class TaskResourceTest {
     }
 
     @Test
+    void anOversizedBodyIsA413WithTheErrorBody() {
+        String big = "{\"task\":\"" + "x".repeat(1_100_000) + "\",\"response_format\":\"json\"}";
+        given().header("Authorization", ALICE).contentType(ContentType.JSON).body(big)
+                .when().post("/api/v1/tasks")
+                .then().statusCode(413).body("code", equalTo("payload_too_large")).body("kind", equalTo("payload too large"));
+        given().header("Authorization", ALICE).contentType(ContentType.JSON).body("{\"name\":\"" + "x".repeat(1_100_000) + "\"}")
+                .when().patch("/api/preview/agents/acme/tasks/" + UUID.randomUUID())
+                .then().statusCode(413).body("code", equalTo("payload_too_large"));
+    }
+
+    @Test
     void requestsWithoutAValidTokenAre401WithTheErrorBody() {
         given().contentType(ContentType.JSON).body("{\"task\":\"x\",\"response_format\":\"json\"}")
                 .when().post("/api/v1/tasks")

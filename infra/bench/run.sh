@@ -63,6 +63,7 @@ RELAY_SERVICE_HEAP=512m start_service "$root" stream-service "$stream_port" "$wo
   KAFKA_BOOTSTRAP_SERVERS="$bootstrap" RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" \
   RELAY_DB_JDBC_URL="jdbc:postgresql://$db_host:$db_port/$db_name" RELAY_DB_USER="$db_user" \
   RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" \
+  RELAY_STREAM_LINK_SECRET="$(openssl rand -hex 32)" \
   RELAY_STREAM_MAX_CONNECTIONS_PER_ORG=20000 QUARKUS_LOG_LEVEL=WARN
 stream_pid=$service_pid
 pids+=("$stream_pid")

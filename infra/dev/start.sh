@@ -64,6 +64,7 @@ mkdir -p "$run_dir/logs"
 make_keys "$run_dir/jwt"
 token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12)
 printf '%s\n' "$token" >"$run_dir/dev-token"
+[ -s "$run_dir/stream-link-secret" ] || openssl rand -hex 32 >"$run_dir/stream-link-secret"
 
 # --- Kafka ---------------------------------------------------------------------------------------------------------
 say "starting Kafka (KRaft) on 127.0.0.1:$kafka_port"
@@ -83,6 +84,8 @@ common_env=(
   RELAY_DB_USER="$db_user"
   RELAY_JWT_PUBLIC_KEY="file:$run_dir/jwt/public.pem"
   RELAY_JWT_ISSUER="$issuer"
+  RELAY_STREAM_LINK_SECRET="$(cat "$run_dir/stream-link-secret")"
+  RELAY_PUBLIC_URL="http://127.0.0.1:$gateway_port"
 )
 say "starting stream-service on 127.0.0.1:$stream_port"
 start_service "$root" stream-service "$stream_port" "$run_dir/logs/stream-service.log" "${common_env[@]}"

@@ -4,12 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
+import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -47,6 +50,26 @@ class EventListResourceTest {
 
         assertThat(seqs).containsExactly(1, 2, 3, 4, 5, 6, 7);
         assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    void aSignedLinkServesOneRunsEventsWithoutATokenUntilItExpires() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> run = TestEvents.run(task, 1, 5);
+        UUID stream = UUID.fromString(TestEvents.JSON.readTree(run.get(0)).get("stream_id").asText());
+        TestEvents.publish(task, run);
+        StreamLinkSigner signer = new StreamLinkSigner(ConfigProvider.getConfig().getValue("relay.stream-links.secret", String.class));
+        String link = signer.link(stream, Instant.now().plusSeconds(60));
+
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().get(link).then().statusCode(200)
+                .body("stream_id", equalTo(stream.toString()))
+                .body("task_id", equalTo(task.toString()))
+                .body("events.seq", org.hamcrest.Matchers.contains(1, 2, 3, 4, 5))
+                .body("events[4].type", equalTo("run.completed")));
+
+        given().get(signer.link(stream, Instant.now().minusSeconds(1))).then().statusCode(403).body("code", equalTo("forbidden"));
+        given().get(link.replace(stream.toString(), UUID.randomUUID().toString())).then().statusCode(403);
+        given().get(link.substring(0, link.indexOf("&signature="))).then().statusCode(403);
     }
 
     @Test

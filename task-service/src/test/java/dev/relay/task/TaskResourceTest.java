@@ -60,6 +60,12 @@ class TaskResourceTest {
                 .body("stream.hasStream", is(true))
                 .body("stream.streamStatus", equalTo("completed"))
                 .body("streams", hasSize(1))
+                .body("streamUrls", hasSize(1))
+                .body("streamUrls[0].streamId", equalTo(given().header("Authorization", ALICE).get("/api/v1/tasks/" + taskId)
+                        .then().extract().<String>path("streams[0].stream_id")))
+                .body("streamUrls[0].status", equalTo("completed"))
+                .body("streamUrls[0].url", org.hamcrest.Matchers.matchesPattern(
+                        "http://127\\.0\\.0\\.1:8080/api/v1/streams/[0-9a-f-]{36}/content\\?expires=\\d+&signature=[\\w-]+"))
                 .body("read_only", is(false));
     }
 

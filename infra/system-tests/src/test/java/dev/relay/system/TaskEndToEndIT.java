@@ -36,8 +36,9 @@ class TaskEndToEndIT {
     @BeforeAll
     static void startServices() {
         streamService = PackagedService.start("stream-service", Map.of());
-        taskService = PackagedService.start("task-service",
-                Map.of("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString()));
+        taskService = PackagedService.start("task-service", Map.of(
+                "RELAY_STREAM_SERVICE_URL", streamService.uri("").toString(),
+                "RELAY_PUBLIC_URL", streamService.uri("").toString()));
         secondStreamReplica = PackagedService.start("stream-service", Map.of());
         System.out.printf("[figures] stream-service ready in %d ms, task-service ready in %d ms%n",
                 streamService.startedIn().toMillis(), taskService.startedIn().toMillis());
@@ -87,6 +88,38 @@ class TaskEndToEndIT {
         assertThat(details.getString("messages[0].content")).isEqualTo("Check the TLS configuration of example.com");
         assertThat(details.getString("messages[1].content")).isEqualTo(streamedReply);
         assertThat(data(events.get(events.size() - 3)).get("data").get("content").asText()).isEqualTo(streamedReply);
+
+        // the signed link of the run serves the run's events (all but task.created) to anyone holding it
+        JsonPath content = given().get(details.getString("streamUrls[0].url")).then().statusCode(200).extract().jsonPath();
+        assertThat(content.getList("events.seq", Long.class)).containsExactlyElementsOf(seqs.subList(1, seqs.size()));
+        assertThat(content.getString("stream_id")).isEqualTo(details.getString("stream.streamId"));
+    }
+
+    @Test
+    void anAgentsApiRunAsksForApprovalOnItsStreamAndResumesWhenTheCreatorConfirms() throws Exception {
+        String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"message\":{\"type\":\"user_message\",\"content\":\"Resize the node pool\"},\"approvalMode\":\"manual\"}")
+                .when().post("/api/preview/agents/acme/tasks")
+                .then().statusCode(201).extract().path("taskId");
+        var streamUri = streamService.uri("/api/preview/agents/acme/tasks/" + taskId + "/events/stream");
+
+        List<SseEvent> untilQuestion = SseClient.get(streamUri, Map.of("Authorization", TOKEN), Duration.ofSeconds(60),
+                event -> event.event().equals("approval.requested")).events();
+        SseEvent question = untilQuestion.get(untilQuestion.size() - 1);
+        assertThat(question.event()).isEqualTo("approval.requested");
+        String approvalId = data(question).get("data").get("id").asText();
+
+        given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"event\":{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + approvalId + "\",\"ok\":true}}")
+                .when().post("/api/preview/agents/acme/tasks/" + taskId)
+                .then().statusCode(200);
+
+        List<SseEvent> rest = SseClient.get(streamUri, Map.of("Authorization", TOKEN, "Last-Event-ID", question.id()),
+                Duration.ofSeconds(60)).events();
+        assertThat(rest.stream().map(SseEvent::event).toList())
+                .startsWith("approval.answered", "run.resumed").endsWith("run.completed");
+        assertThat(Long.parseLong(rest.get(0).id())).isEqualTo(Long.parseLong(question.id()) + 1);
     }
 
     @Test

@@ -33,6 +33,9 @@ public final class PackagedService implements AutoCloseable {
         this.startedIn = startedIn;
     }
 
+    /** The secret the packaged services of one test JVM sign and check stream links with. */
+    private static final String STREAM_LINK_SECRET = java.util.UUID.randomUUID().toString();
+
     /** Starts {@code module} with the shared infrastructure plus {@code extraEnv}. */
     public static PackagedService start(String module, Map<String, String> extraEnv) {
         Path jar = RelayPaths.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -51,6 +54,7 @@ public final class PackagedService implements AutoCloseable {
             env.put("RELAY_DB_USER", db.user());
             env.put("RELAY_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toUri().toString());
             env.put("RELAY_JWT_ISSUER", TestTokens.ISSUER);
+            env.put("RELAY_STREAM_LINK_SECRET", STREAM_LINK_SECRET);
             env.putAll(extraEnv);
             ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
                     .redirectErrorStream(true)

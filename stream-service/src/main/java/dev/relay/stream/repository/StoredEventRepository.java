@@ -19,6 +19,11 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
         return find("taskId = ?1 and seq > ?2", Sort.by("seq"), taskId, after).page(0, limit).list();
     }
 
+    /** Every stored event of one run (stream), in seq order. */
+    public Uni<List<StoredEvent>> ofStream(UUID streamId) {
+        return list("streamId", Sort.by("seq"), streamId);
+    }
+
     /** The task's latest stored event, or null. */
     public Uni<StoredEvent> latest(UUID taskId) {
         return find("taskId", Sort.descending("seq"), taskId).firstResult();

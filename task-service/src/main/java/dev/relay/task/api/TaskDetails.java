@@ -18,7 +18,12 @@ public record TaskDetails(
         List<MessageView> messages,
         @JsonProperty("read_only") boolean readOnly,
         StreamInfo stream,
-        List<StreamSummary> streams) {
+        List<StreamSummary> streams,
+        List<StreamUrl> streamUrls) {
+
+    /** A signed, short-lived link that fetches one run's events without the caller's token. */
+    public record StreamUrl(String streamId, String url, String status) {
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TaskInfo(

@@ -1,5 +1,6 @@
 package dev.relay.task.api;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.auth.Caller;
+import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.common.error.ApiException;
+import dev.relay.task.config.StreamLinkConfig;
 import dev.relay.task.config.TaskDefaults;
 import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Schedule;
@@ -38,10 +41,14 @@ public class TaskMapper {
 
     private final TaskDefaults defaults;
     private final ObjectMapper json;
+    private final StreamLinkConfig links;
+    private final StreamLinkSigner signer;
 
-    public TaskMapper(TaskDefaults defaults, ObjectMapper json) {
+    public TaskMapper(TaskDefaults defaults, ObjectMapper json, StreamLinkConfig links) {
         this.defaults = defaults;
         this.json = json;
+        this.links = links;
+        this.signer = new StreamLinkSigner(links.secret());
     }
 
     public NewTask toNewTask(CreateTaskRequest request) {
@@ -108,7 +115,13 @@ public class TaskMapper {
                 latest == null ? null : latest.id.toString(), latest == null ? null : latest.status);
         return new TaskDetails(info, snapshot.messages().stream().map(TaskMapper::message).toList(),
                 !task.createdBy.equals(viewer.email()) || !task.org.equals(viewer.org()), stream,
-                snapshot.runs().stream().map(TaskMapper::summary).toList());
+                snapshot.runs().stream().map(TaskMapper::summary).toList(),
+                snapshot.runs().stream().map(this::streamUrl).toList());
+    }
+
+    private TaskDetails.StreamUrl streamUrl(TaskRun run) {
+        String link = signer.link(run.id, Instant.now().plus(links.ttl()));
+        return new TaskDetails.StreamUrl(run.id.toString(), links.baseUrl() + link, run.status);
     }
 
     private static TaskDetails.MessageView message(TaskMessage m) {

@@ -5,14 +5,28 @@ import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.relay.common.error.ApiException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Who is calling, read from the JWT: the organization ({@value #ORG_CLAIM} claim), the user's email
- * ({@code upn}, else {@code email}, else {@code sub}) and roles ({@code groups}).
+ * ({@code upn}, else {@code email}, else {@code sub}) and roles ({@code groups}); or the owner of an API key.
  */
 public record Caller(String org, String email, Set<String> roles) {
 
     public static final String ORG_CLAIM = "org";
+
+    /** The caller of the current request, authenticated by a bearer token or an API key. */
+    public static Caller from(SecurityIdentity identity) {
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            return from(jwt);
+        }
+        String org = identity.getAttribute(ApiKeyAuthentication.ORG_ATTRIBUTE);
+        if (org == null || identity.isAnonymous()) {
+            throw new UnauthorizedException();
+        }
+        return new Caller(org, identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()));
+    }
 
     public static Caller from(JsonWebToken jwt) {
         String org = jwt.getClaim(ORG_CLAIM);

@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -26,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.stream.domain.StoredEvent;
 import dev.relay.stream.repository.StoredEventRepository;
@@ -39,19 +39,20 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Task events")
 @Authenticated
 @SecurityRequirement(name = "BearerAuth")
+@SecurityRequirement(name = "ApiKeyAuth")
 public class EventListResource {
 
     private static final String TOKEN_PREFIX = "after:";
 
     private final StreamAccess access;
     private final StoredEventRepository events;
-    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
     private final ObjectMapper json;
 
-    public EventListResource(StreamAccess access, StoredEventRepository events, JsonWebToken jwt, ObjectMapper json) {
+    public EventListResource(StreamAccess access, StoredEventRepository events, SecurityIdentity identity, ObjectMapper json) {
         this.access = access;
         this.events = events;
-        this.jwt = jwt;
+        this.identity = identity;
         this.json = json;
     }
 
@@ -71,7 +72,7 @@ public class EventListResource {
             throw ApiException.invalidRequest("parameter 'pageSize' must be between 1 and 1000, got " + size);
         }
         long after = decode(continuationToken);
-        return access.authorize(Caller.from(jwt), org, id)
+        return access.authorize(Caller.from(identity), org, id)
                 .chain(() -> Panache.withSession(() -> events.after(id, after, size + 1)))
                 .map(page -> toPage(page, size));
     }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.stream.sse.ConnectionLimits;
@@ -35,7 +37,10 @@ import io.vertx.ext.web.RoutingContext;
 @Tag(name = "Task events")
 @Authenticated
 @SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityScheme(securitySchemeName = "ApiKeyAuth", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = ApiKeys.HEADER, description = "Neo API key (neo_sk_* prefix)")
 @SecurityRequirement(name = "BearerAuth")
+@SecurityRequirement(name = "ApiKeyAuth")
 public class EventStreamResource {
 
     private final TaskStreams streams;

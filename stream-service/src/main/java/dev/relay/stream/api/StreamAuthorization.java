@@ -5,12 +5,12 @@ import java.util.UUID;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.relay.stream.service.StreamAccess;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
@@ -22,11 +22,11 @@ import io.vertx.ext.web.RoutingContext;
 public class StreamAuthorization {
 
     private final StreamAccess access;
-    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
 
-    public StreamAuthorization(StreamAccess access, JsonWebToken jwt) {
+    public StreamAuthorization(StreamAccess access, SecurityIdentity identity) {
         this.access = access;
-        this.jwt = jwt;
+        this.identity = identity;
     }
 
     @ServerRequestFilter
@@ -37,7 +37,7 @@ public class StreamAuthorization {
         String org = uri.getPathParameters().getFirst("org");
         UUID taskId = parseTaskId(uri.getPathParameters().getFirst("taskId"));
         long position = position(routing.request().getHeader("Last-Event-ID"), routing.request().getParam("after"));
-        return access.authorize(Caller.from(jwt), org, taskId).map(end -> {
+        return access.authorize(Caller.from(identity), org, taskId).map(end -> {
             StreamStart start = new StreamStart(taskId, position, end);
             routing.put(StreamStart.KEY, start);
             return start.isFinished() ? Response.noContent().build() : null;

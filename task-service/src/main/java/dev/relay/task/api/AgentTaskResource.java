@@ -19,7 +19,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -37,6 +36,7 @@ import dev.relay.task.service.TaskListQuery;
 import dev.relay.task.service.TaskResponses;
 import dev.relay.task.service.TaskService;
 import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** The Pulumi-style agents task API over the same tasks as the Neo v1 API: create, list, get, respond, update and cancel. */
@@ -44,6 +44,7 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Agent tasks", description = "Pulumi-style agents task API")
 @Authenticated
 @SecurityRequirement(name = "BearerAuth")
+@SecurityRequirement(name = "ApiKeyAuth")
 public class AgentTaskResource {
 
     private static final List<String> SORTS = List.of("lastEvent", "createdAt");
@@ -52,15 +53,15 @@ public class AgentTaskResource {
     private final TaskResponses responses;
     private final IdempotentCalls idempotent;
     private final AgentTaskMapper mapper;
-    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
 
     public AgentTaskResource(TaskService tasks, TaskResponses responses, IdempotentCalls idempotent, AgentTaskMapper mapper,
-            JsonWebToken jwt) {
+            SecurityIdentity identity) {
         this.tasks = tasks;
         this.responses = responses;
         this.idempotent = idempotent;
         this.mapper = mapper;
-        this.jwt = jwt;
+        this.identity = identity;
     }
 
     @POST
@@ -78,7 +79,7 @@ public class AgentTaskResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<AgentTask.Created>> create(@PathParam("org") String org, AgentTaskRequests.Create request,
             @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
-        Caller caller = Caller.from(jwt);
+        Caller caller = Caller.from(identity);
         caller.requireOrg(org);
         return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
                 .chain(taskId -> tasks.find(caller, org, taskId))
@@ -105,7 +106,7 @@ public class AgentTaskResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> respond(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
             AgentTaskRequests.Respond request, @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
-        Caller caller = Caller.from(jwt);
+        Caller caller = Caller.from(identity);
         AgentTaskRequests.UserEvent event = request == null ? null : request.event();
         if (event == null || event.type() == null) {
             throw ApiException.invalidRequest("field 'event.type' is required");
@@ -150,7 +151,7 @@ public class AgentTaskResource {
         Cursor after = Cursor.decode(continuationToken, sort, descending);
         TaskListQuery query = new TaskListQuery("lastEvent".equals(sort), descending, type, size + 1,
                 after == null ? null : after.time(), after == null ? null : after.id());
-        return tasks.list(Caller.from(jwt), org, query).map(found -> {
+        return tasks.list(Caller.from(identity), org, query).map(found -> {
             boolean more = found.size() > size;
             List<Task> page = more ? found.subList(0, size) : found;
             Task last = page.isEmpty() ? null : page.get(page.size() - 1);
@@ -166,7 +167,7 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
-        return tasks.find(Caller.from(jwt), org, taskId).map(AgentTaskMapper::toAgentTask);
+        return tasks.find(Caller.from(identity), org, taskId).map(AgentTaskMapper::toAgentTask);
     }
 
     @PATCH
@@ -191,7 +192,7 @@ public class AgentTaskResource {
         var changes = new TaskService.TaskChanges(name, request.isShared(),
                 RequestRules.oneOf("approvalMode", request.approvalMode(), Set.of("manual", "auto", "balanced"), null),
                 RequestRules.oneOf("permissionMode", request.permissionMode(), Set.of("default", "read-only"), null));
-        return tasks.update(Caller.from(jwt), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
+        return tasks.update(Caller.from(identity), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
     }
 
     @POST
@@ -211,7 +212,7 @@ public class AgentTaskResource {
         if (request == null || request.force() == null) {
             throw ApiException.invalidRequest("field 'force' is required");
         }
-        Caller caller = Caller.from(jwt);
+        Caller caller = Caller.from(identity);
         return idempotent.once(caller, RequestRules.idempotencyKey(idempotencyKey), taskId, "cancel " + taskId + " " + request.force(),
                 AgentTask.class, () -> tasks.cancel(caller, org, taskId, request.force()).map(AgentTaskMapper::toAgentTask));
     }

@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -28,12 +28,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.SseEvent;
 
+import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.task.client.StreamServiceClient;
 import dev.relay.task.service.TaskService;
 import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -42,7 +44,10 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Tasks", description = "Task execution and management")
 @Authenticated
 @SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityScheme(securitySchemeName = "ApiKeyAuth", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = ApiKeys.HEADER, description = "Neo API key (neo_sk_* prefix)")
 @SecurityRequirement(name = "BearerAuth")
+@SecurityRequirement(name = "ApiKeyAuth")
 public class TaskResource {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -50,14 +55,14 @@ public class TaskResource {
     private final TaskService tasks;
     private final TaskMapper mapper;
     private final StreamServiceClient streams;
-    private final JsonWebToken jwt;
+    private final SecurityIdentity identity;
     private final Sse sse;
 
-    public TaskResource(TaskService tasks, TaskMapper mapper, @RestClient StreamServiceClient streams, JsonWebToken jwt, Sse sse) {
+    public TaskResource(TaskService tasks, TaskMapper mapper, @RestClient StreamServiceClient streams, SecurityIdentity identity, Sse sse) {
         this.tasks = tasks;
         this.mapper = mapper;
         this.streams = streams;
-        this.jwt = jwt;
+        this.identity = identity;
         this.sse = sse;
     }
 
@@ -73,7 +78,7 @@ public class TaskResource {
     @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request,
             @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        return tasks.start(Caller.from(jwt), mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
+        return tasks.start(Caller.from(identity), mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
                 .map(taskId -> RestResponse.accepted(CreateTaskAccepted.of(taskId)));
     }
 
@@ -86,10 +91,11 @@ public class TaskResource {
     @APIResponse(responseCode = "200", description = "Streaming SSE response",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        Caller caller = Caller.from(jwt);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        Caller caller = Caller.from(identity);
         return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey)).toMulti()
-                .flatMap(taskId -> streams.events(caller.org(), taskId, authorization))
+                .flatMap(taskId -> streams.events(caller.org(), taskId, authorization, apiKey))
                 .map(this::relayed)
                 .onFailure(ApiException.class).recoverWithItem(this::errorEvent);
     }
@@ -125,7 +131,7 @@ public class TaskResource {
             content = @Content(schema = @Schema(implementation = TaskDetails.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<TaskDetails> get(@PathParam("id") UUID id) {
-        Caller caller = Caller.from(jwt);
+        Caller caller = Caller.from(identity);
         return tasks.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));
     }
 }

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.client.SseEvent;
 
+import dev.relay.common.auth.ApiKeys;
 import io.smallrye.mutiny.Multi;
 
 /** The stream service's SSE endpoint, which the Neo create call relays (it never rebuilds a stream itself). */
@@ -24,5 +25,5 @@ public interface StreamServiceClient {
     @Path("/{org}/tasks/{taskId}/events/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     Multi<SseEvent<String>> events(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey);
 }

@@ -47,12 +47,12 @@ public class TaskEventLog {
         return record(Channels.TASK_RUNS_TOPIC, task.id, UUID.randomUUID(), new RunRequested(UUID.randomUUID(), task.id, streamId));
     }
 
-    /** Writes any record to the outbox, keyed by task id so a task's records stay in order. */
-    public Uni<OutboxEvent> record(String topic, UUID taskId, UUID id, Object value) {
+    /** Writes any record to the outbox; records with the same key (a task's, say) stay in order. */
+    public Uni<OutboxEvent> record(String topic, UUID key, UUID id, Object value) {
         OutboxEvent row = new OutboxEvent();
         row.id = id;
         row.topic = topic;
-        row.recordKey = taskId.toString();
+        row.recordKey = key.toString();
         row.payload = write(value);
         row.createdAt = Instant.now();
         return outbox.persist(row);

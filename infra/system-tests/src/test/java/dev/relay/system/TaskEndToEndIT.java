@@ -174,6 +174,33 @@ class TaskEndToEndIT {
         assertThat(JSON.readTree(refused.events().get(0).data()).get("code").asText()).isEqualTo("not_exists");
     }
 
+    @Test
+    void anApiKeyWorksOnBothServicesUntilItIsRevoked() {
+        String key = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .contentType(ContentType.JSON).body("{\"name\":\"e2e\"}")
+                .when().post("/api/v1/api-keys").then().statusCode(201).extract().path("key");
+        Map<String, String> withKey = Map.of("X-Api-Key", key);
+
+        // the stream service learns of the key from the api-keys topic, moments after it was made
+        String unknownTaskEvents = "/api/preview/agents/acme/tasks/" + java.util.UUID.randomUUID() + "/events";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().baseUri(streamService.uri("").toString()).header("X-Api-Key", key)
+                        .when().get(unknownTaskEvents).then().statusCode(404));
+        SseClient.Result relayed = SseClient.post(taskService.uri("/api/v1/tasks"), withKey,
+                "{\"task\":\"streamed with an API key\"}", Duration.ofSeconds(60));
+        assertThat(relayed.events().get(0).event()).isEqualTo("task.created");
+        assertThat(relayed.events().get(relayed.events().size() - 1).event()).isEqualTo("run.completed");
+
+        String id = given().baseUri(taskService.uri("").toString()).header("X-Api-Key", key)
+                .when().get("/api/v1/api-keys").then().statusCode(200).extract().jsonPath().getString("api_keys[0].id");
+        given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                .when().delete("/api/v1/api-keys/" + id).then().statusCode(204);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().baseUri(streamService.uri("").toString()).header("X-Api-Key", key)
+                        .when().get(unknownTaskEvents)
+                        .then().statusCode(401).body("code", org.hamcrest.Matchers.equalTo("unauthorized")));
+    }
+
     private static JsonNode data(SseEvent event) {
         try {
             return JSON.readTree(event.data());

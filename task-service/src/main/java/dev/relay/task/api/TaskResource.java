@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -49,6 +51,8 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "BearerAuth")
 @SecurityRequirement(name = "ApiKeyAuth")
 public class TaskResource {
+
+    private static final Logger LOG = Logger.getLogger(TaskResource.class);
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -97,19 +101,33 @@ public class TaskResource {
         return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization, apiKey))
                 .map(this::relayed)
-                .onFailure(ApiException.class).recoverWithItem(this::errorEvent);
+                .onFailure().recoverWithItem(this::errorEvent);
     }
 
     /**
      * A refusal found after the stream started (the status line is already sent), such as continuing a busy or
-     * foreign task, ends the stream with one {@code error} event carrying the error body.
+     * foreign task, or the stream service refusing or failing the relay, ends the stream with one {@code error}
+     * event carrying the error body.
      */
     private OutboundSseEvent errorEvent(Throwable failure) {
-        ApiException e = (ApiException) failure;
+        ApiException e = failure instanceof ApiException refused ? refused : relayFailure(failure);
         return sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
                 .data(ErrorBody.class, new ErrorBody(Response.Status.fromStatusCode(e.status()).getReasonPhrase(), e.code(), e.kind(),
                         e.kind() + ": " + e.getMessage(), null))
                 .build();
+    }
+
+    private static ApiException relayFailure(Throwable failure) {
+        if (failure instanceof WebApplicationException upstream && upstream.getResponse().getStatus() == 401) {
+            return new ApiException(401, "unauthorized", "unauthorized", "the stream service did not accept the credentials");
+        }
+        if (failure instanceof WebApplicationException upstream && upstream.getResponse().getStatus() < 500) {
+            int status = upstream.getResponse().getStatus();
+            return new ApiException(status, "stream_refused", "stream refused", "the stream service answered " + status);
+        }
+        LOG.warnf(failure, "relaying a task stream failed");
+        return new ApiException(502, "stream_unavailable", "bad gateway",
+                "the task's stream could not be relayed; resume it from the events stream endpoint");
     }
 
     /** Re-emits an event of the stream service as it was: id (seq), name (type) and data, or a comment line. */

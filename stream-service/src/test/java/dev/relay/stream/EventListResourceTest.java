@@ -73,6 +73,26 @@ class EventListResourceTest {
     }
 
     @Test
+    void aTeamTaskIsReadableByTheOrganizationAndAPrivateOneOnlyByItsCreator() {
+        UUID team = UUID.randomUUID();
+        List<String> teamRun = new ArrayList<>(TestEvents.run(team, 1, 3));
+        teamRun.set(0, teamRun.get(0).replace("\"visibility\":\"private\"", "\"visibility\":\"team\""));
+        TestEvents.publish(team, teamRun);
+        UUID mine = UUID.randomUUID();
+        TestEvents.publish(mine, TestEvents.run(mine, 1, 3));
+        String colleague = TestTokens.bearer(TestEvents.ORG, "bob@acme.dev");
+        String base = "/api/preview/agents/" + TestEvents.ORG + "/tasks/";
+
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().header("Authorization", colleague)
+                .get(base + team + "/events").then().statusCode(200).body("events.size()", equalTo(3)));
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().header("Authorization", TOKEN)
+                .get(base + mine + "/events").then().statusCode(200));
+        given().header("Authorization", colleague).get(base + mine + "/events").then().statusCode(404);
+        given().header("Authorization", TestTokens.bearer("globex", "eve@globex.dev")).get(base + team + "/events")
+                .then().statusCode(404);
+    }
+
+    @Test
     void badPagingAndForeignTasksAreRefused() {
         UUID task = UUID.randomUUID();
         TestEvents.publish(task, TestEvents.run(task, 1, 2));

@@ -214,7 +214,7 @@ class AgentConversationTest {
     @Test
     void aNeoCreateWithAScheduleStoresAndShowsIt() {
         String taskId = given().header("Authorization", ERIN).contentType(ContentType.JSON)
-                .body("{\"task\":\"nightly scan\",\"response_format\":\"json\",\"schedule\":{\"name\":\"nightly\","
+                .body("{\"task\":\"nightly scan\",\"response_format\":\"json\",\"file_keys\":[\"reports/a.pdf\"],\"schedule\":{\"name\":\"nightly\","
                         + "\"schedule_type\":\"recurring\",\"scan_frequency\":\"daily\",\"start_time\":\"02:30\"}}")
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
         given().header("Authorization", ERIN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
@@ -228,6 +228,9 @@ class AgentConversationTest {
                 .body("task.schedule_info.execution_count", equalTo(0))
                 .body("task.schedule_info.next_execution_at", containsString("T02:30:00Z"))
                 .body("task.schedule_info.last_executed_at", nullValue());
+        String userMessage = pool.preparedQuery("SELECT payload FROM task.outbox_event WHERE record_key = $1 AND payload LIKE '%message.user%'")
+                .execute(Tuple.of(taskId)).await().indefinitely().iterator().next().getString(0);
+        org.assertj.core.api.Assertions.assertThat(userMessage).contains("\"file_keys\":[\"reports/a.pdf\"]");
 
         for (String bad : new String[] {"{\"scan_frequency\":\"daily\"}", "{\"schedule_type\":\"recurring\"}",
                 "{\"schedule_type\":\"one_time\",\"start_time\":\"25:00\"}", "{\"schedule_type\":\"sometimes\"}"}) {

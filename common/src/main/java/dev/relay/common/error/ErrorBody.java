@@ -1,5 +1,7 @@
 package dev.relay.common.error;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -8,5 +10,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * prefixed to the error, {@code error_id} correlates with the server log.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "ErrorResponse")
 public record ErrorBody(String error, String code, String kind, String message, @JsonProperty("error_id") String errorId) {
 }

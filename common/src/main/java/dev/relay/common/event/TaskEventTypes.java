@@ -9,7 +9,7 @@ public final class TaskEventTypes {
     public static final String TASK_CREATED = "task.created";
     /** Who may see the task changed; data: visibility, is_shared. */
     public static final String TASK_UPDATED = "task.updated";
-    /** A user message that starts or continues a task; data: message_id, role, content, parts. */
+    /** A user message that starts or continues a task; data: message_id, role, content, parts, file_keys (when given), run_config. */
     public static final String USER_MESSAGE = "message.user";
     /** A run (stream) began executing; data: run_config. */
     public static final String RUN_STARTED = "run.started";

@@ -1,5 +1,7 @@
 package dev.relay.task.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -39,15 +41,18 @@ public record AgentTask(
     }
 
     /** A Pulumi entity (stack, project, …) giving the agent context; Relay has none to offer, so the list is empty. */
+@Schema(name = "AgentEntity")
     public record Entity(String type, String id) {
     }
 
     /** One page of tasks; no {@code continuationToken} on the last page. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "ListAgentTasksResponse")
     public record Page(List<AgentTask> tasks, String continuationToken) {
     }
 
     /** The answer to a create: the task's id (the seeds' {@code CreateAgentTaskResponse}) and the task itself. */
+@Schema(name = "CreateAgentTaskResponse")
     public record Created(UUID taskId, @JsonUnwrapped AgentTask task) {
     }
 }

@@ -57,7 +57,7 @@ public class AgentTaskMapper {
         String mode = planMode ? "plan" : "agent";
         RunConfig config = new RunConfig(null, null, "manual".equals(approvalMode), false, planMode ? 1 : 0, 60, mode,
                 defaults.model(), null);
-        return new NewTask(null, null, content, textParts(content), "private", null, null, false, json.createArrayNode(),
+        return new NewTask(null, null, content, textParts(content), json.createArrayNode(), "private", null, null, false, json.createArrayNode(),
                 config, null, settings);
     }
 

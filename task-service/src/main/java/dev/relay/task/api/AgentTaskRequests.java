@@ -1,5 +1,7 @@
 package dev.relay.task.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -10,6 +12,7 @@ public final class AgentTaskRequests {
     }
 
     /** Create: the first user message and the task's settings; every setting is optional. */
+@Schema(name = "CreateAgentTaskRequest")
     public record Create(
             UserEvent message,
             String approvalMode,
@@ -25,6 +28,7 @@ public final class AgentTaskRequests {
      * A user event: {@code user_message} (content), {@code user_confirmation} (approval_request_id, ok,
      * instructions) or {@code user_cancel}.
      */
+@Schema(name = "AgentUserEvent")
     public record UserEvent(
             String type,
             String content,
@@ -35,14 +39,17 @@ public final class AgentTaskRequests {
     }
 
     /** Respond: one user event. */
+@Schema(name = "RespondToAgentTaskRequest")
     public record Respond(UserEvent event) {
     }
 
     /** Update: every field optional, null means unchanged. */
+@Schema(name = "UpdateAgentTaskRequest")
     public record Update(String name, Boolean isShared, String approvalMode, String permissionMode) {
     }
 
     /** Cancel; {@code force} is required. */
+@Schema(name = "CancelAgentTaskRequest")
     public record Cancel(Boolean force) {
     }
 }

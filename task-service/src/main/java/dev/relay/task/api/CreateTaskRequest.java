@@ -1,5 +1,7 @@
 package dev.relay.task.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -30,6 +32,7 @@ public record CreateTaskRequest(
     public record MessageInput(String id, List<MessagePart> parts, String role) {
     }
 
+@Schema(name = "MessagePartInputV2")
     public record MessagePart(
             String type,
             String text,

@@ -1,5 +1,7 @@
 package dev.relay.task.api;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +15,7 @@ import dev.relay.task.domain.Schedule;
 
 /** The Neo v1 {@code TaskDetailsResponse} and the types it is made of. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "TaskDetailsResponse")
 public record TaskDetails(
         TaskInfo task,
         List<MessageView> messages,
@@ -62,6 +65,7 @@ public record TaskDetails(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "TaskMessage")
     public record MessageView(
             UUID id,
             String role,
@@ -82,6 +86,7 @@ public record TaskDetails(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "TaskStreamSummary")
     public record StreamSummary(
             @JsonProperty("stream_id") UUID streamId,
             String status,

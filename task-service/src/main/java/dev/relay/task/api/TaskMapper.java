@@ -86,6 +86,7 @@ public class TaskMapper {
                 message == null ? null : RequestRules.uuidOrNull(message.id()),
                 prompt,
                 json.valueToTree(parts),
+                json.valueToTree(request.fileKeys() == null ? List.of() : request.fileKeys()),
                 RequestRules.oneOf("visibility", request.visibility(), VISIBILITIES, "private"),
                 RequestRules.uuid("project_id", request.projectId()),
                 RequestRules.oneOf("completion_delivery", request.completionDelivery(), DELIVERIES, null),

@@ -1,5 +1,7 @@
 package dev.relay.task.domain;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.util.List;
 import java.util.UUID;
 
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The settings one run executes with (the seeds' {@code TaskRunConfig}). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(name = "TaskRunConfig")
 public record RunConfig(
         @JsonProperty("agent_id") String agentId,
         @JsonProperty("agent_ids") List<String> agentIds,

@@ -9,7 +9,7 @@ import dev.relay.task.domain.Schedule;
 
 /**
  * A validated request to start a task, or to continue the caller's task {@code taskId} with a new run.
- * {@code prompt} is the text of the user message; {@code parts} its parts as given. {@code agent} holds what the
+ * {@code prompt} is the text of the user message; {@code parts} its parts as given, {@code fileKeys} the files it refers to. {@code agent} holds what the
  * agents API sets on a new task (null: the defaults).
  */
 public record NewTask(
@@ -17,6 +17,7 @@ public record NewTask(
         UUID messageId,
         String prompt,
         ArrayNode parts,
+        ArrayNode fileKeys,
         String visibility,
         UUID projectId,
         String completionDelivery,

@@ -38,7 +38,7 @@ public class TaskResponses {
         return ownTask(caller, org, taskId).chain(task -> {
             RunConfig config = new RunConfig(null, null, "manual".equals(task.approvalMode), false,
                     task.planMode ? 1 : 0, 60, task.mode, task.model, null);
-            NewTask next = new NewTask(task.id, null, content, parts, task.visibility, task.projectId,
+            NewTask next = new NewTask(task.id, null, content, parts, parts.arrayNode(), task.visibility, task.projectId,
                     task.completionDelivery, task.isolated, task.secretNames, config, null, null);
             return tasks.start(caller, next);
         }).chain(started -> tasks.find(caller, org, taskId));

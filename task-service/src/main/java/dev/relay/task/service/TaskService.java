@@ -238,6 +238,9 @@ public class TaskService {
                 .put("role", message.role)
                 .put("content", message.content);
         data.set("parts", request.parts());
+        if (!request.fileKeys().isEmpty()) {
+            data.set("file_keys", request.fileKeys());
+        }
         data.putPOJO("run_config", request.runConfig());
         return runs.persist(run)
                 .chain(() -> messages.persist(message))

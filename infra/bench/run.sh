@@ -6,7 +6,8 @@
 #   3. nchan (nginx module) with the same subscribers and message size, and RSS per idle connection for
 #      nchan and the stream service at N = 1,000 and 10,000
 # Prints every figure and each Relay figure as a ratio to its reference.
-# Environment: BENCH_TASKS (100), BENCH_SECONDS (20), BENCH_IDLE ("1000 10000"), RELAY_SKIP_BUILD=1.
+# Each load first runs unmeasured for BENCH_WARMUP seconds (the JVMs compile their hot paths meanwhile).
+# Environment: BENCH_TASKS (100), BENCH_SECONDS (20), BENCH_WARMUP (30), BENCH_IDLE ("1000 10000"), RELAY_SKIP_BUILD=1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
@@ -14,6 +15,7 @@ source "$root/infra/dev/lib.sh"
 
 tasks=${BENCH_TASKS:-100}
 seconds=${BENCH_SECONDS:-20}
+warmup=${BENCH_WARMUP:-30}
 idle_counts=${BENCH_IDLE:-1000 10000}
 db_host=${RELAY_DB_HOST:-127.0.0.1}
 db_port=${RELAY_DB_PORT:-5432}
@@ -85,10 +87,10 @@ echo "RESULT kafka.e2e_p99_ms $kafka_p99" >>"$results"
 
 # --- 2. Relay pipeline ------------------------------------------------------------------------------------------------
 say "Relay pipeline: $tasks tasks, 1 000 events/s for ${seconds}s"
-bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 1000 "$seconds" \
+bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 1000 "$seconds" "$warmup" \
   | sed 's/^RESULT pipeline/RESULT fixed/' >>"$results.fixed"
 say "Relay pipeline: $tasks tasks, as fast as possible for ${seconds}s"
-bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 0 "$seconds" \
+bench pipeline "$bootstrap" "http://127.0.0.1:$stream_port" "$token" "$org" "$user" "$tasks" 0 "$seconds" "$warmup" \
   | sed 's/^RESULT pipeline/RESULT max/' >>"$results.max"
 cat "$results.fixed" "$results.max" >>"$results"
 
@@ -122,10 +124,10 @@ nginx_master=$!
 pids+=("$nginx_master")
 for _ in $(seq 1 40); do listening "$nchan_port" && break; sleep 0.25; done
 say "nchan: $tasks channels, 1 000 messages/s for ${seconds}s"
-bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 1000 "$seconds" \
+bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 1000 "$seconds" "$warmup" \
   | sed 's/^RESULT nchan/RESULT nchanfixed/' >>"$results.nfixed"
 say "nchan: $tasks channels, as fast as possible for ${seconds}s"
-bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 0 "$seconds" \
+bench nchan "http://127.0.0.1:$nchan_port/pub" "http://127.0.0.1:$nchan_port/sub" "$tasks" 0 "$seconds" "$warmup" \
   | sed 's/^RESULT nchan/RESULT nchanmax/' >>"$results.nmax"
 cat "$results.nfixed" "$results.nmax" >>"$results"
 

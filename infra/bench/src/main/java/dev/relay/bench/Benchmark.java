@@ -37,12 +37,14 @@ import dev.relay.common.event.Topics;
 /**
  * The Java half of infra/bench/run.sh. Subcommands:
  * <pre>
- *   pipeline BOOTSTRAP STREAM_BASE TOKEN ORG USER TASKS RATE SECONDS   events via Kafka to the stream service's SSE viewers
- *   nchan    PUB_BASE SUB_BASE CHANNELS RATE SECONDS                    the same load through nchan
+ *   pipeline BOOTSTRAP STREAM_BASE TOKEN ORG USER TASKS RATE SECONDS WARMUP   events via Kafka to the stream service's SSE viewers
+ *   nchan    PUB_BASE SUB_BASE CHANNELS RATE SECONDS WARMUP                    the same load through nchan
  *   seed     BOOTSTRAP ORG USER                                          publish an idle task (task.created only), print its id
  *   idle     URL TOKEN CONNECTIONS HOLD_SECONDS                         open idle SSE connections and hold them
  * </pre>
- * RATE 0 means as fast as possible. Every figure is printed as "RESULT name value".
+ * RATE 0 means as fast as possible. WARMUP seconds of the same load run first and are not measured (the JVMs
+ * compile their hot paths meanwhile); measuring starts once every warm-up event has arrived.
+ * Every figure is printed as "RESULT name value".
  */
 public final class Benchmark {
 
@@ -56,8 +58,9 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "pipeline" -> pipeline(args[1], args[2], args[3], args[4], args[5], Integer.parseInt(args[6]),
-                    Integer.parseInt(args[7]), Integer.parseInt(args[8]));
-            case "nchan" -> nchan(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                    Integer.parseInt(args[7]), Integer.parseInt(args[8]), Integer.parseInt(args[9]));
+            case "nchan" -> nchan(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    Integer.parseInt(args[6]));
             case "seed" -> seed(args[1], args[2], args[3]);
             case "idle" -> idle(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown subcommand " + args[0]);
@@ -66,13 +69,14 @@ public final class Benchmark {
     }
 
     private static void pipeline(String bootstrap, String streamBase, String token, String org, String user, int tasks, int rate,
-            int seconds) throws Exception {
+            int seconds, int warmup) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("acks", "all");
         props.put("linger.ms", "1");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Latencies latencies = new Latencies();
+        Warmup warm = new Warmup();
         AtomicLong lastReceipt = new AtomicLong();
         CountDownLatch finished = new CountDownLatch(tasks);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
@@ -92,8 +96,10 @@ public final class Benchmark {
                     if (TaskEventTypes.MESSAGE_DELTA.equals(event)) {
                         long sent = read(body).path("data").path("sent_nanos").asLong();
                         long now = System.nanoTime();
-                        latencies.record(now - sent);
-                        lastReceipt.set(now);
+                        if (warm.isMeasured(sent)) {
+                            latencies.record(now - sent);
+                            lastReceipt.set(now);
+                        }
                     } else if (TaskEventTypes.RUN_COMPLETED.equals(event)) {
                         finished.countDown();
                     }
@@ -106,13 +112,15 @@ public final class Benchmark {
             }
             Thread.sleep(500);
             UUID streamId = UUID.randomUUID();
-            long start = System.nanoTime();
-            long published = pace(rate, seconds, n -> {
+            LongConsumer publish = n -> {
                 int task = (int) (n % tasks);
                 ObjectNode data = JSON.createObjectNode().put("delta", PAD).put("sent_nanos", System.nanoTime());
                 send(producer, new TaskEvent(UUID.randomUUID(), ids.get(task), org, ++seqs[task], streamId, TaskEventTypes.MESSAGE_DELTA,
                         Instant.now(), data));
-            });
+            };
+            warm.run(rate, warmup, publish, producer::flush);
+            long start = System.nanoTime();
+            long published = pace(rate, seconds, publish);
             producer.flush();
             long publishedIn = System.nanoTime() - start;
             for (int i = 0; i < tasks; i++) {
@@ -122,20 +130,25 @@ public final class Benchmark {
             producer.flush();
             boolean all = finished.await(Math.max(60, seconds * 4L), TimeUnit.SECONDS);
             report("pipeline", published, publishedIn, latencies, lastReceipt.get() - start);
+            System.out.printf("SERIES pipeline second:count/p50_ms/p99_ms %s%n", latencies.bySecond(start));
             System.out.printf("RESULT pipeline.all_streams_completed %s%n", all);
         }
     }
 
-    private static void nchan(String pubBase, String subBase, int channels, int rate, int seconds) throws Exception {
+    private static void nchan(String pubBase, String subBase, int channels, int rate, int seconds, int warmup) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Latencies latencies = new Latencies();
+        Warmup warm = new Warmup();
         AtomicLong lastReceipt = new AtomicLong();
         List<CompletableFuture<Integer>> opened = new ArrayList<>();
         for (int i = 0; i < channels; i++) {
             opened.add(SseConnection.open(http, URI.create(subBase + "/ch" + i), null, (event, body) -> {
                 long now = System.nanoTime();
-                latencies.record(now - read(body).path("sent_nanos").asLong());
-                lastReceipt.set(now);
+                long sent = read(body).path("sent_nanos").asLong();
+                if (warm.isMeasured(sent)) {
+                    latencies.record(now - sent);
+                    lastReceipt.set(now);
+                }
             }));
         }
         for (CompletableFuture<Integer> status : opened) {
@@ -145,14 +158,17 @@ public final class Benchmark {
         }
         Thread.sleep(500);
         Semaphore inFlight = new Semaphore(64);
-        long start = System.nanoTime();
-        long published = pace(rate, seconds, n -> {
+        LongConsumer publish = n -> {
             String body = JSON.createObjectNode().put("delta", PAD).put("sent_nanos", System.nanoTime()).toString();
             inFlight.acquireUninterruptibly();
             http.sendAsync(HttpRequest.newBuilder(URI.create(pubBase + "?id=ch" + (n % channels)))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
                     .whenComplete((response, failure) -> inFlight.release());
-        });
+        };
+        warm.run(rate, warmup, publish, () -> inFlight.acquireUninterruptibly(64));
+        inFlight.release(64);
+        long start = System.nanoTime();
+        long published = pace(rate, seconds, publish);
         long publishedIn = System.nanoTime() - start;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(30, seconds * 2L));
         while (latencies.count() < published && System.nanoTime() < deadline) {
@@ -190,6 +206,34 @@ public final class Benchmark {
         System.out.println("READY");
         System.out.flush();
         Thread.sleep(Duration.ofSeconds(holdSeconds).toMillis());
+    }
+
+    /**
+     * The unmeasured first part of a load: events sent before {@link #run} returns are counted as warm-up on receipt,
+     * and {@code run} returns once all of them arrived (or after two minutes), so they cannot queue into the measurement.
+     */
+    private static final class Warmup {
+        private final AtomicLong received = new AtomicLong();
+        private volatile long measureFrom = Long.MAX_VALUE;
+
+        boolean isMeasured(long sentNanos) {
+            if (sentNanos >= measureFrom) {
+                return true;
+            }
+            received.incrementAndGet();
+            return false;
+        }
+
+        void run(int rate, int seconds, LongConsumer publish, Runnable flush) throws InterruptedException {
+            long sent = seconds > 0 ? pace(rate, seconds, publish) : 0;
+            flush.run();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (received.get() < sent && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.printf("RESULT warmup.events %d%nRESULT warmup.received %d%n", sent, received.get());
+            measureFrom = System.nanoTime();
+        }
     }
 
     /** Deliveries per second count from the first publish to the last receipt. */

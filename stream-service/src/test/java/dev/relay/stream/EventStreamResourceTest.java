@@ -129,6 +129,26 @@ class EventStreamResourceTest {
         assertThat(sameOrgOtherUser.status()).isEqualTo(404);
     }
 
+    @Test
+    void refusalsComeBeforeTheStreamWithTheErrorBody() throws Exception {
+        UUID task = UUID.randomUUID();
+        publishRun(task, 1, 3);
+        stream(task, Map.of());
+        var http = java.net.http.HttpClient.newHttpClient();
+        var noToken = http.send(java.net.http.HttpRequest.newBuilder(uri(task, "")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        assertThat(TestEvents.JSON.readTree(noToken.body()).get("code").asText()).isEqualTo("unauthorized");
+        var badPosition = http.send(java.net.http.HttpRequest.newBuilder(uri(task, "")).header("Authorization", auth().get("Authorization"))
+                .header("Last-Event-ID", "soon").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(badPosition.statusCode()).isEqualTo(400);
+        assertThat(TestEvents.JSON.readTree(badPosition.body()).get("message").asText()).contains("Last-Event-ID");
+        var notATask = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "api/preview/agents/" + ORG + "/tasks/nope/events/stream"))
+                .header("Authorization", auth().get("Authorization")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(notATask.statusCode()).isEqualTo(404);
+        assertThat(notATask.headers().firstValue("Content-Type")).hasValue("application/json");
+    }
+
     private SseClient.Result stream(UUID task, Map<String, String> headers) {
         Map<String, String> all = new java.util.HashMap<>(auth());
         all.putAll(headers);

@@ -125,7 +125,7 @@ class StreamDeliveryTest {
             assertThat(TestEvents.JSON.readTree(refused.body()).get("code").asText()).isEqualTo("too_many_requests");
 
             List<String> lines = open.get(0).get().body().limit(12).toList();
-            assertThat(lines).contains(":keep-alive");
+            assertThat(lines).anyMatch(line -> line.startsWith(":") && line.contains("keep-alive"));
         } finally {
             open.forEach(response -> response.thenAccept(r -> r.body().close()));
         }

@@ -33,8 +33,8 @@ public class BodySizeLimit {
     private void check(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && exceeds(length)) {
-            ErrorBody body = new ErrorBody("Request Entity Too Large", "payload_too_large", "payload too large",
-                    "payload too large: the body has " + length + " bytes, more than the " + limit + " this service accepts", null);
+            ErrorBody body = ErrorBody.of(413, "payload_too_large", "payload too large",
+                    "the body has " + length + " bytes, more than the " + limit + " this service accepts", null);
             context.response().setStatusCode(413)
                     .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                     .putHeader("Connection", "close")

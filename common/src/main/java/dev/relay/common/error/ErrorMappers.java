@@ -74,12 +74,9 @@ public class ErrorMappers {
     }
 
     private static Response respond(int status, String code, String kind, String detail, String errorId) {
-        String error = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
-        String message = detail == null || detail.isBlank() ? kind : kind + ": " + detail;
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorBody(error, code, kind, message, errorId))
+                .entity(ErrorBody.of(status, code, kind, detail, errorId))
                 .build();
     }
 

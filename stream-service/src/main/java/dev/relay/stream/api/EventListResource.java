@@ -16,13 +16,17 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -38,6 +42,9 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/preview/agents/{org}/tasks/{taskId}/events")
 @Tag(name = "Task events")
 @Authenticated
+@SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityScheme(securitySchemeName = "ApiKeyAuth", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = ApiKeys.HEADER, description = "Neo API key (neo_sk_* prefix)")
 @SecurityRequirement(name = "BearerAuth")
 @SecurityRequirement(name = "ApiKeyAuth")
 public class EventListResource {
@@ -66,7 +73,7 @@ public class EventListResource {
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<EventPage> list(@PathParam("org") String org, @PathParam("taskId") String taskId,
             @QueryParam("continuationToken") String continuationToken, @QueryParam("pageSize") Integer pageSize) {
-        UUID id = StreamAuthorization.parseTaskId(taskId);
+        UUID id = StreamRequests.parseTaskId(taskId);
         int size = pageSize == null ? 100 : pageSize;
         if (size < 1 || size > 1000) {
             throw ApiException.invalidRequest("parameter 'pageSize' must be between 1 and 1000, got " + size);

@@ -7,8 +7,6 @@ import dev.relay.stream.service.StreamAccess.LogEnd;
 /** An authorized stream request: the task, the position to stream after, and where the log ended then. */
 record StreamStart(UUID taskId, long position, LogEnd end) {
 
-    static final String KEY = StreamStart.class.getName();
-
     /** The run has ended and the client has already seen its last event. */
     boolean isFinished() {
         return end.runEnded() && end.lastSeq() <= position;

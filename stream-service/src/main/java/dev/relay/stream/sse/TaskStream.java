@@ -3,13 +3,11 @@ package dev.relay.stream.sse;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.config.StreamConfig;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,71 +17,58 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * One viewer's stream of one task: every event after {@code after}, in seq order, each exactly once, then live
  * events until the task's run ends. It listens before it reads the log, holds live events back while it replays,
  * and fills any hole from the log, so the hand-over from history to live neither loses nor repeats an event.
- * It sends only as fast as the connection takes frames; a viewer that falls more than {@code maxBacklog} events
- * behind is cut off with a {@code stream.cutoff} event naming the seq to resume after.
+ * It writes only as fast as the connection takes frames (events ready together go out as one write); a viewer that
+ * falls more than {@code maxBacklog} events behind is cut off with a {@code stream.cutoff} event naming the seq to
+ * resume after.
  * All its work runs on one Vert.x context, so its state needs no locks.
  */
 final class TaskStream {
 
     private static final Logger LOG = Logger.getLogger(TaskStream.class);
     private static final String PAGE = "SELECT seq, type, envelope FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
-    /** Frames handed to the HTTP layer but not yet written; beyond it the stream waits for the connection. */
-    private static final int IN_FLIGHT = 32;
-
     private final UUID taskId;
-    private final MultiEmitter<? super Frame> emitter;
-    private final AtomicLong delivered;
+    private final SseWriter out;
+    private final Runnable onClose;
     private final Context context;
     private final Pool pool;
     private final StreamConfig config;
     /** Events known but not yet sent, by seq; a notice without envelope must be read from the log. */
     private final TreeMap<Long, LiveNotice> pending = new TreeMap<>();
 
-    private long emitted;
     private long lastSent;
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
     private boolean lastSentEndsRun;
     private boolean replaying = true;
     private boolean reading;
     private boolean readAgain;
-    private volatile boolean awaitingDemand;
+    private boolean awaitingDrain;
     private boolean closed;
     private long heartbeatTimer = -1;
     private long gapTimer = -1;
     private Runnable stopListening = () -> { };
 
-    TaskStream(UUID taskId, long after, MultiEmitter<? super Frame> emitter, AtomicLong delivered, Context context, Pool pool,
-            StreamConfig config) {
+    TaskStream(UUID taskId, long after, SseWriter out, Runnable onClose, Context context, Pool pool, StreamConfig config) {
         this.taskId = taskId;
         this.lastSent = after;
-        this.emitter = emitter;
-        this.delivered = delivered;
+        this.out = out;
+        this.onClose = onClose;
         this.context = context;
         this.pool = pool;
         this.config = config;
     }
 
     void start(LiveEvents live) {
-        emitter.onTermination(() -> context.runOnContext(ignored -> close()));
-        emit(Frame.hello(config.retry().toMillis()));
+        out.onClose(() -> context.runOnContext(ignored -> close()));
+        out.open(config.retry().toMillis());
         stopListening = live.listen(taskId, notice -> context.runOnContext(ignored -> onLive(notice)));
         heartbeatTimer = context.owner().setPeriodic(config.heartbeat().toMillis(), id -> context.runOnContext(ignored -> {
-            if (emitted - delivered.get() < IN_FLIGHT) {
-                emit(Frame.comment("keep-alive"));
+            if (!closed && !out.isFull()) {
+                out.comment("keep-alive");
+                out.flush();
             }
             readLog();
         }));
         readLog();
-    }
-
-    /** Called (on any thread) each time the HTTP layer took a frame. */
-    void onDelivered() {
-        if (awaitingDemand) {
-            context.runOnContext(ignored -> {
-                awaitingDemand = false;
-                drain();
-            });
-        }
     }
 
     private void onLive(LiveNotice notice) {
@@ -149,36 +134,38 @@ final class TaskStream {
 
     /** Sends pending events that are next in sequence while the connection keeps up; on a hole, waits for it. */
     private void drain() {
-        while (!closed && !pending.isEmpty()) {
-            Map.Entry<Long, LiveNotice> first = pending.firstEntry();
-            if (first.getKey() <= lastSent) {
+        if (awaitingDrain) {
+            return;
+        }
+        try {
+            while (!closed && !pending.isEmpty()) {
+                Map.Entry<Long, LiveNotice> first = pending.firstEntry();
+                if (first.getKey() <= lastSent) {
+                    pending.pollFirstEntry();
+                    continue;
+                }
+                LiveNotice next = first.getValue();
+                if (first.getKey() != lastSent + 1 || next.envelope() == null) {
+                    awaitMissing();
+                    return;
+                }
+                if (out.isFull()) {
+                    awaitingDrain = true;
+                    out.onDrain(() -> context.runOnContext(ignored -> {
+                        awaitingDrain = false;
+                        drain();
+                    }));
+                    return;
+                }
                 pending.pollFirstEntry();
-                continue;
+                send(next);
             }
-            LiveNotice next = first.getValue();
-            if (first.getKey() != lastSent + 1 || next.envelope() == null) {
-                awaitMissing();
-                return;
+            cancelGapTimer();
+            if (replaying && !reading && !closed) {
+                readLog();
             }
-            if (emitted - delivered.get() >= IN_FLIGHT) {
-                awaitingDemand = true;
-                onDeliveredRace();
-                return;
-            }
-            pending.pollFirstEntry();
-            send(next);
-        }
-        cancelGapTimer();
-        if (replaying && !reading && !closed) {
-            readLog();
-        }
-    }
-
-    /** A frame may have been taken between the check and setting the flag. */
-    private void onDeliveredRace() {
-        if (emitted - delivered.get() < IN_FLIGHT) {
-            awaitingDemand = false;
-            context.runOnContext(ignored -> drain());
+        } finally {
+            out.flush();
         }
     }
 
@@ -187,7 +174,7 @@ final class TaskStream {
         if (!TaskEventTypes.isTaskLevel(event.type())) {
             lastSentEndsRun = TaskEventTypes.isTerminal(event.type());
         }
-        emit(Frame.event(event.seq(), event.type(), event.envelope()));
+        out.event(event.seq(), event.type(), event.envelope());
         if (lastSentEndsRun && pending.isEmpty() && !replaying) {
             complete();
         }
@@ -216,8 +203,8 @@ final class TaskStream {
         }
         LOG.warnf("task %s: seq %d..%d missing from the log after %s", taskId, missingFrom, resumeAt - 1, config.gapWait());
         // the gap event carries the seq before the resume point as its id, so a reconnect does not stop at the gap again
-        emit(Frame.event(resumeAt - 1, "stream.gap", "{\"task_id\":\"" + taskId + "\",\"missing_from\":" + missingFrom
-                + ",\"missing_to\":" + (resumeAt - 1) + "}"));
+        out.event(resumeAt - 1, "stream.gap", "{\"task_id\":\"" + taskId + "\",\"missing_from\":" + missingFrom
+                + ",\"missing_to\":" + (resumeAt - 1) + "}");
         lastSent = resumeAt - 1;
         drain();
     }
@@ -225,28 +212,21 @@ final class TaskStream {
     /** What is already handed over still reaches the viewer, then this final event; nothing more is held for it. */
     private void cutOff() {
         LOG.infof("task %s: a viewer fell %d events behind; cutting it off after seq %d", taskId, pending.size(), lastSent);
-        emit(Frame.event(lastSent, "stream.cutoff", "{\"task_id\":\"" + taskId + "\",\"resume_after\":" + lastSent
-                + ",\"reason\":\"slow_consumer\"}"));
+        out.event(lastSent, "stream.cutoff", "{\"task_id\":\"" + taskId + "\",\"resume_after\":" + lastSent
+                + ",\"reason\":\"slow_consumer\"}");
         complete();
-    }
-
-    private void emit(Frame frame) {
-        if (!closed) {
-            emitted++;
-            emitter.emit(frame);
-        }
     }
 
     private void complete() {
         if (!closed) {
-            emitter.complete();
+            out.end();
             close();
         }
     }
 
     private void fail(Throwable failure) {
         if (!closed) {
-            emitter.fail(failure);
+            out.abort();
             close();
         }
     }
@@ -257,6 +237,7 @@ final class TaskStream {
         }
         closed = true;
         stopListening.run();
+        onClose.run();
         if (heartbeatTimer >= 0) {
             context.owner().cancelTimer(heartbeatTimer);
         }

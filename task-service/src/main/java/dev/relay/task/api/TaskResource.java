@@ -12,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
@@ -112,8 +111,7 @@ public class TaskResource {
     private OutboundSseEvent errorEvent(Throwable failure) {
         ApiException e = failure instanceof ApiException refused ? refused : relayFailure(failure);
         return sse.newEventBuilder().name("error").mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(ErrorBody.class, new ErrorBody(Response.Status.fromStatusCode(e.status()).getReasonPhrase(), e.code(), e.kind(),
-                        e.kind() + ": " + e.getMessage(), null))
+                .data(ErrorBody.class, ErrorBody.of(e))
                 .build();
     }
 

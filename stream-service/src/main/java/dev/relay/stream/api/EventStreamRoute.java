@@ -1,0 +1,104 @@
+package dev.relay.stream.api;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.error.ErrorBody;
+import dev.relay.stream.service.StreamAccess;
+import dev.relay.stream.sse.ConnectionLimits;
+import dev.relay.stream.sse.SseWriter;
+import dev.relay.stream.sse.TaskStreams;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /api/preview/agents/{org}/tasks/{taskId}/events/stream}: a task's events as Server-Sent Events, the
+ * stored log after a position ({@code Last-Event-ID}, else {@code ?after=}), then live events until the run ends.
+ * A Vert.x route rather than a JAX-RS resource, so events are written to the connection as they come, in batches,
+ * without a reactive pipeline per event. Everything is decided before the first byte: 401, 404 (a task the caller
+ * may not read), 429 (too many open streams), 204 (nothing left: the run ended and every event was seen).
+ * Documented in {@code META-INF/openapi.yaml}.
+ */
+@ApplicationScoped
+public class EventStreamRoute {
+
+    static final String PATH = "/api/preview/agents/:org/tasks/:taskId/events/stream";
+    private static final Logger LOG = Logger.getLogger(EventStreamRoute.class);
+
+    private final StreamAccess access;
+    private final TaskStreams streams;
+    private final ConnectionLimits limits;
+    private final IdentityProviderManager identities;
+
+    public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities) {
+        this.access = access;
+        this.streams = streams;
+        this.limits = limits;
+        this.identities = identities;
+    }
+
+    void install(@Observes Router router) {
+        router.get(PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::handle);
+    }
+
+    private void handle(RoutingContext routing) {
+        // reactive sessions (the access check) need a context marked safe, as request contexts of resources are
+        VertxContextSafetyToggle.setCurrentContextSafe(true);
+        String org = routing.pathParam("org");
+        Uni.createFrom().deferred(() -> {
+                    UUID taskId = StreamRequests.parseTaskId(routing.pathParam("taskId"));
+                    long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
+                            routing.request().getParam("after"));
+                    return QuarkusHttpUser.getSecurityIdentity(routing, identities)
+                            .chain(identity -> access.authorize(Caller.from(identity), org, taskId))
+                            .map(end -> new StreamStart(taskId, position, end));
+                })
+                .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
+    }
+
+    private void open(RoutingContext routing, String org, StreamStart start) {
+        if (start.isFinished()) {
+            routing.response().setStatusCode(204).end();
+            return;
+        }
+        if (!limits.tryAcquire(org)) {
+            refuse(routing, ApiException.tooManyRequests("organization '" + org + "' has too many open streams; close one or retry later"));
+            return;
+        }
+        streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> limits.release(org));
+    }
+
+    private static void refuse(RoutingContext routing, Throwable failure) {
+        ErrorBody body;
+        int status;
+        if (failure instanceof ApiException e) {
+            status = e.status();
+            body = ErrorBody.of(e);
+        } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            status = 401;
+            body = ErrorBody.of(401, "unauthorized", "unauthorized", "a valid bearer token or API key is required", null);
+        } else {
+            String errorId = UUID.randomUUID().toString();
+            LOG.errorf(failure, "opening a stream failed, error_id=%s", errorId);
+            status = 500;
+            body = ErrorBody.of(500, "internal", "internal error", "the request could not be completed", errorId);
+        }
+        if (!routing.response().headWritten()) {
+            routing.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.relay.stream.api;
+
+import java.util.UUID;
+
+import dev.relay.common.error.ApiException;
+
+/** Reads a task id and a stream position from a request, answering 404 and 400 in the error body's words. */
+final class StreamRequests {
+
+    private StreamRequests() {
+    }
+
+    static UUID parseTaskId(String taskId) {
+        try {
+            return UUID.fromString(taskId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiException.notFound("task " + taskId + " not found");
+        }
+    }
+
+    /** The seq to stream after: {@code Last-Event-ID} (what browsers send on reconnect), else {@code after}, else 0. */
+    static long position(String lastEventId, String after) {
+        boolean fromHeader = lastEventId != null && !lastEventId.isBlank();
+        String value = fromHeader ? lastEventId : after;
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long seq = Long.parseLong(value.strip());
+            if (seq >= 0) {
+                return seq;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.invalidRequest((fromHeader ? "header 'Last-Event-ID'" : "parameter 'after'")
+                + " must be a non-negative event seq, got '" + value + "'");
+    }
+}

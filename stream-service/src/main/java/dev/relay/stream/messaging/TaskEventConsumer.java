@@ -1,5 +1,6 @@
 package dev.relay.stream.messaging;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,10 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.Topics;
 import dev.relay.stream.service.EventStore;
 import io.smallrye.mutiny.Uni;
@@ -23,11 +20,11 @@ public class TaskEventConsumer {
     private static final Logger LOG = Logger.getLogger(TaskEventConsumer.class);
 
     private final EventStore store;
-    private final ObjectMapper json;
+    private final EnvelopeReader reader;
 
-    public TaskEventConsumer(EventStore store, ObjectMapper json) {
+    public TaskEventConsumer(EventStore store, EnvelopeReader reader) {
         this.store = store;
-        this.json = json;
+        this.reader = reader;
     }
 
     /** Records arrive in batches (one poll); the batch's offsets are committed once it is stored. */
@@ -36,8 +33,8 @@ public class TaskEventConsumer {
         List<EventStore.Received> batch = new ArrayList<>(envelopes.size());
         for (String envelope : envelopes) {
             try {
-                batch.add(new EventStore.Received(json.readValue(envelope, TaskEvent.class), envelope));
-            } catch (JsonProcessingException e) {
+                batch.add(new EventStore.Received(reader.read(envelope), envelope));
+            } catch (IOException e) {
                 // not an event of ours: it can never be stored, and must not hold back the valid ones
                 LOG.errorf("skipping a record of %s that is not a task event: %.200s", Topics.TASK_EVENTS, envelope);
             }

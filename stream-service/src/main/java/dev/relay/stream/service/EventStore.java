@@ -13,6 +13,8 @@ import dev.relay.stream.sse.LiveNotice;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -74,11 +76,15 @@ public class EventStore {
         }
         Tuple columns = Tuple.tuple().addArrayOfUUID(taskIds).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(orgs)
                 .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes);
-        return pool.preparedQuery(INSERT_AND_NOTIFY).execute(columns)
-                .call(() -> Multi.createFrom().iterable(batch)
-                        .onItem().transformToUniAndConcatenate(received -> recordAccess(received.event()))
-                        .collect().last())
-                .map(rows -> rows.rowCount());
+        List<TaskEvent> accessChanges = batch.stream().map(Received::event)
+                .filter(event -> TaskEventTypes.isTaskLevel(event.type())).toList();
+        Uni<RowSet<Row>> stored = pool.preparedQuery(INSERT_AND_NOTIFY).execute(columns);
+        if (!accessChanges.isEmpty()) {
+            stored = stored.call(() -> Multi.createFrom().iterable(accessChanges)
+                    .onItem().transformToUniAndConcatenate(this::recordAccess)
+                    .collect().last());
+        }
+        return stored.map(RowSet::rowCount);
     }
 
     /** A record as it came off the topic, and its parsed event. */

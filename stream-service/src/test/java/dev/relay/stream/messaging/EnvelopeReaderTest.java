@@ -1,0 +1,50 @@
+package dev.relay.stream.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.common.event.TaskEvent;
+
+class EnvelopeReaderTest {
+
+    private static final EnvelopeReader READER = new EnvelopeReader(new ObjectMapper());
+    private static final String HEAD = "{\"id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + UUID.randomUUID()
+            + "\",\"org\":\"acme\",\"seq\":7,\"stream_id\":null,";
+
+    @Test
+    void readsTheHeaderAndSkipsTheDataOfRunEvents() throws IOException {
+        TaskEvent event = READER.read(HEAD + "\"type\":\"message.delta\",\"created_at\":\"2026-11-23T10:00:00Z\","
+                + "\"data\":{\"delta\":\"x\",\"nested\":{\"a\":[1,2]}},\"later\":{\"b\":1}}");
+        assertThat(event.seq()).isEqualTo(7);
+        assertThat(event.org()).isEqualTo("acme");
+        assertThat(event.streamId()).isNull();
+        assertThat(event.type()).isEqualTo("message.delta");
+        assertThat(event.createdAt()).isEqualTo(Instant.parse("2026-11-23T10:00:00Z"));
+        assertThat(event.data()).isNull();
+    }
+
+    @Test
+    void keepsTheDataOfTaskLevelEventsWhateverTheFieldOrder() throws IOException {
+        TaskEvent created = READER.read(HEAD + "\"type\":\"task.created\",\"created_at\":\"2026-11-23T10:00:00Z\","
+                + "\"data\":{\"visibility\":\"team\"}}");
+        assertThat(created.data().get("visibility").asText()).isEqualTo("team");
+        TaskEvent dataFirst = READER.read("{\"data\":{\"visibility\":\"public\"}," + HEAD.substring(1)
+                + "\"type\":\"task.updated\",\"created_at\":\"2026-11-23T10:00:00Z\"}");
+        assertThat(dataFirst.data().get("visibility").asText()).isEqualTo("public");
+    }
+
+    @Test
+    void aRecordThatIsNotAnEnvelopeIsRefused() {
+        assertThatThrownBy(() -> READER.read("[1,2]")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> READER.read("{\"id\":\"nope\"}")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> READER.read(HEAD + "\"type\":\"x\"}")).isInstanceOf(IOException.class);
+    }
+}

@@ -141,8 +141,10 @@ public final class Benchmark {
         Warmup warm = new Warmup();
         AtomicLong lastReceipt = new AtomicLong();
         List<CompletableFuture<Integer>> opened = new ArrayList<>();
+        // channels of their own per run: nchan replays a channel's buffered messages to new subscribers
+        String run = Long.toString(System.nanoTime(), 36);
         for (int i = 0; i < channels; i++) {
-            opened.add(SseConnection.open(http, URI.create(subBase + "/ch" + i), null, (event, body) -> {
+            opened.add(SseConnection.open(http, URI.create(subBase + "/ch" + run + "x" + i), null, (event, body) -> {
                 long now = System.nanoTime();
                 long sent = read(body).path("sent_nanos").asLong();
                 if (warm.isMeasured(sent)) {
@@ -161,7 +163,7 @@ public final class Benchmark {
         LongConsumer publish = n -> {
             String body = JSON.createObjectNode().put("delta", PAD).put("sent_nanos", System.nanoTime()).toString();
             inFlight.acquireUninterruptibly();
-            http.sendAsync(HttpRequest.newBuilder(URI.create(pubBase + "?id=ch" + (n % channels)))
+            http.sendAsync(HttpRequest.newBuilder(URI.create(pubBase + "?id=ch" + run + "x" + (n % channels)))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
                     .whenComplete((response, failure) -> inFlight.release());
         };

@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(RelayTestResources.class)
-class EventStreamResourceTest {
+class EventStreamRouteTest {
 
     private static final String ORG = TestEvents.ORG;
     private static final String ALICE = TestEvents.ALICE;

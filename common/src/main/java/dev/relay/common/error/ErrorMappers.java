@@ -26,6 +26,27 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
+    /** The answer to any failure, for handlers outside JAX-RS (Vert.x routes) that refuse a request the same way. */
+    public static Response toResponse(Throwable e) {
+        ErrorMappers mappers = new ErrorMappers();
+        if (e instanceof ApiException api) {
+            return mappers.api(api);
+        }
+        if (e instanceof JsonProcessingException json) {
+            return mappers.malformedJson(json);
+        }
+        if (e instanceof AuthenticationFailedException || e instanceof UnauthorizedException) {
+            return mappers.unauthenticated(null);
+        }
+        if (e instanceof ForbiddenException forbidden) {
+            return mappers.forbidden(forbidden);
+        }
+        if (e instanceof WebApplicationException web) {
+            return mappers.web(web);
+        }
+        return mappers.unexpected(e);
+    }
+
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return respond(e.status(), e.code(), e.kind(), e.getMessage(), null);

@@ -4,18 +4,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
-import org.jboss.logging.Logger;
+import jakarta.ws.rs.core.Response;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
-import dev.relay.common.error.ErrorBody;
+import dev.relay.common.error.ErrorMappers;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.stream.sse.SseWriter;
 import dev.relay.stream.sse.TaskStreams;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -37,7 +34,6 @@ import io.vertx.ext.web.RoutingContext;
 public class EventStreamRoute {
 
     static final String PATH = "/api/preview/agents/:org/tasks/:taskId/events/stream";
-    private static final Logger LOG = Logger.getLogger(EventStreamRoute.class);
 
     private final StreamAccess access;
     private final TaskStreams streams;
@@ -83,22 +79,10 @@ public class EventStreamRoute {
     }
 
     private static void refuse(RoutingContext routing, Throwable failure) {
-        ErrorBody body;
-        int status;
-        if (failure instanceof ApiException e) {
-            status = e.status();
-            body = ErrorBody.of(e);
-        } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
-            status = 401;
-            body = ErrorBody.of(401, "unauthorized", "unauthorized", "a valid bearer token or API key is required", null);
-        } else {
-            String errorId = UUID.randomUUID().toString();
-            LOG.errorf(failure, "opening a stream failed, error_id=%s", errorId);
-            status = 500;
-            body = ErrorBody.of(500, "internal", "internal error", "the request could not be completed", errorId);
-        }
+        Response answer = ErrorMappers.toResponse(failure);
         if (!routing.response().headWritten()) {
-            routing.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
+            routing.response().setStatusCode(answer.getStatus()).putHeader("Content-Type", "application/json")
+                    .end(Json.encode(answer.getEntity()));
         }
     }
 }

@@ -54,7 +54,7 @@ public class StreamContentResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<String> content(@PathParam("streamId") String streamId, @QueryParam("expires") Long expires,
             @QueryParam("signature") String signature) {
-        UUID id = parse(streamId);
+        UUID id = StreamRequests.parseId("stream", streamId);
         if (expires == null || !signer.isValid(id, expires, signature, Instant.now())) {
             throw ApiException.forbidden("the stream link has expired or is not valid; get a new one from the task details");
         }
@@ -66,13 +66,5 @@ public class StreamContentResource {
         // the stored envelopes are JSON already: the answer embeds them as they are
         return "{\"stream_id\":\"" + streamId + "\",\"task_id\":" + taskId + ",\"events\":["
                 + found.stream().map(event -> event.envelope).collect(Collectors.joining(",")) + "]}";
-    }
-
-    private static UUID parse(String streamId) {
-        try {
-            return UUID.fromString(streamId);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("stream " + streamId + " not found");
-        }
     }
 }

@@ -11,10 +11,15 @@ final class StreamRequests {
     }
 
     static UUID parseTaskId(String taskId) {
+        return parseId("task", taskId);
+    }
+
+    /** An id from a path: one that is not a UUID names nothing, so it is a 404 like an unknown one. */
+    static UUID parseId(String kind, String id) {
         try {
-            return UUID.fromString(taskId);
+            return UUID.fromString(id);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.notFound("task " + taskId + " not found");
+            throw ApiException.notFound(kind + " " + id + " not found");
         }
     }
 

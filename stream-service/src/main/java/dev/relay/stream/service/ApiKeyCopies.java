@@ -37,7 +37,13 @@ public class ApiKeyCopies implements ApiKeyDirectory {
 
     @Override
     public Uni<Caller> ownerOf(String keyHash) {
-        return pool.preparedQuery(OWNER).execute(Tuple.of(keyHash)).map(rows -> rows.size() == 0 ? null
-                : new Caller(rows.iterator().next().getString("org"), rows.iterator().next().getString("user_email"), Set.of("user")));
+        return pool.preparedQuery(OWNER).execute(Tuple.of(keyHash)).map(rows -> {
+            var owners = rows.iterator();
+            if (!owners.hasNext()) {
+                return null;
+            }
+            var owner = owners.next();
+            return new Caller(owner.getString("org"), owner.getString("user_email"), Set.of("user"));
+        });
     }
 }

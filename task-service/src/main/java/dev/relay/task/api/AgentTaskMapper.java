@@ -37,10 +37,7 @@ public class AgentTaskMapper {
         this.json = json;
     }
 
-    /**
-     * A new task from the agents API's create. Its runs ask the user to confirm before acting when the approval
-     * mode is {@code manual}; plan mode runs the plan-then-verify settings of the Neo API.
-     */
+    /** A new task from the agents API's create (its runs: {@link RunConfig#forAgentsApi}). */
     public NewTask toNewTask(AgentTaskRequests.Create request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
@@ -54,9 +51,7 @@ public class AgentTaskMapper {
                 RequestRules.oneOf("source", request.source(), SOURCES, "api"),
                 integrations(request.integrations()));
         cliIntegrations(request.cliIntegrations());
-        String mode = planMode ? "plan" : "agent";
-        RunConfig config = new RunConfig(null, null, "manual".equals(approvalMode), false, planMode ? 1 : 0, 60, mode,
-                defaults.model(), null);
+        RunConfig config = RunConfig.forAgentsApi(approvalMode, planMode ? "plan" : "agent", defaults.model());
         return new NewTask(null, null, content, textParts(content), json.createArrayNode(), "private", null, null, false, json.createArrayNode(),
                 config, null, settings);
     }

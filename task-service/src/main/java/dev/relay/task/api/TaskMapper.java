@@ -59,7 +59,8 @@ public class TaskMapper {
         String model = RequestRules.oneOf("model", request.model(), MODELS, defaults.model());
         int maxIterations = RequestRules.range("max_iterations", request.maxIterations(), 0, 5, "plan".equals(mode) ? 1 : 0);
         boolean direct = request.agentId() != null && !request.agentId().isBlank();
-        int maxSteps = RequestRules.range("max_steps", request.maxSteps(), 4, 200, direct ? 45 : 60);
+        int maxSteps = RequestRules.range("max_steps", request.maxSteps(), 4, 200,
+                direct ? RunConfig.DIRECT_MAX_STEPS : RunConfig.SWARM_MAX_STEPS);
         RequestRules.oneOf("response_format", request.responseFormat(), RESPONSE_FORMATS, null);
         RunConfig runConfig = new RunConfig(direct ? request.agentId() : null, request.agentIds(),
                 Boolean.TRUE.equals(request.askQuestion()), Boolean.TRUE.equals(request.autoExecute()),

@@ -19,6 +19,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 @Table(name = "task")
 public class Task {
 
+    /** The runtime phases of the agents API: a run was requested, the runtime works on it, or it waits. */
+    public static final String BOOTING = "booting";
+    public static final String RUNNING = "running";
+    public static final String READY = "ready";
+
     @Id
     public UUID id;
     public String org;
@@ -81,6 +86,12 @@ public class Task {
     public void heartbeat(String phase, Instant at) {
         runtimePhase = phase;
         lastHeartbeat = at;
+    }
+
+    /** The task's run ended (completed, failed, cancelled): it is idle and its runtime waits. */
+    public void runEnded() {
+        runState = "idle";
+        runtimePhase = READY;
     }
 
     public boolean isCreatedBy(String email) {

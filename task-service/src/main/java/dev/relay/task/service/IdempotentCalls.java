@@ -64,10 +64,15 @@ public class IdempotentCalls {
                                 id.org, id.userEmail, id.key))));
     }
 
-    private <T> T earlierAnswer(IdempotencyKey found, String key, String hash, Class<T> answerType) {
+    /** A key used before must come with the same request: another one is a 409. */
+    static void requireSameRequest(IdempotencyKey found, String key, String hash) {
         if (!found.requestHash.equals(hash)) {
             throw ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + key + "' was used for a different request");
         }
+    }
+
+    private <T> T earlierAnswer(IdempotencyKey found, String key, String hash, Class<T> answerType) {
+        requireSameRequest(found, key, hash);
         if (found.response == null) {
             if (found.createdAt.isBefore(Instant.now().minus(ABANDONED_AFTER))) {
                 throw ApiException.conflict("idempotency_key_abandoned", "the first request with Idempotency-Key '" + key

@@ -33,11 +33,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class RunSteps {
 
-    /** The runtime phases of the agents API. */
-    public static final String BOOTING = "booting";
-    public static final String READY = "ready";
-    public static final String RUNNING = "running";
-
     private final TaskRepository tasks;
     private final TaskRunRepository runs;
     private final TaskMessageRepository messages;
@@ -73,7 +68,7 @@ public class RunSteps {
                                 return Uni.createFrom().nullItem();
                             }
                             run.status = RunStatus.ACTIVE.value();
-                            task.heartbeat(RUNNING, Instant.now());
+                            task.heartbeat(Task.RUNNING, Instant.now());
                             return approvals.latestAnswerOf(run.id).chain(answer -> {
                                 ObjectNode data = eventLog.data();
                                 if (answer == null) {
@@ -95,7 +90,7 @@ public class RunSteps {
         return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(existing -> {
             TaskMessage message = existing != null ? existing : assistantMessage(task, run, messageId);
             message.content = message.content + chunk;
-            task.heartbeat(RUNNING, Instant.now());
+            task.heartbeat(Task.RUNNING, Instant.now());
             ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
             Uni<TaskMessage> saved = existing != null ? Uni.createFrom().item(message) : messages.persist(message);
             return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data)).map(List::of);
@@ -108,8 +103,8 @@ public class RunSteps {
         return activeRun(streamId, (task, run) -> {
             List<OutboxEvent> records = new ArrayList<>();
             run.finish(RunStatus.COMPLETED, Instant.now());
-            task.runState = "idle";
-            task.heartbeat(READY, Instant.now());
+            task.heartbeat(Task.READY, Instant.now());
+            task.runEnded();
             return completeMessage(task, run, messageId, reply, records)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
                             eventLog.data().put("status", RunStatus.COMPLETED.value()))).invoke(records::add)
@@ -133,7 +128,7 @@ public class RunSteps {
             approval.status = Approval.PENDING;
             approval.requestedAt = Instant.now();
             run.status = RunStatus.SUSPENDED.value();
-            task.heartbeat(READY, Instant.now());
+            task.heartbeat(Task.READY, Instant.now());
             ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)
                     .put("source", "agent").put("approval_type", "general");
             return completeMessage(task, run, messageId, reply, records)
@@ -162,7 +157,7 @@ public class RunSteps {
                 approval.instructions = instructions;
                 approval.answeredAt = Instant.now();
                 run.status = RunStatus.PENDING.value();
-                task.runtimePhase = BOOTING;
+                task.runtimePhase = Task.BOOTING;
                 ObjectNode data = eventLog.data().put("approval_request_id", approvalId.toString()).put("ok", ok);
                 if (approval.instructions() != null) {
                     data.put("instructions", approval.instructions());
@@ -194,8 +189,7 @@ public class RunSteps {
     public Uni<List<OutboxEvent>> fail(UUID streamId, String reason) {
         return activeRun(streamId, (task, run) -> {
             run.finish(RunStatus.ERROR, Instant.now());
-            task.runState = "idle";
-            task.heartbeat(READY, Instant.now());
+            task.runEnded();
             return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
                     eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason)).map(List::of);
         });
@@ -213,8 +207,7 @@ public class RunSteps {
                 return Uni.createFrom().item(List.<OutboxEvent>of());
             }
             latest.finish(RunStatus.ABORTED, Instant.now());
-            task.runState = "idle";
-            task.runtimePhase = task.runtimePhase == null ? null : READY;
+            task.runEnded();
             return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
                     .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).map(List::of);
         }));

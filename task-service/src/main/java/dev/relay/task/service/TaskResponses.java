@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.relay.common.auth.Caller;
-import dev.relay.common.error.ApiException;
 import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Task;
 import dev.relay.task.messaging.OutboxPublisher;
@@ -19,6 +18,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class TaskResponses {
+
+    private static final String RESPOND = "respond to";
 
     private final TaskService tasks;
     private final RunSteps steps;
@@ -35,9 +36,8 @@ public class TaskResponses {
      * approval. The run asks for confirmation when the task's approval mode is {@code manual}.
      */
     public Uni<Task> message(Caller caller, String org, UUID taskId, String content, ArrayNode parts) {
-        return ownTask(caller, org, taskId).chain(task -> {
-            RunConfig config = new RunConfig(null, null, "manual".equals(task.approvalMode), false,
-                    task.planMode ? 1 : 0, 60, task.mode, task.model, null);
+        return tasks.findOwn(caller, org, taskId, RESPOND).chain(task -> {
+            RunConfig config = RunConfig.forAgentsApi(task.approvalMode, task.mode, task.model);
             NewTask next = new NewTask(task.id, null, content, parts, parts.arrayNode(), task.visibility, task.projectId,
                     task.completionDelivery, task.isolated, task.secretNames, config, null, null);
             return tasks.start(caller, next);
@@ -46,17 +46,9 @@ public class TaskResponses {
 
     /** Answers the pending approval {@code approvalId}; the run resumes (approved) or winds up (rejected). */
     public Uni<Task> confirm(Caller caller, String org, UUID taskId, UUID approvalId, boolean ok, String instructions) {
-        return ownTask(caller, org, taskId)
+        return tasks.findOwn(caller, org, taskId, RESPOND)
                 .chain(() -> steps.answer(taskId, approvalId, ok, instructions))
                 .call(publisher::publish)
                 .chain(() -> tasks.find(caller, org, taskId));
-    }
-
-    private Uni<Task> ownTask(Caller caller, String org, UUID taskId) {
-        return tasks.find(caller, org, taskId).invoke(task -> {
-            if (!task.isCreatedBy(caller.email())) {
-                throw ApiException.forbidden("only the task's creator may respond to it");
-            }
-        });
     }
 }

@@ -84,9 +84,8 @@ public class TaskService {
         }
         return idempotencyKeys.findById(new IdempotencyKey.Key(caller.org(), caller.email(), key), LockModeType.PESSIMISTIC_WRITE)
                 .map(found -> {
-                    if (found != null && !found.requestHash.equals(hash)) {
-                        throw ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + key
-                                + "' was used for a different request");
+                    if (found != null) {
+                        IdempotentCalls.requireSameRequest(found, key, hash);
                     }
                     return found == null ? null : found.taskId;
                 });
@@ -133,6 +132,15 @@ public class TaskService {
         });
     }
 
+    /** The task as {@code caller} may see it in {@code org} (else 404), when the caller created it (else 403). */
+    public Uni<Task> findOwn(Caller caller, String org, UUID taskId, String action) {
+        return find(caller, org, taskId).invoke(task -> {
+            if (!task.isCreatedBy(caller.email())) {
+                throw ApiException.forbidden("only the task's creator may " + action + " it");
+            }
+        });
+    }
+
     /** What a PATCH changes; null fields stay as they are. */
     public record TaskChanges(String name, Boolean shared, String approvalMode, String permissionMode) {
     }
@@ -143,46 +151,37 @@ public class TaskService {
      */
     public Uni<Task> update(Caller caller, String org, UUID taskId, TaskChanges changes) {
         List<OutboxEvent> records = new ArrayList<>();
-        return find(caller, org, taskId).chain(visible -> {
-            if (!visible.createdBy.equals(caller.email())) {
-                return Uni.createFrom().failure(ApiException.forbidden("only the task's creator may change it"));
+        return findOwn(caller, org, taskId, "change").chain(() -> Panache.withTransaction(() -> tasks.lock(taskId).chain(task -> {
+            boolean sharingChanged = changes.shared() != null && changes.shared() != task.shared;
+            if (changes.name() != null) {
+                task.title = changes.name();
             }
-            return Panache.withTransaction(() -> tasks.lock(taskId).chain(task -> {
-                boolean sharingChanged = changes.shared() != null && changes.shared() != task.shared;
-                if (changes.name() != null) {
-                    task.title = changes.name();
+            if (changes.approvalMode() != null) {
+                task.approvalMode = changes.approvalMode();
+            }
+            if (changes.permissionMode() != null) {
+                task.permissionMode = changes.permissionMode();
+            }
+            if (changes.shared() != null) {
+                task.shared = changes.shared();
+                if (task.shared && task.sharedAt == null) {
+                    task.sharedAt = Instant.now();
                 }
-                if (changes.approvalMode() != null) {
-                    task.approvalMode = changes.approvalMode();
-                }
-                if (changes.permissionMode() != null) {
-                    task.permissionMode = changes.permissionMode();
-                }
-                if (changes.shared() != null) {
-                    task.shared = changes.shared();
-                    if (task.shared && task.sharedAt == null) {
-                        task.sharedAt = Instant.now();
-                    }
-                }
-                task.updatedAt = Instant.now();
-                if (!sharingChanged && changes.name() == null) {
-                    return Uni.createFrom().item(task);
-                }
-                var data = eventLog.data().put("visibility", task.visibility).put("is_shared", task.shared).put("title", task.title);
-                return eventLog.append(task, null, TaskEventTypes.TASK_UPDATED, data).invoke(records::add).replaceWith(task);
-            })).call(() -> publisher.publish(records));
-        });
+            }
+            task.updatedAt = Instant.now();
+            if (!sharingChanged && changes.name() == null) {
+                return Uni.createFrom().item(task);
+            }
+            var data = eventLog.data().put("visibility", task.visibility).put("is_shared", task.shared).put("title", task.title);
+            return eventLog.append(task, null, TaskEventTypes.TASK_UPDATED, data).invoke(records::add).replaceWith(task);
+        }))).call(() -> publisher.publish(records));
     }
 
     /** Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. */
     public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
-        return find(caller, org, taskId).chain(task -> {
-            if (!task.createdBy.equals(caller.email())) {
-                return Uni.createFrom().failure(ApiException.forbidden("only the task's creator may cancel it"));
-            }
-            return runSteps.abortLatest(taskId, force).call(publisher::publish)
-                    .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
-        });
+        return findOwn(caller, org, taskId, "cancel")
+                .chain(() -> runSteps.abortLatest(taskId, force)).call(publisher::publish)
+                .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
     }
 
     private Uni<Task> taskToRun(Caller caller, NewTask request, List<OutboxEvent> records) {
@@ -193,7 +192,7 @@ public class TaskService {
             if (existing == null) {
                 return create(newTask(caller, request.taskId(), request), records);
             }
-            if (!existing.org.equals(caller.org()) || !existing.createdBy.equals(caller.email())) {
+            if (!existing.org.equals(caller.org()) || !existing.isCreatedBy(caller.email())) {
                 return Uni.createFrom().failure(ApiException.notFound("task " + request.taskId() + " not found"));
             }
             return runs.ofTask(existing.id).map(previous -> {
@@ -214,7 +213,7 @@ public class TaskService {
     private Uni<Void> requestRun(Task task, NewTask request, List<OutboxEvent> records) {
         Instant now = Instant.now();
         task.runState = "running";
-        task.runtimePhase = RunSteps.BOOTING;
+        task.runtimePhase = Task.BOOTING;
         TaskRun run = new TaskRun();
         run.id = UUID.randomUUID();
         run.taskId = task.id;

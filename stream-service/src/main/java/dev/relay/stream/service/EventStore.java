@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
-import dev.relay.stream.sse.LiveNotice;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,24 +17,19 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Stores each task event exactly once and, in the same statement, announces it to every replica. A redelivered
- * event hits the (task, seq) key or the id, inserts nothing and announces nothing. Who may read a task is recorded
- * idempotently too: an access row only moves forward in seq.
+ * Stores each task event exactly once: a redelivered event hits the (task, seq) key and inserts nothing. Who may
+ * read a task is recorded idempotently too: an access row only moves forward in seq. Viewers learn of new events
+ * from the topic itself ({@code LiveEventConsumer}), not from the store.
  */
 @ApplicationScoped
 public class EventStore {
 
-    /** One round trip per batch: rows that are new are inserted and announced; known ones change nothing. */
-    private static final String INSERT_AND_NOTIFY = """
-            WITH inserted AS (
-                INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
-                SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
-                                     $7::timestamptz[], $8::text[])
-                ON CONFLICT DO NOTHING
-                RETURNING task_id, seq, type, envelope)
-            SELECT pg_notify('%s', task_id || '|' || seq || '|' || type || '|'
-                                   || CASE WHEN length(envelope) <= %d THEN envelope ELSE '' END)
-            FROM inserted ORDER BY task_id, seq""".formatted(LiveNotice.CHANNEL, LiveNotice.MAX_INLINE);
+    /** One round trip per batch; rows already stored (same task and seq) change nothing. */
+    private static final String INSERT = """
+            INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
+            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
+                                 $7::timestamptz[], $8::text[])
+            ON CONFLICT DO NOTHING""";
 
     private static final String UPSERT_ACCESS = """
             INSERT INTO stream.task_access (task_id, org, created_by, visibility, is_shared, as_of_seq)
@@ -78,7 +72,7 @@ public class EventStore {
                 .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes);
         List<TaskEvent> accessChanges = batch.stream().map(Received::event)
                 .filter(event -> TaskEventTypes.isTaskLevel(event.type())).toList();
-        Uni<RowSet<Row>> stored = pool.preparedQuery(INSERT_AND_NOTIFY).execute(columns);
+        Uni<RowSet<Row>> stored = pool.preparedQuery(INSERT).execute(columns);
         if (!accessChanges.isEmpty()) {
             stored = stored.call(() -> Multi.createFrom().iterable(accessChanges)
                     .onItem().transformToUniAndConcatenate(this::recordAccess)

@@ -1,5 +1,6 @@
 package dev.relay.stream.sse;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -17,6 +18,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * One viewer's stream of one task: every event after {@code after}, in seq order, each exactly once, then live
  * events until the task's run ends. It listens before it reads the log, holds live events back while it replays,
  * and fills any hole from the log, so the hand-over from history to live neither loses nor repeats an event.
+ * Live events come straight from the topic and may run ahead of the log: a hole is re-read with a growing pause
+ * until the log has it, and only a hole the log itself shows (a later seq stored, this one not) becomes a
+ * {@code stream.gap} after the bounded wait.
  * It writes only as fast as the connection takes frames (events ready together go out as one write); a viewer that
  * falls more than {@code maxBacklog} events behind is cut off with a {@code stream.cutoff} event naming the seq to
  * resume after.
@@ -26,16 +30,21 @@ final class TaskStream {
 
     private static final Logger LOG = Logger.getLogger(TaskStream.class);
     private static final String PAGE = "SELECT seq, type, envelope FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+    /** First and longest pause before the log is read again for an event that came live ahead of it. */
+    private static final long FIRST_HOLE_READ_MILLIS = 5;
+    private static final long MAX_HOLE_READ_MILLIS = 250;
     private final UUID taskId;
     private final SseWriter out;
     private final Runnable onClose;
     private final Context context;
     private final Pool pool;
     private final StreamConfig config;
-    /** Events known but not yet sent, by seq; a notice without envelope must be read from the log. */
+    /** Events known but not yet sent, by seq. */
     private final TreeMap<Long, LiveNotice> pending = new TreeMap<>();
 
     private long lastSent;
+    /** The highest seq read from the log: a missing seq below it is a hole in the log, not a log lagging behind. */
+    private long logMax;
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
     private boolean lastSentEndsRun;
     private boolean replaying = true;
@@ -45,6 +54,10 @@ final class TaskStream {
     private boolean closed;
     private long heartbeatTimer = -1;
     private long gapTimer = -1;
+    /** The seq the gap timer waits for. */
+    private long gapAwaited;
+    private long holeReadTimer = -1;
+    private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
     private Runnable stopListening = () -> { };
 
     TaskStream(UUID taskId, long after, SseWriter out, Runnable onClose, Context context, Pool pool, StreamConfig config) {
@@ -60,7 +73,7 @@ final class TaskStream {
     void start(LiveEvents live) {
         out.onClose(() -> context.runOnContext(ignored -> close()));
         out.open(config.retry().toMillis());
-        stopListening = live.listen(taskId, notice -> context.runOnContext(ignored -> onLive(notice)));
+        stopListening = live.listen(taskId, notices -> context.runOnContext(ignored -> onLive(notices)));
         heartbeatTimer = context.owner().setPeriodic(config.heartbeat().toMillis(), id -> context.runOnContext(ignored -> {
             if (!closed && !out.isFull()) {
                 out.comment("keep-alive");
@@ -71,11 +84,15 @@ final class TaskStream {
         readLog();
     }
 
-    private void onLive(LiveNotice notice) {
-        if (closed || notice.seq() <= lastSent) {
+    private void onLive(List<LiveNotice> notices) {
+        if (closed) {
             return;
         }
-        pending.put(notice.seq(), notice);
+        for (LiveNotice notice : notices) {
+            if (notice.seq() > lastSent) {
+                pending.put(notice.seq(), notice);
+            }
+        }
         if (pending.size() > config.maxBacklog()) {
             cutOff();
         } else if (!replaying) {
@@ -115,6 +132,7 @@ final class TaskStream {
         for (Row row : rows) {
             count++;
             long seq = row.getLong("seq");
+            logMax = Math.max(logMax, seq);
             if (seq > lastSent) {
                 pending.put(seq, new LiveNotice(taskId, seq, row.getString("type"), row.getString("envelope")));
             }
@@ -145,7 +163,7 @@ final class TaskStream {
                     continue;
                 }
                 LiveNotice next = first.getValue();
-                if (first.getKey() != lastSent + 1 || next.envelope() == null) {
+                if (first.getKey() != lastSent + 1) {
                     awaitMissing();
                     return;
                 }
@@ -159,6 +177,7 @@ final class TaskStream {
                 }
                 pending.pollFirstEntry();
                 send(next);
+                holeReadMillis = FIRST_HOLE_READ_MILLIS;
             }
             cancelGapTimer();
             if (replaying && !reading && !closed) {
@@ -180,18 +199,36 @@ final class TaskStream {
         }
     }
 
+    /**
+     * The next seq is not here yet. While replaying, the next page is read at once. A live event ahead of the log
+     * is normal (the topic is read live before the store commits), so the log is read again after a pause that
+     * grows; the gap clock runs only once the log shows the hole: a later seq stored and this one not.
+     */
     private void awaitMissing() {
-        if (!reading) {
-            readLog();
-        }
-        if (gapTimer < 0) {
+        long missing = lastSent + 1;
+        if (logMax > missing && gapAwaited != missing) {
+            cancelGapTimer();
+            gapAwaited = missing;
             gapTimer = context.owner().setTimer(config.gapWait().toMillis(), id -> context.runOnContext(ignored -> skipGap()));
+        }
+        if (reading) {
+            return;
+        }
+        if (replaying) {
+            readLog();
+        } else if (holeReadTimer < 0) {
+            holeReadTimer = context.owner().setTimer(holeReadMillis, id -> context.runOnContext(ignored -> {
+                holeReadTimer = -1;
+                readLog();
+            }));
+            holeReadMillis = Math.min(holeReadMillis * 2, MAX_HOLE_READ_MILLIS);
         }
     }
 
     /** The log still lacks the next seq after the bounded wait: say so with a typed event, then go on. */
     private void skipGap() {
         gapTimer = -1;
+        gapAwaited = 0;
         if (closed || pending.isEmpty()) {
             return;
         }
@@ -242,6 +279,9 @@ final class TaskStream {
             context.owner().cancelTimer(heartbeatTimer);
         }
         cancelGapTimer();
+        if (holeReadTimer >= 0) {
+            context.owner().cancelTimer(holeReadTimer);
+        }
         pending.clear();
     }
 
@@ -250,5 +290,6 @@ final class TaskStream {
             context.owner().cancelTimer(gapTimer);
             gapTimer = -1;
         }
+        gapAwaited = 0;
     }
 }

@@ -1,20 +1,26 @@
 package dev.relay.bench;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 
-/** One SSE connection read asynchronously (no thread per connection); each complete event goes to {@code onEvent}. */
-final class SseConnection implements Flow.Subscriber<String> {
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * One SSE connection read on a Vert.x event loop (no thread per connection, frames parsed straight from the bytes
+ * received); each complete event goes to {@code onEvent}. The same client reads Relay and nchan.
+ */
+final class SseConnection {
 
     interface Listener {
         void onEvent(String event, String data);
     }
 
     private final Listener listener;
+    private Buffer partial = Buffer.buffer();
     private String event;
     private StringBuilder data;
 
@@ -25,52 +31,70 @@ final class SseConnection implements Flow.Subscriber<String> {
     /** Opens the stream; the future completes with the HTTP status once headers arrived. */
     static CompletableFuture<Integer> open(HttpClient http, URI uri, String token, Listener listener) {
         SseConnection connection = new SseConnection(listener);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(uri.toString())
+                .putHeader("Accept", "text/event-stream");
         if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+            options.putHeader("Authorization", "Bearer " + token);
         }
-        // the status is known when the headers arrive; sendAsync itself completes only when the stream ends
         CompletableFuture<Integer> status = new CompletableFuture<>();
-        http.sendAsync(request.build(), info -> {
-            status.complete(info.statusCode());
-            return HttpResponse.BodySubscribers.fromLineSubscriber(connection);
-        }).whenComplete((response, failure) -> {
-            if (failure != null) {
-                status.completeExceptionally(failure);
-            }
-        });
+        http.request(options)
+                .compose(request -> request.send())
+                .onSuccess(response -> {
+                    response.handler(connection::onBytes);
+                    response.exceptionHandler(ignored -> { });
+                    status.complete(response.statusCode());
+                })
+                .onFailure(status::completeExceptionally);
         return status;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        subscription.request(Long.MAX_VALUE);
+    private void onBytes(Buffer bytes) {
+        Buffer input = partial.length() == 0 ? bytes : partial.appendBuffer(bytes);
+        int length = input.length();
+        int lineStart = 0;
+        for (int i = 0; i < length; i++) {
+            if (input.getByte(i) == '\n') {
+                onLine(input, lineStart, i);
+                lineStart = i + 1;
+            }
+        }
+        partial = lineStart == length ? Buffer.buffer() : input.getBuffer(lineStart, length);
     }
 
-    @Override
-    public void onNext(String line) {
-        if (line.isEmpty()) {
+    private void onLine(Buffer input, int start, int end) {
+        if (end > start && input.getByte(end - 1) == '\r') {
+            end--;
+        }
+        if (start == end) {
             if (data != null) {
                 listener.onEvent(event, data.toString());
             }
             event = null;
             data = null;
-        } else if (line.startsWith("event:")) {
-            event = line.substring(6).strip();
-        } else if (line.startsWith("data:")) {
-            String value = line.substring(5);
-            value = value.startsWith(" ") ? value.substring(1) : value;
+        } else if (startsWith(input, start, end, "event:")) {
+            event = value(input, start + 6, end);
+        } else if (startsWith(input, start, end, "data:")) {
+            String value = value(input, start + 5, end);
             data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
         }
     }
 
-    @Override
-    public void onError(Throwable throwable) {
-        // a dropped connection shows up as missing deliveries in the figures
+    private static boolean startsWith(Buffer input, int start, int end, String prefix) {
+        if (end - start < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (input.getByte(start + i) != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    @Override
-    public void onComplete() {
-        // streams end after run.completed; nothing to release
+    private static String value(Buffer input, int start, int end) {
+        if (start < end && input.getByte(start) == ' ') {
+            start++;
+        }
+        return input.getString(start, end, StandardCharsets.UTF_8.name());
     }
 }

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import dev.relay.common.event.TaskEvent;
 import dev.relay.stream.sse.LiveEvents;
 import dev.relay.stream.sse.LiveNotice;
 import io.smallrye.common.annotation.Identifier;
@@ -48,7 +47,7 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
         for (ConsumerRecord<String, String> record : records) {
             if (isWatched(record.key())) {
                 try {
-                    TaskEvent event = reader.read(record.value());
+                    EnvelopeReader.Position event = reader.position(record.value());
                     notices.add(new LiveNotice(event.taskId(), event.seq(), event.type(), record.value()));
                 } catch (IOException malformed) {
                     // the storing consumer reports it; a stream never sees what the log never holds

@@ -42,6 +42,28 @@ class EnvelopeReaderTest {
     }
 
     @Test
+    void timestampsInEveryFormReadAsInstantParseReadsThem() {
+        for (String text : new String[] {"2026-11-23T10:00:00Z", "2026-11-23T10:00:00.5Z", "2026-11-23T10:00:00.123Z",
+                "2026-11-23T10:00:00.123456Z", "2026-11-23T23:59:59.999999999Z", "1970-01-01T00:00:00Z",
+                "2024-02-29T12:30:45.000001Z", "2026-11-23T10:00:00+02:00", "2026-11-23T10:00:00.25-05:30"}) {
+            assertThat(EnvelopeReader.instant(text)).as(text).isEqualTo(java.time.OffsetDateTime.parse(text).toInstant());
+        }
+        for (String bad : new String[] {"2026-02-30T10:00:00Z", "2026-11-23T25:00:00Z",
+                "2026-11-23T10:00:0xZ", "yesterday"}) {
+            assertThatThrownBy(() -> EnvelopeReader.instant(bad)).as(bad).isInstanceOf(java.time.DateTimeException.class);
+        }
+    }
+
+    @Test
+    void thePositionOfALiveEventIsReadWithoutTheRest() throws IOException {
+        UUID task = UUID.randomUUID();
+        EnvelopeReader.Position position = READER.position("{\"id\":\"x\",\"task_id\":\"" + task
+                + "\",\"seq\":12,\"type\":\"message.delta\",\"data\":{\"not\":\"read\"}, this is never scanned");
+        assertThat(position).isEqualTo(new EnvelopeReader.Position(task, 12, "message.delta"));
+        assertThatThrownBy(() -> READER.position("{\"seq\":1,\"type\":\"x\"}")).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void aRecordThatIsNotAnEnvelopeIsRefused() {
         assertThatThrownBy(() -> READER.read("[1,2]")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> READER.read("{\"id\":\"nope\"}")).isInstanceOf(IOException.class);

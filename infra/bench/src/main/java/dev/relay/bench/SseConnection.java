@@ -2,6 +2,7 @@ package dev.relay.bench;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +21,9 @@ final class SseConnection {
     }
 
     private final Listener listener;
-    private Buffer partial = Buffer.buffer();
+    private static final byte[] NOTHING = new byte[0];
+
+    private byte[] partial = NOTHING;
     private String event;
     private StringBuilder data;
 
@@ -49,20 +52,19 @@ final class SseConnection {
     }
 
     private void onBytes(Buffer bytes) {
-        Buffer input = partial.length() == 0 ? bytes : partial.appendBuffer(bytes);
-        int length = input.length();
+        byte[] input = partial.length == 0 ? bytes.getBytes() : concat(partial, bytes.getBytes());
         int lineStart = 0;
-        for (int i = 0; i < length; i++) {
-            if (input.getByte(i) == '\n') {
+        for (int i = 0; i < input.length; i++) {
+            if (input[i] == '\n') {
                 onLine(input, lineStart, i);
                 lineStart = i + 1;
             }
         }
-        partial = lineStart == length ? Buffer.buffer() : input.getBuffer(lineStart, length);
+        partial = lineStart == input.length ? NOTHING : Arrays.copyOfRange(input, lineStart, input.length);
     }
 
-    private void onLine(Buffer input, int start, int end) {
-        if (end > start && input.getByte(end - 1) == '\r') {
+    private void onLine(byte[] input, int start, int end) {
+        if (end > start && input[end - 1] == '\r') {
             end--;
         }
         if (start == end) {
@@ -79,22 +81,28 @@ final class SseConnection {
         }
     }
 
-    private static boolean startsWith(Buffer input, int start, int end, String prefix) {
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    private static boolean startsWith(byte[] input, int start, int end, String prefix) {
         if (end - start < prefix.length()) {
             return false;
         }
         for (int i = 0; i < prefix.length(); i++) {
-            if (input.getByte(start + i) != prefix.charAt(i)) {
+            if (input[start + i] != prefix.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static String value(Buffer input, int start, int end) {
-        if (start < end && input.getByte(start) == ' ') {
+    private static String value(byte[] input, int start, int end) {
+        if (start < end && input[start] == ' ') {
             start++;
         }
-        return input.getString(start, end, StandardCharsets.UTF_8.name());
+        return new String(input, start, end - start, StandardCharsets.UTF_8);
     }
 }

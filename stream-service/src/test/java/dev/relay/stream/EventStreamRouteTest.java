@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 
@@ -30,6 +31,11 @@ class EventStreamRouteTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @BeforeEach
+    void liveReaderIsUp() {
+        TestEvents.awaitReady();
+    }
 
     @Test
     void replaysTheWholeRunThenEnds() throws Exception {

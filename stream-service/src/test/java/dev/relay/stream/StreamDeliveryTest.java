@@ -11,6 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.SseClient;
 import dev.relay.testsupport.SseEvent;
+import dev.relay.testsupport.TestDatabase;
 import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -43,6 +49,11 @@ class StreamDeliveryTest {
 
     @TestHTTPResource("/")
     URI base;
+
+    @BeforeEach
+    void liveReaderIsUp() {
+        TestEvents.awaitReady();
+    }
 
     @Test
     void handOverFromHistoryToLiveNeverLosesOrRepeatsAnEvent() throws Exception {
@@ -79,6 +90,35 @@ class StreamDeliveryTest {
         assertThat(gap.get("missing_from").asLong()).isEqualTo(3);
         assertThat(gap.get("missing_to").asLong()).isEqualTo(3);
         assertThat(seqs(result.events())).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void liveEventsAheadOfAStalledLogAreWaitedForNotReportedAsAGap() throws Exception {
+        UUID task = UUID.randomUUID();
+        List<String> envelopes = TestEvents.run(task, 1, 5);
+        TestEvents.publish(task, envelopes.subList(0, 1));
+        TestDatabase db = TestDatabase.shared();
+        try (Connection lock = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+            awaitStored(lock, task, 1);
+            lock.setAutoCommit(false);
+            // storing stalls (reads go on) for three times the gap wait, while the live reader goes on
+            lock.createStatement().execute("LOCK TABLE stream.task_event IN EXCLUSIVE MODE");
+            TestEvents.publish(task, envelopes.subList(1, 3));
+            pause(500); // seq 2 and 3 pass the live reader before anyone follows the task, and are not stored yet
+            CountDownLatch following = new CountDownLatch(1);
+            CompletableFuture<SseClient.Result> viewer = CompletableFuture.supplyAsync(
+                    () -> SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30), event -> {
+                        following.countDown(); // seq 1 came from the log, so the stream already listens live
+                        return false;
+                    }));
+            assertThat(following.await(20, TimeUnit.SECONDS)).isTrue();
+            TestEvents.publish(task, envelopes.subList(3, 5)); // live, two ahead of what the log holds
+            pause(3000);
+            lock.rollback();
+
+            assertThat(viewer.get().events()).extracting(SseEvent::event).doesNotContain("stream.gap");
+            assertThat(seqs(viewer.get().events())).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
     }
 
     @Test
@@ -153,6 +193,20 @@ class StreamDeliveryTest {
             }
         }
         return names;
+    }
+
+    private static void awaitStored(Connection connection, UUID task, int count) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            var query = connection.prepareStatement("SELECT count(*) FROM stream.task_event WHERE task_id = ?");
+            query.setObject(1, task);
+            var rows = query.executeQuery();
+            rows.next();
+            if (rows.getInt(1) >= count) {
+                return;
+            }
+            pause(50);
+        }
+        throw new AssertionError("task " + task + " was not stored");
     }
 
     private URI uri(UUID task) {

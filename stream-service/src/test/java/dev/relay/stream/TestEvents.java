@@ -1,5 +1,6 @@
 package dev.relay.stream;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -20,6 +22,7 @@ import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
 import dev.relay.testsupport.KafkaBroker;
+import io.restassured.RestAssured;
 
 /** Publishes task events to the real broker, as the task service would. */
 final class TestEvents {
@@ -59,6 +62,15 @@ final class TestEvents {
 
     static List<String> run(UUID task, long from, long to) {
         return run(task, from, to, 0);
+    }
+
+    /**
+     * Waits until the service is ready, which includes its live reader holding the topic's partitions: before that,
+     * streams would get events only from the log on their heartbeat, and tests would not see the live path at all.
+     */
+    static void awaitReady() {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
     static void publish(UUID task, List<String> envelopes) {

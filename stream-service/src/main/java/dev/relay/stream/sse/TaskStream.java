@@ -206,10 +206,13 @@ final class TaskStream {
      */
     private void awaitMissing() {
         long missing = lastSent + 1;
-        if (logMax > missing && gapAwaited != missing) {
+        if (gapAwaited != missing) {
+            // the clock of an earlier hole says nothing about this one
             cancelGapTimer();
-            gapAwaited = missing;
-            gapTimer = context.owner().setTimer(config.gapWait().toMillis(), id -> context.runOnContext(ignored -> skipGap()));
+            if (logMax > missing) {
+                gapAwaited = missing;
+                gapTimer = context.owner().setTimer(config.gapWait().toMillis(), id -> context.runOnContext(ignored -> skipGap()));
+            }
         }
         if (reading) {
             return;
@@ -234,7 +237,7 @@ final class TaskStream {
         }
         long missingFrom = lastSent + 1;
         long resumeAt = pending.firstKey();
-        if (resumeAt == missingFrom) {
+        if (resumeAt == missingFrom || logMax <= missingFrom) {
             drain();
             return;
         }

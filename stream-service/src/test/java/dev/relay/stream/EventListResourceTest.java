@@ -67,6 +67,13 @@ class EventListResourceTest {
                 .body("events.seq", org.hamcrest.Matchers.contains(1, 2, 3, 4, 5))
                 .body("events[4].type", equalTo("run.completed")));
 
+        List<String> next = TestEvents.run(task, 6, 8);
+        UUID nextStream = UUID.fromString(TestEvents.JSON.readTree(next.get(0)).get("stream_id").asText());
+        TestEvents.publish(task, next);
+        org.awaitility.Awaitility.await().untilAsserted(() -> given().get(signer.link(nextStream, Instant.now().plusSeconds(60)))
+                .then().statusCode(200).body("events.seq", org.hamcrest.Matchers.contains(6, 7, 8)));
+        given().get(link).then().statusCode(200).body("events.seq", org.hamcrest.Matchers.contains(1, 2, 3, 4, 5));
+
         given().get(signer.link(stream, Instant.now().minusSeconds(1))).then().statusCode(403).body("code", equalTo("forbidden"));
         given().get(link.replace(stream.toString(), UUID.randomUUID().toString())).then().statusCode(403);
         given().get(link.substring(0, link.indexOf("&signature="))).then().statusCode(403);

@@ -19,9 +19,12 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
         return find("taskId = ?1 and seq > ?2", Sort.by("seq"), taskId, after).page(0, limit).list();
     }
 
-    /** Every stored event of one run (stream), in seq order. */
+    /** Every stored event of one run (stream), in seq order: read along its task's key from the run's first seq. */
     public Uni<List<StoredEvent>> ofStream(UUID streamId) {
-        return list("streamId", Sort.by("seq"), streamId);
+        return list("""
+                streamId = ?1
+                and taskId = (select r.taskId from StoredRun r where r.streamId = ?1)
+                and seq >= (select r.firstSeq from StoredRun r where r.streamId = ?1)""", Sort.by("seq"), streamId);
     }
 
     /** The task's latest stored event, or null. */

@@ -49,8 +49,9 @@ import io.vertx.core.http.RequestOptions;
  *   seed     BOOTSTRAP ORG USER                                          publish an idle task (task.created only), print its id
  *   idle     URL TOKEN CONNECTIONS HOLD_SECONDS                         open idle SSE connections and hold them
  * </pre>
- * RATE 0 means as fast as the system delivers (at most bench.window, 20 000, events in flight). WARMUP seconds of the same load run first and are not measured (the JVMs
- * compile their hot paths meanwhile); measuring starts once every warm-up event has arrived.
+ * RATE 0 means as fast as the system delivers (at most bench.window, 20 000, events in flight). WARMUP seconds of
+ * the same load run first and are not measured (the JVMs compile their hot paths meanwhile); measuring starts once
+ * every warm-up event has arrived.
  * Every figure is printed as "RESULT name value".
  */
 public final class Benchmark {

@@ -47,10 +47,7 @@ public class EnvelopeReader {
         String type = null;
         Instant createdAt = null;
         ObjectNode data = null;
-        try (JsonParser parser = json.getFactory().createParser(envelope)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("an envelope is a JSON object");
-            }
+        try (JsonParser parser = open(envelope)) {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -87,10 +84,7 @@ public class EnvelopeReader {
         UUID taskId = null;
         long seq = -1;
         String type = null;
-        try (JsonParser parser = json.getFactory().createParser(envelope)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("an envelope is a JSON object");
-            }
+        try (JsonParser parser = open(envelope)) {
             while ((taskId == null || seq < 0 || type == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
@@ -108,6 +102,16 @@ public class EnvelopeReader {
             throw new IOException("an envelope needs task_id, seq and type");
         }
         return new Position(taskId, seq, type);
+    }
+
+    /** A parser positioned inside the envelope's object. */
+    private JsonParser open(String envelope) throws IOException {
+        JsonParser parser = json.getFactory().createParser(envelope);
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            parser.close();
+            throw new IOException("an envelope is a JSON object");
+        }
+        return parser;
     }
 
     /**

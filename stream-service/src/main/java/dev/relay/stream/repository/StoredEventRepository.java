@@ -21,10 +21,10 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
 
     /** Every stored event of one run (stream), in seq order: read along its task's key from the run's first seq. */
     public Uni<List<StoredEvent>> ofStream(UUID streamId) {
-        return list("""
-                streamId = ?1
-                and taskId = (select r.taskId from StoredRun r where r.streamId = ?1)
-                and seq >= (select r.firstSeq from StoredRun r where r.streamId = ?1)""", Sort.by("seq"), streamId);
+        return find("""
+                select e from StoredEvent e, StoredRun r
+                where r.streamId = ?1 and e.taskId = r.taskId and e.seq >= r.firstSeq and e.streamId = ?1
+                order by e.seq""", streamId).list();
     }
 
     /** The task's latest stored event, or null. */

@@ -2,9 +2,7 @@ package dev.relay.stream.service;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,13 +25,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class EventStore {
 
     /**
-     * One round trip per batch; rows already stored (same task and seq) change nothing. The runs of the batch are
-     * recorded in the same statement (a run's first seq only ever moves down, should its events come out of order).
+     * One round trip per batch; rows already stored (same task and seq) change nothing. The batch's runs are derived
+     * from the same arrays and recorded in the same statement (a run's first seq only ever moves down, should its
+     * events come out of order).
      */
     private static final String INSERT = """
             WITH runs AS (
                 INSERT INTO stream.task_run (stream_id, task_id, first_seq)
-                SELECT * FROM unnest($9::uuid[], $10::uuid[], $11::bigint[])
+                SELECT stream_id, task_id, min(seq)
+                FROM unnest($5::uuid[], $1::uuid[], $2::bigint[]) AS e(stream_id, task_id, seq)
+                WHERE stream_id IS NOT NULL
+                GROUP BY stream_id, task_id
                 ON CONFLICT (stream_id) DO UPDATE SET first_seq = EXCLUDED.first_seq
                 WHERE EXCLUDED.first_seq < task_run.first_seq)
             INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
@@ -78,18 +80,8 @@ public class EventStore {
             createdAt[i] = event.createdAt().atOffset(ZoneOffset.UTC);
             envelopes[i] = batch.get(i).envelope();
         }
-        Map<UUID, TaskEvent> runStarts = new LinkedHashMap<>();
-        for (Received received : batch) {
-            TaskEvent event = received.event();
-            if (event.streamId() != null) {
-                runStarts.merge(event.streamId(), event, (known, later) -> later.seq() < known.seq() ? later : known);
-            }
-        }
         Tuple columns = Tuple.tuple().addArrayOfUUID(taskIds).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(orgs)
-                .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes)
-                .addArrayOfUUID(runStarts.keySet().toArray(UUID[]::new))
-                .addArrayOfUUID(runStarts.values().stream().map(TaskEvent::taskId).toArray(UUID[]::new))
-                .addArrayOfLong(runStarts.values().stream().map(TaskEvent::seq).toArray(Long[]::new));
+                .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes);
         List<TaskEvent> accessChanges = batch.stream().map(Received::event)
                 .filter(event -> TaskEventTypes.isTaskLevel(event.type())).toList();
         Uni<RowSet<Row>> stored = pool.preparedQuery(INSERT).execute(columns);

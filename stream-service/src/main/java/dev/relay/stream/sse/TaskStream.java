@@ -93,10 +93,12 @@ final class TaskStream {
                 pending.put(notice.seq(), notice);
             }
         }
-        if (pending.size() > config.maxBacklog()) {
-            cutOff();
-        } else if (!replaying) {
+        // live events come in batches: the backlog is what the connection did not take, not what one batch held
+        if (!replaying) {
             drain();
+        }
+        if (!closed && pending.size() > config.maxBacklog()) {
+            cutOff();
         }
     }
 

@@ -1,0 +1,86 @@
+package dev.relay.common.messaging;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one way a service publishes: {@link #transaction} runs a unit of work in a reactive transaction, every
+ * {@link #add} inside it writes an outbox row in that same transaction, and once the transaction commits the rows
+ * are handed to the {@link OutboxSender} in the order they were added. The caller never waits for the broker;
+ * what a crash or an outage leaves unsent, {@link OutboxSweeper} sends again. So a record exists exactly when
+ * the change it announces does, and reaches Kafka at least once; consumers deduplicate by its id.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    /** The Kafka header that carries the outbox record's id (an event's id). */
+    public static final String EVENT_ID_HEADER = "relay-event-id";
+
+    private static final String PENDING = Outbox.class.getName() + ".pending";
+
+    private final OutboxRepository rows;
+    private final OutboxSender sender;
+    private final ObjectMapper json;
+
+    public Outbox(OutboxRepository rows, OutboxSender sender, ObjectMapper json) {
+        this.rows = rows;
+        this.sender = sender;
+        this.json = json;
+    }
+
+    /**
+     * Runs {@code work} in a transaction (joining the one in progress, if any) and sends what it added to the outbox
+     * once the outermost transaction has committed. Nothing is sent when it fails.
+     */
+    public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            if (ContextLocals.get(PENDING).isPresent()) {
+                return Panache.withTransaction(work);
+            }
+            List<OutboxRecord> pending = new ArrayList<>();
+            ContextLocals.put(PENDING, pending);
+            return Panache.withTransaction(work)
+                    .eventually(() -> ContextLocals.remove(PENDING))
+                    .invoke(() -> sender.send(pending));
+        });
+    }
+
+    /**
+     * Writes a record for {@code topic} in the current {@link #transaction}; records with the same key stay in order.
+     * {@code value} is written as JSON unless it is a String already.
+     */
+    public Uni<Void> add(String topic, String key, UUID id, Object value) {
+        return Uni.createFrom().deferred(() -> {
+            List<OutboxRecord> pending = ContextLocals.<List<OutboxRecord>>get(PENDING)
+                    .orElseThrow(() -> new IllegalStateException("Outbox.add must run inside Outbox.transaction"));
+            OutboxRecord row = new OutboxRecord();
+            row.id = id;
+            row.topic = topic;
+            row.recordKey = key;
+            row.payload = value instanceof String text ? text : write(value);
+            row.createdAt = Instant.now();
+            pending.add(row);
+            return rows.persist(row).replaceWithVoid();
+        });
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

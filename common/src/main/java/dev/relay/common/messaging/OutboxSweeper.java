@@ -1,0 +1,59 @@
+package dev.relay.common.messaging;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Marks the records the broker acknowledged, resends those a crash or an outage left unsent (another replica's
+ * too: consumers deduplicate), and deletes sent records after {@code relay.outbox.keep-sent}.
+ */
+@ApplicationScoped
+public class OutboxSweeper {
+
+    private static final Logger LOG = Logger.getLogger(OutboxSweeper.class);
+
+    private final OutboxRepository rows;
+    private final OutboxSender sender;
+    private final OutboxConfig config;
+
+    public OutboxSweeper(OutboxRepository rows, OutboxSender sender, OutboxConfig config) {
+        this.rows = rows;
+        this.sender = sender;
+        this.config = config;
+    }
+
+    @Scheduled(every = "{relay.outbox.sweep-interval}", delayed = "{relay.outbox.sweep-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return markAcknowledged()
+                .chain(() -> Panache.withSession(() -> rows.unsent(Instant.now().minus(config.resendAfter()), config.sweepBatch())))
+                .invoke(this::resend)
+                .chain(() -> Panache.withTransaction(() -> rows.deleteSentBefore(Instant.now().minus(config.keepSent()))))
+                .replaceWithVoid();
+    }
+
+    /** Marks what the broker acknowledged so far; answers when the marks are committed. */
+    public Uni<Void> markAcknowledged() {
+        List<java.util.UUID> ids = sender.takeAcknowledged();
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> rows.markSent(ids, Instant.now())).replaceWithVoid();
+    }
+
+    private void resend(List<OutboxRecord> stale) {
+        List<OutboxRecord> lost = stale.stream().filter(record -> !sender.isInFlight(record.id)).toList();
+        if (!lost.isEmpty()) {
+            LOG.infof("resending %d outbox records", lost.size());
+            sender.send(lost);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Relay's create benchmark: the whole dev stack (broker, both services, gateway) on this machine, tasks created
+# through the gateway with their runs executing (simulated runtime), loopback only, bounded in count and time.
+#   1. fixed rates (open loop, BENCH_RATES, default "50 100"): creates/s and create latency p50/p99/max
+#   2. the maximum (closed loop of BENCH_CONCURRENCY clients, default 32): creates/s and latency
+# Each load first runs unmeasured for BENCH_WARMUP seconds. Prints each process's CPU during the maximum.
+# BENCH_PROFILE=1 also records a JFR profile of the task service during the maximum and prints its hottest frames.
+# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), RELAY_SKIP_BUILD=1 to reuse the last build.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../dev/lib.sh
+source "$root/infra/dev/lib.sh"
+
+rates=${BENCH_RATES:-50 100}
+concurrency=${BENCH_CONCURRENCY:-32}
+seconds=${BENCH_SECONDS:-20}
+warmup=${BENCH_WARMUP:-10}
+work=$(mktemp -d /tmp/relay-creates.XXXXXX)
+db_name=relay_bench_creates_$$
+export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM_PORT=$(free_port) RELAY_DB_NAME=$db_name
+kafka_port=$(free_port)
+while listening $((kafka_port + 1)); do kafka_port=$(free_port); done
+export RELAY_KAFKA_PORT=$kafka_port
+stack_pid=
+
+cleanup() {
+  trap - INT TERM EXIT
+  [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
+  psql -h "${RELAY_DB_HOST:-127.0.0.1}" -p "${RELAY_DB_PORT:-5432}" -U "${RELAY_DB_USER:-postgres}" -d postgres \
+    -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
+}
+trap cleanup INT TERM EXIT
+
+if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
+  say "building (./mvnw install -DskipTests)"
+  (cd "$root" && ./mvnw -B -q install -DskipTests)
+fi
+say "starting the dev stack (log in $work/stack.log)"
+RELAY_SKIP_BUILD=1 "$root/infra/dev/start.sh" >"$work/stack.log" 2>&1 &
+stack_pid=$!
+for _ in $(seq 1 480); do grep -q "Relay is up" "$work/stack.log" && break; kill -0 "$stack_pid" || break; sleep 0.25; done
+grep -q "Relay is up" "$work/stack.log" || { cat "$work/stack.log"; fail "the dev stack did not start"; }
+token=$(cat "$root/.relay/dev-token")
+base=http://127.0.0.1:$RELAY_GATEWAY_PORT
+bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
+bench() { java -Xmx512m -cp "$bench_cp" dev.relay.bench.CreateBenchmark "$base" "$token" "$@"; }
+
+pid_of() { pgrep -f "$1/target/quarkus-app/quarkus-run.jar" | head -1; }
+task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)
+kafka_pid=$(pgrep -f "kafka.Kafka .*$kafka_port" | head -1 || true)
+[ -n "$kafka_pid" ] || kafka_pid=$(pgrep -f "kafka.Kafka" | head -1)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
+
+for rate in $rates; do
+  say "fixed rate: $rate creates/s for ${seconds}s (after ${warmup}s warm-up)"
+  bench fixed "$rate" "$seconds" "$warmup"
+done
+
+say "maximum: $concurrency concurrent clients for ${seconds}s (after ${warmup}s warm-up)"
+hz=$(getconf CLK_TCK)
+before=("$(cpu_ticks "$task_pid")" "$(cpu_ticks "$stream_pid")" "$(cpu_ticks "$kafka_pid")" "$(pg_ticks)")
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  (sleep "$warmup"; jcmd "$task_pid" JFR.start name=creates settings=profile duration="${seconds}s" filename="$work/task-service.jfr" >/dev/null) &
+fi
+started=$(date +%s.%N)
+bench max "$concurrency" "$seconds" "$warmup"
+ended=$(date +%s.%N)
+after=("$(cpu_ticks "$task_pid")" "$(cpu_ticks "$stream_pid")" "$(cpu_ticks "$kafka_pid")" "$(pg_ticks)")
+names=(task-service stream-service kafka postgresql)
+for i in 0 1 2 3; do
+  awk -v n="${names[$i]}" -v b="${before[$i]}" -v a="${after[$i]}" -v hz="$hz" -v s="$started" -v e="$ended" \
+    'BEGIN { printf "CPU %s %.0f%% (of 200%%, warm-up and measured load)\n", n, 100 * (a - b) / hz / (e - s) }'
+done
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  sleep 2
+  say "hottest frames of the task service (JFR execution samples, top of stack; then by package anywhere in the stack)"
+  jfr print --events jdk.ExecutionSample "$work/task-service.jfr" >"$work/samples.txt"
+  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "$work/samples.txt" \
+    | sort | uniq -c | sort -rn | head -25
+  echo "profile: $work/task-service.jfr"
+fi

@@ -1,0 +1,150 @@
+package dev.relay.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Creates tasks through the gateway ({@code POST /api/v1/tasks}, JSON acknowledgement) while their runs execute,
+ * and prints creates/s and create latency. Two loads:
+ * <ul>
+ * <li>{@code fixed RATE}: an open loop, one create every 1/RATE s whatever the answers; latency is counted from when
+ * the create was due, so a stalled server cannot hide its queue (no coordinated omission);</li>
+ * <li>{@code max CONCURRENCY}: a closed loop of that many clients, each sending its next create as soon as the last
+ * is answered: the most creates/s the system accepts.</li>
+ * </ul>
+ * Usage: {@code CreateBenchmark BASE_URL TOKEN fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS}.
+ * Prints {@code RESULT creates.<load>.<figure> <value>} lines.
+ */
+public final class CreateBenchmark {
+
+    private static final String BODY = "{\"task\":\"Check the TLS setup of example.com\",\"response_format\":\"json\"}";
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI uri;
+    private final String token;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile String failureSample;
+
+    private CreateBenchmark(String base, String token) {
+        this.uri = URI.create(base + "/api/v1/tasks");
+        this.token = token;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 6) {
+            System.err.println("usage: CreateBenchmark BASE_URL TOKEN fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS");
+            System.exit(2);
+        }
+        CreateBenchmark bench = new CreateBenchmark(args[0], args[1]);
+        String load = args[2];
+        int amount = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        int warmup = Integer.parseInt(args[5]);
+        if (warmup > 0) {
+            bench.run(load, amount, warmup, new Latencies());
+        }
+        bench.failures.set(0);
+        Latencies latencies = new Latencies();
+        long started = System.nanoTime();
+        int created = bench.run(load, amount, seconds, latencies);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        String key = "creates." + load;
+        System.out.printf("RESULT %s.offered %s%n", key, load.equals("fixed") ? amount + "/s" : amount + " concurrent");
+        System.out.printf("RESULT %s.per_s %.1f%n", key, created / elapsed);
+        System.out.printf("RESULT %s.p50_ms %.2f%n", key, latencies.percentileMillis(0.50));
+        System.out.printf("RESULT %s.p99_ms %.2f%n", key, latencies.percentileMillis(0.99));
+        System.out.printf("RESULT %s.max_ms %.2f%n", key, latencies.percentileMillis(1.0));
+        System.out.printf("RESULT %s.created %d%n", key, created);
+        System.out.printf("RESULT %s.failed %d%n", key, bench.failures.get());
+        System.out.printf("SERIES %s %s%n", key, latencies.bySecond(started));
+        if (bench.failureSample != null) {
+            System.out.printf("FAILURE %s%n", bench.failureSample);
+        }
+    }
+
+    /** Runs one load for {@code seconds}; answers how many creates were accepted (202). */
+    private int run(String load, int amount, int seconds, Latencies latencies) throws InterruptedException {
+        return switch (load) {
+            case "fixed" -> fixed(amount, seconds, latencies);
+            case "max" -> closedLoop(amount, seconds, latencies);
+            default -> throw new IllegalArgumentException("load must be fixed or max, got " + load);
+        };
+    }
+
+    private int fixed(int rate, int seconds, Latencies latencies) throws InterruptedException {
+        int total = rate * seconds;
+        long interval = 1_000_000_000L / rate;
+        AtomicInteger accepted = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(total);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        long start = System.nanoTime() + 10_000_000L;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            timer.schedule(() -> create(due, latencies).whenComplete((ok, e) -> {
+                if (Boolean.TRUE.equals(ok)) {
+                    accepted.incrementAndGet();
+                }
+                done.countDown();
+            }), due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+        done.await(seconds + 60L, TimeUnit.SECONDS);
+        timer.shutdownNow();
+        return accepted.get();
+    }
+
+    private int closedLoop(int concurrency, int seconds, Latencies latencies) throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        AtomicInteger accepted = new AtomicInteger();
+        CountDownLatch clients = new CountDownLatch(concurrency);
+        for (int i = 0; i < concurrency; i++) {
+            next(end, latencies, accepted, clients);
+        }
+        clients.await(seconds + 60L, TimeUnit.SECONDS);
+        return accepted.get();
+    }
+
+    private void next(long end, Latencies latencies, AtomicInteger accepted, CountDownLatch clients) {
+        long now = System.nanoTime();
+        if (now >= end) {
+            clients.countDown();
+            return;
+        }
+        create(now, latencies).whenComplete((ok, e) -> {
+            if (Boolean.TRUE.equals(ok)) {
+                accepted.incrementAndGet();
+            }
+            next(end, latencies, accepted, clients);
+        });
+    }
+
+    /** Sends one create; its latency is counted from {@code due}. Completes with whether it was accepted. */
+    private CompletableFuture<Boolean> create(long due, Latencies latencies) {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            if (failure == null && response.statusCode() == 202) {
+                latencies.record(System.nanoTime() - due);
+                return true;
+            }
+            failures.incrementAndGet();
+            if (failureSample == null) {
+                failureSample = failure != null ? failure.toString() : response.statusCode() + " " + response.body();
+            }
+            return false;
+        });
+    }
+}

@@ -43,6 +43,11 @@ public record Caller(String org, String email, Set<String> roles) {
         return new Caller(org, email, jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups()));
     }
 
+    /** The owner of an API key: a user of its organization, with no roles beyond {@code user}. */
+    public static Caller ofApiKey(String org, String email) {
+        return new Caller(org, email, Set.of("user"));
+    }
+
     /** A path naming another organization answers 404, exactly as an unknown task would. */
     public void requireOrg(String pathOrg) {
         if (!org.equals(pathOrg)) {

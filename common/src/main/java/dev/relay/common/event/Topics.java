@@ -1,6 +1,10 @@
 package dev.relay.common.event;
 
-/** Kafka topics shared between services; each messaging channel is named after its topic. */
+/**
+ * Every Kafka topic Relay uses. An incoming channel is named after its topic; a second reader of the same topic in
+ * one service adds its role ({@code task-events-live}). Each topic's dead-letter topic is its name plus
+ * {@value #DEAD_LETTER_SUFFIX}.
+ */
 public final class Topics {
 
     /** Every task event ({@link TaskEvent}), keyed by task id. Produced by the task service. */
@@ -8,6 +12,12 @@ public final class Topics {
 
     /** API keys created and revoked ({@link ApiKeyChanged}), keyed by key id; compacted. Produced by the task service. */
     public static final String API_KEYS = "api-keys";
+
+    /** Run requests ({@link RunRequested}), keyed by task id. Produced and consumed by the task service. */
+    public static final String TASK_RUNS = "task-runs";
+
+    /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
+    public static final String DEAD_LETTER_SUFFIX = "-dlq";
 
     private Topics() {
     }

@@ -1,7 +1,5 @@
 package dev.relay.stream.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,14 +26,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
-import dev.relay.common.error.ApiException;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.PageToken;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.stream.domain.StoredEvent;
-import dev.relay.stream.repository.StoredEventRepository;
-import dev.relay.stream.service.StreamAccess;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.relay.stream.service.EventLog;
 import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /** A task's stored events, page by page, in seq order; the continuation token is opaque to clients. */
@@ -49,16 +46,14 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "ApiKeyAuth")
 public class EventListResource {
 
-    private static final String TOKEN_PREFIX = "after:";
+    private static final String TOKEN_KIND = "after";
 
-    private final StreamAccess access;
-    private final StoredEventRepository events;
+    private final EventLog log;
     private final SecurityIdentity identity;
     private final ObjectMapper json;
 
-    public EventListResource(StreamAccess access, StoredEventRepository events, SecurityIdentity identity, ObjectMapper json) {
-        this.access = access;
-        this.events = events;
+    public EventListResource(EventLog log, SecurityIdentity identity, ObjectMapper json) {
+        this.log = log;
         this.identity = identity;
         this.json = json;
     }
@@ -74,20 +69,16 @@ public class EventListResource {
     public Uni<EventPage> list(@PathParam("org") String org, @PathParam("taskId") String taskId,
             @QueryParam("continuationToken") String continuationToken, @QueryParam("pageSize") Integer pageSize) {
         UUID id = StreamRequests.parseTaskId(taskId);
-        int size = pageSize == null ? 100 : pageSize;
-        if (size < 1 || size > 1000) {
-            throw ApiException.invalidRequest("parameter 'pageSize' must be between 1 and 1000, got " + size);
-        }
-        long after = decode(continuationToken);
-        return access.authorize(Caller.from(identity), org, id)
-                .chain(() -> Panache.withSession(() -> events.after(id, after, size + 1)))
-                .map(page -> toPage(page, size));
+        int size = FieldRules.pageSize(pageSize);
+        Long after = PageToken.decode(continuationToken, "is not a token this API issued",
+                fields -> fields.size() == 2 && fields.get(0).equals(TOKEN_KIND) ? Long.valueOf(fields.get(1)) : null);
+        return log.page(Caller.from(identity), org, id, after == null ? 0 : after, size + 1).map(page -> toPage(page, size));
     }
 
     private EventPage toPage(List<StoredEvent> page, int size) {
         boolean more = page.size() > size;
         List<StoredEvent> shown = more ? page.subList(0, size) : page;
-        String token = more ? encode(shown.get(shown.size() - 1).seq) : null;
+        String token = more ? PageToken.encode(List.of(TOKEN_KIND, String.valueOf(shown.get(shown.size() - 1).seq))) : null;
         return new EventPage(shown.stream().map(this::item).toList(), token);
     }
 
@@ -99,24 +90,5 @@ public class EventListResource {
             throw new IllegalStateException("stored envelope of " + event.id + " is not JSON", e);
         }
         return new EventPage.Item(event.id, event.type, event.seq, false, event.streamId, event.createdAt, data);
-    }
-
-    private static String encode(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((TOKEN_PREFIX + seq).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long decode(String token) {
-        if (token == null || token.isBlank()) {
-            return 0;
-        }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (text.startsWith(TOKEN_PREFIX)) {
-                return Long.parseLong(text.substring(TOKEN_PREFIX.length()));
-            }
-        } catch (IllegalArgumentException malformed) {
-            // answered below
-        }
-        throw ApiException.invalidRequest("parameter 'continuationToken' is not a token this API issued");
     }
 }

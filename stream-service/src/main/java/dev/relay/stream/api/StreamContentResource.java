@@ -23,8 +23,7 @@ import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.stream.config.StreamLinkConfig;
 import dev.relay.stream.domain.StoredEvent;
-import dev.relay.stream.repository.StoredEventRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.relay.stream.service.EventLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,11 +34,11 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Task events")
 public class StreamContentResource {
 
-    private final StoredEventRepository events;
+    private final EventLog log;
     private final StreamLinkSigner signer;
 
-    public StreamContentResource(StoredEventRepository events, StreamLinkConfig config) {
-        this.events = events;
+    public StreamContentResource(EventLog log, StreamLinkConfig config) {
+        this.log = log;
         this.signer = new StreamLinkSigner(config.secret());
     }
 
@@ -58,7 +57,7 @@ public class StreamContentResource {
         if (expires == null || !signer.isValid(id, expires, signature, Instant.now())) {
             throw ApiException.forbidden("the stream link has expired or is not valid; get a new one from the task details");
         }
-        return Panache.withSession(() -> events.ofStream(id)).map(found -> body(id, found));
+        return log.ofStream(id).map(found -> body(id, found));
     }
 
     private static String body(UUID streamId, List<StoredEvent> found) {

@@ -7,6 +7,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.relay.common.auth.Visibility;
+
 /** Who may read a task's stream, as last announced by the task service. */
 @Entity
 @Table(name = "task_access")
@@ -24,12 +26,14 @@ public class TaskAccess {
     @Column(name = "as_of_seq")
     public long asOfSeq;
 
-    /** The task service's rule: private to the creator, team or shared to the org, public and unlisted to anyone. */
+    /** The task service's rule ({@link Visibility}); a visibility this service does not know is read as private. */
     public boolean isReadableBy(String viewerOrg, String viewerEmail) {
-        return switch (visibility) {
-            case "public", "unlisted" -> true;
-            case "team" -> org.equals(viewerOrg);
-            default -> org.equals(viewerOrg) && (shared || createdBy.equals(viewerEmail));
-        };
+        Visibility rule;
+        try {
+            rule = Visibility.of(visibility);
+        } catch (IllegalArgumentException unknown) {
+            rule = Visibility.PRIVATE;
+        }
+        return rule.lets(viewerOrg, viewerEmail, org, createdBy, shared);
     }
 }

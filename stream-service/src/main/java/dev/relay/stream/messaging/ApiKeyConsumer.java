@@ -9,23 +9,41 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.event.ApiKeyChanged;
 import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.IdempotentConsumer;
+import dev.relay.common.messaging.PoisonRecord;
 import dev.relay.stream.service.ApiKeyCopies;
 import io.smallrye.mutiny.Uni;
 
-/** Keeps this service's copy of the API keys; the offset is committed once the change is stored. */
+/**
+ * Keeps this service's copy of the API keys, idempotently by key id (a revoked key stays revoked); the offset is
+ * committed once the change is stored.
+ */
 @ApplicationScoped
 public class ApiKeyConsumer {
 
+    private static final String CONSUMER = "stream-service-api-keys";
+
     private final ApiKeyCopies keys;
+    private final IdempotentConsumer consumer;
     private final ObjectMapper json;
 
-    public ApiKeyConsumer(ApiKeyCopies keys, ObjectMapper json) {
+    public ApiKeyConsumer(ApiKeyCopies keys, IdempotentConsumer consumer, ObjectMapper json) {
         this.keys = keys;
+        this.consumer = consumer;
         this.json = json;
     }
 
     @Incoming(Topics.API_KEYS)
-    public Uni<Void> onChange(String payload) throws JsonProcessingException {
-        return keys.apply(json.readValue(payload, ApiKeyChanged.class));
+    public Uni<Void> onChange(String payload) {
+        ApiKeyChanged change = read(payload);
+        return consumer.idempotent(CONSUMER, () -> keys.apply(change));
+    }
+
+    private ApiKeyChanged read(String payload) {
+        try {
+            return json.readValue(payload, ApiKeyChanged.class);
+        } catch (JsonProcessingException e) {
+            throw new PoisonRecord("not an API key change: " + e.getOriginalMessage(), e);
+        }
     }
 }

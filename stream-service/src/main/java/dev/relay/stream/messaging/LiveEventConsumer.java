@@ -14,8 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.relay.stream.domain.EventFrame;
 import dev.relay.stream.sse.LiveEvents;
-import dev.relay.stream.sse.LiveNotice;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -43,12 +43,12 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
 
     @Incoming(CHANNEL)
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
-        List<LiveNotice> notices = new ArrayList<>();
+        List<EventFrame> notices = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             if (isWatched(record.key())) {
                 try {
                     EnvelopeReader.Position event = reader.position(record.value());
-                    notices.add(new LiveNotice(event.taskId(), event.seq(), event.type(), record.value()));
+                    notices.add(new EventFrame(event.taskId(), event.seq(), event.type(), record.value()));
                 } catch (IOException malformed) {
                     // the storing consumer reports it; a stream never sees what the log never holds
                 }

@@ -1,18 +1,96 @@
 package dev.relay.stream.repository;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.stream.domain.EventFrame;
+import dev.relay.stream.domain.ReceivedEvent;
 import dev.relay.stream.domain.StoredEvent;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 
+/**
+ * The event log, keyed by (task, seq). Writes and the streams' page reads go straight to the SQL client (one
+ * statement per batch or page, on the hot path); the API's reads go through Panache.
+ */
 @ApplicationScoped
 public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent, StoredEvent.Key> {
+
+    /**
+     * One round trip per batch; rows already stored (same task and seq) change nothing. The batch's runs are derived
+     * from the same arrays and recorded in the same statement (a run's first seq only ever moves down, should its
+     * events come out of order).
+     */
+    private static final String INSERT = """
+            WITH runs AS (
+                INSERT INTO stream.task_run (stream_id, task_id, first_seq)
+                SELECT stream_id, task_id, min(seq)
+                FROM unnest($5::uuid[], $1::uuid[], $2::bigint[]) AS e(stream_id, task_id, seq)
+                WHERE stream_id IS NOT NULL
+                GROUP BY stream_id, task_id
+                ON CONFLICT (stream_id) DO UPDATE SET first_seq = EXCLUDED.first_seq
+                WHERE EXCLUDED.first_seq < task_run.first_seq)
+            INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
+            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
+                                 $7::timestamptz[], $8::text[])
+            ON CONFLICT DO NOTHING""";
+    private static final String PAGE = "SELECT seq, type, envelope FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
+    private final Pool pool;
+
+    public StoredEventRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Stores a batch (in topic order); answers how many events were new. Storing it again changes nothing. */
+    public Uni<Integer> store(List<ReceivedEvent> batch) {
+        int size = batch.size();
+        UUID[] taskIds = new UUID[size];
+        Long[] seqs = new Long[size];
+        UUID[] ids = new UUID[size];
+        String[] orgs = new String[size];
+        UUID[] streamIds = new UUID[size];
+        String[] types = new String[size];
+        OffsetDateTime[] createdAt = new OffsetDateTime[size];
+        String[] envelopes = new String[size];
+        for (int i = 0; i < size; i++) {
+            TaskEvent event = batch.get(i).event();
+            taskIds[i] = event.taskId();
+            seqs[i] = event.seq();
+            ids[i] = event.id();
+            orgs[i] = event.org();
+            streamIds[i] = event.streamId();
+            types[i] = event.type();
+            createdAt[i] = event.createdAt().atOffset(ZoneOffset.UTC);
+            envelopes[i] = batch.get(i).envelope();
+        }
+        Tuple columns = Tuple.tuple().addArrayOfUUID(taskIds).addArrayOfLong(seqs).addArrayOfUUID(ids).addArrayOfString(orgs)
+                .addArrayOfUUID(streamIds).addArrayOfString(types).addArrayOfOffsetDateTime(createdAt).addArrayOfString(envelopes);
+        return pool.preparedQuery(INSERT).execute(columns).map(RowSet::rowCount);
+    }
+
+    /** Up to {@code limit} events of the task after {@code after}, in seq order, as a stream sends them. */
+    public Uni<List<EventFrame>> frames(UUID taskId, long after, int limit) {
+        return pool.preparedQuery(PAGE).execute(Tuple.of(taskId, after, limit)).map(rows -> {
+            List<EventFrame> frames = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                frames.add(new EventFrame(taskId, row.getLong("seq"), row.getString("type"), row.getString("envelope")));
+            }
+            return frames;
+        });
+    }
 
     /** Up to {@code limit} events of the task with seq greater than {@code after}, in seq order (the events list). */
     public Uni<List<StoredEvent>> after(UUID taskId, long after, int limit) {

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.stream.domain.EventFrame;
+
 /**
  * This replica's fan-out of live events to its open streams. Every replica reads the whole task-events topic for
  * this (see {@code LiveEventConsumer}), so a viewer gets live events whichever replica it is connected to and
@@ -19,11 +21,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class LiveEvents {
 
-    private final Map<UUID, Set<Consumer<List<LiveNotice>>>> listeners = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<Consumer<List<EventFrame>>>> listeners = new ConcurrentHashMap<>();
     private volatile boolean receiving;
 
     /** Calls {@code listener} with each batch of the task's new events, in seq order, until the returned handle is run. */
-    public Runnable listen(UUID taskId, Consumer<List<LiveNotice>> listener) {
+    public Runnable listen(UUID taskId, Consumer<List<EventFrame>> listener) {
         listeners.computeIfAbsent(taskId, id -> ConcurrentHashMap.newKeySet()).add(listener);
         return () -> listeners.computeIfPresent(taskId, (id, set) -> {
             set.remove(listener);
@@ -37,15 +39,15 @@ public class LiveEvents {
     }
 
     /** Hands the events of one batch from the topic (in topic order) to the viewers of their tasks, one call per task. */
-    public void publish(List<LiveNotice> batch) {
-        Map<UUID, List<LiveNotice>> byTask = new HashMap<>();
-        for (LiveNotice notice : batch) {
+    public void publish(List<EventFrame> batch) {
+        Map<UUID, List<EventFrame>> byTask = new HashMap<>();
+        for (EventFrame notice : batch) {
             byTask.computeIfAbsent(notice.taskId(), id -> new ArrayList<>()).add(notice);
         }
         byTask.forEach((taskId, notices) -> {
-            Set<Consumer<List<LiveNotice>>> viewers = listeners.get(taskId);
+            Set<Consumer<List<EventFrame>>> viewers = listeners.get(taskId);
             if (viewers != null) {
-                List<LiveNotice> shared = List.copyOf(notices);
+                List<EventFrame> shared = List.copyOf(notices);
                 viewers.forEach(viewer -> viewer.accept(shared));
             }
         });

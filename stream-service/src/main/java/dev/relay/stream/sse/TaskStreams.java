@@ -5,21 +5,21 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.stream.config.StreamConfig;
+import dev.relay.stream.repository.StoredEventRepository;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /** Opens {@link TaskStream}s on the caller's Vert.x context. */
 @ApplicationScoped
 public class TaskStreams {
 
     private final LiveEvents live;
-    private final Pool pool;
+    private final StoredEventRepository log;
     private final StreamConfig config;
 
-    public TaskStreams(LiveEvents live, Pool pool, StreamConfig config) {
+    public TaskStreams(LiveEvents live, StoredEventRepository log, StreamConfig config) {
         this.live = live;
-        this.pool = pool;
+        this.log = log;
         this.config = config;
     }
 
@@ -32,6 +32,6 @@ public class TaskStreams {
         if (context == null) {
             throw new IllegalStateException("streams must be opened on a Vert.x context");
         }
-        new TaskStream(taskId, after, out, onClose, context, pool, config).start(live);
+        new TaskStream(taskId, after, out, onClose, context, log, config).start(live);
     }
 }

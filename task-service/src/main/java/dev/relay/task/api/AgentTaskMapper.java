@@ -11,12 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import dev.relay.common.api.FieldRules;
 import dev.relay.common.error.ApiException;
+import dev.relay.task.domain.ApprovalMode;
+import dev.relay.task.domain.PermissionMode;
 import dev.relay.task.config.TaskDefaults;
 import dev.relay.task.domain.ModelCatalog;
 import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Task;
-import dev.relay.task.service.NewTask;
+import dev.relay.task.domain.NewTask;
 
 /** Maps the agents API's requests to the domain, validating every field, and tasks to {@link AgentTask}. */
 @ApplicationScoped
@@ -24,8 +27,6 @@ public class AgentTaskMapper {
 
     /** When the agent compacts its conversation, as a share of the context window. */
     static final int COMPACTION_THRESHOLD_PERCENT = 80;
-    static final Set<String> APPROVAL_MODES = Set.of("manual", "auto", "balanced");
-    static final Set<String> PERMISSION_MODES = Set.of("default", "read-only");
     static final Set<String> TOOL_EXECUTION_MODES = Set.of("cloud", "cli");
     static final Set<String> SOURCES = Set.of("api", "console", "cli", "slack", "schedule", "github");
 
@@ -43,12 +44,13 @@ public class AgentTaskMapper {
             throw ApiException.invalidRequest("a JSON body is required");
         }
         String content = userMessage("message", request.message());
-        String approvalMode = RequestRules.oneOf("approvalMode", request.approvalMode(), APPROVAL_MODES, defaults.approvalMode());
+        String approvalMode = FieldRules.oneOf("approvalMode", request.approvalMode(), ApprovalMode.class,
+                FieldRules.oneOf("relay.tasks.default-approval-mode", defaults.approvalMode(), ApprovalMode.class, null)).value();
         boolean planMode = Boolean.TRUE.equals(request.planMode());
         var settings = new NewTask.AgentSettings(approvalMode,
-                RequestRules.oneOf("permissionMode", request.permissionMode(), PERMISSION_MODES, "default"),
-                RequestRules.oneOf("toolExecutionMode", request.toolExecutionMode(), TOOL_EXECUTION_MODES, "cloud"),
-                RequestRules.oneOf("source", request.source(), SOURCES, "api"),
+                FieldRules.oneOf("permissionMode", request.permissionMode(), PermissionMode.class, PermissionMode.DEFAULT).value(),
+                FieldRules.oneOf("toolExecutionMode", request.toolExecutionMode(), TOOL_EXECUTION_MODES, "cloud"),
+                FieldRules.oneOf("source", request.source(), SOURCES, "api"),
                 integrations(request.integrations()));
         cliIntegrations(request.cliIntegrations());
         RunConfig config = RunConfig.forAgentsApi(approvalMode, planMode ? "plan" : "agent", defaults.model());

@@ -1,12 +1,6 @@
 package dev.relay.task.api;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Base64;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,14 +21,19 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.common.api.FieldRules;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
-import dev.relay.task.domain.Task;
+import dev.relay.task.domain.ApprovalMode;
+import dev.relay.task.domain.PermissionMode;
+import dev.relay.task.domain.TaskListQuery;
 import dev.relay.task.service.IdempotentCalls;
-import dev.relay.task.service.TaskListQuery;
-import dev.relay.task.service.TaskResponses;
-import dev.relay.task.service.TaskService;
+import dev.relay.task.service.TaskCreation;
+import dev.relay.task.service.TaskQueries;
+import dev.relay.task.service.TaskSettings;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -47,21 +46,25 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = "ApiKeyAuth")
 public class AgentTaskResource {
 
-    private static final List<String> SORTS = List.of("lastEvent", "createdAt");
-
-    private final TaskService tasks;
-    private final TaskResponses responses;
+    private final TaskCreation creation;
+    private final TaskQueries queries;
+    private final TaskSettings settings;
+    private final UserEvents userEvents;
     private final IdempotentCalls idempotent;
     private final AgentTaskMapper mapper;
     private final SecurityIdentity identity;
+    private final ObjectMapper json;
 
-    public AgentTaskResource(TaskService tasks, TaskResponses responses, IdempotentCalls idempotent, AgentTaskMapper mapper,
-            SecurityIdentity identity) {
-        this.tasks = tasks;
-        this.responses = responses;
+    public AgentTaskResource(TaskCreation creation, TaskQueries queries, TaskSettings settings, UserEvents userEvents,
+            IdempotentCalls idempotent, AgentTaskMapper mapper, SecurityIdentity identity, ObjectMapper json) {
+        this.creation = creation;
+        this.queries = queries;
+        this.settings = settings;
+        this.userEvents = userEvents;
         this.idempotent = idempotent;
         this.mapper = mapper;
         this.identity = identity;
+        this.json = json;
     }
 
     @POST
@@ -78,11 +81,11 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<AgentTask.Created>> create(@PathParam("org") String org, AgentTaskRequests.Create request,
-            @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
+            @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
         caller.requireOrg(org);
-        return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
-                .chain(taskId -> tasks.find(caller, org, taskId))
+        return creation.start(caller, mapper.toNewTask(request), RequestRules.idempotent(json, idempotencyKey, "create " + org, request))
+                .chain(taskId -> queries.find(caller, org, taskId))
                 .map(task -> RestResponse.status(RestResponse.Status.CREATED,
                         new AgentTask.Created(task.id, AgentTaskMapper.toAgentTask(task))));
     }
@@ -105,30 +108,10 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "409", description = "A run is still going, or the approval is not pending",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> respond(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
-            AgentTaskRequests.Respond request, @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
+            AgentTaskRequests.Respond request, @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
-        AgentTaskRequests.UserEvent event = request == null ? null : request.event();
-        if (event == null || event.type() == null) {
-            throw ApiException.invalidRequest("field 'event.type' is required");
-        }
-        Supplier<Uni<Task>> answer = switch (event.type()) {
-            case "user_message" -> {
-                String content = mapper.userMessage("event", event);
-                yield () -> responses.message(caller, org, taskId, content, mapper.textParts(content));
-            }
-            case "user_confirmation" -> {
-                UUID approvalId = RequestRules.uuid("event.approval_request_id", event.approvalRequestId());
-                if (approvalId == null || event.ok() == null) {
-                    throw ApiException.invalidRequest("fields 'event.approval_request_id' and 'event.ok' are required");
-                }
-                AgentTaskMapper.timestamp("event.timestamp", event.timestamp());
-                yield () -> responses.confirm(caller, org, taskId, approvalId, event.ok(), event.instructions());
-            }
-            case "user_cancel" -> () -> tasks.cancel(caller, org, taskId, false);
-            default -> throw ApiException.invalidRequest("field 'event.type' must be one of user_cancel, user_confirmation, "
-                    + "user_message, got '" + event.type() + "'");
-        };
-        return idempotent.once(caller, RequestRules.idempotencyKey(idempotencyKey), taskId, "respond " + taskId + " " + event,
+        var answer = userEvents.answer(caller, org, taskId, request == null ? null : request.event());
+        return idempotent.once(caller, RequestRules.idempotent(json, idempotencyKey, "respond " + taskId, request.event()), taskId,
                 AgentTask.class, () -> answer.get().map(AgentTaskMapper::toAgentTask));
     }
 
@@ -144,20 +127,8 @@ public class AgentTaskResource {
     public Uni<AgentTask.Page> list(@PathParam("org") String org, @QueryParam("continuationToken") String continuationToken,
             @QueryParam("pageSize") Integer pageSize, @QueryParam("sortBy") String sortBy,
             @QueryParam("sortDirection") String sortDirection, @QueryParam("taskType") String taskType) {
-        int size = RequestRules.range("pageSize", pageSize, 1, 1000, 100);
-        String sort = RequestRules.oneOf("sortBy", sortBy, Set.copyOf(SORTS), "lastEvent");
-        boolean descending = "desc".equals(RequestRules.oneOf("sortDirection", sortDirection, Set.of("asc", "desc"), "desc"));
-        String type = RequestRules.oneOf("taskType", taskType, Set.of("sync", "async"), null);
-        Cursor after = Cursor.decode(continuationToken, sort, descending);
-        TaskListQuery query = new TaskListQuery("lastEvent".equals(sort), descending, type, size + 1,
-                after == null ? null : after.time(), after == null ? null : after.id());
-        return tasks.list(Caller.from(identity), org, query).map(found -> {
-            boolean more = found.size() > size;
-            List<Task> page = more ? found.subList(0, size) : found;
-            Task last = page.isEmpty() ? null : page.get(page.size() - 1);
-            String token = more ? new Cursor(sort, descending, "lastEvent".equals(sort) ? last.updatedAt : last.createdAt, last.id).encode() : null;
-            return new AgentTask.Page(page.stream().map(AgentTaskMapper::toAgentTask).toList(), token);
-        });
+        TaskListQuery query = TaskPages.query(pageSize, sortBy, sortDirection, taskType, continuationToken);
+        return queries.list(Caller.from(identity), org, query).map(found -> TaskPages.page(query, found));
     }
 
     @GET
@@ -167,7 +138,7 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
-        return tasks.find(Caller.from(identity), org, taskId).map(AgentTaskMapper::toAgentTask);
+        return queries.find(Caller.from(identity), org, taskId).map(AgentTaskMapper::toAgentTask);
     }
 
     @PATCH
@@ -185,14 +156,10 @@ public class AgentTaskResource {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
         }
-        String name = request.name() == null ? null : request.name().strip();
-        if (name != null && (name.isEmpty() || name.length() > 255)) {
-            throw ApiException.invalidRequest("field 'name' must be 1 to 255 characters after trimming");
-        }
-        var changes = new TaskService.TaskChanges(name, request.isShared(),
-                RequestRules.oneOf("approvalMode", request.approvalMode(), Set.of("manual", "auto", "balanced"), null),
-                RequestRules.oneOf("permissionMode", request.permissionMode(), Set.of("default", "read-only"), null));
-        return tasks.update(Caller.from(identity), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
+        var changes = new TaskSettings.TaskChanges(RequestRules.name(request.name()), request.isShared(),
+                FieldRules.oneOf("approvalMode", request.approvalMode(), ApprovalMode.class, null),
+                FieldRules.oneOf("permissionMode", request.permissionMode(), PermissionMode.class, null));
+        return settings.update(Caller.from(identity), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
     }
 
     @POST
@@ -208,36 +175,12 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> cancel(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
-            AgentTaskRequests.Cancel request, @HeaderParam(TaskResource.IDEMPOTENCY_KEY) String idempotencyKey) {
+            AgentTaskRequests.Cancel request, @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         if (request == null || request.force() == null) {
             throw ApiException.invalidRequest("field 'force' is required");
         }
         Caller caller = Caller.from(identity);
-        return idempotent.once(caller, RequestRules.idempotencyKey(idempotencyKey), taskId, "cancel " + taskId + " " + request.force(),
-                AgentTask.class, () -> tasks.cancel(caller, org, taskId, request.force()).map(AgentTaskMapper::toAgentTask));
-    }
-
-    /** The opaque continuation token: the sort it belongs to and the last row of the page. */
-    private record Cursor(String sort, boolean descending, Instant time, UUID id) {
-
-        String encode() {
-            String text = sort + "|" + (descending ? "desc" : "asc") + "|" + time + "|" + id;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String token, String sort, boolean descending) {
-            if (token == null || token.isBlank()) {
-                return null;
-            }
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split("\\|");
-                if (parts.length == 4 && parts[0].equals(sort) && parts[1].equals(descending ? "desc" : "asc")) {
-                    return new Cursor(sort, descending, Instant.parse(parts[2]), UUID.fromString(parts[3]));
-                }
-            } catch (RuntimeException malformed) {
-                // answered below
-            }
-            throw ApiException.invalidRequest("parameter 'continuationToken' was not issued for this sort order");
-        }
+        return idempotent.once(caller, RequestRules.idempotent(json, idempotencyKey, "cancel " + taskId, request), taskId,
+                AgentTask.class, () -> settings.cancel(caller, org, taskId, request.force()).map(AgentTaskMapper::toAgentTask));
     }
 }

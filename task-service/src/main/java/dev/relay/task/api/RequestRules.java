@@ -1,57 +1,20 @@
 package dev.relay.task.api;
 
-import java.util.Set;
 import java.util.UUID;
 
-import dev.relay.common.error.ApiException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Field checks that answer 400 naming the field, in the words a client needs to fix the request. */
+import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.RequestFingerprint;
+import dev.relay.common.error.ApiException;
+import dev.relay.task.service.IdempotentRequest;
+
+/** The task API's own request rules (the shared ones are {@link FieldRules}). */
 final class RequestRules {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private RequestRules() {
-    }
-
-    static String oneOf(String field, String value, Set<String> allowed, String fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        if (!allowed.contains(value)) {
-            throw ApiException.invalidRequest("field '" + field + "' must be one of " + String.join(", ", allowed.stream().sorted().toList())
-                    + ", got '" + value + "'");
-        }
-        return value;
-    }
-
-    static int range(String field, Integer value, int min, int max, int fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < min || value > max) {
-            throw ApiException.invalidRequest("field '" + field + "' must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
-    }
-
-    static UUID uuid(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidRequest("field '" + field + "' must be a UUID, got '" + value + "'");
-        }
-    }
-
-    /** The Idempotency-Key header: null when absent, at most 255 characters. */
-    static String idempotencyKey(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        if (header.length() > 255) {
-            throw ApiException.invalidRequest("header 'Idempotency-Key' must be at most 255 characters");
-        }
-        return header.strip();
     }
 
     /** For ids the seed lets the server replace when they are not valid UUIDs. */
@@ -61,5 +24,20 @@ final class RequestRules {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The Idempotency-Key header with the fingerprint of what it came with; null without the header. */
+    static IdempotentRequest idempotent(ObjectMapper json, String header, String operation, Object body) {
+        String key = FieldRules.idempotencyKey(header);
+        return key == null ? null : new IdempotentRequest(key, RequestFingerprint.of(json, operation, body));
+    }
+
+    /** A task's name: 1 to 255 characters after trimming; null when absent. */
+    static String name(String value) {
+        String name = value == null ? null : value.strip();
+        if (name != null && (name.isEmpty() || name.length() > 255)) {
+            throw ApiException.invalidRequest("field 'name' must be 1 to 255 characters after trimming");
+        }
+        return name;
     }
 }

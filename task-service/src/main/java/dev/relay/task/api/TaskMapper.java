@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.auth.StreamLinkSigner;
+import dev.relay.common.api.FieldRules;
 import dev.relay.common.error.ApiException;
 import dev.relay.task.config.StreamLinkConfig;
 import dev.relay.task.config.TaskDefaults;
@@ -21,7 +22,7 @@ import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Schedule;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
-import dev.relay.task.service.NewTask;
+import dev.relay.task.domain.NewTask;
 import dev.relay.task.service.TaskSnapshot;
 
 /** Maps the Neo v1 wire types to the domain and back, validating every request field on the way in. */
@@ -55,16 +56,16 @@ public class TaskMapper {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
         }
-        String mode = RequestRules.oneOf("mode", request.mode(), MODES, "agent");
-        String model = RequestRules.oneOf("model", request.model(), MODELS, defaults.model());
-        int maxIterations = RequestRules.range("max_iterations", request.maxIterations(), 0, 5, "plan".equals(mode) ? 1 : 0);
+        String mode = FieldRules.oneOf("mode", request.mode(), MODES, "agent");
+        String model = FieldRules.oneOf("model", request.model(), MODELS, defaults.model());
+        int maxIterations = FieldRules.range("max_iterations", request.maxIterations(), 0, 5, "plan".equals(mode) ? 1 : 0);
         boolean direct = request.agentId() != null && !request.agentId().isBlank();
-        int maxSteps = RequestRules.range("max_steps", request.maxSteps(), 4, 200,
+        int maxSteps = FieldRules.range("max_steps", request.maxSteps(), 4, 200,
                 direct ? RunConfig.DIRECT_MAX_STEPS : RunConfig.SWARM_MAX_STEPS);
-        RequestRules.oneOf("response_format", request.responseFormat(), RESPONSE_FORMATS, null);
+        FieldRules.oneOf("response_format", request.responseFormat(), RESPONSE_FORMATS, null);
         RunConfig runConfig = new RunConfig(direct ? request.agentId() : null, request.agentIds(),
                 Boolean.TRUE.equals(request.askQuestion()), Boolean.TRUE.equals(request.autoExecute()),
-                maxIterations, maxSteps, mode, model, RequestRules.uuid("sandbox_id", request.sandboxId()));
+                maxIterations, maxSteps, mode, model, FieldRules.uuid("sandbox_id", request.sandboxId()));
 
         CreateTaskRequest.MessageInput message = request.message();
         List<Map<String, Object>> parts = parts(message);
@@ -88,9 +89,9 @@ public class TaskMapper {
                 prompt,
                 json.valueToTree(parts),
                 json.valueToTree(request.fileKeys() == null ? List.of() : request.fileKeys()),
-                RequestRules.oneOf("visibility", request.visibility(), VISIBILITIES, "private"),
-                RequestRules.uuid("project_id", request.projectId()),
-                RequestRules.oneOf("completion_delivery", request.completionDelivery(), DELIVERIES, null),
+                FieldRules.oneOf("visibility", request.visibility(), VISIBILITIES, "private"),
+                FieldRules.uuid("project_id", request.projectId()),
+                FieldRules.oneOf("completion_delivery", request.completionDelivery(), DELIVERIES, null),
                 Boolean.TRUE.equals(request.isolated()),
                 json.valueToTree(request.secrets() == null ? List.of() : request.secrets()),
                 runConfig,
@@ -138,11 +139,11 @@ public class TaskMapper {
         if (input == null) {
             return null;
         }
-        String type = RequestRules.oneOf("schedule.schedule_type", input.scheduleType(), SCHEDULE_TYPES, null);
+        String type = FieldRules.oneOf("schedule.schedule_type", input.scheduleType(), SCHEDULE_TYPES, null);
         if (type == null) {
             throw ApiException.invalidRequest("field 'schedule.schedule_type' is required");
         }
-        String frequency = RequestRules.oneOf("schedule.scan_frequency", input.scanFrequency(), FREQUENCIES, null);
+        String frequency = FieldRules.oneOf("schedule.scan_frequency", input.scanFrequency(), FREQUENCIES, null);
         if (frequency == null && Schedule.RECURRING.equals(type)) {
             throw ApiException.invalidRequest("field 'schedule.scan_frequency' is required for a recurring schedule");
         }
@@ -165,7 +166,7 @@ public class TaskMapper {
             if (part == null) {
                 throw ApiException.invalidRequest("field '" + field + "' must be an object");
             }
-            String type = RequestRules.oneOf(field + ".type", part.type(), PART_TYPES, null);
+            String type = FieldRules.oneOf(field + ".type", part.type(), PART_TYPES, null);
             if (type == null) {
                 throw ApiException.invalidRequest("field '" + field + ".type' is required");
             }

@@ -34,7 +34,10 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.task.client.StreamServiceClient;
-import dev.relay.task.service.TaskService;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.task.service.TaskCreation;
+import dev.relay.task.service.TaskQueries;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
@@ -53,20 +56,23 @@ public class TaskResource {
 
     private static final Logger LOG = Logger.getLogger(TaskResource.class);
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
-    private final TaskService tasks;
+    private final TaskCreation creation;
+    private final TaskQueries queries;
     private final TaskMapper mapper;
     private final StreamServiceClient streams;
     private final SecurityIdentity identity;
     private final Sse sse;
+    private final ObjectMapper json;
 
-    public TaskResource(TaskService tasks, TaskMapper mapper, @RestClient StreamServiceClient streams, SecurityIdentity identity, Sse sse) {
-        this.tasks = tasks;
+    public TaskResource(TaskCreation creation, TaskQueries queries, TaskMapper mapper, @RestClient StreamServiceClient streams,
+            SecurityIdentity identity, Sse sse, ObjectMapper json) {
+        this.creation = creation;
+        this.queries = queries;
         this.mapper = mapper;
         this.streams = streams;
         this.identity = identity;
         this.sse = sse;
+        this.json = json;
     }
 
     @POST
@@ -80,8 +86,8 @@ public class TaskResource {
     @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request,
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        return tasks.start(Caller.from(identity), mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey))
+            @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
+        return creation.start(Caller.from(identity), mapper.toNewTask(request), idempotent(idempotencyKey, request))
                 .map(taskId -> RestResponse.accepted(CreateTaskAccepted.of(taskId)));
     }
 
@@ -95,12 +101,17 @@ public class TaskResource {
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
     public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
-            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+            @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
-        return tasks.start(caller, mapper.toNewTask(request), RequestRules.idempotencyKey(idempotencyKey)).toMulti()
+        return creation.start(caller, mapper.toNewTask(request), idempotent(idempotencyKey, request)).toMulti()
                 .flatMap(taskId -> streams.events(caller.org(), taskId, authorization, apiKey))
                 .map(this::relayed)
                 .onFailure().recoverWithItem(this::errorEvent);
+    }
+
+    /** The create's Idempotency-Key with the fingerprint of its body. */
+    private dev.relay.task.service.IdempotentRequest idempotent(String header, CreateTaskRequest request) {
+        return RequestRules.idempotent(json, header, "create", request);
     }
 
     /**
@@ -148,6 +159,6 @@ public class TaskResource {
     @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<TaskDetails> get(@PathParam("id") UUID id) {
         Caller caller = Caller.from(identity);
-        return tasks.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));
+        return queries.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));
     }
 }

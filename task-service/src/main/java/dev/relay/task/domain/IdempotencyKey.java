@@ -33,6 +33,18 @@ public class IdempotencyKey {
     /** The JSON answer of a respond or cancel call; null for creates, and while the first call is in flight. */
     public String response;
 
+    /** The first use of a key: no answer yet. */
+    public static IdempotencyKey claim(Key id, UUID taskId, String requestHash) {
+        IdempotencyKey row = new IdempotencyKey();
+        row.org = id.org;
+        row.userEmail = id.userEmail;
+        row.key = id.key;
+        row.taskId = taskId;
+        row.requestHash = requestHash;
+        row.createdAt = Instant.now();
+        return row;
+    }
+
     public static class Key implements Serializable {
         public String org;
         public String userEmail;

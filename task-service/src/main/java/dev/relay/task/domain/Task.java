@@ -9,6 +9,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.relay.common.auth.Visibility;
+
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -82,6 +84,54 @@ public class Task {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    private static final int TITLE_LENGTH = 80;
+
+    /** A new task of {@code creator} in {@code org}, as {@code request} describes it; it has no event yet. */
+    public static Task create(String org, String creator, UUID id, NewTask request, Instant now) {
+        Task task = new Task();
+        task.id = id;
+        task.org = org;
+        task.createdBy = creator;
+        task.title = title(request.prompt());
+        task.visibility = request.visibility();
+        task.model = request.runConfig().model();
+        task.mode = request.runConfig().mode();
+        task.planMode = "plan".equals(task.mode);
+        task.projectId = request.projectId();
+        task.completionDelivery = request.completionDelivery();
+        task.isolated = request.isolated();
+        task.secretNames = request.secretNames();
+        task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
+        if (request.agent() != null) {
+            task.approvalMode = request.agent().approvalMode();
+            task.permissionMode = request.agent().permissionMode();
+            task.toolExecutionMode = request.agent().toolExecutionMode();
+            task.source = request.agent().source();
+            task.integrations = request.agent().integrations();
+        }
+        task.lastSeq = 0;
+        task.createdAt = now;
+        task.updatedAt = now;
+        return task;
+    }
+
+    /** The first line of the prompt, cut to {@value #TITLE_LENGTH} characters. */
+    static String title(String prompt) {
+        String firstLine = prompt.strip().lines().findFirst().orElse("").strip();
+        if (firstLine.isEmpty()) {
+            return "Untitled task";
+        }
+        return firstLine.length() <= TITLE_LENGTH ? firstLine : firstLine.substring(0, TITLE_LENGTH - 1).strip() + "…";
+    }
+
+    /** Shares the task with its organization, or stops sharing it; {@code sharedAt} is when it was first shared. */
+    public void share(boolean shared, Instant now) {
+        this.shared = shared;
+        if (shared && sharedAt == null) {
+            sharedAt = now;
+        }
+    }
+
     /** The runtime reports in: it is {@code phase} now. */
     public void heartbeat(String phase, Instant at) {
         runtimePhase = phase;
@@ -99,10 +149,6 @@ public class Task {
     }
 
     public boolean isVisibleTo(String viewerOrg, String viewerEmail) {
-        return switch (Visibility.of(visibility)) {
-            case PUBLIC, UNLISTED -> true;
-            case TEAM -> org.equals(viewerOrg);
-            case PRIVATE -> org.equals(viewerOrg) && (shared || createdBy.equals(viewerEmail));
-        };
+        return Visibility.of(visibility).lets(viewerOrg, viewerEmail, org, createdBy, shared);
     }
 }

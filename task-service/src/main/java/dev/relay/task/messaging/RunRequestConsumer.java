@@ -7,24 +7,43 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.relay.task.runtime.RunExecutor;
+import dev.relay.common.event.RunRequested;
+import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.IdempotentConsumer;
+import dev.relay.common.messaging.PoisonRecord;
+import dev.relay.task.service.RunExecutor;
 import io.smallrye.mutiny.Uni;
 
-/** Hands run requests to the runtime. The record is acknowledged once the run is claimed (durably active). */
+/**
+ * Hands run requests to the runtime. Idempotent by the run itself: only a pending run is claimed, so a request
+ * delivered twice starts the run once. The record is acknowledged once the claim is committed.
+ */
 @ApplicationScoped
 public class RunRequestConsumer {
 
+    private static final String CONSUMER = "task-service-runtime";
+
     private final RunExecutor executor;
+    private final IdempotentConsumer consumer;
     private final ObjectMapper json;
 
-    public RunRequestConsumer(RunExecutor executor, ObjectMapper json) {
+    public RunRequestConsumer(RunExecutor executor, IdempotentConsumer consumer, ObjectMapper json) {
         this.executor = executor;
+        this.consumer = consumer;
         this.json = json;
     }
 
-    @Incoming(Channels.RUN_REQUESTS)
-    public Uni<Void> onRunRequested(String payload) throws JsonProcessingException {
-        RunRequested request = json.readValue(payload, RunRequested.class);
-        return executor.start(request.streamId());
+    @Incoming(Topics.TASK_RUNS)
+    public Uni<Void> onRunRequested(String payload) {
+        RunRequested request = read(payload);
+        return consumer.idempotent(CONSUMER, () -> executor.start(request.streamId()));
+    }
+
+    private RunRequested read(String payload) {
+        try {
+            return json.readValue(payload, RunRequested.class);
+        } catch (JsonProcessingException e) {
+            throw new PoisonRecord("not a run request: " + e.getOriginalMessage(), e);
+        }
     }
 }

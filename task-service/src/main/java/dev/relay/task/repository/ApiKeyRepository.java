@@ -1,7 +1,6 @@
 package dev.relay.task.repository;
 
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +24,6 @@ public class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, Ap
     @Override
     public Uni<Caller> ownerOf(String keyHash) {
         return Panache.withSession(() -> find("hash = ?1 and revokedAt is null", keyHash).firstResult())
-                .map(key -> key == null ? null : new Caller(key.org, key.userEmail, Set.of("user")));
+                .map(key -> key == null ? null : Caller.ofApiKey(key.org, key.userEmail));
     }
 }

@@ -17,4 +17,15 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
     public Uni<List<TaskMessage>> ofTask(UUID taskId) {
         return list("taskId", Sort.by("firstSeq"), taskId);
     }
+
+    /** Adds a chunk to the end of a message's content without reading it. */
+    public Uni<Integer> append(UUID messageId, String chunk) {
+        return update("content = concat(content, ?1) where id = ?2", chunk, messageId);
+    }
+
+    /** The text of the user message that started the run, or "". */
+    public Uni<String> userPromptOf(UUID streamId) {
+        return find("streamId = ?1 and role = 'user'", streamId).firstResult()
+                .map(message -> message == null ? "" : message.content);
+    }
 }

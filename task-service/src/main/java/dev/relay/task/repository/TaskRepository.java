@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import dev.relay.task.domain.Task;
-import dev.relay.task.service.TaskListQuery;
+import dev.relay.task.domain.TaskListQuery;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;

@@ -24,6 +24,11 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .getResultList());
     }
 
+    /** The task's latest run, or null. */
+    public Uni<TaskRun> latestOf(UUID taskId) {
+        return find("taskId", Sort.descending("createdAt", "id"), taskId).firstResult();
+    }
+
     /** Every run of the task, oldest first. */
     public Uni<List<TaskRun>> ofTask(UUID taskId) {
         return list("taskId", Sort.by("createdAt").and("id"), taskId);

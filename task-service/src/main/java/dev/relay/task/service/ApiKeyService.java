@@ -1,7 +1,6 @@
 package dev.relay.task.service;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,9 +11,8 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ApiKeyChanged;
 import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.ApiKey;
-import dev.relay.task.domain.OutboxEvent;
-import dev.relay.task.messaging.OutboxPublisher;
 import dev.relay.task.repository.ApiKeyRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -31,13 +29,11 @@ public class ApiKeyService {
     }
 
     private final ApiKeyRepository keys;
-    private final TaskEventLog eventLog;
-    private final OutboxPublisher publisher;
+    private final Outbox outbox;
 
-    public ApiKeyService(ApiKeyRepository keys, TaskEventLog eventLog, OutboxPublisher publisher) {
+    public ApiKeyService(ApiKeyRepository keys, Outbox outbox) {
         this.keys = keys;
-        this.eventLog = eventLog;
-        this.publisher = publisher;
+        this.outbox = outbox;
     }
 
     public Uni<Created> create(Caller caller, String name) {
@@ -50,9 +46,7 @@ public class ApiKeyService {
         row.shown = key.substring(0, ApiKeys.SHOWN_CHARACTERS);
         row.hash = ApiKeys.hash(key);
         row.createdAt = Instant.now();
-        List<OutboxEvent> records = new ArrayList<>();
-        return Panache.withTransaction(() -> keys.persist(row).chain(() -> announce(row)).invoke(records::add))
-                .call(() -> publisher.publish(records))
+        return outbox.transaction(() -> keys.persist(row).chain(() -> announce(row)))
                 .replaceWith(new Created(row, key));
     }
 
@@ -62,8 +56,7 @@ public class ApiKeyService {
 
     /** Revokes the caller's key; revoking it again changes nothing. Another user's key is a 404. */
     public Uni<Void> revoke(Caller caller, UUID id) {
-        List<OutboxEvent> records = new ArrayList<>();
-        return Panache.withTransaction(() -> keys.findById(id).chain(row -> {
+        return outbox.transaction(() -> keys.findById(id).chain(row -> {
                     if (row == null || !row.org.equals(caller.org()) || !row.userEmail.equals(caller.email())) {
                         throw ApiException.notFound("API key " + id + " not found");
                     }
@@ -71,13 +64,12 @@ public class ApiKeyService {
                         return Uni.createFrom().voidItem();
                     }
                     row.revokedAt = Instant.now();
-                    return announce(row).invoke(records::add).replaceWithVoid();
-                }))
-                .call(() -> publisher.publish(records));
+                    return announce(row);
+                }));
     }
 
-    private Uni<OutboxEvent> announce(ApiKey row) {
-        return eventLog.record(Topics.API_KEYS, row.id, UUID.randomUUID(),
+    private Uni<Void> announce(ApiKey row) {
+        return outbox.add(Topics.API_KEYS, row.id.toString(), UUID.randomUUID(),
                 new ApiKeyChanged(row.id, row.org, row.userEmail, row.hash, row.revokedAt));
     }
 }

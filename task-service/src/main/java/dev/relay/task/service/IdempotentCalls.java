@@ -1,11 +1,7 @@
 package dev.relay.task.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -43,18 +39,18 @@ public class IdempotentCalls {
         this.json = json;
     }
 
-    /** Runs {@code call} once per key; {@code request} identifies what was asked (operation, target and body). */
-    public <T> Uni<T> once(Caller caller, String key, UUID taskId, String request, Class<T> answerType, Supplier<Uni<T>> call) {
-        if (key == null) {
+    /** Runs {@code call} once per key; without a key ({@code request} null), every time. */
+    public <T> Uni<T> once(Caller caller, IdempotentRequest request, UUID taskId, Class<T> answerType, Supplier<Uni<T>> call) {
+        if (request == null) {
             return call.get();
         }
-        String hash = sha256(request);
+        String key = request.key();
         var id = new IdempotencyKey.Key(caller.org(), caller.email(), key);
         return Panache.withTransaction(() -> keys.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(found -> {
                     if (found != null) {
-                        return Uni.createFrom().item(earlierAnswer(found, key, hash, answerType));
+                        return Uni.createFrom().item(earlierAnswer(found, request, answerType));
                     }
-                    return keys.persist(claim(id, taskId, hash)).replaceWith(Uni.createFrom().<T>nullItem());
+                    return keys.persist(IdempotencyKey.claim(id, taskId, request.fingerprint())).replaceWith(Uni.createFrom().<T>nullItem());
                 }))
                 .onFailure(ConstraintViolationException.class).transform(raced -> inFlight(key))
                 .chain(earlier -> earlier != null ? Uni.createFrom().item(earlier) : call.get()
@@ -65,14 +61,15 @@ public class IdempotentCalls {
     }
 
     /** A key used before must come with the same request: another one is a 409. */
-    static void requireSameRequest(IdempotencyKey found, String key, String hash) {
-        if (!found.requestHash.equals(hash)) {
-            throw ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + key + "' was used for a different request");
+    static void requireSameRequest(IdempotencyKey found, IdempotentRequest request) {
+        if (!found.requestHash.equals(request.fingerprint())) {
+            throw ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + request.key() + "' was used for a different request");
         }
     }
 
-    private <T> T earlierAnswer(IdempotencyKey found, String key, String hash, Class<T> answerType) {
-        requireSameRequest(found, key, hash);
+    private <T> T earlierAnswer(IdempotencyKey found, IdempotentRequest request, Class<T> answerType) {
+        requireSameRequest(found, request);
+        String key = request.key();
         if (found.response == null) {
             if (found.createdAt.isBefore(Instant.now().minus(ABANDONED_AFTER))) {
                 throw ApiException.conflict("idempotency_key_abandoned", "the first request with Idempotency-Key '" + key
@@ -91,30 +88,11 @@ public class IdempotentCalls {
         return ApiException.conflict("request_in_progress", "a request with Idempotency-Key '" + key + "' is still in progress");
     }
 
-    private static IdempotencyKey claim(IdempotencyKey.Key id, UUID taskId, String hash) {
-        IdempotencyKey row = new IdempotencyKey();
-        row.org = id.org;
-        row.userEmail = id.userEmail;
-        row.key = id.key;
-        row.taskId = taskId;
-        row.requestHash = hash;
-        row.createdAt = Instant.now();
-        return row;
-    }
-
     private String write(Object answer) {
         try {
             return json.writeValueAsString(answer);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot store the answer of an idempotent call", e);
-        }
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.relay.task.service;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.Approval;
-import dev.relay.task.domain.OutboxEvent;
 import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
@@ -23,12 +21,12 @@ import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
 import dev.relay.task.runtime.AgentReply;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The transactions a run is made of. Each step locks the task, changes the materialized state and appends the
- * matching events, and answers the outbox records to publish (none when the run is no longer theirs to change).
+ * matching events through the outbox, and answers whether it applied (false when the run is no longer active: it
+ * was cancelled or reaped, and the runtime stops).
  */
 @ApplicationScoped
 public class RunSteps {
@@ -38,10 +36,12 @@ public class RunSteps {
     private final TaskMessageRepository messages;
     private final TaskEventLog eventLog;
     private final ApprovalRepository approvals;
+    private final Outbox outbox;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            ApprovalRepository approvals) {
+            ApprovalRepository approvals, Outbox outbox) {
         this.approvals = approvals;
+        this.outbox = outbox;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
@@ -52,16 +52,15 @@ public class RunSteps {
      * The state a run starts (or resumes) from: its task's prompt and settings and, when it resumes, the answer to
      * the approval it asked for.
      */
-    public record Claimed(TaskRun run, String prompt, Approval answer, List<OutboxEvent> records) {
+    public record Claimed(TaskRun run, String prompt, Approval answer) {
     }
 
     /**
      * Moves a pending run to active and announces it ({@code run.started}, or {@code run.resumed} after an
      * approval); a run that is not pending is left alone (redelivery), and the answer is null.
      */
-    @WithTransaction
     public Uni<Claimed> claim(UUID streamId) {
-        return runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().nullItem()
+        return outbox.transaction(() -> runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().nullItem()
                 : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE)
                         .chain(run -> {
                             if (run.runStatus() != RunStatus.PENDING) {
@@ -78,37 +77,31 @@ public class RunSteps {
                                 }
                                 String type = answer == null ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED;
                                 return eventLog.append(task, run.id, type, data)
-                                        .chain(started -> userPrompt(run)
-                                                .map(prompt -> new Claimed(run, prompt, answer, List.of(started))));
+                                        .chain(() -> messages.userPromptOf(run.id))
+                                        .map(prompt -> new Claimed(run, prompt, answer));
                             });
-                        })));
+                        }))));
     }
 
-    /** Appends one chunk of the assistant's reply, creating the message with the first chunk. */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> delta(UUID streamId, UUID messageId, String chunk) {
-        return activeRun(streamId, (task, run) -> messages.findById(messageId).chain(existing -> {
-            TaskMessage message = existing != null ? existing : assistantMessage(task, run, messageId);
-            message.content = message.content + chunk;
+    /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
+    public Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
+        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
             task.heartbeat(Task.RUNNING, Instant.now());
             ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
-            Uni<TaskMessage> saved = existing != null ? Uni.createFrom().item(message) : messages.persist(message);
-            return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data)).map(List::of);
-        }));
+            Uni<?> saved = first ? messages.persist(assistantMessage(task, run, messageId, chunk)) : messages.append(messageId, chunk);
+            return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data));
+        });
     }
 
     /** Completes the assistant message, reports usage and ends the run. */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> complete(UUID streamId, UUID messageId, AgentReply reply) {
-        return activeRun(streamId, (task, run) -> {
-            List<OutboxEvent> records = new ArrayList<>();
+    public Uni<Boolean> complete(TaskRun claimed, UUID messageId, AgentReply reply) {
+        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
             run.finish(RunStatus.COMPLETED, Instant.now());
             task.heartbeat(Task.READY, Instant.now());
             task.runEnded();
-            return completeMessage(task, run, messageId, reply, records)
+            return completeMessage(task, run, messageId, reply)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
-                            eventLog.data().put("status", RunStatus.COMPLETED.value()))).invoke(records::add)
-                    .map(last -> records);
+                            eventLog.data().put("status", RunStatus.COMPLETED.value())));
         });
     }
 
@@ -116,10 +109,8 @@ public class RunSteps {
      * Completes the assistant message, reports usage and suspends the run on an approval request that the
      * user answers through the respond call ({@link #answer}).
      */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> suspend(UUID streamId, UUID messageId, AgentReply reply) {
-        return activeRun(streamId, (task, run) -> {
-            List<OutboxEvent> records = new ArrayList<>();
+    public Uni<Boolean> suspend(TaskRun claimed, UUID messageId, AgentReply reply) {
+        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
             Approval approval = new Approval();
             approval.id = UUID.randomUUID();
             approval.taskId = task.id;
@@ -131,10 +122,9 @@ public class RunSteps {
             task.heartbeat(Task.READY, Instant.now());
             ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)
                     .put("source", "agent").put("approval_type", "general");
-            return completeMessage(task, run, messageId, reply, records)
+            return completeMessage(task, run, messageId, reply)
                     .chain(() -> approvals.persist(approval))
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.APPROVAL_REQUESTED, data)).invoke(records::add)
-                    .map(last -> records);
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.APPROVAL_REQUESTED, data));
         });
     }
 
@@ -142,9 +132,8 @@ public class RunSteps {
      * Answers the pending approval {@code approvalId} of the task and hands its run back to the runtime.
      * An unknown id is a 404; an approval that is no longer pending (answered, or its run ended) is a 409.
      */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> answer(UUID taskId, UUID approvalId, boolean ok, String instructions) {
-        return tasks.lock(taskId).chain(task -> approvals.findById(approvalId).chain(approval -> {
+    public Uni<Void> answer(UUID taskId, UUID approvalId, boolean ok, String instructions) {
+        return outbox.transaction(() -> tasks.lock(taskId).chain(task -> approvals.findById(approvalId).chain(approval -> {
             if (approval == null || !approval.taskId.equals(taskId)) {
                 throw ApiException.notFound("approval request " + approvalId + " not found");
             }
@@ -152,7 +141,6 @@ public class RunSteps {
                 if (!approval.isPending() || run.runStatus() != RunStatus.SUSPENDED) {
                     throw ApiException.conflict("approval_not_pending", "approval request " + approvalId + " is not pending");
                 }
-                List<OutboxEvent> records = new ArrayList<>();
                 approval.status = ok ? Approval.APPROVED : Approval.REJECTED;
                 approval.instructions = instructions;
                 approval.answeredAt = Instant.now();
@@ -162,14 +150,13 @@ public class RunSteps {
                 if (approval.instructions() != null) {
                     data.put("instructions", approval.instructions());
                 }
-                return eventLog.append(task, run.id, TaskEventTypes.APPROVAL_ANSWERED, data).invoke(records::add)
-                        .chain(() -> eventLog.requestRun(task, run.id)).invoke(records::add)
-                        .map(last -> records);
+                return eventLog.append(task, run.id, TaskEventTypes.APPROVAL_ANSWERED, data)
+                        .chain(() -> eventLog.requestRun(task, run.id));
             });
-        }));
+        })));
     }
 
-    private Uni<OutboxEvent> completeMessage(Task task, TaskRun run, UUID messageId, AgentReply reply, List<OutboxEvent> records) {
+    private Uni<Void> completeMessage(Task task, TaskRun run, UUID messageId, AgentReply reply) {
         return messages.findById(messageId).chain(message -> {
             message.complete = true;
             ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
@@ -179,63 +166,60 @@ public class RunSteps {
                     .put("total_tokens", reply.inputTokens() + reply.outputTokens());
             task.tokensUsed += reply.inputTokens() + reply.outputTokens();
             task.contextUsedTokens += reply.inputTokens();
-            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed).invoke(records::add)
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)).invoke(records::add);
+            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed)
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage));
         });
     }
 
     /** Ends a run that could not go on; a run already finished is left alone. */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> fail(UUID streamId, String reason) {
-        return activeRun(streamId, (task, run) -> {
-            run.finish(RunStatus.ERROR, Instant.now());
-            task.runEnded();
-            return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
-                    eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason)).map(List::of);
-        });
+    public Uni<Boolean> fail(UUID streamId, String reason) {
+        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null ? Uni.createFrom().item(false)
+                : activeRun(found.taskId, streamId, (task, run) -> {
+                    run.finish(RunStatus.ERROR, Instant.now());
+                    task.runEnded();
+                    return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
+                            eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason));
+                }));
     }
 
     /**
      * Cancels the task's unfinished run, if any, with a {@code run.aborted} event; cancelling a task with nothing
      * running changes nothing. The runtime notices at its next step and stops.
      */
-    @WithTransaction
-    public Uni<List<OutboxEvent>> abortLatest(UUID taskId, boolean force) {
-        return tasks.lock(taskId).chain(task -> runs.ofTask(taskId).chain(all -> {
-            TaskRun latest = all.isEmpty() ? null : all.get(all.size() - 1);
+    public Uni<Boolean> abortLatest(UUID taskId, boolean force) {
+        return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.latestOf(taskId).chain(latest -> {
             if (latest == null || latest.runStatus().isFinished()) {
-                return Uni.createFrom().item(List.<OutboxEvent>of());
+                return Uni.createFrom().item(false);
             }
             latest.finish(RunStatus.ABORTED, Instant.now());
             task.runEnded();
             return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
-                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).map(List::of);
-        }));
+                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).replaceWith(true);
+        })));
     }
 
     private interface Step {
-        Uni<List<OutboxEvent>> apply(Task task, TaskRun run);
+        Uni<Void> apply(Task task, TaskRun run);
     }
 
-    private Uni<List<OutboxEvent>> activeRun(UUID streamId, Step step) {
-        return runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().item(List.<OutboxEvent>of())
-                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE)
-                        .chain(run -> run.runStatus() == RunStatus.ACTIVE ? step.apply(task, run)
-                                : Uni.createFrom().item(List.<OutboxEvent>of()))));
+    /**
+     * Runs {@code step} in a transaction if the run is still active. Every writer of a run locks its task first, so
+     * the task's lock also holds the run still.
+     */
+    private Uni<Boolean> activeRun(UUID taskId, UUID streamId, Step step) {
+        return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.findById(streamId)
+                .chain(run -> run != null && run.runStatus() == RunStatus.ACTIVE
+                        ? step.apply(task, run).replaceWith(true)
+                        : Uni.createFrom().item(false))));
     }
 
-    private Uni<String> userPrompt(TaskRun run) {
-        return messages.find("streamId = ?1 and role = 'user'", run.id).firstResult()
-                .map(message -> message == null ? "" : message.content);
-    }
-
-    private static TaskMessage assistantMessage(Task task, TaskRun run, UUID messageId) {
+    private static TaskMessage assistantMessage(Task task, TaskRun run, UUID messageId, String firstChunk) {
         TaskMessage message = new TaskMessage();
         message.id = messageId;
         message.taskId = task.id;
         message.streamId = run.id;
         message.role = "assistant";
-        message.content = "";
+        message.content = firstChunk;
         message.complete = false;
         message.firstSeq = task.lastSeq + 1;
         message.createdAt = Instant.now();

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import dev.relay.common.auth.Caller;
+import dev.relay.task.domain.NewTask;
 import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Task;
-import dev.relay.task.messaging.OutboxPublisher;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -21,14 +21,16 @@ public class TaskResponses {
 
     private static final String RESPOND = "respond to";
 
-    private final TaskService tasks;
+    private final TaskQueries queries;
+    private final TaskCreation creation;
+    private final TaskSettings settings;
     private final RunSteps steps;
-    private final OutboxPublisher publisher;
 
-    public TaskResponses(TaskService tasks, RunSteps steps, OutboxPublisher publisher) {
-        this.tasks = tasks;
+    public TaskResponses(TaskQueries queries, TaskCreation creation, TaskSettings settings, RunSteps steps) {
+        this.queries = queries;
+        this.creation = creation;
+        this.settings = settings;
         this.steps = steps;
-        this.publisher = publisher;
     }
 
     /**
@@ -36,19 +38,23 @@ public class TaskResponses {
      * approval. The run asks for confirmation when the task's approval mode is {@code manual}.
      */
     public Uni<Task> message(Caller caller, String org, UUID taskId, String content, ArrayNode parts) {
-        return tasks.findOwn(caller, org, taskId, RESPOND).chain(task -> {
+        return queries.findOwn(caller, org, taskId, RESPOND).chain(task -> {
             RunConfig config = RunConfig.forAgentsApi(task.approvalMode, task.mode, task.model);
             NewTask next = new NewTask(task.id, null, content, parts, parts.arrayNode(), task.visibility, task.projectId,
                     task.completionDelivery, task.isolated, task.secretNames, config, null, null);
-            return tasks.start(caller, next);
-        }).chain(started -> tasks.find(caller, org, taskId));
+            return creation.start(caller, next);
+        }).chain(started -> queries.find(caller, org, taskId));
     }
 
     /** Answers the pending approval {@code approvalId}; the run resumes (approved) or winds up (rejected). */
     public Uni<Task> confirm(Caller caller, String org, UUID taskId, UUID approvalId, boolean ok, String instructions) {
-        return tasks.findOwn(caller, org, taskId, RESPOND)
+        return queries.findOwn(caller, org, taskId, RESPOND)
                 .chain(() -> steps.answer(taskId, approvalId, ok, instructions))
-                .call(publisher::publish)
-                .chain(() -> tasks.find(caller, org, taskId));
+                .chain(() -> queries.find(caller, org, taskId));
+    }
+
+    /** Cancels the unfinished run gracefully. */
+    public Uni<Task> cancel(Caller caller, String org, UUID taskId) {
+        return settings.cancel(caller, org, taskId, false);
     }
 }

@@ -1,4 +1,4 @@
-package dev.relay.task.service;
+package dev.relay.task.domain;
 
 import java.time.Instant;
 import java.util.UUID;

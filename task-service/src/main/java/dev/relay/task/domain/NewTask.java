@@ -1,11 +1,9 @@
-package dev.relay.task.service;
+package dev.relay.task.domain;
 
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import dev.relay.task.domain.RunConfig;
-import dev.relay.task.domain.Schedule;
 
 /**
  * A validated request to start a task, or to continue the caller's task {@code taskId} with a new run.

@@ -1,4 +1,4 @@
-package dev.relay.task.runtime;
+package dev.relay.task.service;
 
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.relay.task.config.RuntimeConfig;
-import dev.relay.task.messaging.OutboxPublisher;
 import dev.relay.task.repository.TaskRunRepository;
-import dev.relay.task.service.RunSteps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -29,13 +27,11 @@ public class StaleRunReaper {
 
     private final TaskRunRepository runs;
     private final RunSteps steps;
-    private final OutboxPublisher publisher;
     private final RuntimeConfig config;
 
-    public StaleRunReaper(TaskRunRepository runs, RunSteps steps, OutboxPublisher publisher, RuntimeConfig config) {
+    public StaleRunReaper(TaskRunRepository runs, RunSteps steps, RuntimeConfig config) {
         this.runs = runs;
         this.steps = steps;
-        this.publisher = publisher;
         this.config = config;
     }
 
@@ -52,8 +48,7 @@ public class StaleRunReaper {
         }
         LOG.warnf("ending %d runs whose runtime stopped: %s", stale.size(), stale);
         return Multi.createFrom().iterable(stale)
-                .onItem().transformToUniAndConcatenate(streamId -> steps.fail(streamId, "the agent runtime stopped responding")
-                        .chain(publisher::publish))
+                .onItem().transformToUniAndConcatenate(streamId -> steps.fail(streamId, "the agent runtime stopped responding"))
                 .collect().last().replaceWithVoid();
     }
 }

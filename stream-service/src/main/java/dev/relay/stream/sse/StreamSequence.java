@@ -1,0 +1,131 @@
+package dev.relay.stream.sse;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.stream.domain.EventFrame;
+
+/**
+ * What one viewer's stream has sent and holds, and the rules that decide what to send next; no I/O, no timers.
+ * Events arrive from the log and live from the topic, in any order and more than once; they leave in seq order,
+ * each once. A missing seq is a <em>hole</em>: normal while the log is behind the topic, a <em>gap</em> only once
+ * the log shows it (a later seq stored, this one not).
+ */
+final class StreamSequence {
+
+    /** First and longest pause before the log is read again for an event that came live ahead of it. */
+    static final long FIRST_HOLE_READ_MILLIS = 5;
+    static final long MAX_HOLE_READ_MILLIS = 250;
+
+    /** Events known but not yet sent, by seq. */
+    private final TreeMap<Long, EventFrame> pending = new TreeMap<>();
+    private long lastSent;
+    /** The highest seq read from the log. */
+    private long logMax;
+    /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
+    private boolean lastSentEndsRun;
+    private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
+
+    StreamSequence(long after) {
+        this.lastSent = after;
+    }
+
+    /** An event from the topic. */
+    void live(EventFrame frame) {
+        hold(frame);
+    }
+
+    /** An event read from the log. */
+    void logged(EventFrame frame) {
+        logMax = Math.max(logMax, frame.seq());
+        hold(frame);
+    }
+
+    private void hold(EventFrame frame) {
+        if (frame.seq() > lastSent) {
+            pending.put(frame.seq(), frame);
+        }
+    }
+
+    /** The event to send now (and counts it as sent), or null: nothing held, or a hole before what is held. */
+    EventFrame next() {
+        while (!pending.isEmpty()) {
+            Map.Entry<Long, EventFrame> first = pending.firstEntry();
+            if (first.getKey() <= lastSent) {
+                pending.pollFirstEntry();
+                continue;
+            }
+            if (first.getKey() != lastSent + 1) {
+                return null;
+            }
+            pending.pollFirstEntry();
+            EventFrame frame = first.getValue();
+            lastSent = frame.seq();
+            if (!TaskEventTypes.isTaskLevel(frame.type())) {
+                lastSentEndsRun = TaskEventTypes.isTerminal(frame.type());
+            }
+            holeReadMillis = FIRST_HOLE_READ_MILLIS;
+            return frame;
+        }
+        return null;
+    }
+
+    /** Whether the next event to send is missing while later ones are held. */
+    boolean hasHole() {
+        while (!pending.isEmpty() && pending.firstKey() <= lastSent) {
+            pending.pollFirstEntry();
+        }
+        return !pending.isEmpty() && pending.firstKey() > lastSent + 1;
+    }
+
+    /** The seq the stream waits for. */
+    long missing() {
+        return lastSent + 1;
+    }
+
+    /** Whether the log itself lacks {@code seq}: it holds a later one. A log that is only behind is no gap. */
+    boolean logShowsGapAt(long seq) {
+        return logMax > seq;
+    }
+
+    /** How long to wait before the log is read again for a hole; each call waits twice as long, up to a bound. */
+    long nextHoleReadPause() {
+        long pause = holeReadMillis;
+        holeReadMillis = Math.min(holeReadMillis * 2, MAX_HOLE_READ_MILLIS);
+        return pause;
+    }
+
+    /** The gap before the first held event, now given up on; null when there is none any more. */
+    Gap skipGap() {
+        long missingFrom = lastSent + 1;
+        if (pending.isEmpty() || pending.firstKey() == missingFrom || !logShowsGapAt(missingFrom)) {
+            return null;
+        }
+        Gap gap = new Gap(missingFrom, pending.firstKey() - 1);
+        lastSent = gap.to();
+        return gap;
+    }
+
+    /** Seqs {@code from..to} the log skipped; the stream goes on after {@code to}. */
+    record Gap(long from, long to) {
+    }
+
+    /** Whether everything there is was sent and the run it belongs to has ended. */
+    boolean isFinished() {
+        return lastSentEndsRun && pending.isEmpty();
+    }
+
+    /** How many events are held, not yet sent (what the connection did not take). */
+    int backlog() {
+        return pending.size();
+    }
+
+    long lastSent() {
+        return lastSent;
+    }
+
+    void clear() {
+        pending.clear();
+    }
+}

@@ -1,0 +1,124 @@
+package dev.relay.stream.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.stream.domain.EventFrame;
+
+class StreamSequenceTest {
+
+    private static final UUID TASK = UUID.randomUUID();
+
+    private static EventFrame frame(long seq) {
+        return frame(seq, TaskEventTypes.MESSAGE_DELTA);
+    }
+
+    private static EventFrame frame(long seq, String type) {
+        return new EventFrame(TASK, seq, type, "{}");
+    }
+
+    private static List<Long> sendAll(StreamSequence sequence) {
+        List<Long> sent = new ArrayList<>();
+        for (EventFrame next = sequence.next(); next != null; next = sequence.next()) {
+            sent.add(next.seq());
+        }
+        return sent;
+    }
+
+    @Test
+    void eventsLeaveInSeqOrderOnceWhateverOrderAndHowOftenTheyCome() {
+        StreamSequence sequence = new StreamSequence(0);
+        sequence.live(frame(3));
+        sequence.logged(frame(1));
+        sequence.live(frame(1));
+        sequence.logged(frame(2));
+        sequence.live(frame(2));
+        assertThat(sendAll(sequence)).containsExactly(1L, 2L, 3L);
+        sequence.live(frame(2));
+        sequence.logged(frame(3));
+        assertThat(sendAll(sequence)).isEmpty();
+        assertThat(sequence.backlog()).isZero();
+    }
+
+    @Test
+    void aResumeStartsAfterItsPosition() {
+        StreamSequence sequence = new StreamSequence(5);
+        for (long seq = 1; seq <= 7; seq++) {
+            sequence.logged(frame(seq));
+        }
+        assertThat(sendAll(sequence)).containsExactly(6L, 7L);
+    }
+
+    @Test
+    void aLiveEventAheadOfTheLogIsAHoleButNoGap() {
+        StreamSequence sequence = new StreamSequence(0);
+        sequence.logged(frame(1));
+        sequence.live(frame(3));
+        assertThat(sendAll(sequence)).containsExactly(1L);
+        assertThat(sequence.hasHole()).isTrue();
+        assertThat(sequence.missing()).isEqualTo(2);
+        assertThat(sequence.logShowsGapAt(2)).isFalse();
+        assertThat(sequence.skipGap()).isNull();
+        sequence.logged(frame(2));
+        assertThat(sendAll(sequence)).containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aHoleTheLogShowsIsAGapThatCanBeSkipped() {
+        StreamSequence sequence = new StreamSequence(0);
+        sequence.logged(frame(1));
+        sequence.logged(frame(4));
+        sequence.logged(frame(5));
+        assertThat(sendAll(sequence)).containsExactly(1L);
+        assertThat(sequence.logShowsGapAt(2)).isTrue();
+        assertThat(sequence.skipGap()).isEqualTo(new StreamSequence.Gap(2, 3));
+        assertThat(sequence.lastSent()).isEqualTo(3);
+        assertThat(sendAll(sequence)).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void holesAreReadAgainWithAGrowingPauseThatResetsOnceAnEventIsSent() {
+        StreamSequence sequence = new StreamSequence(0);
+        List<Long> pauses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            pauses.add(sequence.nextHoleReadPause());
+        }
+        assertThat(pauses).containsExactly(5L, 10L, 20L, 40L, 80L, 160L, 250L, 250L);
+        sequence.live(frame(1));
+        sendAll(sequence);
+        assertThat(sequence.nextHoleReadPause()).isEqualTo(StreamSequence.FIRST_HOLE_READ_MILLIS);
+    }
+
+    @Test
+    void theStreamIsFinishedOnceTheRunsEndIsSentAndNothingIsHeld() {
+        StreamSequence sequence = new StreamSequence(0);
+        sequence.logged(frame(1, TaskEventTypes.RUN_STARTED));
+        sequence.logged(frame(2, TaskEventTypes.RUN_COMPLETED));
+        sequence.logged(frame(3, TaskEventTypes.TASK_UPDATED));
+        sendAll(sequence);
+        // an event about the task itself does not reopen the run
+        assertThat(sequence.isFinished()).isTrue();
+        sequence.live(frame(4, TaskEventTypes.USER_MESSAGE));
+        assertThat(sequence.isFinished()).isFalse();
+        sendAll(sequence);
+        assertThat(sequence.isFinished()).isFalse();
+    }
+
+    @Test
+    void theBacklogIsWhatIsHeldAndNotSent() {
+        StreamSequence sequence = new StreamSequence(0);
+        for (long seq = 1; seq <= 10; seq++) {
+            sequence.live(frame(seq));
+        }
+        assertThat(sequence.backlog()).isEqualTo(10);
+        sequence.next();
+        sequence.next();
+        assertThat(sequence.backlog()).isEqualTo(8);
+    }
+}

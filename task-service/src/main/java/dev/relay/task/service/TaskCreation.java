@@ -1,0 +1,157 @@
+package dev.relay.task.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.hibernate.exception.ConstraintViolationException;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.task.domain.IdempotencyKey;
+import dev.relay.task.domain.NewTask;
+import dev.relay.task.domain.RunStatus;
+import dev.relay.task.domain.Task;
+import dev.relay.task.domain.TaskMessage;
+import dev.relay.task.domain.TaskRun;
+import dev.relay.task.repository.IdempotencyKeyRepository;
+import dev.relay.task.repository.TaskMessageRepository;
+import dev.relay.task.repository.TaskRepository;
+import dev.relay.task.repository.TaskRunRepository;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Starting a task, or continuing the caller's existing one, with a new run: the task (when new), its user message,
+ * the pending run and the request to execute it are written in one transaction with their events.
+ */
+@ApplicationScoped
+public class TaskCreation {
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final TaskMessageRepository messages;
+    private final IdempotencyKeyRepository idempotencyKeys;
+    private final TaskEventLog eventLog;
+    private final Outbox outbox;
+
+    public TaskCreation(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages,
+            IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox) {
+        this.tasks = tasks;
+        this.runs = runs;
+        this.messages = messages;
+        this.idempotencyKeys = idempotencyKeys;
+        this.eventLog = eventLog;
+        this.outbox = outbox;
+    }
+
+    /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
+    public Uni<UUID> start(Caller caller, NewTask request) {
+        return start(caller, request, null);
+    }
+
+    /**
+     * As {@link #start(Caller, NewTask)}; with an idempotency key, a retry of the same request answers the task the
+     * first one made (and starts nothing), and the same key with another request is a 409.
+     */
+    public Uni<UUID> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
+        return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
+                        ? Uni.createFrom().item(earlier)
+                        : taskToRun(caller, request)
+                                .call(task -> requestRun(task, request))
+                                .call(task -> remember(caller, idempotent, task.id))
+                                .map(task -> task.id)))
+                // a concurrent first request with the same key won; this one's transaction rolled back whole
+                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
+                        ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)));
+    }
+
+    private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
+        if (idempotent == null) {
+            return Uni.createFrom().nullItem();
+        }
+        var id = new IdempotencyKey.Key(caller.org(), caller.email(), idempotent.key());
+        return idempotencyKeys.findById(id, LockModeType.PESSIMISTIC_WRITE).map(found -> {
+            if (found == null) {
+                return null;
+            }
+            IdempotentCalls.requireSameRequest(found, idempotent);
+            return found.taskId;
+        });
+    }
+
+    private Uni<Void> remember(Caller caller, IdempotentRequest idempotent, UUID taskId) {
+        if (idempotent == null) {
+            return Uni.createFrom().voidItem();
+        }
+        IdempotencyKey row = IdempotencyKey.claim(new IdempotencyKey.Key(caller.org(), caller.email(), idempotent.key()),
+                taskId, idempotent.fingerprint());
+        return idempotencyKeys.persist(row).replaceWithVoid();
+    }
+
+    private Uni<Task> taskToRun(Caller caller, NewTask request) {
+        if (request.taskId() == null) {
+            return create(Task.create(caller.org(), caller.email(), UUID.randomUUID(), request, Instant.now()));
+        }
+        return tasks.lock(request.taskId()).chain(existing -> {
+            if (existing == null) {
+                return create(Task.create(caller.org(), caller.email(), request.taskId(), request, Instant.now()));
+            }
+            if (!existing.org.equals(caller.org()) || !existing.isCreatedBy(caller.email())) {
+                return Uni.createFrom().failure(TaskQueries.notFound(request.taskId()));
+            }
+            return runs.latestOf(existing.id).map(latest -> {
+                if (latest != null && !latest.runStatus().isFinished()) {
+                    throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress");
+                }
+                return existing;
+            });
+        });
+    }
+
+    private Uni<Task> create(Task task) {
+        var data = eventLog.data().put("created_by", task.createdBy).put("visibility", task.visibility).put("title", task.title);
+        return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data));
+    }
+
+    private Uni<Void> requestRun(Task task, NewTask request) {
+        Instant now = Instant.now();
+        task.runState = "running";
+        task.runtimePhase = Task.BOOTING;
+        TaskRun run = new TaskRun();
+        run.id = UUID.randomUUID();
+        run.taskId = task.id;
+        run.status = RunStatus.PENDING.value();
+        run.runConfig = request.runConfig();
+        run.createdAt = now;
+
+        TaskMessage message = new TaskMessage();
+        message.id = request.messageId() != null ? request.messageId() : UUID.randomUUID();
+        message.taskId = task.id;
+        message.streamId = run.id;
+        message.role = "user";
+        message.content = request.prompt();
+        message.parts = request.parts();
+        message.complete = true;
+        message.firstSeq = task.lastSeq + 1;
+        message.createdAt = now;
+
+        var data = eventLog.data()
+                .put("message_id", message.id.toString())
+                .put("role", message.role)
+                .put("content", message.content);
+        data.set("parts", request.parts());
+        if (!request.fileKeys().isEmpty()) {
+            data.set("file_keys", request.fileKeys());
+        }
+        data.putPOJO("run_config", request.runConfig());
+        return runs.persist(run)
+                .chain(() -> messages.persist(message))
+                .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USER_MESSAGE, data))
+                .chain(() -> eventLog.requestRun(task, run.id));
+    }
+}

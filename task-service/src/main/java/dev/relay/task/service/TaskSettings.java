@@ -1,0 +1,74 @@
+package dev.relay.task.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.task.domain.ApprovalMode;
+import dev.relay.task.domain.PermissionMode;
+import dev.relay.task.domain.Task;
+import dev.relay.task.repository.TaskRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** What the creator of a task changes about it: its name, sharing and modes, and cancelling its run. */
+@ApplicationScoped
+public class TaskSettings {
+
+    private final TaskQueries queries;
+    private final TaskRepository tasks;
+    private final TaskEventLog eventLog;
+    private final RunSteps steps;
+    private final Outbox outbox;
+
+    public TaskSettings(TaskQueries queries, TaskRepository tasks, TaskEventLog eventLog, RunSteps steps, Outbox outbox) {
+        this.queries = queries;
+        this.tasks = tasks;
+        this.eventLog = eventLog;
+        this.steps = steps;
+        this.outbox = outbox;
+    }
+
+    /** What a PATCH changes; null fields stay as they are. */
+    public record TaskChanges(String name, Boolean shared, ApprovalMode approvalMode, PermissionMode permissionMode) {
+    }
+
+    /**
+     * Applies the creator's changes; a new name or sharing announces a {@code task.updated} event, so the stream
+     * service lets the organization read the task's stream too.
+     */
+    public Uni<Task> update(Caller caller, String org, UUID taskId, TaskChanges changes) {
+        return queries.findOwn(caller, org, taskId, "change").chain(() -> outbox.transaction(() -> tasks.lock(taskId).chain(task -> {
+            boolean sharingChanged = changes.shared() != null && changes.shared() != task.shared;
+            if (changes.name() != null) {
+                task.title = changes.name();
+            }
+            if (changes.approvalMode() != null) {
+                task.approvalMode = changes.approvalMode().value();
+            }
+            if (changes.permissionMode() != null) {
+                task.permissionMode = changes.permissionMode().value();
+            }
+            if (changes.shared() != null) {
+                task.share(changes.shared(), Instant.now());
+            }
+            task.updatedAt = Instant.now();
+            if (!sharingChanged && changes.name() == null) {
+                return Uni.createFrom().item(task);
+            }
+            var data = eventLog.data().put("visibility", task.visibility).put("is_shared", task.shared).put("title", task.title);
+            return eventLog.append(task, null, TaskEventTypes.TASK_UPDATED, data).replaceWith(task);
+        })));
+    }
+
+    /** Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. */
+    public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
+        return queries.findOwn(caller, org, taskId, "cancel")
+                .chain(() -> steps.abortLatest(taskId, force))
+                .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
+    }
+}

@@ -1,6 +1,7 @@
 package dev.relay.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class StreamDeliveryTest {
                 pause(ThreadLocalRandom.current().nextInt(3));
             }));
             publisher.start();
-            pause(ThreadLocalRandom.current().nextInt(60));
+            pause(ThreadLocalRandom.current().nextInt(60)); // the viewer joins at a random point of the run
 
             SseClient.Result result = SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30));
             publisher.join();
@@ -113,7 +114,7 @@ class StreamDeliveryTest {
                     }));
             assertThat(following.await(20, TimeUnit.SECONDS)).isTrue();
             TestEvents.publish(task, envelopes.subList(3, 5)); // live, two ahead of what the log holds
-            pause(3000);
+            pause(3000); // storing stays stalled for three times the test's gap wait (1 s): long enough for a false gap
             lock.rollback();
 
             assertThat(viewer.get().events()).extracting(SseEvent::event).doesNotContain("stream.gap");
@@ -130,9 +131,13 @@ class StreamDeliveryTest {
                 event -> true);
 
         try (Socket slow = openWithoutReading(task)) {
+            CountDownLatch following = new CountDownLatch(1);
             CompletableFuture<SseClient.Result> fast = CompletableFuture.supplyAsync(
-                    () -> SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(120)));
-            pause(300);
+                    () -> SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(120), event -> {
+                        following.countDown(); // seq 1 came from the log, so the stream already listens live
+                        return false;
+                    }));
+            assertThat(following.await(20, TimeUnit.SECONDS)).isTrue();
             envelopes.subList(1, envelopes.size()).forEach(envelope -> TestEvents.sendAsync(task, envelope));
 
             assertThat(seqs(fast.get().events())).containsExactlyElementsOf(LongStream.rangeClosed(1, 3000).boxed().toList());
@@ -195,18 +200,14 @@ class StreamDeliveryTest {
         return names;
     }
 
-    private static void awaitStored(Connection connection, UUID task, int count) throws Exception {
-        for (int attempt = 0; attempt < 200; attempt++) {
+    private static void awaitStored(Connection connection, UUID task, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
             var query = connection.prepareStatement("SELECT count(*) FROM stream.task_event WHERE task_id = ?");
             query.setObject(1, task);
             var rows = query.executeQuery();
             rows.next();
-            if (rows.getInt(1) >= count) {
-                return;
-            }
-            pause(50);
-        }
-        throw new AssertionError("task " + task + " was not stored");
+            return rows.getInt(1) >= count;
+        });
     }
 
     private URI uri(UUID task) {

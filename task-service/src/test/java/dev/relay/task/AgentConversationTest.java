@@ -1,6 +1,7 @@
 package dev.relay.task;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
+import dev.relay.testsupport.TestTopics;
+import dev.relay.common.event.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -228,9 +231,10 @@ class AgentConversationTest {
                 .body("task.schedule_info.execution_count", equalTo(0))
                 .body("task.schedule_info.next_execution_at", containsString("T02:30:00Z"))
                 .body("task.schedule_info.last_executed_at", nullValue());
-        String userMessage = pool.preparedQuery("SELECT payload FROM task.outbox_event WHERE record_key = $1 AND payload LIKE '%message.user%'")
-                .execute(Tuple.of(taskId)).await().indefinitely().iterator().next().getString(0);
-        org.assertj.core.api.Assertions.assertThat(userMessage).contains("\"file_keys\":[\"reports/a.pdf\"]");
+        var published = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(20), read -> read.stream()
+                .anyMatch(record -> taskId.equals(record.key()) && record.value().contains("\"message.user\"")));
+        assertThat(published).filteredOn(record -> taskId.equals(record.key()) && record.value().contains("\"message.user\""))
+                .singleElement().extracting(record -> record.value()).asString().contains("\"file_keys\":[\"reports/a.pdf\"]");
 
         for (String bad : new String[] {"{\"scan_frequency\":\"daily\"}", "{\"schedule_type\":\"recurring\"}",
                 "{\"schedule_type\":\"one_time\",\"start_time\":\"25:00\"}", "{\"schedule_type\":\"sometimes\"}"}) {

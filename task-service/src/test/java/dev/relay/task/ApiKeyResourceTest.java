@@ -26,7 +26,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @WithTestResource(RelayTestResources.class)
 class ApiKeyResourceTest {
 
-    private static final String GRACE = TestTokens.bearer("stark", "grace@stark.dev");
+    /** A user of its own per test: a test that counts a user's keys must not see another test's. */
+    private static String newUser() {
+        return "user-" + java.util.UUID.randomUUID() + "@stark.dev";
+    }
 
     @Inject
     Pool pool;
@@ -42,14 +45,16 @@ class ApiKeyResourceTest {
 
     @Test
     void aKeyActsAsItsUserUntilItIsRevoked() {
-        String key = createKey(GRACE, "ci");
+        String user = newUser();
+        String grace = TestTokens.bearer("stark", user);
+        String key = createKey(grace, "ci");
         assertThat(key).startsWith(ApiKeys.PREFIX).hasSizeGreaterThan(40);
 
         String taskId = given().header(ApiKeys.HEADER, key).contentType(ContentType.JSON)
                 .body("{\"task\":\"made with a key\",\"response_format\":\"json\"}")
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
-        given().header("Authorization", GRACE).get("/api/v1/tasks/" + taskId).then().statusCode(200)
-                .body("task.created_by", equalTo("grace@stark.dev")).body("read_only", equalTo(false));
+        given().header("Authorization", grace).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("task.created_by", equalTo(user)).body("read_only", equalTo(false));
         given().header(ApiKeys.HEADER, key).get("/api/preview/agents/stark/tasks/" + taskId).then().statusCode(200);
         given().header(ApiKeys.HEADER, key).get("/api/preview/agents/other/tasks/" + taskId).then().statusCode(404);
 
@@ -60,21 +65,22 @@ class ApiKeyResourceTest {
                 .extract().jsonPath();
         String id = listed.getString("api_keys[0].id");
 
-        given().header("Authorization", GRACE).delete("/api/v1/api-keys/" + id).then().statusCode(204);
-        given().header("Authorization", GRACE).delete("/api/v1/api-keys/" + id).then().statusCode(204);
+        given().header("Authorization", grace).delete("/api/v1/api-keys/" + id).then().statusCode(204);
+        given().header("Authorization", grace).delete("/api/v1/api-keys/" + id).then().statusCode(204);
         given().header(ApiKeys.HEADER, key).get("/api/v1/tasks/" + taskId).then().statusCode(401)
                 .body("code", equalTo("unauthorized"));
-        given().header("Authorization", GRACE).get("/api/v1/api-keys").then()
+        given().header("Authorization", grace).get("/api/v1/api-keys").then()
                 .body("api_keys[0].revoked_at", notNullValue());
     }
 
     @Test
     void onlyTheHashIsStoredAndStrangersCannotUseOrRevokeAKey() {
-        String key = createKey(GRACE, "laptop");
+        String grace = TestTokens.bearer("stark", newUser());
+        String key = createKey(grace, "laptop");
         long clear = pool.preparedQuery("SELECT count(*) FROM task.api_key WHERE hash = $1 OR shown = $2")
                 .execute(Tuple.of(key, key)).await().indefinitely().iterator().next().getLong(0);
         assertThat(clear).isZero();
-        String id = given().header("Authorization", GRACE).get("/api/v1/api-keys").then().extract()
+        String id = given().header("Authorization", grace).get("/api/v1/api-keys").then().extract()
                 .jsonPath().getString("api_keys.find { it.name == 'laptop' }.id");
 
         given().header("Authorization", TestTokens.bearer("stark", "pepper@stark.dev")).delete("/api/v1/api-keys/" + id)

@@ -9,6 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,11 +34,22 @@ public class IdempotentConsumer {
     private final ConsumedEventRepository consumed;
     private final Outbox outbox;
     private final ConsumerConfig config;
+    private final ObjectMapper json;
 
-    public IdempotentConsumer(ConsumedEventRepository consumed, Outbox outbox, ConsumerConfig config) {
+    public IdempotentConsumer(ConsumedEventRepository consumed, Outbox outbox, ConsumerConfig config, ObjectMapper json) {
         this.consumed = consumed;
         this.outbox = outbox;
         this.config = config;
+        this.json = json;
+    }
+
+    /** A record's JSON value as {@code type}; a value that is not one is a {@link PoisonRecord}. */
+    public <T> T read(String payload, Class<T> type) {
+        try {
+            return json.readValue(payload, type);
+        } catch (JsonProcessingException e) {
+            throw new PoisonRecord("not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Runs {@code work} unless {@code consumer} processed {@code eventId} before; answers whether it ran. */

@@ -8,7 +8,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "relay.outbox")
 public interface OutboxConfig {
 
-    /** How often sent records are marked, lost ones resent and old sent ones deleted. */
+    /** How often sent records are deleted and lost ones resent. */
     @WithDefault("1s")
     Duration sweepInterval();
 
@@ -19,10 +19,6 @@ public interface OutboxConfig {
     /** The most records one sweep resends. */
     @WithDefault("500")
     int sweepBatch();
-
-    /** How long sent records stay in the table (for operators to look at) before a sweep deletes them. */
-    @WithDefault("1h")
-    Duration keepSent();
 
     /** How long the producer waits to fill a batch; records of many transactions share one request. */
     @WithDefault("2ms")

@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 
 /**
  * A Kafka record written in the transaction of the change it announces (table {@code outbox_event} in the
- * service's own schema), sent once that transaction commits. Its id travels as the {@value Outbox#EVENT_ID_HEADER}
+ * service's own schema), sent once that transaction commits and deleted once the broker acknowledged it. Its id travels as the {@value Outbox#EVENT_ID_HEADER}
  * header, so consumers can deduplicate by it.
  */
 @Entity
@@ -25,6 +25,4 @@ public class OutboxRecord {
     public String payload;
     @Column(name = "created_at")
     public Instant createdAt;
-    @Column(name = "published_at")
-    public Instant publishedAt;
 }

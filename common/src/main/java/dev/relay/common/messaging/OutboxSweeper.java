@@ -2,6 +2,7 @@ package dev.relay.common.messaging;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,8 +13,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Marks the records the broker acknowledged, resends those a crash or an outage left unsent (another replica's
- * too: consumers deduplicate), and deletes sent records after {@code relay.outbox.keep-sent}.
+ * Deletes the records the broker acknowledged and resends those a crash or an outage left unsent (another
+ * replica's too: consumers deduplicate).
  */
 @ApplicationScoped
 public class OutboxSweeper {
@@ -36,17 +37,13 @@ public class OutboxSweeper {
         return markAcknowledged()
                 .chain(() -> Panache.withSession(() -> rows.unsent(Instant.now().minus(config.resendAfter()), config.sweepBatch())))
                 .invoke(this::resend)
-                .chain(() -> Panache.withTransaction(() -> rows.deleteSentBefore(Instant.now().minus(config.keepSent()))))
                 .replaceWithVoid();
     }
 
-    /** Marks what the broker acknowledged so far; answers when the marks are committed. */
-    public Uni<Void> markAcknowledged() {
-        List<java.util.UUID> ids = sender.takeAcknowledged();
-        if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.withTransaction(() -> rows.markSent(ids, Instant.now())).replaceWithVoid();
+    /** Deletes what the broker acknowledged so far. */
+    Uni<Void> markAcknowledged() {
+        List<UUID> ids = sender.takeAcknowledged();
+        return ids.isEmpty() ? Uni.createFrom().voidItem() : rows.deleteSent(ids).replaceWithVoid();
     }
 
     private void resend(List<OutboxRecord> stale) {

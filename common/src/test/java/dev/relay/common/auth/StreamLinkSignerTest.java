@@ -1,8 +1,7 @@
 package dev.relay.common.auth;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -23,23 +22,23 @@ class StreamLinkSignerTest {
     void aLinkIsValidForItsStreamUntilItExpires() {
         Instant expires = NOW.plusSeconds(900);
         String signature = signatureOf(SIGNER.link(STREAM, expires));
-        assertTrue(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, NOW));
-        assertTrue(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, expires));
-        assertFalse(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, expires.plusSeconds(1)));
+        assertThat(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, NOW)).isTrue();
+        assertThat(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, expires)).isTrue();
+        assertThat(SIGNER.isValid(STREAM, expires.getEpochSecond(), signature, expires.plusSeconds(1))).isFalse();
     }
 
     @Test
     void anotherStreamAnotherExpiryOrAnotherSecretDoNotMatch() {
         Instant expires = NOW.plusSeconds(900);
         String signature = signatureOf(SIGNER.link(STREAM, expires));
-        assertFalse(SIGNER.isValid(UUID.randomUUID(), expires.getEpochSecond(), signature, NOW));
-        assertFalse(SIGNER.isValid(STREAM, expires.getEpochSecond() + 3600, signature, NOW));
-        assertFalse(new StreamLinkSigner("another-secret-of-some-length").isValid(STREAM, expires.getEpochSecond(), signature, NOW));
-        assertFalse(SIGNER.isValid(STREAM, expires.getEpochSecond(), null, NOW));
+        assertThat(SIGNER.isValid(UUID.randomUUID(), expires.getEpochSecond(), signature, NOW)).isFalse();
+        assertThat(SIGNER.isValid(STREAM, expires.getEpochSecond() + 3600, signature, NOW)).isFalse();
+        assertThat(new StreamLinkSigner("another-secret-of-some-length").isValid(STREAM, expires.getEpochSecond(), signature, NOW)).isFalse();
+        assertThat(SIGNER.isValid(STREAM, expires.getEpochSecond(), null, NOW)).isFalse();
     }
 
     @Test
     void aShortSecretIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new StreamLinkSigner("short"));
+        assertThatThrownBy(() -> new StreamLinkSigner("short")).isInstanceOf(IllegalArgumentException.class);
     }
 }

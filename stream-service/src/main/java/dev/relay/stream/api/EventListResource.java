@@ -14,17 +14,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.relay.common.auth.ApiKeys;
+import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.api.PageToken;
@@ -39,11 +36,8 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/preview/agents/{org}/tasks/{taskId}/events")
 @Tag(name = "Task events")
 @Authenticated
-@SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
-@SecurityScheme(securitySchemeName = "ApiKeyAuth", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
-        apiKeyName = ApiKeys.HEADER, description = "Neo API key (neo_sk_* prefix)")
-@SecurityRequirement(name = "BearerAuth")
-@SecurityRequirement(name = "ApiKeyAuth")
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 public class EventListResource {
 
     private static final String TOKEN_KIND = "after";

@@ -4,13 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.event.ApiKeyChanged;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.IdempotentConsumer;
-import dev.relay.common.messaging.PoisonRecord;
 import dev.relay.stream.service.ApiKeyCopies;
 import io.smallrye.mutiny.Uni;
 
@@ -25,25 +22,15 @@ public class ApiKeyConsumer {
 
     private final ApiKeyCopies keys;
     private final IdempotentConsumer consumer;
-    private final ObjectMapper json;
 
-    public ApiKeyConsumer(ApiKeyCopies keys, IdempotentConsumer consumer, ObjectMapper json) {
+    public ApiKeyConsumer(ApiKeyCopies keys, IdempotentConsumer consumer) {
         this.keys = keys;
         this.consumer = consumer;
-        this.json = json;
     }
 
     @Incoming(Topics.API_KEYS)
     public Uni<Void> onChange(String payload) {
-        ApiKeyChanged change = read(payload);
+        ApiKeyChanged change = consumer.read(payload, ApiKeyChanged.class);
         return consumer.idempotent(CONSUMER, () -> keys.apply(change));
-    }
-
-    private ApiKeyChanged read(String payload) {
-        try {
-            return json.readValue(payload, ApiKeyChanged.class);
-        } catch (JsonProcessingException e) {
-            throw new PoisonRecord("not an API key change: " + e.getOriginalMessage(), e);
-        }
     }
 }

@@ -23,6 +23,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
@@ -42,8 +43,8 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/preview/agents/{org}/tasks")
 @Tag(name = "Agent tasks", description = "Pulumi-style agents task API")
 @Authenticated
-@SecurityRequirement(name = "BearerAuth")
-@SecurityRequirement(name = "ApiKeyAuth")
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 public class AgentTaskResource {
 
     private final TaskCreation creation;

@@ -24,6 +24,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
@@ -37,8 +38,8 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1/api-keys")
 @Tag(name = "API Keys", description = "Neo API key management for programmatic access")
 @Authenticated
-@SecurityRequirement(name = "BearerAuth")
-@SecurityRequirement(name = "ApiKeyAuth")
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 public class ApiKeyResource {
 
     private final ApiKeyService keys;

@@ -17,26 +17,23 @@ import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
-import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.client.SseEvent;
 
+import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
-import dev.relay.task.client.StreamServiceClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.task.service.TaskCreation;
+import dev.relay.task.service.StreamRelay;
 import dev.relay.task.service.TaskQueries;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -47,11 +44,8 @@ import io.smallrye.mutiny.Uni;
 @Path(ResponseModeRouting.PATH)
 @Tag(name = "Tasks", description = "Task execution and management")
 @Authenticated
-@SecurityScheme(securitySchemeName = "BearerAuth", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
-@SecurityScheme(securitySchemeName = "ApiKeyAuth", type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
-        apiKeyName = ApiKeys.HEADER, description = "Neo API key (neo_sk_* prefix)")
-@SecurityRequirement(name = "BearerAuth")
-@SecurityRequirement(name = "ApiKeyAuth")
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
 public class TaskResource {
 
     private static final Logger LOG = Logger.getLogger(TaskResource.class);
@@ -59,12 +53,12 @@ public class TaskResource {
     private final TaskCreation creation;
     private final TaskQueries queries;
     private final TaskMapper mapper;
-    private final StreamServiceClient streams;
+    private final StreamRelay streams;
     private final SecurityIdentity identity;
     private final Sse sse;
     private final ObjectMapper json;
 
-    public TaskResource(TaskCreation creation, TaskQueries queries, TaskMapper mapper, @RestClient StreamServiceClient streams,
+    public TaskResource(TaskCreation creation, TaskQueries queries, TaskMapper mapper, StreamRelay streams,
             SecurityIdentity identity, Sse sse, ObjectMapper json) {
         this.creation = creation;
         this.queries = queries;

@@ -12,6 +12,13 @@ public interface RuntimeConfig {
     @WithDefault("40ms")
     Duration chunkDelay();
 
+    /**
+     * The shortest time between two {@code message.delta} events of a run: chunks the agent produces faster are
+     * sent together, so a fast model does not cost a transaction and an event per token.
+     */
+    @WithDefault("50ms")
+    Duration deltaInterval();
+
     /** An active run whose task has had no event for this long is ended as failed (its runtime died). */
     @WithDefault("2m")
     Duration staleAfter();

@@ -9,6 +9,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
 import dev.relay.common.auth.Visibility;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -19,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 /** A conversation with an agent: owned by one user of one organization, executed as one or more runs. */
 @Entity
 @Table(name = "task")
+@DynamicUpdate
 public class Task {
 
     /** The runtime phases of the agents API: a run was requested, the runtime works on it, or it waits. */
@@ -41,6 +46,8 @@ public class Task {
     public String completionDelivery;
     @Column(name = "is_isolated")
     public boolean isolated;
+    // set once, never changed in place: no snapshot copy or deep comparison at each flush
+    @Mutability(Immutability.class)
     @Convert(converter = JsonArrayConverter.class)
     @Column(name = "secret_names")
     public ArrayNode secretNames;
@@ -70,8 +77,10 @@ public class Task {
     @Column(name = "context_used_tokens")
     public long contextUsedTokens;
     /** The integrations the agent may use: null inherits the organization's, empty means none. */
+    @Mutability(Immutability.class)
     @Convert(converter = JsonArrayConverter.class)
     public ArrayNode integrations;
+    @Mutability(Immutability.class)
     @JdbcTypeCode(SqlTypes.JSON)
     public Schedule schedule;
     /** {@code booting}, {@code ready} or {@code running}; null until a runtime checked in. */

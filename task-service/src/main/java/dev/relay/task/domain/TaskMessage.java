@@ -9,11 +9,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 /** A user or assistant message, materialized from the task's events as they are appended. */
 @Entity
 @Table(name = "task_message")
+@DynamicUpdate
 public class TaskMessage {
 
     @Id
@@ -24,6 +29,7 @@ public class TaskMessage {
     public UUID streamId;
     public String role;
     public String content;
+    @Mutability(Immutability.class)
     @Convert(converter = JsonArrayConverter.class)
     public ArrayNode parts;
     /** False while an assistant message is still streaming. */

@@ -8,12 +8,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /** One execution of a task by the agent runtime; its id is the {@code stream_id} of the events it produced. */
 @Entity
 @Table(name = "task_run")
+@DynamicUpdate
 public class TaskRun {
 
     @Id
@@ -21,6 +26,8 @@ public class TaskRun {
     @Column(name = "task_id")
     public UUID taskId;
     public String status;
+    // a record, never changed: no snapshot copy or deep comparison at each flush
+    @Mutability(Immutability.class)
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "run_config")
     public RunConfig runConfig;

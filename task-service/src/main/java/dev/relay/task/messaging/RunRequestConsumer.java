@@ -4,13 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.event.RunRequested;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.IdempotentConsumer;
-import dev.relay.common.messaging.PoisonRecord;
 import dev.relay.task.service.RunExecutor;
 import io.smallrye.mutiny.Uni;
 
@@ -25,25 +22,15 @@ public class RunRequestConsumer {
 
     private final RunExecutor executor;
     private final IdempotentConsumer consumer;
-    private final ObjectMapper json;
 
-    public RunRequestConsumer(RunExecutor executor, IdempotentConsumer consumer, ObjectMapper json) {
+    public RunRequestConsumer(RunExecutor executor, IdempotentConsumer consumer) {
         this.executor = executor;
         this.consumer = consumer;
-        this.json = json;
     }
 
     @Incoming(Topics.TASK_RUNS)
     public Uni<Void> onRunRequested(String payload) {
-        RunRequested request = read(payload);
+        RunRequested request = consumer.read(payload, RunRequested.class);
         return consumer.idempotent(CONSUMER, () -> executor.start(request.streamId()));
-    }
-
-    private RunRequested read(String payload) {
-        try {
-            return json.readValue(payload, RunRequested.class);
-        } catch (JsonProcessingException e) {
-            throw new PoisonRecord("not a run request: " + e.getOriginalMessage(), e);
-        }
     }
 }

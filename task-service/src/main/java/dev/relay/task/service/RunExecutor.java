@@ -64,20 +64,53 @@ public class RunExecutor {
     }
 
     private Uni<Void> execute(RunSteps.Claimed claimed) {
-        UUID messageId = UUID.randomUUID();
         AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig, claimed.answer());
-        return streamChunks(claimed, messageId, reply, 0).chain(goOn -> !goOn ? Uni.createFrom().voidItem()
-                : (reply.asksForApproval() ? steps.suspend(claimed.run(), messageId, reply)
-                        : steps.complete(claimed.run(), messageId, reply)).replaceWithVoid());
+        Deltas deltas = new Deltas(claimed, UUID.randomUUID());
+        return streamChunks(deltas, reply, 0).chain(goOn -> !goOn ? Uni.createFrom().voidItem()
+                : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
+                        : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWithVoid());
     }
 
-    /** Sends chunk {@code index} and the ones after it; answers false once a step finds the run no longer active. */
-    private Uni<Boolean> streamChunks(RunSteps.Claimed claimed, UUID messageId, AgentReply reply, int index) {
+    /**
+     * Takes chunk {@code index} and the ones after it as the agent produces them, sending what it holds as one delta
+     * at most every {@code relay.runtime.delta-interval} (the first chunk at once, the rest by the end); answers
+     * false once a step finds the run no longer active.
+     */
+    private Uni<Boolean> streamChunks(Deltas deltas, AgentReply reply, int index) {
         if (index == reply.chunks().size()) {
-            return Uni.createFrom().item(true);
+            return deltas.flush();
         }
-        return pause().chain(() -> steps.delta(claimed.run(), messageId, reply.chunks().get(index), index == 0))
-                .chain(applied -> applied ? streamChunks(claimed, messageId, reply, index + 1) : Uni.createFrom().item(false));
+        return pause().chain(() -> {
+            deltas.held.append(reply.chunks().get(index));
+            boolean due = deltas.first || System.nanoTime() - deltas.lastSent >= config.deltaInterval().toNanos();
+            return due ? deltas.flush() : Uni.createFrom().item(true);
+        }).chain(goOn -> goOn ? streamChunks(deltas, reply, index + 1) : Uni.createFrom().item(false));
+    }
+
+    /** The assistant message being streamed: what is held back for the next delta, and when the last one went. */
+    private final class Deltas {
+        final RunSteps.Claimed claimed;
+        final UUID messageId;
+        final StringBuilder held = new StringBuilder();
+        boolean first = true;
+        long lastSent;
+
+        Deltas(RunSteps.Claimed claimed, UUID messageId) {
+            this.claimed = claimed;
+            this.messageId = messageId;
+        }
+
+        Uni<Boolean> flush() {
+            if (held.isEmpty()) {
+                return Uni.createFrom().item(true);
+            }
+            String chunk = held.toString();
+            held.setLength(0);
+            boolean creates = first;
+            first = false;
+            lastSent = System.nanoTime();
+            return steps.delta(claimed.run(), messageId, chunk, creates);
+        }
     }
 
     private Uni<Void> pause() {

@@ -85,12 +85,18 @@ public class RunSteps {
 
     /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
     public Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
-        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
-            task.heartbeat(Task.RUNNING, Instant.now());
-            ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
-            Uni<?> saved = first ? messages.persist(assistantMessage(task, run, messageId, chunk)) : messages.append(messageId, chunk);
-            return saved.chain(() -> eventLog.append(task, run.id, TaskEventTypes.MESSAGE_DELTA, data));
-        });
+        // the hot path of a run: one statement takes the seq if the run is still active, without loading the task
+        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, Task.RUNNING, Instant.now())
+                .chain(next -> {
+                    if (next == null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
+                    Uni<?> saved = first ? messages.persist(assistantMessage(claimed, messageId, chunk, next.seq()))
+                            : messages.append(messageId, chunk);
+                    return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, TaskEventTypes.MESSAGE_DELTA, data))
+                            .replaceWith(true);
+                }));
     }
 
     /** Completes the assistant message, reports usage and ends the run. */
@@ -213,15 +219,15 @@ public class RunSteps {
                         : Uni.createFrom().item(false))));
     }
 
-    private static TaskMessage assistantMessage(Task task, TaskRun run, UUID messageId, String firstChunk) {
+    private static TaskMessage assistantMessage(TaskRun run, UUID messageId, String firstChunk, long firstSeq) {
         TaskMessage message = new TaskMessage();
         message.id = messageId;
-        message.taskId = task.id;
+        message.taskId = run.taskId;
         message.streamId = run.id;
         message.role = "assistant";
         message.content = firstChunk;
         message.complete = false;
-        message.firstSeq = task.lastSeq + 1;
+        message.firstSeq = firstSeq;
         message.createdAt = Instant.now();
         return message;
     }

@@ -13,6 +13,7 @@ import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.Task;
+import dev.relay.task.repository.TaskRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -37,6 +38,12 @@ public class TaskEventLog {
         task.updatedAt = now;
         TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, type, now, data);
         return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event);
+    }
+
+    /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
+    public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, String type, ObjectNode data) {
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, type, Instant.now(), data);
+        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event);
     }
 
     /** Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}. */

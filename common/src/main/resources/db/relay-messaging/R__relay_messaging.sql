@@ -1,0 +1,20 @@
+-- The tables of the shared outbox and idempotent consumer (common/…/messaging), in every service's own schema.
+-- Each service lists this location after its own (quarkus.flyway.locations=db/migration,db/relay-messaging); as a
+-- repeatable migration it runs after the service's versioned ones, and again whenever it changes, so every change
+-- here must be written to apply to a schema that already has the tables.
+CREATE TABLE IF NOT EXISTS outbox_event (
+    id           uuid PRIMARY KEY,
+    topic        text        NOT NULL,
+    record_key   text        NOT NULL,
+    payload      text        NOT NULL,
+    created_at   timestamptz NOT NULL,
+    published_at timestamptz                 -- unused: acknowledged records are deleted
+);
+CREATE INDEX IF NOT EXISTS outbox_event_pending_idx ON outbox_event (created_at) WHERE published_at IS NULL;
+
+CREATE TABLE IF NOT EXISTS consumed_event (
+    consumer    text        NOT NULL,
+    event_id    uuid        NOT NULL,
+    consumed_at timestamptz NOT NULL,
+    PRIMARY KEY (consumer, event_id)
+);

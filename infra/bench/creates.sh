@@ -50,13 +50,16 @@ sql() { psql -h "${RELAY_DB_HOST:-127.0.0.1}" -p "${RELAY_DB_PORT:-5432}" -U "${
 # runs_after LOAD: whether the runs kept up with the creates: unfinished runs when the load ended, and how long
 # they took to finish after it (a create is only cheap if its run is not just queued behind it)
 runs_after() {
-  local unfinished waited=0
+  local unfinished left waited=0
   unfinished=$(sql "SELECT count(*) FROM task.task_run WHERE status IN ('pending', 'active')")
   echo "RESULT creates.$1.runs_unfinished_at_end $unfinished"
-  while [ "$(sql "SELECT count(*) FROM task.task_run WHERE status IN ('pending', 'active')")" != 0 ] && [ $waited -lt 1200 ]; do
+  left=$unfinished
+  while [ "$left" != 0 ] && [ $waited -lt 3000 ]; do
     sleep 0.1; waited=$((waited + 1))
+    left=$(sql "SELECT count(*) FROM task.task_run WHERE status IN ('pending', 'active')")
   done
   echo "RESULT creates.$1.runs_drained_after_s $(awk -v w=$waited 'BEGIN { printf "%.1f", w / 10 }')"
+  [ "$unfinished" -gt 100 ] && echo "RESULT creates.$1.runs_drained_per_s $(awk -v u="$unfinished" -v l="$left" -v w=$waited 'BEGIN { printf "%.0f", (u - l) * 10 / w }')"
   echo "RESULT creates.$1.runs_completed_total $(sql "SELECT count(*) FROM task.task_run WHERE status = 'completed'")"
 }
 

@@ -2,6 +2,8 @@ package dev.relay.common.auth;
 
 import java.util.Set;
 
+import jakarta.json.JsonString;
+
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.relay.common.error.ApiException;
@@ -28,19 +30,42 @@ public record Caller(String org, String email, Set<String> roles) {
         return new Caller(org, identity.getPrincipal().getName(), Set.copyOf(identity.getRoles()));
     }
 
+    /** A token without a string {@value #ORG_CLAIM} claim, or with claims of the wrong type, identifies nobody: 401. */
     public static Caller from(JsonWebToken jwt) {
-        String org = jwt.getClaim(ORG_CLAIM);
+        String org = text(jwt, ORG_CLAIM);
         if (org == null || org.isBlank()) {
-            throw ApiException.forbidden("the token carries no '" + ORG_CLAIM + "' claim");
+            throw ApiException.unauthorized("the token carries no '" + ORG_CLAIM + "' claim");
         }
-        String email = jwt.getClaim("upn");
+        String email = text(jwt, "upn");
         if (email == null) {
-            email = jwt.getClaim("email");
+            email = text(jwt, "email");
         }
         if (email == null) {
             email = jwt.getSubject();
         }
-        return new Caller(org, email, jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups()));
+        if (email == null || email.isBlank()) {
+            throw ApiException.unauthorized("the token names no user ('upn', 'email' or 'sub' claim)");
+        }
+        return new Caller(org, email, groups(jwt));
+    }
+
+    private static String text(JsonWebToken jwt, String claim) {
+        Object value = jwt.getClaim(claim);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        if (value instanceof JsonString json) {
+            return json.getString();
+        }
+        throw ApiException.unauthorized("the token's '" + claim + "' claim is not a string");
+    }
+
+    private static Set<String> groups(JsonWebToken jwt) {
+        try {
+            return jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups());
+        } catch (RuntimeException notStrings) {
+            throw ApiException.unauthorized("the token's 'groups' claim is not a list of strings");
+        }
     }
 
     /** The owner of an API key: a user of its organization, with no roles beyond {@code user}. */

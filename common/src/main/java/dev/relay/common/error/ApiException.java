@@ -18,6 +18,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request", "invalid request", message);
     }
 
+    public static ApiException unauthorized(String message) {
+        return new ApiException(401, "unauthorized", "unauthorized", message);
+    }
+
     public static ApiException notFound(String message) {
         return new ApiException(404, "not_exists", "not found", message);
     }

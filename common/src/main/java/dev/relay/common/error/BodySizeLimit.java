@@ -3,12 +3,10 @@ package dev.relay.common.error;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -33,12 +31,8 @@ public class BodySizeLimit {
     private void check(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && exceeds(length)) {
-            ErrorBody body = ErrorBody.of(413, "payload_too_large", "payload too large",
-                    "the body has " + length + " bytes, more than the " + limit + " this service accepts", null);
-            context.response().setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
-                    .putHeader("Connection", "close")
-                    .end(Json.encode(body));
+            context.response().putHeader("Connection", "close");
+            VertxErrors.respond(context, 413, "the body has " + length + " bytes, more than the " + limit + " this service accepts");
             return;
         }
         context.next();

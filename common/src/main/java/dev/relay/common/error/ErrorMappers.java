@@ -1,5 +1,6 @@
 package dev.relay.common.error;
 
+import java.io.IOException;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -11,9 +12,11 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.relay.common.api.StrictJson;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -62,6 +65,21 @@ public class ErrorMappers {
         return malformedJson(e);
     }
 
+    /** Ahead of the REST layer's own mapper, which answers a parse failure with a bare "HTTP 400 Bad Request". */
+    @ServerExceptionMapper
+    public Response unparsableJson(StreamReadException e) {
+        return malformedJson(e);
+    }
+
+    /** Reading a body without a declared length stops at the limit with this failure (Quarkus's VertxInputStream). */
+    @ServerExceptionMapper
+    public Response unreadable(IOException e) {
+        if ("Request too large".equals(e.getMessage())) {
+            return respond(413, "payload_too_large", "payload too large", "the body is larger than this service accepts", null);
+        }
+        return unexpected(e);
+    }
+
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
         return respond(401, "unauthorized", "unauthorized", "a valid bearer token is required", null);
@@ -79,6 +97,9 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             return unexpected(e);
@@ -106,7 +127,10 @@ public class ErrorMappers {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            return "field '" + field + "' has an invalid value";
+            return "field '" + field + "' " + (e instanceof StrictJson.UnstorableText ? e.getOriginalMessage() : "has an invalid value");
+        }
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+            return "the body is not valid JSON: " + e.getOriginalMessage().replace("Duplicate field", "duplicate key");
         }
         return "the body is not valid JSON";
     }
@@ -121,17 +145,24 @@ public class ErrorMappers {
             case 406 -> "not_acceptable";
             case 409 -> "conflict";
             case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
             case 429 -> "too_many_requests";
+            case 431 -> "header_too_large";
             default -> "error";
         };
     }
 
-    private static String kindFor(int status) {
+    static String kindFor(int status) {
         return switch (status) {
             case 400 -> "invalid request";
             case 403 -> "forbidden request";
             case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 413 -> "payload too large";
+            case 414 -> "uri too long";
+            case 415 -> "unsupported media type";
+            case 431 -> "request header fields too large";
             default -> Response.Status.fromStatusCode(status) != null
                     ? Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase() : "error";
         };

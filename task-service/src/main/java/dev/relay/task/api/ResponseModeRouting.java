@@ -5,6 +5,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.relay.common.error.ApiException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,6 +27,10 @@ public class ResponseModeRouting {
     }
 
     private void chooseResponse(RoutingContext context) {
+        if (context.body().length() <= 0) {
+            // the resource would wait for a body the handler above already took
+            throw ApiException.invalidRequest("the body is empty: a task needs at least a 'task' or a 'message'");
+        }
         String format = null;
         try {
             if (context.body().length() > 0 && context.body().buffer().getByte(0) == '{') {

@@ -78,6 +78,8 @@ listening "$kafka_port" || fail "Kafka did not start; see $run_dir/logs/kafka.lo
 
 # --- Services (started one after another: CPU is the constraint on small machines) -----------------------------
 common_env=(
+  # only the gateway listens beyond loopback's reach; the services cannot be called around it
+  QUARKUS_HTTP_HOST=127.0.0.1
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port"
   RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name"
   RELAY_DB_JDBC_URL="jdbc:postgresql://$db_host:$db_port/$db_name"

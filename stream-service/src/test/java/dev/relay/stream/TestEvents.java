@@ -25,11 +25,11 @@ import dev.relay.testsupport.KafkaBroker;
 import io.restassured.RestAssured;
 
 /** Publishes task events to the real broker, as the task service would. */
-final class TestEvents {
+public final class TestEvents {
 
-    static final String ORG = "acme";
-    static final String ALICE = "alice@acme.dev";
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final String ORG = "acme";
+    public static final String ALICE = "alice@acme.dev";
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static KafkaProducer<String, String> producer;
 
@@ -60,7 +60,7 @@ final class TestEvents {
         return write(new TaskEvent(UUID.randomUUID(), task, ORG, seq, null, TaskEventTypes.TASK_UPDATED, Instant.now(), data));
     }
 
-    static List<String> run(UUID task, long from, long to) {
+    public static List<String> run(UUID task, long from, long to) {
         return run(task, from, to, 0);
     }
 
@@ -68,12 +68,12 @@ final class TestEvents {
      * Waits until the service is ready, which includes its live reader holding the topic's partitions: before that,
      * streams would get events only from the log on their heartbeat, and tests would not see the live path at all.
      */
-    static void awaitReady() {
+    public static void awaitReady() {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
     }
 
-    static void publish(UUID task, List<String> envelopes) {
+    public static void publish(UUID task, List<String> envelopes) {
         envelopes.forEach(envelope -> send(task, envelope));
         producer().flush();
     }

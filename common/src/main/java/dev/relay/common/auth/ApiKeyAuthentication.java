@@ -29,6 +29,8 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
 
     /** The identity attribute holding the key owner's organization. */
     public static final String ORG_ATTRIBUTE = "relay.org";
+    /** The identity attribute holding the hash of the key it was authenticated by (absent for a token). */
+    public static final String KEY_HASH_ATTRIBUTE = "relay.api-key-hash";
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
@@ -83,13 +85,15 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
             if (!ApiKeys.looksLikeKey(request.key) || !directory.isResolvable()) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("not an API key of this service"));
             }
-            return directory.get().ownerOf(ApiKeys.hash(request.key)).map(owner -> {
+            String hash = ApiKeys.hash(request.key);
+            return directory.get().ownerOf(hash).map(owner -> {
                 if (owner == null) {
                     throw new AuthenticationFailedException("unknown or revoked API key");
                 }
                 return QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(owner.email()))
                         .addAttribute(ORG_ATTRIBUTE, owner.org())
+                        .addAttribute(KEY_HASH_ATTRIBUTE, hash)
                         .addRoles(owner.roles())
                         .build();
             });

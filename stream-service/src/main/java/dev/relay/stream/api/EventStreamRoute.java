@@ -6,9 +6,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 
+import dev.relay.common.auth.ApiKeyAuthentication;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorMappers;
+import dev.relay.stream.config.StreamConfig;
+import dev.relay.stream.service.ApiKeyCopies;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.stream.sse.SseWriter;
@@ -34,17 +37,23 @@ import io.vertx.ext.web.RoutingContext;
 public class EventStreamRoute {
 
     static final String PATH = "/api/preview/agents/:org/tasks/:taskId/events/stream";
+    private static final String KEY_HASH = "relay.api-key-hash";
 
     private final StreamAccess access;
     private final TaskStreams streams;
     private final ConnectionLimits limits;
     private final IdentityProviderManager identities;
+    private final ApiKeyCopies keys;
+    private final StreamConfig config;
 
-    public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities) {
+    public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities,
+            ApiKeyCopies keys, StreamConfig config) {
         this.access = access;
         this.streams = streams;
         this.limits = limits;
         this.identities = identities;
+        this.keys = keys;
+        this.config = config;
     }
 
     void install(@Observes Router router) {
@@ -60,13 +69,17 @@ public class EventStreamRoute {
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
                             routing.request().getParam("after"));
                     return QuarkusHttpUser.getSecurityIdentity(routing, identities)
-                            .chain(identity -> access.authorize(Caller.from(identity), org, taskId))
+                            .chain(identity -> access.authorize(Caller.from(identity), org, taskId)
+                                    .invoke(ignored -> routing.put(KEY_HASH, identity.getAttribute(ApiKeyAuthentication.KEY_HASH_ATTRIBUTE))))
                             .map(end -> new StreamStart(taskId, position, end));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }
 
     private void open(RoutingContext routing, String org, StreamStart start) {
+        if (routing.response().closed()) {
+            return; // the client left while its access was checked: no slot to take
+        }
         if (start.isFinished()) {
             routing.response().setStatusCode(204).end();
             return;
@@ -75,7 +88,19 @@ public class EventStreamRoute {
             refuse(routing, ApiException.tooManyRequests("organization '" + org + "' has too many open streams; close one or retry later"));
             return;
         }
-        streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> limits.release(org));
+        String keyHash = routing.get(KEY_HASH);
+        long[] keyCheck = {-1};
+        Runnable stop = streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> {
+            limits.release(org);
+            if (keyCheck[0] >= 0) {
+                routing.vertx().cancelTimer(keyCheck[0]);
+            }
+        });
+        if (keyHash != null) {
+            // a key revoked while its stream is open ends the stream within one check
+            keyCheck[0] = routing.vertx().setPeriodic(config.keyCheck().toMillis(), id -> keys.isValid(keyHash)
+                    .subscribe().with(valid -> { if (!valid) { stop.run(); } }, failure -> { }));
+        }
     }
 
     private static void refuse(RoutingContext routing, Throwable failure) {

@@ -32,6 +32,10 @@ public interface StreamConfig {
     @WithDefault("1000")
     int maxConnectionsPerOrg();
 
+    /** How often a stream opened with an API key checks that the key is still valid; a revoked key's streams end. */
+    @WithDefault("5s")
+    Duration keyCheck();
+
     /** Events read from the log per query while replaying history. */
     @WithDefault("500")
     int replayPage();

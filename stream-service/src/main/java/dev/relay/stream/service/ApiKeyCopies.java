@@ -22,6 +22,11 @@ public class ApiKeyCopies implements ApiKeyDirectory {
         return keys.apply(change);
     }
 
+    /** Whether the key is known and not revoked. */
+    public Uni<Boolean> isValid(String keyHash) {
+        return keys.ownerOf(keyHash).map(owner -> owner != null);
+    }
+
     @Override
     public Uni<Caller> ownerOf(String keyHash) {
         return keys.ownerOf(keyHash);

@@ -66,10 +66,13 @@ public final class SseWriter {
         response.drainHandler(ignored -> action.run());
     }
 
-    /** Calls {@code action} when the client goes away. */
+    /** Calls {@code action} when the client goes away, at once if it already went (during the stream's setup). */
     public void onClose(Runnable action) {
         response.closeHandler(ignored -> action.run());
         response.exceptionHandler(ignored -> action.run());
+        if (response.closed()) {
+            action.run();
+        }
     }
 
     /** Writes what is batched and ends the response. */

@@ -222,6 +222,14 @@ final class TaskStream {
         }
     }
 
+    /** Ends the stream as it is (its caller may no longer read it); a no-op once it is over. */
+    void stop() {
+        if (!closed) {
+            out.end();
+            close();
+        }
+    }
+
     private void fail() {
         if (!closed) {
             out.abort();

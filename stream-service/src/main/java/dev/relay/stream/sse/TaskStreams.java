@@ -25,13 +25,16 @@ public class TaskStreams {
 
     /**
      * Writes every event of the task with a seq greater than {@code after} to {@code out}, then live events until
-     * the run ends; {@code onClose} runs once when the stream is over, however it ended.
+     * the run ends; {@code onClose} runs once when the stream is over, however it ended. Answers what ends the stream
+     * early.
      */
-    public void open(UUID taskId, long after, SseWriter out, Runnable onClose) {
+    public Runnable open(UUID taskId, long after, SseWriter out, Runnable onClose) {
         Context context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("streams must be opened on a Vert.x context");
         }
-        new TaskStream(taskId, after, out, onClose, context, log, config).start(live);
+        TaskStream stream = new TaskStream(taskId, after, out, onClose, context, log, config);
+        stream.start(live);
+        return () -> context.runOnContext(ignored -> stream.stop());
     }
 }

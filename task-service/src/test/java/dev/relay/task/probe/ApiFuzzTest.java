@@ -25,7 +25,7 @@ import io.restassured.http.ContentType;
 @WithTestResource(RelayTestResources.class)
 class ApiFuzzTest {
 
-    private static final int CASES_PER_OPERATION = 150;
+    private static final int CASES_PER_OPERATION = 300;
 
     @TestHTTPResource("/")
     URI base;

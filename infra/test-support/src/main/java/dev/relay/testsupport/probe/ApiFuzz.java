@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,6 +40,7 @@ public final class ApiFuzz {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_URL_VALUE = 1000;
+    private static final int PARALLEL = 8;
     private static final List<String> GARBAGE_BODIES = List.of("", "{", "[", "null", "42", "\"text\"", "{\"a\":1,\"a\":2}",
             "[".repeat(5000) + "]".repeat(5000), "{\"x\":" + "9".repeat(5000) + "}", "not json at all", "{\"\u0000\":1}",
             "\uFEFF{}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\u0000\"}");
@@ -67,18 +72,37 @@ public final class ApiFuzz {
         }
     }
 
-    /** Sends {@code cases} generated requests to each operation; answers the ones that broke a rule. */
+    /**
+     * Sends {@code cases} generated requests to each operation, {@value #PARALLEL} at a time (some answers are slow
+     * on purpose, such as a stream that waits for an unknown task); answers the ones that broke a rule.
+     */
     public List<Finding> run(List<ApiOperations.Operation> operations, int cases) {
-        List<Finding> findings = new ArrayList<>();
+        List<Request> requests = new ArrayList<>();
         for (ApiOperations.Operation operation : operations) {
-            requests(operation).sampleStream().limit(cases).forEach(request -> {
-                Finding finding = send(request);
+            requests(operation).sampleStream().limit(cases).forEach(requests::add);
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(PARALLEL);
+        try {
+            List<Future<Finding>> answers = new ArrayList<>();
+            for (Request request : requests) {
+                answers.add(senders.submit(() -> send(request)));
+            }
+            List<Finding> findings = new ArrayList<>();
+            for (Future<Finding> answer : answers) {
+                Finding finding = answer.get();
                 if (finding != null) {
                     findings.add(finding);
                 }
-            });
+            }
+            return findings;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            senders.shutdownNow();
         }
-        return findings;
     }
 
     /** A generated request: method, encoded target, content type (or none) and body (or none). */

@@ -1,0 +1,75 @@
+package dev.relay.stream.probe;
+
+import static dev.relay.testsupport.probe.AccessMatrix.Outcome.ALLOW;
+import static dev.relay.testsupport.probe.AccessMatrix.Outcome.DENY_404;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.relay.common.auth.ApiKeys;
+import dev.relay.common.auth.StreamLinkSigner;
+import dev.relay.stream.TestEvents;
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.TestTokens;
+import dev.relay.testsupport.probe.AccessMatrix;
+import dev.relay.testsupport.probe.AccessMatrix.Call;
+import dev.relay.testsupport.probe.AccessMatrix.Credential;
+import dev.relay.testsupport.probe.AccessMatrix.Principal;
+import dev.relay.testsupport.probe.ApiOperations;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Who may call each operation of the stream service that names an organization or an id ({@link AccessMatrix}). */
+@QuarkusTest
+@WithTestResource(RelayTestResources.class)
+class AccessMatrixTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void everyCallerGetsWhatTheMatrixSaysOnEveryOperationThatNamesAnOrganizationOrAnId() {
+        String creator = TestEvents.ALICE;
+        String org = TestEvents.ORG;
+        StreamProbes run = StreamProbes.storedRun(TestTokens.bearer(org, creator));
+        // an API key nobody announced is as good as a revoked one here: the stream service knows only live keys
+        String unknownKey = ApiKeys.generate();
+        Map<Principal, AccessMatrix.Outcome> anyone = new EnumMap<>(Principal.class);
+        for (Principal principal : Principal.values()) {
+            anyone.put(principal, ALLOW);
+        }
+        AccessMatrix matrix = new AccessMatrix(base, Map.of(
+                Principal.CREATOR, Credential.bearer(TestTokens.token(org, creator)),
+                Principal.SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(org, "member-" + UUID.randomUUID() + "@acme.dev")),
+                Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)),
+                Principal.EXPIRED_TOKEN, Credential.bearer(TestTokens.expired(org, creator, Duration.ofSeconds(30))),
+                Principal.ALG_NONE_TOKEN, Credential.bearer(TestTokens.unsigned(org, creator)),
+                Principal.HS256_PUBLIC_KEY_TOKEN, Credential.bearer(TestTokens.hs256WithPublicKey(org, creator)),
+                Principal.WRONG_ISSUER_TOKEN, Credential.bearer(TestTokens.wrongIssuer(org, creator)),
+                Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, unknownKey)))
+                // a private task's events are its creator's
+                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events", Map.of(Principal.SAME_ORG_MEMBER, DENY_404))
+                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events/stream", Map.of(Principal.SAME_ORG_MEMBER, DENY_404))
+                // a signed link is the credential, as a presigned URL is: whoever holds it reads the run until it expires
+                .row("GET /api/v1/streams/{streamId}/content", anyone);
+
+        List<ApiOperations.Operation> operations = ApiOperations.of(base);
+        assertThat(matrix.unlisted(operations)).as("operations without a row in the matrix").isEmpty();
+        String link = new StreamLinkSigner("relay-test-stream-link-secret").link(run.stream(), Instant.now().plusSeconds(600));
+        assertThat(matrix.mismatches(operation -> switch (operation) {
+            case "GET /api/preview/agents/{org}/tasks/{taskId}/events" -> new Call("GET", "/api/preview/agents/" + org + "/tasks/" + run.task() + "/events", null);
+            case "GET /api/preview/agents/{org}/tasks/{taskId}/events/stream" -> new Call("GET", "/api/preview/agents/" + org + "/tasks/" + run.task() + "/events/stream?after=0", null);
+            case "GET /api/v1/streams/{streamId}/content" -> new Call("GET", URI.create(link).getRawPath() + "?" + URI.create(link).getRawQuery(), null);
+            default -> throw new IllegalArgumentException("no call for " + operation);
+        })).isEmpty();
+    }
+}

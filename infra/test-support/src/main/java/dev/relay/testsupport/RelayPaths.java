@@ -9,7 +9,7 @@ final class RelayPaths {
     private RelayPaths() {
     }
 
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("relay.root");
         if (configured != null && Files.isDirectory(Path.of(configured, "infra"))) {
             return Path.of(configured);

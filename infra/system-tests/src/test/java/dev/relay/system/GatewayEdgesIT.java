@@ -1,0 +1,70 @@
+package dev.relay.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.relay.testsupport.FreePorts;
+import dev.relay.testsupport.Gateway;
+import dev.relay.testsupport.probe.RawHttp;
+import dev.relay.testsupport.probe.ResponseRules;
+
+/**
+ * What the gateway refuses before any service sees it carries the error body too (the probe found nginx HTML pages
+ * for these). Its upstreams are ports nobody listens on, which is also what a client meets while a service is down.
+ */
+class GatewayEdgesIT {
+
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void startGateway() {
+        gateway = Gateway.start(FreePorts.next(), FreePorts.next());
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            undecodable path        | GET /api/v1/tasks/%ZZ HTTP/1.1            |        | 400
+            NUL in the path         | GET /api/v1/tasks/a%00b HTTP/1.1          |        | 400
+            braces in the path      | GET /api/v1/tasks/{uuid} HTTP/1.1         |        | 400
+            not HTTP                | HELLO                                     |        | 400
+            request line too long   | GET /api/v1/tasks/LONG HTTP/1.1           |        | 414
+            header too large        | GET /api/v1/tasks/x HTTP/1.1              | BIG    | 431
+            body over 1 MiB         | POST /api/v1/tasks HTTP/1.1               | LENGTH | 413
+            chunked body over 1 MiB | POST /api/v1/tasks HTTP/1.1               | CHUNKS | 413
+            no route                | GET /nowhere HTTP/1.1                     |        | 404
+            service down            | GET /api/v1/tasks/x HTTP/1.1              |        | 502
+            """)
+    void refusalsOfTheGatewayCarryTheErrorBody(String name, String requestLine, String extra, int status) {
+        String line = requestLine.replace("LONG", "a".repeat(10_000));
+        StringBuilder head = new StringBuilder(line).append("\r\nHost: relay\r\nConnection: close\r\n");
+        byte[] body = new byte[0];
+        switch (extra == null ? "" : extra) {
+            case "BIG" -> head.append("X-Big: ").append("a".repeat(10_000)).append("\r\n");
+            case "LENGTH" -> head.append("Content-Type: application/json\r\nContent-Length: 2000000\r\n");
+            case "CHUNKS" -> {
+                head.append("Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n");
+                String chunk = Integer.toHexString(65_536) + "\r\n" + "x".repeat(65_536) + "\r\n";
+                body = (chunk.repeat(20) + "0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            }
+            default -> { }
+        }
+        RawHttp.Response response = new RawHttp(gateway.uri("/")).send(head.append("\r\n").toString(), body, Duration.ofSeconds(15));
+
+        assertThat(response.status()).isEqualTo(status);
+        assertThat(ResponseRules.errorBodyProblem(response.contentType(), response.body())).isNull();
+    }
+}

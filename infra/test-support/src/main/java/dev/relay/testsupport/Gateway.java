@@ -1,0 +1,81 @@
+package dev.relay.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Relay's nginx gateway (infra/gateway/nginx.conf.template) in front of the given service ports, as the dev stack
+ * runs it; installed from Debian when missing, as infra/dev/start.sh does.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private Gateway(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static Gateway start(int taskPort, int streamPort) {
+        try {
+            Path root = RelayPaths.root();
+            run(new ProcessBuilder("bash", "-c", "source infra/dev/lib.sh && ensure_packages nginx-light").directory(root.toFile()));
+            // nginx's workers run as another user when it is started by root: they must reach their temp directories
+            Path dir = Files.createTempDirectory("relay-gateway-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            int port = FreePorts.next();
+            String config = Files.readString(root.resolve("infra/gateway/nginx.conf.template"))
+                    .replace("@RUN_DIR@", dir.toString()).replace("@GATEWAY_PORT@", String.valueOf(port))
+                    .replace("@TASK_PORT@", String.valueOf(taskPort)).replace("@STREAM_PORT@", String.valueOf(streamPort));
+            Files.writeString(dir.resolve("nginx.conf"), config);
+            Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            while (!listening(port)) {
+                if (Instant.now().isAfter(deadline) || !process.isAlive()) {
+                    throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+                }
+                Thread.sleep(50);
+            }
+            return new Gateway(process, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(ProcessBuilder command) throws IOException, InterruptedException {
+        Process process = command.inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + String.join(" ", command.command()));
+        }
+    }
+}

@@ -24,13 +24,15 @@ public final class PackagedService implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Duration startedIn;
+    private final Map<String, String> env;
 
-    private PackagedService(String module, Process process, int port, Path log, Duration startedIn) {
+    private PackagedService(String module, Process process, int port, Path log, Duration startedIn, Map<String, String> env) {
         this.module = module;
         this.process = process;
         this.port = port;
         this.log = log;
         this.startedIn = startedIn;
+        this.env = env;
     }
 
     /** The secret the packaged services of one test JVM sign and check stream links with. */
@@ -38,12 +40,30 @@ public final class PackagedService implements AutoCloseable {
 
     /** Starts {@code module} with the shared infrastructure plus {@code extraEnv}. */
     public static PackagedService start(String module, Map<String, String> extraEnv) {
+        return start(module, extraEnv, FreePorts.next());
+    }
+
+    /** Kills the process at once (SIGKILL: no shutdown hook, no flush), as a crashed node or an OOM kill would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the module again on the same port with the same environment; answers once it is ready. */
+    public PackagedService restart() {
+        return start(module, env, port);
+    }
+
+    private static PackagedService start(String module, Map<String, String> extraEnv, int port) {
         Path jar = RelayPaths.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first");
         }
         try {
-            int port = FreePorts.next();
             Path log = Files.createTempFile("relay-" + module + "-", ".log");
             TestDatabase db = TestDatabase.shared();
             Map<String, String> env = new HashMap<>();
@@ -62,12 +82,17 @@ public final class PackagedService implements AutoCloseable {
             builder.environment().putAll(env);
             Instant started = Instant.now();
             Process process = builder.start();
-            PackagedService starting = new PackagedService(module, process, port, log, Duration.ZERO);
+            PackagedService starting = new PackagedService(module, process, port, log, Duration.ZERO, Map.copyOf(extraEnv));
             starting.awaitReady(Duration.ofSeconds(90));
-            return new PackagedService(module, process, port, log, Duration.between(started, Instant.now()));
+            return new PackagedService(module, process, port, log, Duration.between(started, Instant.now()), Map.copyOf(extraEnv));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The service's log file (stdout and stderr). */
+    public Path log() {
+        return log;
     }
 
     public URI uri(String path) {

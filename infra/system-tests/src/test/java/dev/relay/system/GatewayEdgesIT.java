@@ -2,11 +2,13 @@ package dev.relay.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,6 +34,18 @@ class GatewayEdgesIT {
     static void stopGateway() {
         if (gateway != null) {
             gateway.close();
+        }
+    }
+
+    @Test
+    void aClientThatNeverFinishesItsHeadersIsCutOff() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
+            socket.getOutputStream().write("GET /api/v1/tasks/x HTTP/1.1\r\nHost: relay\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            socket.setSoTimeout(20_000);
+            long started = System.nanoTime();
+            // nginx closes the connection (client_header_timeout 10 s) without an answer: the read ends
+            assertThat(socket.getInputStream().readAllBytes()).isNotNull();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.relay.stream.config;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -39,4 +40,11 @@ public interface StreamConfig {
     /** Events read from the log per query while replaying history. */
     @WithDefault("500")
     int replayPage();
+
+    /**
+     * Characters of envelopes (about bytes) one replay page holds at most: what a stream keeps in memory beyond its connection's write
+     * queue, so a viewer that does not read costs a bounded amount whatever the size of the history.
+     */
+    @WithDefault("256K")
+    MemorySize replayPageBytes();
 }

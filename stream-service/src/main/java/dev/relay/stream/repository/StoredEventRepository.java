@@ -46,7 +46,12 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
             SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
                                  $7::timestamptz[], $8::text[])
             ON CONFLICT DO NOTHING""";
-    private static final String PAGE = "SELECT seq, type, envelope FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+    /** A page of the log that stops before {@code $4} characters of envelopes (but always holds the first event). */
+    private static final String PAGE = """
+            SELECT seq, type, envelope FROM (
+                SELECT seq, type, envelope, sum(length(envelope)) OVER (ORDER BY seq) - length(envelope) AS before
+                FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
+            WHERE before < $4 ORDER BY seq""";
 
     private final Pool pool;
 
@@ -82,8 +87,8 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
     }
 
     /** Up to {@code limit} events of the task after {@code after}, in seq order, as a stream sends them. */
-    public Uni<List<EventFrame>> frames(UUID taskId, long after, int limit) {
-        return pool.preparedQuery(PAGE).execute(Tuple.of(taskId, after, limit)).map(rows -> {
+    public Uni<List<EventFrame>> frames(UUID taskId, long after, int limit, long maxBytes) {
+        return pool.preparedQuery(PAGE).execute(Tuple.of(taskId, after, limit, maxBytes)).map(rows -> {
             List<EventFrame> frames = new ArrayList<>(rows.size());
             for (Row row : rows) {
                 frames.add(new EventFrame(taskId, row.getLong("seq"), row.getString("type"), row.getString("envelope")));

@@ -97,7 +97,7 @@ final class TaskStream {
             return;
         }
         reading = true;
-        log.frames(taskId, sequence.lastSent(), room).subscribe().with(
+        log.frames(taskId, sequence.lastSent(), room, config.replayPageBytes().asLongValue()).subscribe().with(
                 frames -> context.runOnContext(ignored -> onPage(frames, room)),
                 failure -> context.runOnContext(ignored -> {
                     reading = false;
@@ -112,7 +112,10 @@ final class TaskStream {
             return;
         }
         frames.forEach(sequence::logged);
-        if (frames.size() < limit && !readAgain) {
+        // a page cut short by its byte budget is not the end of the log
+        long bytes = frames.stream().mapToLong(frame -> frame.envelope().length()).sum();
+        boolean full = frames.size() >= limit || bytes >= config.replayPageBytes().asLongValue();
+        if (!full && !readAgain) {
             replaying = false;
         }
         if (readAgain) {

@@ -65,6 +65,18 @@ class BadInputTest {
         }
     }
 
+    /** The JDK's HTTP client asks to upgrade to HTTP/2 (h2c) on every first request, body included. */
+    @Test
+    void aCreateFromAClientThatAsksForAnHttp2UpgradeIsServed() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String body : new String[] {"{\"task\":\"upgrade\",\"response_format\":\"json\"}", "{\"task\":\"" + "x".repeat(20_000) + "\",\"response_format\":\"json\"}"}) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/tasks"))
+                    .header("Authorization", token).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        }
+    }
+
     @Test
     void textWithANulCharacterIsRefusedNamingTheFieldWhereverItIs() {
         String nul = "a\\u0000b";

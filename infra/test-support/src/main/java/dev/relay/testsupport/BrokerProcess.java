@@ -2,8 +2,6 @@ package dev.relay.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +40,7 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** SIGKILL: the broker loses what it had not written to its log segments' page cache. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        FreePorts.killNow(process);
     }
 
     /** Starts the broker again on its data directory and ports; answers once it accepts connections. */
@@ -67,7 +60,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             process = builder.start();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            while (!listening()) {
+            while (!FreePorts.listening(port)) {
                 if (Instant.now().isAfter(deadline) || !process.isAlive()) {
                     throw new IllegalStateException("the broker did not start: " + Files.readString(dataDir.resolve("broker.out")));
                 }
@@ -81,14 +74,6 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private boolean listening() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     @Override
     public void close() {

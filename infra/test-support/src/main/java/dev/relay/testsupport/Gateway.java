@@ -2,8 +2,6 @@ package dev.relay.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +37,7 @@ public final class Gateway implements AutoCloseable {
             Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
             Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-            while (!listening(port)) {
+            while (!FreePorts.listening(port)) {
                 if (Instant.now().isAfter(deadline) || !process.isAlive()) {
                     throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
                 }
@@ -63,14 +61,6 @@ public final class Gateway implements AutoCloseable {
         process.destroy();
     }
 
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     private static void run(ProcessBuilder command) throws IOException, InterruptedException {
         Process process = command.inheritIO().start();

@@ -45,12 +45,7 @@ public final class PackagedService implements AutoCloseable {
 
     /** Kills the process at once (SIGKILL: no shutdown hook, no flush), as a crashed node or an OOM kill would. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        FreePorts.killNow(process);
     }
 
     /** Starts the module again on the same port with the same environment; answers once it is ready. */

@@ -16,6 +16,12 @@ public final class Topics {
     /** Run requests ({@link RunRequested}), keyed by task id. Produced and consumed by the task service. */
     public static final String TASK_RUNS = "task-runs";
 
+    /**
+     * Due firings of schedules ({@link ScheduleFired}), keyed by task id. Produced by the schedule service, consumed
+     * by the task service (which starts the run, once per execution id).
+     */
+    public static final String TASK_TRIGGERS = "task-triggers";
+
     /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
     public static final String DEAD_LETTER_SUFFIX = "-dlq";
 

@@ -1,0 +1,19 @@
+package dev.relay.common.event;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A schedule was due (topic {@value Topics#TASK_TRIGGERS}): start one run of its task. {@code executionId} is
+ * unique per (schedule, due time), so a consumer starts at most one run per execution, however often it is delivered.
+ */
+public record ScheduleFired(
+        @JsonProperty("execution_id") UUID executionId,
+        @JsonProperty("schedule_id") UUID scheduleId,
+        @JsonProperty("task_id") UUID taskId,
+        String org,
+        @JsonProperty("created_by") String createdBy,
+        @JsonProperty("scheduled_at") Instant scheduledAt) {
+}

@@ -1,0 +1,99 @@
+package dev.relay.schedule.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.DynamicUpdate;
+
+/** A schedule of one task: when it is due ({@link #recurrence()}), and where it stands. */
+@Entity
+@Table(name = "schedule")
+@DynamicUpdate
+public class Schedule {
+
+    public static final String ACTIVE = "active";
+    public static final String COMPLETED = "completed";
+
+    @Id
+    public UUID id;
+    public String org;
+    @Column(name = "created_by")
+    public String createdBy;
+    @Column(name = "task_id")
+    public UUID taskId;
+    public String name;
+    public String frequency;
+    @Column(name = "start_time")
+    public LocalTime startTime;
+    @Column(name = "time_zone")
+    public String timeZone;
+    public String status;
+    @Column(name = "catch_up")
+    public String catchUp;
+    @Column(name = "first_due_at")
+    public Instant firstDueAt;
+    @Column(name = "next_due_at")
+    public Instant nextDueAt;
+    @Column(name = "execution_count")
+    public int executionCount;
+    @Column(name = "last_executed_at")
+    public Instant lastExecutedAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    /** A new active schedule, first due after {@code now}. */
+    public static Schedule create(UUID taskId, String org, String createdBy, String name, Recurrence recurrence,
+            CatchUp catchUp, Instant now) {
+        Schedule schedule = new Schedule();
+        schedule.id = UUID.randomUUID();
+        schedule.taskId = taskId;
+        schedule.org = org;
+        schedule.createdBy = createdBy;
+        schedule.name = name;
+        schedule.frequency = recurrence.isOneTime() ? null : recurrence.frequency().value();
+        schedule.startTime = recurrence.startTime();
+        schedule.timeZone = recurrence.zone().getId();
+        schedule.status = ACTIVE;
+        schedule.catchUp = catchUp.value();
+        schedule.firstDueAt = recurrence.firstDue(now);
+        schedule.nextDueAt = schedule.firstDueAt;
+        schedule.createdAt = now;
+        schedule.updatedAt = now;
+        return schedule;
+    }
+
+    public Recurrence recurrence() {
+        return new Recurrence(frequency == null ? null : Frequency.of(frequency).orElseThrow(), startTime, ZoneId.of(timeZone));
+    }
+
+    /** Whether the due time it is at was missed: nobody ran over it within {@code tolerance}. */
+    public boolean missed(Instant now, Duration tolerance) {
+        return now.isAfter(nextDueAt.plus(tolerance));
+    }
+
+    /**
+     * Moves on from the due time just handled: to the next due time after {@code after}, or to {@code completed}
+     * when there is none. {@code fired} counts an execution that ran.
+     */
+    public void advance(Instant after, boolean fired, Instant now) {
+        if (fired) {
+            executionCount++;
+            lastExecutedAt = now;
+        }
+        nextDueAt = recurrence().nextDue(firstDueAt, after);
+        if (nextDueAt == null) {
+            status = COMPLETED;
+        }
+        updatedAt = now;
+    }
+}

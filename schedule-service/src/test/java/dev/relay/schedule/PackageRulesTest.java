@@ -1,0 +1,21 @@
+package dev.relay.schedule;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.relay.testsupport.PackageRules;
+
+/** service → repository → domain; config is a leaf. */
+class PackageRulesTest {
+
+    @Test
+    void layersPointOneWayAndNoPackagesFormACycle() {
+        PackageRules.check("dev.relay.schedule", Map.of(
+                "service", Set.of("repository", "domain", "config"),
+                "repository", Set.of("domain"),
+                "domain", Set.of(),
+                "config", Set.of()));
+    }
+}

@@ -17,6 +17,8 @@ CREATE TABLE schedule (
     first_due_at     timestamptz NOT NULL,
     -- null unless active
     next_due_at      timestamptz,
+    -- why it was paused, when it is
+    pause_note       text,
     execution_count  integer     NOT NULL DEFAULT 0,
     last_executed_at timestamptz,
     created_at       timestamptz NOT NULL,
@@ -24,6 +26,8 @@ CREATE TABLE schedule (
 );
 
 CREATE INDEX schedule_due_idx ON schedule (next_due_at) WHERE status = 'active';
+-- a caller's schedules, newest first, page by page
+CREATE INDEX schedule_owner_idx ON schedule (org, created_by, created_at DESC, id DESC);
 
 CREATE TABLE schedule_execution (
     id           uuid        PRIMARY KEY,
@@ -38,3 +42,5 @@ CREATE TABLE schedule_execution (
     completed_at timestamptz,
     UNIQUE (schedule_id, scheduled_at)
 );
+
+CREATE INDEX schedule_execution_recent_idx ON schedule_execution (schedule_id, scheduled_at DESC, id DESC);

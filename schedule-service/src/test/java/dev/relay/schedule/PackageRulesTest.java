@@ -7,12 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.relay.testsupport.PackageRules;
 
-/** service → repository → domain; config is a leaf. */
+/** api → service → repository → domain; config is a leaf. */
 class PackageRulesTest {
 
     @Test
     void layersPointOneWayAndNoPackagesFormACycle() {
         PackageRules.check("dev.relay.schedule", Map.of(
+                "api", Set.of("service", "domain", "config"),
                 "service", Set.of("repository", "domain", "config"),
                 "repository", Set.of("domain"),
                 "domain", Set.of(),

@@ -21,6 +21,7 @@ public class Schedule {
 
     public static final String ACTIVE = "active";
     public static final String COMPLETED = "completed";
+    public static final String PAUSED = "paused";
 
     @Id
     public UUID id;
@@ -42,6 +43,8 @@ public class Schedule {
     public Instant firstDueAt;
     @Column(name = "next_due_at")
     public Instant nextDueAt;
+    @Column(name = "pause_note")
+    public String pauseNote;
     @Column(name = "execution_count")
     public int executionCount;
     @Column(name = "last_executed_at")
@@ -70,6 +73,31 @@ public class Schedule {
         schedule.createdAt = now;
         schedule.updatedAt = now;
         return schedule;
+    }
+
+    public boolean isOwnedBy(String callerOrg, String callerEmail) {
+        return org.equals(callerOrg) && createdBy.equals(callerEmail);
+    }
+
+    /** Stops firing until resumed; a completed schedule stays completed. */
+    public void pause(String note, Instant now) {
+        if (ACTIVE.equals(status)) {
+            status = PAUSED;
+            pauseNote = note;
+            nextDueAt = null;
+            updatedAt = now;
+        }
+    }
+
+    /** Fires again from the next due time after {@code now}: what came due while paused is not made up. */
+    public void resume(Instant now) {
+        if (PAUSED.equals(status)) {
+            Instant next = recurrence().isOneTime() ? recurrence().firstDue(now) : recurrence().nextDue(firstDueAt, now);
+            status = ACTIVE;
+            pauseNote = null;
+            nextDueAt = next;
+            updatedAt = now;
+        }
     }
 
     public Recurrence recurrence() {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.schedule.domain.Schedule;
+import io.quarkus.panache.common.Sort;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
@@ -17,6 +18,15 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
      * Locks up to {@code limit} active schedules due at {@code now}, earliest first, skipping rows another replica
      * holds: two replicas never take the same schedule, and neither waits for the other.
      */
+    /** A caller's schedules, newest first, after the row at ({@code createdAt}, {@code id}) when given. */
+    public Uni<List<Schedule>> pageOf(String org, String createdBy, Instant createdAt, UUID id, int size) {
+        if (createdAt == null) {
+            return find("org = ?1 and createdBy = ?2", Sort.descending("createdAt", "id"), org, createdBy).page(0, size).list();
+        }
+        return find("org = ?1 and createdBy = ?2 and (createdAt < ?3 or (createdAt = ?3 and id < ?4))",
+                Sort.descending("createdAt", "id"), org, createdBy, createdAt, id).page(0, size).list();
+    }
+
     @SuppressWarnings("unchecked")
     public Uni<List<Schedule>> claimDue(Instant now, int limit) {
         return getSession().chain(session -> session.createNativeQuery("""

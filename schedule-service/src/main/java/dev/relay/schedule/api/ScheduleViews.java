@@ -1,0 +1,73 @@
+package dev.relay.schedule.api;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.relay.schedule.domain.Execution;
+import dev.relay.schedule.domain.Schedule;
+
+/** What the schedules API answers: the seeds' {@code ScheduleInfo} and {@code ExecutionInfo}, plus Relay's fields. */
+public final class ScheduleViews {
+
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
+
+    private ScheduleViews() {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ScheduleView(
+            @JsonProperty("schedule_id") UUID id,
+            @JsonProperty("schedule_name") String name,
+            @JsonProperty("schedule_type") String type,
+            @JsonProperty("schedule_status") String status,
+            @JsonProperty("scan_frequency") String frequency,
+            @JsonProperty("start_time") String startTime,
+            @JsonProperty("time_zone") String timeZone,
+            @JsonProperty("task_id") UUID taskId,
+            @JsonProperty("catch_up") String catchUp,
+            @JsonProperty("pause_note") String pauseNote,
+            @JsonProperty("execution_count") int executionCount,
+            @JsonProperty("last_executed_at") Instant lastExecutedAt,
+            @JsonProperty("next_execution_at") Instant nextExecutionAt,
+            @JsonProperty("created_at") Instant createdAt) {
+
+        static ScheduleView of(Schedule schedule) {
+            return new ScheduleView(schedule.id, schedule.name, schedule.frequency == null ? "one_time" : "recurring",
+                    schedule.status, schedule.frequency, HH_MM.format(schedule.startTime), schedule.timeZone, schedule.taskId,
+                    schedule.catchUp, schedule.pauseNote, schedule.executionCount, schedule.lastExecutedAt, schedule.nextDueAt,
+                    schedule.createdAt);
+        }
+    }
+
+    public record ExecutionView(
+            @JsonProperty("execution_id") UUID id,
+            @JsonProperty("scheduled_at") Instant scheduledAt,
+            @JsonProperty("fired_at") Instant firedAt,
+            @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("completed_at") Instant completedAt,
+            String status,
+            String reason) {
+
+        static ExecutionView of(Execution execution) {
+            return new ExecutionView(execution.id, execution.scheduledAt, execution.firedAt, execution.startedAt,
+                    execution.completedAt, execution.status, execution.reason);
+        }
+    }
+
+    public record SchedulePage(List<ScheduleView> schedules, String continuationToken) {
+    }
+
+    public record ScheduleDetails(ScheduleView schedule, List<ExecutionView> executions, String continuationToken) {
+    }
+
+    public record PauseRequest(String note) {
+    }
+
+    public record Triggered(@JsonProperty("execution_id") UUID executionId) {
+    }
+}

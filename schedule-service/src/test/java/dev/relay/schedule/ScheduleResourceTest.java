@@ -114,6 +114,26 @@ class ScheduleResourceTest {
     }
 
     @Test
+    void concurrentDeletesOfOneScheduleAnswerOnce204AndOtherwise404() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Schedule daily = TestSchedules.daily(schedules, "acme", user);
+            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                            io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/api/v1/schedules/" + daily.id))
+                    .timeout(java.time.Duration.ofSeconds(5)).header("Authorization", token).DELETE().build();
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get().statusCode());
+            }
+            assertThat(statuses).containsOnlyOnce(204).containsOnly(204, 404);
+        }
+    }
+
+    @Test
     void anotherUsersOrOrganizationsScheduleIsNotFound() {
         Schedule theirs = TestSchedules.daily(schedules, "acme", "someone-else@acme.dev");
         given().header("Authorization", token).get("/api/v1/schedules/" + theirs.id).then().statusCode(404);

@@ -27,6 +27,11 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
                 Sort.descending("createdAt", "id"), org, createdBy, createdAt, id).page(0, size).list();
     }
 
+    /** Deletes the schedule if it is the caller's (its executions go with it); answers how many rows went. */
+    public Uni<Long> deleteOwned(UUID id, String org, String createdBy) {
+        return delete("id = ?1 and org = ?2 and createdBy = ?3", id, org, createdBy);
+    }
+
     @SuppressWarnings("unchecked")
     public Uni<List<Schedule>> claimDue(Instant now, int limit) {
         return getSession().chain(session -> session.createNativeQuery("""

@@ -91,9 +91,15 @@ public class Schedules {
                 .replaceWith(executionId));
     }
 
+    /** Deletes the schedule and its executions in one statement; concurrent deletes answer 404 but for one. */
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> owned(caller, schedules.findById(id, LockModeType.PESSIMISTIC_WRITE))
-                .chain(schedules::delete));
+        return Panache.withTransaction(() -> schedules.deleteOwned(id, caller.org(), caller.email()))
+                .map(deleted -> {
+                    if (deleted == 0) {
+                        throw ApiException.notFound("schedule not found");
+                    }
+                    return null;
+                });
     }
 
     private static Uni<Schedule> owned(Caller caller, Uni<Schedule> found) {

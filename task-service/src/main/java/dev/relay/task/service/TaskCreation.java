@@ -7,9 +7,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import org.hibernate.exception.ConstraintViolationException;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.event.ScheduleFired;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.IdempotencyKey;
@@ -30,6 +34,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class TaskCreation {
+
+    private static final Logger LOG = Logger.getLogger(TaskCreation.class);
 
     private final TaskRepository tasks;
     private final TaskRunRepository runs;
@@ -118,7 +124,38 @@ public class TaskCreation {
         return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data));
     }
 
+    /**
+     * Starts a run of the task for a schedule's firing, in the caller's transaction: the task's first user message
+     * again, with its latest run's configuration. Answers false, starting nothing, when the task is unknown (or of
+     * another organization) or a run of it is still going (overlap: the firing is skipped).
+     */
+    public Uni<Boolean> startScheduled(ScheduleFired trigger) {
+        return tasks.lock(trigger.taskId()).chain(task -> {
+            if (task == null || !task.org.equals(trigger.org())) {
+                LOG.warnf("schedule %s fired for task %s, which is not here: nothing started", trigger.scheduleId(), trigger.taskId());
+                return Uni.createFrom().item(false);
+            }
+            return runs.latestOf(task.id).chain(latest -> {
+                if (latest != null && !latest.runStatus().isFinished()) {
+                    LOG.infof("schedule %s fired while task %s has a run in progress: skipped", trigger.scheduleId(), task.id);
+                    return Uni.createFrom().item(false);
+                }
+                return messages.ofTask(task.id).chain(all -> {
+                    TaskMessage first = all.stream().filter(message -> "user".equals(message.role)).findFirst().orElse(null);
+                    NewTask again = new NewTask(task.id, null, first == null ? "" : first.content,
+                            first == null ? JsonNodeFactory.instance.arrayNode() : first.parts, JsonNodeFactory.instance.arrayNode(),
+                            task.visibility, null, null, false, null, latest == null ? null : latest.runConfig, null, null);
+                    return requestRun(task, again, trigger).replaceWith(true);
+                });
+            });
+        });
+    }
+
     private Uni<Void> requestRun(Task task, NewTask request) {
+        return requestRun(task, request, null);
+    }
+
+    private Uni<Void> requestRun(Task task, NewTask request, ScheduleFired trigger) {
         Instant now = Instant.now();
         task.runState = "running";
         task.runtimePhase = Task.BOOTING;
@@ -149,6 +186,10 @@ public class TaskCreation {
             data.set("file_keys", request.fileKeys());
         }
         data.putPOJO("run_config", request.runConfig());
+        if (trigger != null) {
+            data.put("source", "schedule").put("schedule_id", trigger.scheduleId().toString())
+                    .put("execution_id", trigger.executionId().toString());
+        }
         return runs.persist(run)
                 .chain(() -> messages.persist(message))
                 .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USER_MESSAGE, data))

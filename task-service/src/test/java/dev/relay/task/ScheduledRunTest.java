@@ -57,6 +57,24 @@ class ScheduledRunTest {
     }
 
     @Test
+    void aTaskCreatedWithAScheduleAsksTheScheduleServiceForIt() {
+        String token = TestTokens.bearer("acme", "planner@acme.dev");
+        String taskId = given().header("Authorization", token).contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"task\":\"weekly scan\",\"response_format\":\"json\",\"schedule\":{\"name\":\"weekly\","
+                        + "\"schedule_type\":\"recurring\",\"scan_frequency\":\"weekly\",\"start_time\":\"07:45\"}}")
+                .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        String scheduleId = given().header("Authorization", token).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .extract().path("task.schedule_info.schedule_id");
+
+        var requests = TestTopics.readUntil(Topics.SCHEDULE_REQUESTS, Duration.ofSeconds(20),
+                read -> read.stream().anyMatch(record -> taskId.equals(record.key())));
+        var request = requests.stream().filter(record -> taskId.equals(record.key())).findFirst().orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(request.value())
+                .contains("\"schedule_id\":\"" + scheduleId + "\"", "\"scan_frequency\":\"weekly\"", "\"start_time\":\"07:45\"",
+                        "\"created_by\":\"planner@acme.dev\"");
+    }
+
+    @Test
     void aTriggerForATaskThatIsNotHereStartsNothing() throws Exception {
         UUID missing = UUID.randomUUID();
         fire(new ScheduleFired(UUID.randomUUID(), UUID.randomUUID(), missing, "acme", "nobody@acme.dev", Instant.now()));

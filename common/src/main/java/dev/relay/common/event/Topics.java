@@ -22,6 +22,12 @@ public final class Topics {
      */
     public static final String TASK_TRIGGERS = "task-triggers";
 
+    /**
+     * Schedules asked for by task creates ({@link ScheduleRequested}), keyed by task id. Produced by the task
+     * service, consumed by the schedule service.
+     */
+    public static final String SCHEDULE_REQUESTS = "schedule-requests";
+
     /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
     public static final String DEAD_LETTER_SUFFIX = "-dlq";
 

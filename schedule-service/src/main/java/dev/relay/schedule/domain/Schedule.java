@@ -55,10 +55,10 @@ public class Schedule {
     public Instant updatedAt;
 
     /** A new active schedule, first due after {@code now}. */
-    public static Schedule create(UUID taskId, String org, String createdBy, String name, Recurrence recurrence,
+    public static Schedule create(UUID id, UUID taskId, String org, String createdBy, String name, Recurrence recurrence,
             CatchUp catchUp, Instant now) {
         Schedule schedule = new Schedule();
-        schedule.id = UUID.randomUUID();
+        schedule.id = id;
         schedule.taskId = taskId;
         schedule.org = org;
         schedule.createdBy = createdBy;

@@ -2,6 +2,8 @@ package dev.relay.schedule.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -12,10 +14,13 @@ import jakarta.persistence.LockModeType;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleFired;
+import dev.relay.common.event.ScheduleRequested;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.common.messaging.PoisonRecord;
 import dev.relay.schedule.domain.CatchUp;
 import dev.relay.schedule.domain.Execution;
+import dev.relay.schedule.domain.Frequency;
 import dev.relay.schedule.domain.Recurrence;
 import dev.relay.schedule.domain.Schedule;
 import dev.relay.schedule.repository.ExecutionRepository;
@@ -44,8 +49,24 @@ public class Schedules {
     }
 
     public Uni<Schedule> create(UUID taskId, String org, String createdBy, String name, Recurrence recurrence, CatchUp catchUp) {
-        Schedule schedule = Schedule.create(taskId, org, createdBy, name, recurrence, catchUp, clock.instant());
+        Schedule schedule = Schedule.create(UUID.randomUUID(), taskId, org, createdBy, name, recurrence, catchUp, clock.instant());
         return Panache.withTransaction(() -> schedules.persist(schedule));
+    }
+
+    /**
+     * Makes the schedule a task create asked for, in the consumer's transaction. Without a start time it is due from
+     * now on: at this minute of the day (or of the hour).
+     */
+    public Uni<Void> createRequested(ScheduleRequested request) {
+        ZoneId zone = ZoneId.of(request.timeZone() == null ? "UTC" : request.timeZone());
+        Instant now = clock.instant();
+        LocalTime start = request.startTime() == null ? LocalTime.ofInstant(now, zone) : LocalTime.parse(request.startTime());
+        Recurrence recurrence = "one_time".equals(request.scheduleType()) ? Recurrence.once(start, zone)
+                : new Recurrence(Frequency.of(request.frequency()).orElseThrow(
+                        () -> new PoisonRecord("unknown scan_frequency '" + request.frequency() + "'", null)), start, zone);
+        Schedule schedule = Schedule.create(request.scheduleId(), request.taskId(), request.org(), request.createdBy(), request.name(),
+                recurrence, CatchUp.SKIP, now);
+        return schedules.persist(schedule).replaceWithVoid();
     }
 
     public Uni<Schedule> find(UUID id) {

@@ -14,11 +14,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleFired;
+import dev.relay.common.event.ScheduleRequested;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.IdempotencyKey;
 import dev.relay.task.domain.NewTask;
 import dev.relay.task.domain.RunStatus;
+import dev.relay.task.domain.Schedule;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
@@ -121,7 +124,18 @@ public class TaskCreation {
 
     private Uni<Task> create(Task task) {
         var data = eventLog.data().put("created_by", task.createdBy).put("visibility", task.visibility).put("title", task.title);
-        return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data));
+        return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data))
+                .call(() -> requestSchedule(task));
+    }
+
+    /** A task created with a schedule asks the schedule service for it, in the same transaction. */
+    private Uni<Void> requestSchedule(Task task) {
+        Schedule schedule = task.schedule;
+        if (schedule == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return outbox.add(Topics.SCHEDULE_REQUESTS, task.id.toString(), schedule.id(), new ScheduleRequested(schedule.id(), task.id,
+                task.org, task.createdBy, schedule.name(), schedule.type(), schedule.frequency(), schedule.startTime(), "UTC"));
     }
 
     /**

@@ -4,7 +4,7 @@
 # Ctrl-C stops everything it started.
 #
 # Environment (all optional): RELAY_GATEWAY_PORT (8080), RELAY_TASK_PORT (8081), RELAY_STREAM_PORT (8082),
-# RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
+# RELAY_SCHEDULE_PORT (8083), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
 # RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ run_dir="$root/.relay"
 gateway_port=${RELAY_GATEWAY_PORT:-8080}
 task_port=${RELAY_TASK_PORT:-8081}
 stream_port=${RELAY_STREAM_PORT:-8082}
+schedule_port=${RELAY_SCHEDULE_PORT:-8083}
 kafka_port=${RELAY_KAFKA_PORT:-9092}
 controller_port=$((kafka_port + 1))
 db_host=${RELAY_DB_HOST:-127.0.0.1}
@@ -37,7 +38,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-for port in "$gateway_port" "$task_port" "$stream_port" "$kafka_port" "$controller_port"; do
+for port in "$gateway_port" "$task_port" "$stream_port" "$schedule_port" "$kafka_port" "$controller_port"; do
   listening "$port" && fail "port $port is in use; stop what listens there or set RELAY_*_PORT (see the top of $0)"
 done
 command -v java >/dev/null || fail "java (17+) is required"
@@ -96,11 +97,14 @@ say "starting task-service on 127.0.0.1:$task_port"
 start_service "$root" task-service "$task_port" "$run_dir/logs/task-service.log" "${common_env[@]}" \
   RELAY_STREAM_SERVICE_URL="http://127.0.0.1:$stream_port"
 pids+=("$service_pid")
+say "starting schedule-service on 127.0.0.1:$schedule_port"
+start_service "$root" schedule-service "$schedule_port" "$run_dir/logs/schedule-service.log" "${common_env[@]}"
+pids+=("$service_pid")
 
 # --- Gateway -------------------------------------------------------------------------------------------------------
 mkdir -p "$run_dir/gateway"
 sed -e "s#@RUN_DIR@#$run_dir/gateway#g" -e "s#@GATEWAY_PORT@#$gateway_port#g" \
-    -e "s#@TASK_PORT@#$task_port#g" -e "s#@STREAM_PORT@#$stream_port#g" \
+    -e "s#@TASK_PORT@#$task_port#g" -e "s#@STREAM_PORT@#$stream_port#g" -e "s#@SCHEDULE_PORT@#$schedule_port#g" \
     "$root/infra/gateway/nginx.conf.template" >"$run_dir/gateway/nginx.conf"
 nginx -p "$run_dir/gateway" -c "$run_dir/gateway/nginx.conf" >"$run_dir/logs/gateway.log" 2>&1 &
 pids+=($!)
@@ -126,7 +130,11 @@ $token
     curl -N -H "Authorization: Bearer \$(cat $run_dir/dev-token)" $base/api/preview/agents/$org/tasks/TASK_ID/events/stream
     curl -s -H "Authorization: Bearer \$(cat $run_dir/dev-token)" $base/api/v1/tasks/TASK_ID
 
-  OpenAPI: http://127.0.0.1:$task_port/q/openapi and http://127.0.0.1:$stream_port/q/openapi
+  Schedules: a create with "schedule":{"schedule_type":"recurring","scan_frequency":"daily","start_time":"09:00"};
+    curl -s -H "Authorization: Bearer \$(cat $run_dir/dev-token)" $base/api/v1/schedules
+
+  OpenAPI: http://127.0.0.1:$task_port/q/openapi, http://127.0.0.1:$stream_port/q/openapi,
+    http://127.0.0.1:$schedule_port/q/openapi
   Logs: $run_dir/logs/   Ctrl-C stops everything.
 
 MSG

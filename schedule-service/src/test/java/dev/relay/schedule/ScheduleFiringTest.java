@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.Outbox;
 import dev.relay.schedule.domain.CatchUp;
-import dev.relay.schedule.domain.Frequency;
-import dev.relay.schedule.domain.Recurrence;
+import dev.relay.common.schedule.Frequency;
+import dev.relay.common.schedule.Recurrence;
 import dev.relay.schedule.domain.Schedule;
+import dev.relay.schedule.service.ExecutionReports;
 import dev.relay.schedule.service.ScheduleFiring;
 import dev.relay.schedule.service.Schedules;
 import dev.relay.testsupport.RelayTestResources;
@@ -53,6 +56,10 @@ class ScheduleFiringTest {
     ScheduleFiring firing;
     @Inject
     Pool pool;
+    @Inject
+    ExecutionReports reports;
+    @Inject
+    Outbox outbox;
 
     /** A schedule of a new task first due within the next hour (at the next whole minute an hour from now, UTC). */
     private Schedule create(Frequency frequency, CatchUp catchUp) throws Throwable {
@@ -131,6 +138,8 @@ class ScheduleFiringTest {
         Instant first = daily.firstDueAt;
 
         fireAt(first);
+        // its run ended (as the task service reports), so the next firing does not overlap it
+        TestSchedules.report(reports, outbox, daily, TestSchedules.executions(schedules, daily).get(0).id, ScheduledRunReported.COMPLETED);
         fireAt(first.plus(Duration.ofDays(1)));
 
         assertThat(executions(daily.id)).extracting(row -> row.getOffsetDateTime("scheduled_at").toInstant())

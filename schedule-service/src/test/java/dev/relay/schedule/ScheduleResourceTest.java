@@ -2,12 +2,17 @@ package dev.relay.schedule;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,7 +20,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.relay.common.event.ScheduledRunReported;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.common.schedule.Recurrence;
+import dev.relay.schedule.domain.CatchUp;
 import dev.relay.schedule.domain.Schedule;
+import dev.relay.schedule.service.ExecutionReports;
 import dev.relay.schedule.service.ScheduleFiring;
 import dev.relay.schedule.service.Schedules;
 import dev.relay.testsupport.RelayTestResources;
@@ -34,6 +44,10 @@ class ScheduleResourceTest {
     Schedules schedules;
     @Inject
     ScheduleFiring firing;
+    @Inject
+    ExecutionReports reports;
+    @Inject
+    Outbox outbox;
 
     private final String user = "owner-" + UUID.randomUUID() + "@acme.dev";
     private final String token = TestTokens.bearer("acme", user);
@@ -64,6 +78,8 @@ class ScheduleResourceTest {
     void aScheduleShowsItsExecutionsNewestFirst() throws Throwable {
         Schedule daily = TestSchedules.daily(schedules, "acme", user);
         VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(daily.firstDueAt));
+        TestSchedules.report(reports, outbox, daily, TestSchedules.executions(schedules, daily).get(0).id, ScheduledRunReported.STARTED);
+        TestSchedules.report(reports, outbox, daily, TestSchedules.executions(schedules, daily).get(0).id, ScheduledRunReported.COMPLETED);
         VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(daily.firstDueAt.plusSeconds(86_400)));
 
         given().header("Authorization", token).get("/api/v1/schedules/" + daily.id + "?pageSize=1").then().statusCode(200)
@@ -72,6 +88,11 @@ class ScheduleResourceTest {
                 .body("executions[0].scheduled_at", equalTo(daily.firstDueAt.plusSeconds(86_400).toString()))
                 .body("executions[0].status", equalTo("pending"))
                 .body("continuationToken", notNullValue());
+        given().header("Authorization", token).get("/api/v1/schedules/" + daily.id + "?pageSize=2").then().statusCode(200)
+                .body("executions[1].status", equalTo("completed"))
+                .body("executions[1].run_id", notNullValue())
+                .body("executions[1].started_at", notNullValue())
+                .body("executions[1].completed_at", notNullValue());
     }
 
     @Test
@@ -103,6 +124,53 @@ class ScheduleResourceTest {
         String scheduledAt = given().header("Authorization", token).get("/api/v1/schedules/" + daily.id).then()
                 .extract().path("executions[0].scheduled_at");
         assertThat(Instant.parse(scheduledAt)).isAfterOrEqualTo(before.minusMillis(1));
+    }
+
+    @Test
+    void patchingChangesItsRuleFromNowOnAndItsPolicies() {
+        Schedule daily = TestSchedules.daily(schedules, "acme", user);
+        String next = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"name\":\"weekly audit\",\"scan_frequency\":\"weekly\",\"start_time\":\"02:30\","
+                        + "\"time_zone\":\"Europe/Berlin\",\"overlap\":\"buffer_one\",\"catch_up\":\"run_once\"}")
+                .patch("/api/v1/schedules/" + daily.id).then().statusCode(200)
+                .body("schedule_name", equalTo("weekly audit"))
+                .body("scan_frequency", equalTo("weekly"))
+                .body("start_time", equalTo("02:30"))
+                .body("time_zone", equalTo("Europe/Berlin"))
+                .body("overlap", equalTo("buffer_one"))
+                .body("catch_up", equalTo("run_once"))
+                .extract().path("next_execution_at");
+        ZonedDateTime due = Instant.parse(next).atZone(ZoneId.of("Europe/Berlin"));
+        assertThat(due.toLocalTime()).isEqualTo(LocalTime.of(2, 30));
+        assertThat(Instant.parse(next)).isBetween(Instant.now(), Instant.now().plus(Duration.ofDays(1)));
+        // absent fields stay as they are
+        given().header("Authorization", token).contentType(ContentType.JSON).body("{\"start_time\":\"23:15\"}")
+                .patch("/api/v1/schedules/" + daily.id).then().statusCode(200)
+                .body("schedule_name", equalTo("weekly audit")).body("time_zone", equalTo("Europe/Berlin"))
+                .body("start_time", equalTo("23:15"));
+    }
+
+    @Test
+    void aPatchWithABadFieldIsRefusedNamingTheField() {
+        Schedule daily = TestSchedules.daily(schedules, "acme", user);
+        for (String[] bad : List.of(new String[] {"{\"scan_frequency\":\"yearly\"}", "scan_frequency"},
+                new String[] {"{\"start_time\":\"25:00\"}", "start_time"},
+                new String[] {"{\"start_time\":\"7:5\"}", "start_time"},
+                new String[] {"{\"time_zone\":\"Mars/Olympus\"}", "time_zone"},
+                new String[] {"{\"time_zone\":\"+02:00\"}", "time_zone"},
+                new String[] {"{\"overlap\":\"sometimes\"}", "overlap"},
+                new String[] {"{\"catch_up\":\"all\"}", "catch_up"},
+                new String[] {"{\"name\":\"\"}", "name"})) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(bad[0])
+                    .patch("/api/v1/schedules/" + daily.id).then().statusCode(400)
+                    .body("code", equalTo("invalid_request")).body("message", containsString(bad[1]));
+        }
+        given().header("Authorization", token).contentType(ContentType.JSON).body("")
+                .patch("/api/v1/schedules/" + daily.id).then().statusCode(400).body("code", equalTo("invalid_request"));
+        Schedule once = TestSchedules.await(() -> schedules.create(UUID.randomUUID(), "acme", user, null,
+                Recurrence.once(LocalTime.of(7, 0), ZoneId.of("UTC")), CatchUp.SKIP));
+        given().header("Authorization", token).contentType(ContentType.JSON).body("{\"scan_frequency\":\"daily\"}")
+                .patch("/api/v1/schedules/" + once.id).then().statusCode(400).body("message", containsString("scan_frequency"));
     }
 
     @Test

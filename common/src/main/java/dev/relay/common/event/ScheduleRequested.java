@@ -1,5 +1,6 @@
 package dev.relay.common.event;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * A task was created with a schedule (topic {@value Topics#SCHEDULE_REQUESTS}): the schedule service makes it, once
  * per {@code scheduleId}. The fields are the seeds' {@code ScheduleConfigInput}, validated by the task service;
- * {@code startTime} is HH:MM or null (from now), {@code frequency} null for a one-time schedule.
+ * {@code startTime} is HH:MM, {@code frequency} null for a one-time schedule, {@code firstDueAt} the first due time the
+ * task service showed (computed by the shared {@code Recurrence}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleRequested(
@@ -20,5 +22,6 @@ public record ScheduleRequested(
         @JsonProperty("schedule_type") String scheduleType,
         @JsonProperty("scan_frequency") String frequency,
         @JsonProperty("start_time") String startTime,
-        @JsonProperty("time_zone") String timeZone) {
+        @JsonProperty("time_zone") String timeZone,
+        @JsonProperty("first_due_at") Instant firstDueAt) {
 }

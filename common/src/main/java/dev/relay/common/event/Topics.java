@@ -28,6 +28,18 @@ public final class Topics {
      */
     public static final String SCHEDULE_REQUESTS = "schedule-requests";
 
+    /**
+     * What became of schedules' triggers ({@link ScheduledRunReported}: run started, ended, or not started), keyed by
+     * schedule id. Produced by the task service, consumed by the schedule service.
+     */
+    public static final String SCHEDULE_RUNS = "schedule-runs";
+
+    /**
+     * The state of each schedule after every change ({@link ScheduleChanged}), keyed by schedule id; compacted.
+     * Produced by the schedule service, consumed by the task service (its {@code schedule_info}).
+     */
+    public static final String SCHEDULE_UPDATES = "schedule-updates";
+
     /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
     public static final String DEAD_LETTER_SUFFIX = "-dlq";
 

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -33,6 +35,7 @@ import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.schedule.api.ScheduleViews.ExecutionView;
 import dev.relay.schedule.api.ScheduleViews.PauseRequest;
+import dev.relay.schedule.api.ScheduleViews.ScheduleChangeRequest;
 import dev.relay.schedule.api.ScheduleViews.ScheduleDetails;
 import dev.relay.schedule.api.ScheduleViews.SchedulePage;
 import dev.relay.schedule.api.ScheduleViews.ScheduleView;
@@ -42,7 +45,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
-/** The caller's schedules: read, paused and resumed, triggered now, deleted. Another user's schedule is 404. */
+/** The caller's schedules: read, changed, paused and resumed, triggered now, deleted. Another user's schedule is 404. */
 @Path("/api/v1/schedules")
 @Tag(name = "Schedules")
 @Authenticated
@@ -92,6 +95,19 @@ public class ScheduleResource {
                             ? Position.token(views.get(size - 1).scheduledAt(), views.get(size - 1).id()) : null;
                     return new ScheduleDetails(ScheduleView.of(found.schedule()), views, next);
                 });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "update-schedule", summary = "Change a schedule",
+            description = "Name, frequency, start time, time zone, catch-up and overlap policies; absent fields stay. A new "
+                    + "frequency, start time or zone takes effect from now.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScheduleView.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<ScheduleView> update(@PathParam("id") UUID id, ScheduleChangeRequest request) {
+        return schedules.update(Caller.from(identity), id, ScheduleChangeMapper.changes(request)).map(ScheduleView::of);
     }
 
     @POST

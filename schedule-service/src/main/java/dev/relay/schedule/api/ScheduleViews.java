@@ -1,9 +1,10 @@
 package dev.relay.schedule.api;
 
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,8 +14,6 @@ import dev.relay.schedule.domain.Schedule;
 
 /** What the schedules API answers: the seeds' {@code ScheduleInfo} and {@code ExecutionInfo}, plus Relay's fields. */
 public final class ScheduleViews {
-
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
     private ScheduleViews() {
     }
@@ -30,6 +29,7 @@ public final class ScheduleViews {
             @JsonProperty("time_zone") String timeZone,
             @JsonProperty("task_id") UUID taskId,
             @JsonProperty("catch_up") String catchUp,
+            String overlap,
             @JsonProperty("pause_note") String pauseNote,
             @JsonProperty("execution_count") int executionCount,
             @JsonProperty("last_executed_at") Instant lastExecutedAt,
@@ -37,9 +37,8 @@ public final class ScheduleViews {
             @JsonProperty("created_at") Instant createdAt) {
 
         static ScheduleView of(Schedule schedule) {
-            return new ScheduleView(schedule.id, schedule.name, schedule.frequency == null ? "one_time" : "recurring",
-                    schedule.status, schedule.frequency, HH_MM.format(schedule.startTime), schedule.timeZone, schedule.taskId,
-                    schedule.catchUp, schedule.pauseNote, schedule.executionCount, schedule.lastExecutedAt, schedule.nextDueAt,
+            return new ScheduleView(schedule.id, schedule.name, schedule.type(), schedule.status, schedule.frequency,
+                    schedule.startTimeText(), schedule.timeZone, schedule.taskId, schedule.catchUp, schedule.overlap, schedule.pauseNote, schedule.executionCount, schedule.lastExecutedAt, schedule.nextDueAt,
                     schedule.createdAt);
         }
     }
@@ -51,11 +50,12 @@ public final class ScheduleViews {
             @JsonProperty("started_at") Instant startedAt,
             @JsonProperty("completed_at") Instant completedAt,
             String status,
-            String reason) {
+            String reason,
+            @JsonProperty("run_id") UUID runId) {
 
         static ExecutionView of(Execution execution) {
             return new ExecutionView(execution.id, execution.scheduledAt, execution.firedAt, execution.startedAt,
-                    execution.completedAt, execution.status, execution.reason);
+                    execution.completedAt, execution.status, execution.reason, execution.runId);
         }
     }
 
@@ -66,6 +66,17 @@ public final class ScheduleViews {
     }
 
     public record PauseRequest(String note) {
+    }
+
+    /** What a PATCH may change; absent fields stay as they are. */
+    public record ScheduleChangeRequest(
+            String name,
+            @JsonProperty("scan_frequency") String scanFrequency,
+            @JsonProperty("start_time") String startTime,
+            @Schema(description = "IANA time zone of start_time") @JsonProperty("time_zone") String timeZone,
+            @Schema(description = "What a due time no replica ran over becomes: skip (default) or run_once") @JsonProperty("catch_up") String catchUp,
+            @Schema(description = "What a firing becomes while the previous run is still going: skip (default), buffer_one or allow (queue)")
+            String overlap) {
     }
 
     public record Triggered(@JsonProperty("execution_id") UUID executionId) {

@@ -18,4 +18,8 @@ public interface ScheduleConfig {
     /** A due time found later than this after it passed was missed (no replica ran), and its catch-up policy applies. */
     @WithDefault("1m")
     Duration misfireAfter();
+
+    /** How long a firing that found its task busy with a run of its own waits before it is triggered again (buffer_one, allow). */
+    @WithDefault("10s")
+    Duration busyRetryAfter();
 }

@@ -1,6 +1,7 @@
 package dev.relay.schedule.domain;
 
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -8,10 +9,26 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** One firing of a schedule, for one due time (the seeds' {@code ExecutionInfo}). */
+import org.hibernate.annotations.DynamicUpdate;
+
+/**
+ * One firing of a schedule, for one due time (the seeds' {@code ExecutionInfo}): {@value #PENDING} once its trigger
+ * is out, {@value #RUNNING} once the task service started its run, then {@value #COMPLETED} or {@value #FAILED};
+ * {@value #SKIPPED} when it never ran (missed, or overlapping), {@value #BUFFERED} while it waits for the run before it.
+ */
 @Entity
 @Table(name = "schedule_execution")
+@DynamicUpdate
 public class Execution {
+
+    public static final String PENDING = "pending";
+    public static final String RUNNING = "running";
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
+    public static final String BUFFERED = "buffered";
+
+    private static final Set<String> OPEN = Set.of(PENDING, RUNNING);
 
     @Id
     public UUID id;
@@ -27,4 +44,53 @@ public class Execution {
     public Instant startedAt;
     @Column(name = "completed_at")
     public Instant completedAt;
+    @Column(name = "run_id")
+    public UUID runId;
+    @Column(name = "release_at")
+    public Instant releaseAt;
+    public int attempt;
+
+    /** Whether its trigger is out and its run has not ended. */
+    public boolean isOpen() {
+        return OPEN.contains(status);
+    }
+
+    public void started(UUID run, Instant at) {
+        if (PENDING.equals(status)) {
+            status = RUNNING;
+            runId = run;
+            startedAt = at;
+        }
+    }
+
+    /** Ends an open execution {@value #COMPLETED} or {@value #FAILED}; answers whether it was open. */
+    public boolean ended(String finalStatus, String why, Instant at) {
+        if (!isOpen()) {
+            return false;
+        }
+        status = finalStatus;
+        reason = why == null ? reason : why;
+        completedAt = at;
+        return true;
+    }
+
+    /** Holds an execution whose trigger found the task busy, to be triggered again at {@code retryAt}. */
+    public void heldBack(String why, Instant retryAt) {
+        status = BUFFERED;
+        reason = why;
+        releaseAt = retryAt;
+    }
+
+    /** Skips an execution whose trigger found the task busy. */
+    public void skipped(String why) {
+        status = SKIPPED;
+        reason = why;
+    }
+
+    /** Triggers a buffered execution again: a new attempt, so the task service takes it as a new trigger. */
+    public void released() {
+        status = PENDING;
+        releaseAt = null;
+        attempt++;
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -12,6 +13,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.DynamicUpdate;
+
+import dev.relay.common.schedule.Frequency;
+import dev.relay.common.schedule.Recurrence;
 
 /** A schedule of one task: when it is due ({@link #recurrence()}), and where it stands. */
 @Entity
@@ -22,6 +26,11 @@ public class Schedule {
     public static final String ACTIVE = "active";
     public static final String COMPLETED = "completed";
     public static final String PAUSED = "paused";
+    public static final String FAILED = "failed";
+    public static final String ONE_TIME = "one_time";
+    public static final String RECURRING = "recurring";
+
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
     @Id
     public UUID id;
@@ -39,6 +48,9 @@ public class Schedule {
     public String status;
     @Column(name = "catch_up")
     public String catchUp;
+    public String overlap = Overlap.SKIP.value();
+    // grows with every published state of the schedule
+    public long version;
     @Column(name = "first_due_at")
     public Instant firstDueAt;
     @Column(name = "next_due_at")
@@ -57,6 +69,12 @@ public class Schedule {
     /** A new active schedule, first due after {@code now}. */
     public static Schedule create(UUID id, UUID taskId, String org, String createdBy, String name, Recurrence recurrence,
             CatchUp catchUp, Instant now) {
+        return create(id, taskId, org, createdBy, name, recurrence, catchUp, recurrence.firstDue(now), now);
+    }
+
+    /** A new active schedule, first due at {@code firstDue}. */
+    public static Schedule create(UUID id, UUID taskId, String org, String createdBy, String name, Recurrence recurrence,
+            CatchUp catchUp, Instant firstDue, Instant now) {
         Schedule schedule = new Schedule();
         schedule.id = id;
         schedule.taskId = taskId;
@@ -68,7 +86,7 @@ public class Schedule {
         schedule.timeZone = recurrence.zone().getId();
         schedule.status = ACTIVE;
         schedule.catchUp = catchUp.value();
-        schedule.firstDueAt = recurrence.firstDue(now);
+        schedule.firstDueAt = firstDue;
         schedule.nextDueAt = schedule.firstDueAt;
         schedule.createdAt = now;
         schedule.updatedAt = now;
@@ -98,6 +116,42 @@ public class Schedule {
             nextDueAt = next;
             updatedAt = now;
         }
+    }
+
+    /**
+     * Changes when it is due: from now on, by the new recurrence (its first due time after {@code now} fixes the
+     * weekday and day of month anew). A paused schedule takes it up when resumed; a completed or failed one stays so.
+     */
+    public void reschedule(Recurrence recurrence, Instant now) {
+        frequency = recurrence.isOneTime() ? null : recurrence.frequency().value();
+        startTime = recurrence.startTime();
+        timeZone = recurrence.zone().getId();
+        firstDueAt = recurrence.firstDue(now);
+        if (ACTIVE.equals(status)) {
+            nextDueAt = firstDueAt;
+        }
+        updatedAt = now;
+    }
+
+    public String type() {
+        return frequency == null ? ONE_TIME : RECURRING;
+    }
+
+    public String startTimeText() {
+        return HH_MM.format(startTime);
+    }
+
+    /** A one-time schedule whose only execution failed is failed itself. */
+    public void executionFailed(Instant now) {
+        if (frequency == null && COMPLETED.equals(status)) {
+            status = FAILED;
+            updatedAt = now;
+        }
+    }
+
+    /** An execution that was counted as run turned out skipped (the task was busy). */
+    public void executionSkipped() {
+        executionCount = Math.max(0, executionCount - 1);
     }
 
     public Recurrence recurrence() {

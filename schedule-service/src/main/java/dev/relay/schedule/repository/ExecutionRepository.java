@@ -1,7 +1,10 @@
 package dev.relay.schedule.repository;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,5 +42,46 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
                 .setParameter("reason", reason == null ? "" : reason)
                 .executeUpdate()
                 .map(inserted -> inserted == 1));
+    }
+
+    /** How many executions of a schedule are triggered and not ended ({@code open}), and how many wait ({@code buffered}). */
+    public record Backlog(long open, long buffered) {
+        public static final Backlog NONE = new Backlog(0, 0);
+    }
+
+    /** The backlog of each of {@code scheduleIds} that has one. */
+    public Uni<Map<UUID, Backlog>> backlogsOf(Collection<UUID> scheduleIds) {
+        if (scheduleIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return getSession().chain(session -> session.createSelectionQuery("""
+                        select e.scheduleId, sum(case when e.status = 'buffered' then 0 else 1 end),
+                               sum(case when e.status = 'buffered' then 1 else 0 end)
+                        from Execution e
+                        where e.scheduleId in :ids and e.status in ('pending', 'running', 'buffered')
+                        group by e.scheduleId""", Object[].class)
+                .setParameter("ids", scheduleIds)
+                .getResultList()
+                .map(rows -> {
+                    Map<UUID, Backlog> backlogs = new HashMap<>();
+                    rows.forEach(row -> backlogs.put((UUID) row[0], new Backlog(((Number) row[1]).longValue(), ((Number) row[2]).longValue())));
+                    return backlogs;
+                }));
+    }
+
+    /** The schedule's newest execution that ran or is to run (not skipped); null when there is none. */
+    public Uni<Execution> latestShown(UUID scheduleId) {
+        return find("scheduleId = ?1 and status <> 'skipped'", Sort.descending("scheduledAt", "id"), scheduleId).firstResult();
+    }
+
+    /** The schedule's buffered execution to trigger next, if it may be triggered at {@code now}. */
+    public Uni<Execution> nextReleased(UUID scheduleId, Instant now) {
+        return find("scheduleId = ?1 and status = 'buffered' and releaseAt <= ?2", Sort.ascending("scheduledAt", "id"), scheduleId, now)
+                .firstResult();
+    }
+
+    /** The schedule's oldest buffered execution; null when none waits. */
+    public Uni<Execution> oldestBuffered(UUID scheduleId) {
+        return find("scheduleId = ?1 and status = 'buffered'", Sort.ascending("scheduledAt", "id"), scheduleId).firstResult();
     }
 }

@@ -14,10 +14,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID> {
 
-    /**
-     * Locks up to {@code limit} active schedules due at {@code now}, earliest first, skipping rows another replica
-     * holds: two replicas never take the same schedule, and neither waits for the other.
-     */
     /** A caller's schedules, newest first, after the row at ({@code createdAt}, {@code id}) when given. */
     public Uni<List<Schedule>> pageOf(String org, String createdBy, Instant createdAt, UUID id, int size) {
         if (createdAt == null) {
@@ -32,12 +28,33 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
         return delete("id = ?1 and org = ?2 and createdBy = ?3", id, org, createdBy);
     }
 
+    /**
+     * Locks up to {@code limit} active schedules due at {@code now}, earliest first, skipping rows another replica
+     * holds: two replicas never take the same schedule, and neither waits for the other.
+     */
     @SuppressWarnings("unchecked")
     public Uni<List<Schedule>> claimDue(Instant now, int limit) {
         return getSession().chain(session -> session.createNativeQuery("""
                         SELECT * FROM {h-schema}schedule
                         WHERE status = 'active' AND next_due_at <= :now
                         ORDER BY next_due_at LIMIT :limit
+                        FOR UPDATE SKIP LOCKED""", Schedule.class)
+                .setParameter("now", now)
+                .setParameter("limit", limit)
+                .getResultList());
+    }
+
+    /**
+     * Locks up to {@code limit} schedules with a buffered execution that may be triggered at {@code now}, skipping
+     * rows another replica holds. Every writer of an execution locks its schedule first.
+     */
+    @SuppressWarnings("unchecked")
+    public Uni<List<Schedule>> claimReleased(Instant now, int limit) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT * FROM {h-schema}schedule s
+                        WHERE s.id IN (SELECT e.schedule_id FROM {h-schema}schedule_execution e
+                                       WHERE e.status = 'buffered' AND e.release_at <= :now
+                                       ORDER BY e.release_at LIMIT :limit)
                         FOR UPDATE SKIP LOCKED""", Schedule.class)
                 .setParameter("now", now)
                 .setParameter("limit", limit)

@@ -3,6 +3,7 @@ package dev.relay.schedule.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +15,11 @@ import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.schedule.config.ScheduleConfig;
 import dev.relay.schedule.domain.CatchUp;
+import dev.relay.schedule.domain.Execution;
+import dev.relay.schedule.domain.Overlap;
 import dev.relay.schedule.domain.Schedule;
 import dev.relay.schedule.repository.ExecutionRepository;
+import dev.relay.schedule.repository.ExecutionRepository.Backlog;
 import dev.relay.schedule.repository.ScheduleRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -25,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  * Fires due schedules exactly once, on any number of replicas: each batch of due schedules is claimed with
  * {@code FOR UPDATE SKIP LOCKED}, and in the same transaction each gets its execution (unique per due time), its
  * trigger in the outbox and its next due time. A replica that dies mid-batch commits nothing: its rows are claimed
- * again by the next one to look.
+ * again by the next one to look. Every writer of an execution holds its schedule's lock.
  */
 @ApplicationScoped
 public class ScheduleFiring {
@@ -34,14 +38,16 @@ public class ScheduleFiring {
 
     private final ScheduleRepository schedules;
     private final ExecutionRepository executions;
+    private final ScheduleUpdates updates;
     private final Outbox outbox;
     private final ScheduleConfig config;
     private final Clock clock;
 
-    public ScheduleFiring(ScheduleRepository schedules, ExecutionRepository executions, Outbox outbox, ScheduleConfig config,
-            Clock clock) {
+    public ScheduleFiring(ScheduleRepository schedules, ExecutionRepository executions, ScheduleUpdates updates, Outbox outbox,
+            ScheduleConfig config, Clock clock) {
         this.schedules = schedules;
         this.executions = executions;
+        this.updates = updates;
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
@@ -49,32 +55,85 @@ public class ScheduleFiring {
 
     @Scheduled(every = "{relay.schedule.fire-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> fireWhatIsDue() {
-        return fireDue(clock.instant()).chain(fired -> fired < config.claimBatch() ? Uni.createFrom().voidItem() : fireWhatIsDue());
+        Instant now = clock.instant();
+        return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid() : fireWhatIsDue());
     }
 
     /** Fires one batch of the schedules due at {@code now}; answers how many were claimed. */
     public Uni<Integer> fireDue(Instant now) {
         return outbox.transaction(() -> schedules.claimDue(now, config.claimBatch())
-                .chain(due -> Multi.createFrom().iterable(due)
-                        .onItem().transformToUniAndConcatenate(schedule -> fire(schedule, now))
+                .chain(due -> executions.backlogsOf(due.stream().map(schedule -> schedule.id).toList())
+                        .chain(backlogs -> Multi.createFrom().iterable(due)
+                                .onItem().transformToUniAndConcatenate(schedule -> fire(schedule, backlogs, now))
+                                .collect().asList()
+                                .map(List::size))));
+    }
+
+    /** Triggers one batch of buffered executions whose time has come; answers how many schedules were claimed. */
+    public Uni<Integer> releaseDue(Instant now) {
+        return outbox.transaction(() -> schedules.claimReleased(now, config.claimBatch())
+                .chain(claimed -> Multi.createFrom().iterable(claimed)
+                        .onItem().transformToUniAndConcatenate(schedule -> executions.nextReleased(schedule.id, now)
+                                .chain(execution -> execution == null ? Uni.createFrom().voidItem() : release(schedule, execution))
+                                .chain(() -> updates.changed(schedule)))
                         .collect().asList()
                         .map(List::size)));
     }
 
-    private Uni<Void> fire(Schedule schedule, Instant now) {
+    /** Triggers the schedule's oldest buffered execution, if any, in the caller's transaction (which holds the schedule's lock). */
+    public Uni<Void> releaseNext(Schedule schedule) {
+        return executions.flush().chain(() -> executions.oldestBuffered(schedule.id))
+                .chain(execution -> execution == null ? Uni.createFrom().voidItem() : release(schedule, execution));
+    }
+
+    /**
+     * Triggers a buffered execution of {@code schedule} (locked by the caller), unless the task is still running one of
+     * its executions: then it waits for that one to end.
+     */
+    private Uni<Void> release(Schedule schedule, Execution execution) {
+        return executions.flush().chain(() -> executions.backlogsOf(List.of(schedule.id))).chain(backlogs -> {
+            if (backlogs.getOrDefault(schedule.id, Backlog.NONE).open() > 0) {
+                execution.releaseAt = null;
+                return Uni.createFrom().voidItem();
+            }
+            execution.released();
+            return trigger(schedule, execution.id, execution.scheduledAt, execution.attempt);
+        });
+    }
+
+    private Uni<Void> fire(Schedule schedule, Map<UUID, Backlog> backlogs, Instant now) {
         Instant dueAt = schedule.nextDueAt;
-        if (schedule.missed(now, config.misfireAfter()) && CatchUp.of(schedule.catchUp) == CatchUp.SKIP) {
+        boolean missed = schedule.missed(now, config.misfireAfter());
+        if (missed && CatchUp.of(schedule.catchUp) == CatchUp.SKIP) {
             LOG.infof("schedule %s missed its due time %s; skipping to the next one", schedule.id, dueAt);
-            return executions.record(UUID.randomUUID(), schedule.id, dueAt, now, "skipped", "missed: no replica was running at the due time")
+            return executions.record(UUID.randomUUID(), schedule.id, dueAt, now, Execution.SKIPPED, "missed: no replica was running at the due time")
                     .invoke(() -> schedule.advance(now, false, now))
-                    .replaceWithVoid();
+                    .chain(() -> updates.changed(schedule));
+        }
+        Backlog backlog = backlogs.getOrDefault(schedule.id, Backlog.NONE);
+        String status = Execution.PENDING;
+        String reason = missed ? "missed: run once on catching up" : null;
+        if (backlog.open() > 0 || backlog.buffered() > 0) {
+            Overlap overlap = Overlap.of(schedule.overlap).orElse(Overlap.SKIP);
+            if (overlap == Overlap.ALLOW || (overlap == Overlap.BUFFER_ONE && backlog.buffered() == 0)) {
+                status = Execution.BUFFERED;
+                reason = "waiting for the previous run to end";
+            } else {
+                status = Execution.SKIPPED;
+                reason = overlap == Overlap.SKIP ? "overlap: the previous run was still going" : "overlap: a firing was waiting already";
+            }
         }
         UUID executionId = UUID.randomUUID();
-        boolean caughtUp = schedule.missed(now, config.misfireAfter());
-        return executions.record(executionId, schedule.id, dueAt, now, "pending", caughtUp ? "missed: run once on catching up" : null)
-                .chain(recorded -> !recorded ? Uni.createFrom().voidItem()
-                        : outbox.add(Topics.TASK_TRIGGERS, schedule.taskId.toString(), executionId,
-                                new ScheduleFired(executionId, schedule.id, schedule.taskId, schedule.org, schedule.createdBy, dueAt)))
-                .invoke(() -> schedule.advance(caughtUp ? now : dueAt, true, now));
+        String recordedStatus = status;
+        return executions.record(executionId, schedule.id, dueAt, now, status, reason)
+                .chain(recorded -> !recorded || !Execution.PENDING.equals(recordedStatus) ? Uni.createFrom().voidItem()
+                        : trigger(schedule, executionId, dueAt, 0))
+                .invoke(() -> schedule.advance(missed ? now : dueAt, !Execution.SKIPPED.equals(recordedStatus), now))
+                .chain(() -> updates.changed(schedule));
+    }
+
+    public Uni<Void> trigger(Schedule schedule, UUID executionId, Instant scheduledAt, int attempt) {
+        ScheduleFired fired = new ScheduleFired(executionId, schedule.id, schedule.taskId, schedule.org, schedule.createdBy, scheduledAt, attempt);
+        return outbox.add(Topics.TASK_TRIGGERS, schedule.taskId.toString(), fired.triggerId(), fired);
     }
 }

@@ -52,7 +52,7 @@ class AccessMatrixTest {
                 Principal.WRONG_ISSUER_TOKEN, Credential.bearer(TestTokens.wrongIssuer(ORG, creator)),
                 // the schedule service keeps no copy of API keys yet: any key is unknown here
                 Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, ApiKeys.generate())));
-        for (String operation : List.of("GET /api/v1/schedules/{id}", "POST /api/v1/schedules/{id}/pause",
+        for (String operation : List.of("GET /api/v1/schedules/{id}", "PATCH /api/v1/schedules/{id}", "POST /api/v1/schedules/{id}/pause",
                 "POST /api/v1/schedules/{id}/resume", "POST /api/v1/schedules/{id}/trigger", "DELETE /api/v1/schedules/{id}")) {
             matrix.row(operation, Map.of(Principal.SAME_ORG_MEMBER, DENY_404));
         }
@@ -61,7 +61,8 @@ class AccessMatrixTest {
         assertThat(matrix.mismatches(operation -> {
             String id = TestSchedules.daily(schedules, ORG, creator).id.toString();
             String[] parts = operation.split(" ");
-            String body = operation.endsWith("/pause") ? "{\"note\":\"matrix\"}" : null;
+            String body = operation.endsWith("/pause") ? "{\"note\":\"matrix\"}"
+                    : operation.startsWith("PATCH") ? "{\"name\":\"renamed by the matrix\"}" : null;
             return new Call(parts[0], parts[1].replace("{id}", id), body);
         })).isEmpty();
     }

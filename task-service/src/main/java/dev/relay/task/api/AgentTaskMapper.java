@@ -121,12 +121,13 @@ public class AgentTaskMapper {
     static AgentTask toAgentTask(Task task) {
         String login = task.createdBy.contains("@") ? task.createdBy.substring(0, task.createdBy.indexOf('@')) : task.createdBy;
         boolean usageKnown = task.contextUsedTokens > 0;
-        return new AgentTask(task.id, task.title, task.taskType, null, task.runState, task.createdAt, task.approvalMode,
+        boolean scheduled = task.schedule != null && task.schedule.id() != null;
+        return new AgentTask(task.id, task.title, task.taskType, scheduled ? "scheduled" : null, task.runState, task.createdAt, task.approvalMode,
                 List.of(), task.planMode, task.shared, task.sharedAt, new AgentTask.UserInfo(login, login, ""),
                 task.permissionMode, task.runtimePhase, task.lastHeartbeat,
                 usageKnown ? task.contextUsedTokens : null,
                 usageKnown ? ModelCatalog.contextWindowTokens(task.model) : null,
                 usageKnown ? COMPACTION_THRESHOLD_PERCENT : null,
-                task.tokensUsed, task.toolExecutionMode, null, task.source);
+                task.tokensUsed, task.toolExecutionMode, scheduled ? task.schedule.id().toString() : null, task.source);
     }
 }

@@ -45,6 +45,8 @@ public record CreateTaskRequest(
             String name,
             @JsonProperty("scan_frequency") String scanFrequency,
             @JsonProperty("schedule_type") String scheduleType,
-            @JsonProperty("start_time") String startTime) {
+            @JsonProperty("start_time") String startTime,
+            @Schema(description = "Relay: the IANA time zone start_time is in (default UTC); due times follow its daylight-saving changes")
+            @JsonProperty("time_zone") String timeZone) {
     }
 }

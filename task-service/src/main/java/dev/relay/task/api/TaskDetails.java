@@ -46,7 +46,7 @@ public record TaskDetails(
             @JsonProperty("completion_delivery") String completionDelivery) {
     }
 
-    /** The task's schedule; it has not fired yet (firing is the schedule service's work). */
+    /** The task's schedule, as the schedule service last reported it (its state at create until the first report). */
     public record ScheduleInfo(
             @JsonProperty("schedule_id") UUID scheduleId,
             @JsonProperty("schedule_name") String scheduleName,
@@ -56,11 +56,14 @@ public record TaskDetails(
             @JsonProperty("schedule_status") String scheduleStatus,
             @JsonProperty("execution_count") int executionCount,
             @JsonProperty("next_execution_at") Instant nextExecutionAt,
-            @JsonProperty("last_executed_at") Instant lastExecutedAt) {
+            @JsonProperty("last_executed_at") Instant lastExecutedAt,
+            @Schema(description = "Relay: the IANA time zone start_time is in") @JsonProperty("time_zone") String timeZone,
+            @JsonProperty("execution_info") Schedule.Execution executionInfo) {
 
         static ScheduleInfo of(Schedule schedule) {
-            return schedule == null ? null : new ScheduleInfo(schedule.id(), schedule.name(), schedule.type(),
-                    schedule.frequency(), schedule.startTime(), "active", 0, schedule.nextExecutionAt(), null);
+            return schedule == null || schedule.isDeleted() ? null : new ScheduleInfo(schedule.id(), schedule.name(), schedule.type(),
+                    schedule.frequency(), schedule.startTime(), schedule.status() == null ? Schedule.ACTIVE : schedule.status(),
+                    schedule.executionCount(), schedule.nextExecutionAt(), schedule.lastExecutedAt(), schedule.timeZone(), schedule.execution());
         }
     }
 

@@ -19,6 +19,7 @@ import dev.relay.common.error.ApiException;
 import dev.relay.task.config.StreamLinkConfig;
 import dev.relay.task.config.TaskDefaults;
 import dev.relay.task.domain.RunConfig;
+import dev.relay.common.schedule.Recurrence;
 import dev.relay.task.domain.Schedule;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
@@ -112,7 +113,7 @@ public class TaskMapper {
         TaskRun latest = snapshot.latestRun();
         String status = latest == null ? "pending" : latest.status;
         var info = new TaskDetails.TaskInfo(task.id, task.title, status, task.visibility, task.createdAt, task.updatedAt,
-                task.createdBy, task.model, task.projectId, task.isolated, task.schedule != null,
+                task.createdBy, task.model, task.projectId, task.isolated, task.schedule != null && !task.schedule.isDeleted(),
                 TaskDetails.ScheduleInfo.of(task.schedule), task.secretNames, task.completionDelivery);
         var stream = new TaskDetails.StreamInfo(latest != null, task.lastSeq, latest == null ? null : latest.runConfig,
                 latest == null ? null : latest.id.toString(), latest == null ? null : latest.status);
@@ -148,11 +149,15 @@ public class TaskMapper {
             throw ApiException.invalidRequest("field 'schedule.scan_frequency' is required for a recurring schedule");
         }
         String start = input.startTime() == null || input.startTime().isBlank() ? null : input.startTime().strip();
-        if (start != null && !start.matches("([01]\\d|2[0-3]):[0-5]\\d")) {
+        if (start != null && !Recurrence.isStartTime(start)) {
             throw ApiException.invalidRequest("field 'schedule.start_time' must be HH:MM (24h), got '" + start + "'");
         }
+        String zone = input.timeZone() == null || input.timeZone().isBlank() ? "UTC" : input.timeZone().strip();
+        if (!Recurrence.isTimeZone(zone)) {
+            throw ApiException.invalidRequest("field 'schedule.time_zone' must be an IANA time zone such as 'Europe/Berlin', got '" + zone + "'");
+        }
         String name = input.name() == null || input.name().isBlank() ? null : input.name().strip();
-        return Schedule.requested(name, type, frequency, start);
+        return Schedule.requested(name, type, frequency, start, zone);
     }
 
     private static List<Map<String, Object>> parts(CreateTaskRequest.MessageInput message) {

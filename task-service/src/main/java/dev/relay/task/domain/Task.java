@@ -111,6 +111,11 @@ public class Task {
         task.isolated = request.isolated();
         task.secretNames = request.secretNames();
         task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
+        if (task.schedule != null) {
+            // the agents API's view: a schedule's task runs asynchronously, started by its automation
+            task.taskType = "async";
+            task.source = "schedule";
+        }
         if (request.agent() != null) {
             task.approvalMode = request.agent().approvalMode();
             task.permissionMode = request.agent().permissionMode();

@@ -35,6 +35,11 @@ public class TaskRun {
     public Instant createdAt;
     @Column(name = "completed_at")
     public Instant completedAt;
+    // set when a schedule's firing started the run
+    @Column(name = "schedule_id")
+    public UUID scheduleId;
+    @Column(name = "schedule_execution_id")
+    public UUID scheduleExecutionId;
 
     public RunStatus runStatus() {
         return RunStatus.of(status);

@@ -30,6 +30,6 @@ public class ScheduleTriggerConsumer {
     @Incoming(Topics.TASK_TRIGGERS)
     public Uni<Void> onTrigger(String payload) {
         ScheduleFired trigger = consumer.read(payload, ScheduleFired.class);
-        return consumer.once(CONSUMER, trigger.executionId(), () -> creation.startScheduled(trigger).replaceWithVoid()).replaceWithVoid();
+        return consumer.once(CONSUMER, trigger.triggerId(), () -> creation.startScheduled(trigger).replaceWithVoid()).replaceWithVoid();
     }
 }

@@ -9,6 +9,7 @@ import jakarta.persistence.LockModeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.common.error.ApiException;
+import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.domain.Approval;
@@ -37,9 +38,11 @@ public class RunSteps {
     private final TaskEventLog eventLog;
     private final ApprovalRepository approvals;
     private final Outbox outbox;
+    private final ScheduleReports scheduleReports;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            ApprovalRepository approvals, Outbox outbox) {
+            ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports) {
+        this.scheduleReports = scheduleReports;
         this.approvals = approvals;
         this.outbox = outbox;
         this.tasks = tasks;
@@ -77,6 +80,8 @@ public class RunSteps {
                                 }
                                 String type = answer == null ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED;
                                 return eventLog.append(task, run.id, type, data)
+                                        .call(() -> answer == null ? scheduleReports.run(run, ScheduledRunReported.STARTED, null)
+                                                : Uni.createFrom().voidItem())
                                         .chain(() -> messages.userPromptOf(run.id))
                                         .map(prompt -> new Claimed(run, prompt, answer));
                             });
@@ -107,7 +112,8 @@ public class RunSteps {
             task.runEnded();
             return completeMessage(task, run, messageId, reply)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
-                            eventLog.data().put("status", RunStatus.COMPLETED.value())));
+                            eventLog.data().put("status", RunStatus.COMPLETED.value())))
+                    .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
         });
     }
 
@@ -184,7 +190,8 @@ public class RunSteps {
                     run.finish(RunStatus.ERROR, Instant.now());
                     task.runEnded();
                     return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
-                            eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason));
+                            eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason))
+                            .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
                 }));
     }
 
@@ -200,7 +207,9 @@ public class RunSteps {
             latest.finish(RunStatus.ABORTED, Instant.now());
             task.runEnded();
             return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
-                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force)).replaceWith(true);
+                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force))
+                    .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
+                    .replaceWith(true);
         })));
     }
 

@@ -15,6 +15,7 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleFired;
 import dev.relay.common.event.ScheduleRequested;
+import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
@@ -46,9 +47,11 @@ public class TaskCreation {
     private final IdempotencyKeyRepository idempotencyKeys;
     private final TaskEventLog eventLog;
     private final Outbox outbox;
+    private final ScheduleReports scheduleReports;
 
     public TaskCreation(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages,
-            IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox) {
+            IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox, ScheduleReports scheduleReports) {
+        this.scheduleReports = scheduleReports;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
@@ -135,7 +138,8 @@ public class TaskCreation {
             return Uni.createFrom().voidItem();
         }
         return outbox.add(Topics.SCHEDULE_REQUESTS, task.id.toString(), schedule.id(), new ScheduleRequested(schedule.id(), task.id,
-                task.org, task.createdBy, schedule.name(), schedule.type(), schedule.frequency(), schedule.startTime(), "UTC"));
+                task.org, task.createdBy, schedule.name(), schedule.type(), schedule.frequency(), schedule.startTime(), schedule.timeZone(),
+                schedule.nextExecutionAt()));
     }
 
     /**
@@ -147,12 +151,13 @@ public class TaskCreation {
         return tasks.lock(trigger.taskId()).chain(task -> {
             if (task == null || !task.org.equals(trigger.org())) {
                 LOG.warnf("schedule %s fired for task %s, which is not here: nothing started", trigger.scheduleId(), trigger.taskId());
-                return Uni.createFrom().item(false);
+                return scheduleReports.notStarted(trigger, ScheduledRunReported.REFUSED, "the task does not exist").replaceWith(false);
             }
             return runs.latestOf(task.id).chain(latest -> {
                 if (latest != null && !latest.runStatus().isFinished()) {
-                    LOG.infof("schedule %s fired while task %s has a run in progress: skipped", trigger.scheduleId(), task.id);
-                    return Uni.createFrom().item(false);
+                    LOG.infof("schedule %s fired while task %s has a run in progress: not started", trigger.scheduleId(), task.id);
+                    return scheduleReports.notStarted(trigger, ScheduledRunReported.BUSY, "another run of the task was in progress")
+                            .replaceWith(false);
                 }
                 return messages.ofTask(task.id).chain(all -> {
                     TaskMessage first = all.stream().filter(message -> "user".equals(message.role)).findFirst().orElse(null);
@@ -179,6 +184,10 @@ public class TaskCreation {
         run.status = RunStatus.PENDING.value();
         run.runConfig = request.runConfig();
         run.createdAt = now;
+        if (trigger != null) {
+            run.scheduleId = trigger.scheduleId();
+            run.scheduleExecutionId = trigger.executionId();
+        }
 
         TaskMessage message = new TaskMessage();
         message.id = request.messageId() != null ? request.messageId() : UUID.randomUUID();

@@ -1,4 +1,4 @@
-package dev.relay.schedule.domain;
+package dev.relay.common.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +71,30 @@ class RecurrenceTest {
             Recurrence monthly = new Recurrence(Frequency.MONTHLY, LocalTime.of(9, 0), UTC);
             assertThat(dues(monthly, at("2026-11-24T08:00:00Z"), 3))
                     .containsExactly(at("2026-11-24T09:00:00Z"), at("2026-12-24T09:00:00Z"), at("2027-01-24T09:00:00Z"));
+        }
+    }
+
+    @Nested
+    class WithoutAStartTime {
+
+        @Test
+        void aOneTimeScheduleIsDueNowAndARecurringOneAPeriodLaterAtNowsMinute() {
+            Instant now = at("2026-03-28T10:15:42Z");
+            assertThat(Recurrence.fromNow(null, now, UTC).firstDueFromNow(now)).isEqualTo(now);
+            assertThat(Recurrence.fromNow(Frequency.HOURLY, now, UTC).firstDueFromNow(now)).isEqualTo("2026-03-28T11:15:00Z");
+            assertThat(Recurrence.fromNow(Frequency.WEEKLY, now, UTC).firstDueFromNow(now)).isEqualTo("2026-04-04T10:15:00Z");
+            // a day later in Berlin crosses the spring-forward night: the same wall-clock time, 23 hours later
+            Recurrence daily = Recurrence.fromNow(Frequency.DAILY, now, BERLIN);
+            assertThat(daily.startTime()).isEqualTo(LocalTime.of(11, 15));
+            assertThat(daily.firstDueFromNow(now)).isEqualTo("2026-03-29T09:15:00Z");
+        }
+
+        @Test
+        void startTimesAndZonesAreCheckedAsTheApiWritesThem() {
+            assertThat(List.of("00:00", "07:45", "23:59")).allMatch(Recurrence::isStartTime);
+            assertThat(List.of("24:00", "7:45", "07:60", "07:45:00", "", " 07:45")).noneMatch(Recurrence::isStartTime);
+            assertThat(List.of("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata")).allMatch(Recurrence::isTimeZone);
+            assertThat(List.of("Mars/Olympus", "+02:00", "GMT+2", "europe/berlin", "")).noneMatch(Recurrence::isTimeZone);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.relay.schedule.domain;
+package dev.relay.common.schedule;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -45,6 +45,38 @@ public record Recurrence(Frequency frequency, LocalTime startTime, ZoneId zone) 
         LocalDate today = now.atZone(zone).toLocalDate();
         Instant due = at(today);
         return due.isAfter(now) ? due : at(today.plusDays(1));
+    }
+
+    /**
+     * The first due time of a schedule created at {@code now} without a start time (its start time is now's minute):
+     * now for a one-time schedule, one period later for a recurring one.
+     */
+    public static Recurrence fromNow(Frequency frequency, Instant now, ZoneId zone) {
+        return new Recurrence(frequency, LocalTime.ofInstant(now, zone), zone);
+    }
+
+    /** The first due time of a schedule made by {@link #fromNow}: now, or one period from now. */
+    public Instant firstDueFromNow(Instant now) {
+        if (frequency == null) {
+            return now;
+        }
+        ZonedDateTime from = now.atZone(zone).truncatedTo(ChronoUnit.MINUTES);
+        return switch (frequency) {
+            case HOURLY -> from.plusHours(1).toInstant();
+            case DAILY -> from.plusDays(1).toInstant();
+            case WEEKLY -> from.plusWeeks(1).toInstant();
+            case MONTHLY -> from.plusMonths(1).toInstant();
+        };
+    }
+
+    /** Whether {@code text} is a start time as the seeds write it: HH:MM, 24h. */
+    public static boolean isStartTime(String text) {
+        return text != null && text.matches("([01]\\d|2[0-3]):[0-5]\\d");
+    }
+
+    /** Whether {@code id} names a time zone: an IANA region (or UTC), not an offset. */
+    public static boolean isTimeZone(String id) {
+        return id != null && ZoneId.getAvailableZoneIds().contains(id);
     }
 
     /**

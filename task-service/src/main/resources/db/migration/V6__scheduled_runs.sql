@@ -3,3 +3,8 @@
 ALTER TABLE task_run
     ADD COLUMN schedule_id           uuid,
     ADD COLUMN schedule_execution_id uuid;
+
+-- A task created with a schedule does not run at create: what each firing runs (the create's prompt, its parts
+-- and run settings) is kept with the task.
+ALTER TABLE task
+    ADD COLUMN scheduled_request jsonb;

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -230,11 +231,17 @@ class AgentConversationTest {
                 .body("task.schedule_info.schedule_status", equalTo("active"))
                 .body("task.schedule_info.execution_count", equalTo(0))
                 .body("task.schedule_info.next_execution_at", containsString("T02:30:00Z"))
-                .body("task.schedule_info.last_executed_at", nullValue());
+                .body("task.schedule_info.last_executed_at", nullValue())
+                .body("streams", hasSize(0));
+        // it runs when the schedule fires, with what the create carried
+        String scheduleId = given().header("Authorization", ERIN).get("/api/v1/tasks/" + taskId).then().extract().path("task.schedule_info.schedule_id");
+        TestTopics.send(Topics.TASK_TRIGGERS, taskId, "{\"execution_id\":\"" + UUID.randomUUID() + "\",\"schedule_id\":\"" + scheduleId
+                + "\",\"task_id\":\"" + taskId + "\",\"org\":\"hooli\",\"created_by\":\"erin@hooli.dev\",\"scheduled_at\":\"2026-11-25T02:30:00Z\"}", Map.of());
         var published = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(20), read -> read.stream()
                 .anyMatch(record -> taskId.equals(record.key()) && record.value().contains("\"message.user\"")));
         assertThat(published).filteredOn(record -> taskId.equals(record.key()) && record.value().contains("\"message.user\""))
-                .singleElement().extracting(record -> record.value()).asString().contains("\"file_keys\":[\"reports/a.pdf\"]");
+                .singleElement().extracting(record -> record.value()).asString()
+                .contains("\"file_keys\":[\"reports/a.pdf\"]", "\"content\":\"nightly scan\"", "\"source\":\"schedule\"");
 
         for (String bad : new String[] {"{\"scan_frequency\":\"daily\"}", "{\"schedule_type\":\"recurring\"}",
                 "{\"schedule_type\":\"one_time\",\"start_time\":\"25:00\"}", "{\"schedule_type\":\"sometimes\"}"}) {

@@ -51,14 +51,16 @@ public class Outbox {
             }
             List<OutboxRecord> pending = new ArrayList<>();
             ContextLocals.put(PENDING, pending);
-            return Panache.withTransaction(work)
+            // the records are written at the end of the transaction, all in a few statements
+            return Panache.withTransaction(() -> work.get().call(() -> rows.insertAll(pending)))
                     .eventually(() -> ContextLocals.remove(PENDING))
                     .invoke(() -> sender.send(pending));
         });
     }
 
     /**
-     * Writes a record for {@code topic} in the current {@link #transaction}; records with the same key stay in order.
+     * Writes a record for {@code topic} in the current {@link #transaction} (at its end, with the others); records
+     * with the same key stay in order.
      * {@code value} is written as JSON unless it is a String already.
      */
     public Uni<Void> add(String topic, String key, UUID id, Object value) {
@@ -72,7 +74,7 @@ public class Outbox {
             row.payload = value instanceof String text ? text : write(value);
             row.createdAt = Instant.now();
             pending.add(row);
-            return rows.persist(row).replaceWithVoid();
+            return Uni.createFrom().voidItem();
         });
     }
 

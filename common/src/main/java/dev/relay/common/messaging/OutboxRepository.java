@@ -19,6 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class OutboxRepository implements PanacheRepositoryBase<OutboxRecord, UUID> {
 
+    private static final int ROWS_PER_INSERT = 500;
+
     private final Pool pool;
     private final String table;
 
@@ -37,5 +39,35 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxRecord, UUI
     public Uni<Integer> deleteSent(Collection<UUID> ids) {
         return pool.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)")
                 .execute(Tuple.of(ids.toArray(UUID[]::new))).map(rows -> rows.rowCount());
+    }
+
+    /** Inserts {@code records} in the session's transaction: one statement per {@value #ROWS_PER_INSERT} records. */
+    public Uni<Void> insertAll(List<OutboxRecord> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> inserted = Uni.createFrom().voidItem();
+        for (int from = 0; from < records.size(); from += ROWS_PER_INSERT) {
+            List<OutboxRecord> chunk = records.subList(from, Math.min(records.size(), from + ROWS_PER_INSERT));
+            inserted = inserted.chain(() -> insert(chunk));
+        }
+        return inserted;
+    }
+
+    private Uni<Void> insert(List<OutboxRecord> chunk) {
+        StringBuilder sql = new StringBuilder("INSERT INTO {h-schema}outbox_event (id, topic, record_key, payload, created_at) VALUES ");
+        for (int i = 0; i < chunk.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :topic").append(i).append(", :key").append(i)
+                    .append(", :payload").append(i).append(", :at").append(i).append(')');
+        }
+        return getSession().chain(session -> {
+            var insert = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < chunk.size(); i++) {
+                OutboxRecord row = chunk.get(i);
+                insert.setParameter("id" + i, row.id).setParameter("topic" + i, row.topic).setParameter("key" + i, row.recordKey)
+                        .setParameter("payload" + i, row.payload).setParameter("at" + i, row.createdAt);
+            }
+            return insert.executeUpdate().replaceWithVoid();
+        });
     }
 }

@@ -50,6 +50,23 @@ public class Execution {
     public Instant releaseAt;
     public int attempt;
 
+    /** A new execution of {@code scheduleId} for its due time {@code scheduledAt}, fired at {@code firedAt}. */
+    public static Execution of(UUID scheduleId, Instant scheduledAt, Instant firedAt, String status, String reason) {
+        Execution execution = new Execution();
+        execution.id = UUID.randomUUID();
+        execution.scheduleId = scheduleId;
+        execution.scheduledAt = scheduledAt;
+        execution.firedAt = firedAt;
+        execution.status = status;
+        execution.reason = reason;
+        return execution;
+    }
+
+    /** Whether it ran or is to run: shown as the schedule's latest execution (a skipped one is history only). */
+    public boolean isShown() {
+        return !SKIPPED.equals(status);
+    }
+
     /** Whether its trigger is out and its run has not ended. */
     public boolean isOpen() {
         return OPEN.contains(status);

@@ -84,4 +84,45 @@ public class ExecutionRepository implements PanacheRepositoryBase<Execution, UUI
     public Uni<Execution> oldestBuffered(UUID scheduleId) {
         return find("scheduleId = ?1 and status = 'buffered'", Sort.ascending("scheduledAt", "id"), scheduleId).firstResult();
     }
+
+    /** The newest execution that ran or is to run (not skipped) of each of {@code scheduleIds} that has one. */
+    public Uni<Map<UUID, Execution>> latestShownOf(Collection<UUID> scheduleIds) {
+        if (scheduleIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT DISTINCT ON (schedule_id) * FROM {h-schema}schedule_execution
+                        WHERE schedule_id IN (:ids) AND status <> 'skipped'
+                        ORDER BY schedule_id, scheduled_at DESC, id DESC""", Execution.class)
+                .setParameter("ids", scheduleIds)
+                .getResultList()
+                .map(rows -> {
+                    Map<UUID, Execution> latest = new HashMap<>();
+                    rows.forEach(execution -> latest.put(execution.scheduleId, execution));
+                    return latest;
+                }));
+    }
+
+    /** Inserts new executions in one statement; a second one for a schedule's due time fails the transaction. */
+    public Uni<Void> insertAll(List<Execution> created) {
+        if (created.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO {h-schema}schedule_execution (id, schedule_id, scheduled_at, fired_at, status, reason) VALUES ");
+        for (int i = 0; i < created.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :schedule").append(i).append(", :scheduledAt").append(i)
+                    .append(", :firedAt").append(i).append(", :status").append(i).append(", NULLIF(:reason").append(i).append(", ''))");
+        }
+        return getSession().chain(session -> {
+            var insert = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < created.size(); i++) {
+                Execution execution = created.get(i);
+                insert.setParameter("id" + i, execution.id).setParameter("schedule" + i, execution.scheduleId)
+                        .setParameter("scheduledAt" + i, execution.scheduledAt).setParameter("firedAt" + i, execution.firedAt)
+                        .setParameter("status" + i, execution.status).setParameter("reason" + i, execution.reason == null ? "" : execution.reason);
+            }
+            return insert.executeUpdate().replaceWithVoid();
+        });
+    }
 }

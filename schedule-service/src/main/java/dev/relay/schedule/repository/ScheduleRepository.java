@@ -34,6 +34,7 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
      */
     @SuppressWarnings("unchecked")
     public Uni<List<Schedule>> claimDue(Instant now, int limit) {
+        // detached: what firing changes is written back by saveFired, in one statement for the batch
         return getSession().chain(session -> session.createNativeQuery("""
                         SELECT * FROM {h-schema}schedule
                         WHERE status = 'active' AND next_due_at <= :now
@@ -41,7 +42,39 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
                         FOR UPDATE SKIP LOCKED""", Schedule.class)
                 .setParameter("now", now)
                 .setParameter("limit", limit)
-                .getResultList());
+                .getResultList()
+                .invoke(claimed -> claimed.forEach(session::detach)));
+    }
+
+    /** Writes back what firing changed of claimed schedules (status, due time, counts, version), in one statement. */
+    public Uni<Void> saveFired(List<Schedule> fired) {
+        if (fired.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder sql = new StringBuilder("""
+                UPDATE {h-schema}schedule s SET status = v.status, next_due_at = v.next_due_at, execution_count = v.execution_count,
+                       last_executed_at = v.last_executed_at, version = v.version, updated_at = v.updated_at
+                FROM (VALUES """);
+        for (int i = 0; i < fired.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(CAST(:id").append(i).append(" AS uuid), CAST(:status").append(i).append(" AS text), ")
+                    .append("CAST(NULLIF(CAST(:next").append(i).append(" AS text), '') AS timestamptz), CAST(:count").append(i).append(" AS integer), ")
+                    .append("CAST(NULLIF(CAST(:last").append(i).append(" AS text), '') AS timestamptz), CAST(:version").append(i).append(" AS bigint), ")
+                    .append("CAST(:updated").append(i).append(" AS timestamptz))");
+        }
+        sql.append(") AS v (id, status, next_due_at, execution_count, last_executed_at, version, updated_at) WHERE s.id = v.id");
+        return getSession().chain(session -> {
+            var update = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < fired.size(); i++) {
+                Schedule schedule = fired.get(i);
+                update.setParameter("id" + i, schedule.id).setParameter("status" + i, schedule.status)
+                        .setParameter("next" + i, schedule.nextDueAt == null ? "" : schedule.nextDueAt.toString())
+                        .setParameter("count" + i, schedule.executionCount)
+                        .setParameter("last" + i, schedule.lastExecutedAt == null ? "" : schedule.lastExecutedAt.toString())
+                        .setParameter("version" + i, schedule.version)
+                        .setParameter("updated" + i, schedule.updatedAt);
+            }
+            return update.executeUpdate().replaceWithVoid();
+        });
     }
 
     /**

@@ -2,8 +2,8 @@ package dev.relay.schedule.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,14 +59,31 @@ public class ScheduleFiring {
         return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid() : fireWhatIsDue());
     }
 
-    /** Fires one batch of the schedules due at {@code now}; answers how many were claimed. */
+    /**
+     * Fires one batch of the schedules due at {@code now}; answers how many were claimed. A batch is a few statements
+     * whatever its size: the claim, what holds firings back, the latest executions, then the new executions, triggers,
+     * published states and advanced schedules written in batches at commit.
+     */
     public Uni<Integer> fireDue(Instant now) {
-        return outbox.transaction(() -> schedules.claimDue(now, config.claimBatch())
-                .chain(due -> executions.backlogsOf(due.stream().map(schedule -> schedule.id).toList())
-                        .chain(backlogs -> Multi.createFrom().iterable(due)
-                                .onItem().transformToUniAndConcatenate(schedule -> fire(schedule, backlogs, now))
-                                .collect().asList()
-                                .map(List::size))));
+        return outbox.transaction(() -> schedules.claimDue(now, config.claimBatch()).chain(due -> {
+            List<UUID> ids = due.stream().map(schedule -> schedule.id).toList();
+            return executions.backlogsOf(ids).chain(backlogs -> executions.latestShownOf(ids).chain(latest -> {
+                List<Execution> created = new ArrayList<>();
+                Uni<Void> published = Uni.createFrom().voidItem();
+                for (Schedule schedule : due) {
+                    Execution execution = fire(schedule, backlogs.getOrDefault(schedule.id, Backlog.NONE), now);
+                    created.add(execution);
+                    Execution shown = execution.isShown() ? execution : latest.get(schedule.id);
+                    published = published
+                            .chain(() -> Execution.PENDING.equals(execution.status)
+                                    ? trigger(schedule, execution.id, execution.scheduledAt, 0) : Uni.createFrom().voidItem())
+                            .chain(() -> updates.changed(schedule, shown));
+                }
+                return published.chain(() -> executions.insertAll(created))
+                        .chain(() -> schedules.saveFired(due))
+                        .replaceWith(due.size());
+            }));
+        }));
     }
 
     /** Triggers one batch of buffered executions whose time has come; answers how many schedules were claimed. */
@@ -101,35 +118,26 @@ public class ScheduleFiring {
         });
     }
 
-    private Uni<Void> fire(Schedule schedule, Map<UUID, Backlog> backlogs, Instant now) {
+    /** What the due time {@code schedule} is at becomes (by its catch-up and overlap policies); advances the schedule. */
+    private Execution fire(Schedule schedule, Backlog backlog, Instant now) {
         Instant dueAt = schedule.nextDueAt;
         boolean missed = schedule.missed(now, config.misfireAfter());
+        Execution execution;
         if (missed && CatchUp.of(schedule.catchUp) == CatchUp.SKIP) {
             LOG.infof("schedule %s missed its due time %s; skipping to the next one", schedule.id, dueAt);
-            return executions.record(UUID.randomUUID(), schedule.id, dueAt, now, Execution.SKIPPED, "missed: no replica was running at the due time")
-                    .invoke(() -> schedule.advance(now, false, now))
-                    .chain(() -> updates.changed(schedule));
-        }
-        Backlog backlog = backlogs.getOrDefault(schedule.id, Backlog.NONE);
-        String status = Execution.PENDING;
-        String reason = missed ? "missed: run once on catching up" : null;
-        if (backlog.open() > 0 || backlog.buffered() > 0) {
+            execution = Execution.of(schedule.id, dueAt, now, Execution.SKIPPED, "missed: no replica was running at the due time");
+        } else if (backlog.open() == 0 && backlog.buffered() == 0) {
+            execution = Execution.of(schedule.id, dueAt, now, Execution.PENDING, missed ? "missed: run once on catching up" : null);
+        } else {
             Overlap overlap = Overlap.of(schedule.overlap).orElse(Overlap.SKIP);
-            if (overlap == Overlap.ALLOW || (overlap == Overlap.BUFFER_ONE && backlog.buffered() == 0)) {
-                status = Execution.BUFFERED;
-                reason = "waiting for the previous run to end";
-            } else {
-                status = Execution.SKIPPED;
-                reason = overlap == Overlap.SKIP ? "overlap: the previous run was still going" : "overlap: a firing was waiting already";
-            }
+            execution = overlap == Overlap.ALLOW || (overlap == Overlap.BUFFER_ONE && backlog.buffered() == 0)
+                    ? Execution.of(schedule.id, dueAt, now, Execution.BUFFERED, "waiting for the previous run to end")
+                    : Execution.of(schedule.id, dueAt, now, Execution.SKIPPED,
+                            overlap == Overlap.SKIP ? "overlap: the previous run was still going" : "overlap: a firing was waiting already");
         }
-        UUID executionId = UUID.randomUUID();
-        String recordedStatus = status;
-        return executions.record(executionId, schedule.id, dueAt, now, status, reason)
-                .chain(recorded -> !recorded || !Execution.PENDING.equals(recordedStatus) ? Uni.createFrom().voidItem()
-                        : trigger(schedule, executionId, dueAt, 0))
-                .invoke(() -> schedule.advance(missed ? now : dueAt, !Execution.SKIPPED.equals(recordedStatus), now))
-                .chain(() -> updates.changed(schedule));
+        // the schedule's lock makes this the only execution for this due time; the unique key would refuse a second
+        schedule.advance(missed ? now : dueAt, execution.isShown(), now);
+        return execution;
     }
 
     public Uni<Void> trigger(Schedule schedule, UUID executionId, Instant scheduledAt, int attempt) {

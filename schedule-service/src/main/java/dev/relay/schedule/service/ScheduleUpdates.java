@@ -29,13 +29,16 @@ public class ScheduleUpdates {
 
     /** Publishes the state of {@code schedule}, changed in the caller's transaction (which holds its lock). */
     public Uni<Void> changed(Schedule schedule) {
-        return executions.flush().chain(() -> executions.latestShown(schedule.id)).chain(latest -> {
-            schedule.version++;
-            ScheduleChanged state = new ScheduleChanged(schedule.id, schedule.taskId, schedule.org, schedule.name, schedule.type(),
-                    schedule.frequency, schedule.startTimeText(), schedule.timeZone, schedule.status, schedule.executionCount,
-                    schedule.lastExecutedAt, schedule.nextDueAt, latest == null ? null : shown(latest), schedule.version);
-            return outbox.add(Topics.SCHEDULE_UPDATES, schedule.id.toString(), UUID.randomUUID(), state);
-        });
+        return executions.flush().chain(() -> executions.latestShown(schedule.id)).chain(latest -> changed(schedule, latest));
+    }
+
+    /** Publishes the state of {@code schedule}, whose newest shown execution the caller knows ({@code latest}, or null). */
+    public Uni<Void> changed(Schedule schedule, Execution latest) {
+        schedule.version++;
+        ScheduleChanged state = new ScheduleChanged(schedule.id, schedule.taskId, schedule.org, schedule.name, schedule.type(),
+                schedule.frequency, schedule.startTimeText(), schedule.timeZone, schedule.status, schedule.executionCount,
+                schedule.lastExecutedAt, schedule.nextDueAt, latest == null ? null : shown(latest), schedule.version);
+        return outbox.add(Topics.SCHEDULE_UPDATES, schedule.id.toString(), UUID.randomUUID(), state);
     }
 
     /** Publishes that the schedule is gone. */

@@ -30,8 +30,10 @@ import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
+import dev.relay.common.event.TaskEventTypes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.task.domain.NewTask;
 import dev.relay.task.service.TaskCreation;
 import dev.relay.task.service.StreamRelay;
 import dev.relay.task.service.TaskQueries;
@@ -97,10 +99,14 @@ public class TaskResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
             @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
-        return creation.start(caller, mapper.toNewTask(request), idempotent(idempotencyKey, request)).toMulti()
-                .flatMap(taskId -> streams.events(caller.org(), taskId, authorization, apiKey))
-                .map(this::relayed)
-                .onFailure().recoverWithItem(this::errorEvent);
+        NewTask task = mapper.toNewTask(request);
+        Multi<SseEvent<String>> events = creation.start(caller, task, idempotent(idempotencyKey, request)).toMulti()
+                .flatMap(taskId -> streams.events(caller.org(), taskId, authorization, apiKey));
+        if (task.schedule() != null && task.taskId() == null) {
+            // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
+            events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();
+        }
+        return events.map(this::relayed).onFailure().recoverWithItem(this::errorEvent);
     }
 
     /** The create's Idempotency-Key with the fingerprint of its body. */

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -83,6 +84,13 @@ public class Task {
     @Mutability(Immutability.class)
     @JdbcTypeCode(SqlTypes.JSON)
     public Schedule schedule;
+    @Mutability(Immutability.class)
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "scheduled_request")
+    public ScheduledRequest scheduledRequest;
+    // made by this request (not loaded): a create with a schedule does not run now
+    @Transient
+    public boolean createdNow;
     /** {@code booting}, {@code ready} or {@code running}; null until a runtime checked in. */
     @Column(name = "runtime_phase")
     public String runtimePhase;
@@ -112,7 +120,8 @@ public class Task {
         task.secretNames = request.secretNames();
         task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
         if (task.schedule != null) {
-            // the agents API's view: a schedule's task runs asynchronously, started by its automation
+            // it runs when its schedule fires, not now; the agents API shows it as started by its automation
+            task.scheduledRequest = new ScheduledRequest(request.prompt(), request.parts(), request.fileKeys(), request.runConfig());
             task.taskType = "async";
             task.source = "schedule";
         }
@@ -124,6 +133,7 @@ public class Task {
             task.integrations = request.agent().integrations();
         }
         task.lastSeq = 0;
+        task.createdNow = true;
         task.createdAt = now;
         task.updatedAt = now;
         return task;
@@ -156,6 +166,11 @@ public class Task {
     public void runEnded() {
         runState = "idle";
         runtimePhase = READY;
+    }
+
+    /** Whether the task was just created with a schedule: it waits for the schedule instead of running now. */
+    public boolean waitsForItsSchedule() {
+        return createdNow && scheduledRequest != null;
     }
 
     public boolean isCreatedBy(String email) {

@@ -23,6 +23,7 @@ import dev.relay.task.domain.IdempotencyKey;
 import dev.relay.task.domain.NewTask;
 import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Schedule;
+import dev.relay.task.domain.ScheduledRequest;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
@@ -73,7 +74,7 @@ public class TaskCreation {
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
                         ? Uni.createFrom().item(earlier)
                         : taskToRun(caller, request)
-                                .call(task -> requestRun(task, request))
+                                .call(task -> task.waitsForItsSchedule() ? Uni.createFrom().voidItem() : requestRun(task, request))
                                 .call(task -> remember(caller, idempotent, task.id))
                                 .map(task -> task.id)))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
@@ -159,14 +160,29 @@ public class TaskCreation {
                     return scheduleReports.notStarted(trigger, ScheduledRunReported.BUSY, "another run of the task was in progress")
                             .replaceWith(false);
                 }
-                return messages.ofTask(task.id).chain(all -> {
-                    TaskMessage first = all.stream().filter(message -> "user".equals(message.role)).findFirst().orElse(null);
-                    NewTask again = new NewTask(task.id, null, first == null ? "" : first.content,
-                            first == null ? JsonNodeFactory.instance.arrayNode() : first.parts, JsonNodeFactory.instance.arrayNode(),
-                            task.visibility, null, null, false, null, latest == null ? null : latest.runConfig, null, null);
+                return scheduledRequestOf(task, latest).chain(scheduled -> {
+                    NewTask again = new NewTask(task.id, null, scheduled.prompt(), scheduled.parts(),
+                            scheduled.fileKeys() == null ? JsonNodeFactory.instance.arrayNode() : scheduled.fileKeys(),
+                            task.visibility, null, null, false, null, scheduled.runConfig(), null, null);
                     return requestRun(task, again, trigger).replaceWith(true);
                 });
             });
+        });
+    }
+
+    /**
+     * What a firing runs: the prompt the task was created with and the settings of its latest run (or of the create,
+     * before any run); for a task created before Relay kept its scheduled request, its first user message.
+     */
+    private Uni<ScheduledRequest> scheduledRequestOf(Task task, TaskRun latest) {
+        if (task.scheduledRequest != null) {
+            ScheduledRequest kept = task.scheduledRequest;
+            return Uni.createFrom().item(latest == null ? kept : new ScheduledRequest(kept.prompt(), kept.parts(), kept.fileKeys(), latest.runConfig));
+        }
+        return messages.ofTask(task.id).map(all -> {
+            TaskMessage first = all.stream().filter(message -> "user".equals(message.role)).findFirst().orElse(null);
+            return new ScheduledRequest(first == null ? "" : first.content,
+                    first == null ? JsonNodeFactory.instance.arrayNode() : first.parts, null, latest == null ? null : latest.runConfig);
         });
     }
 

@@ -50,7 +50,7 @@ class AccessMatrixTest {
                 Principal.ALG_NONE_TOKEN, Credential.bearer(TestTokens.unsigned(ORG, creator)),
                 Principal.HS256_PUBLIC_KEY_TOKEN, Credential.bearer(TestTokens.hs256WithPublicKey(ORG, creator)),
                 Principal.WRONG_ISSUER_TOKEN, Credential.bearer(TestTokens.wrongIssuer(ORG, creator)),
-                // the schedule service keeps no copy of API keys yet: any key is unknown here
+                // a key this service never heard of is refused like a revoked one (revocation itself: ApiKeyTest)
                 Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, ApiKeys.generate())));
         for (String operation : List.of("GET /api/v1/schedules/{id}", "PATCH /api/v1/schedules/{id}", "POST /api/v1/schedules/{id}/pause",
                 "POST /api/v1/schedules/{id}/resume", "POST /api/v1/schedules/{id}/trigger", "DELETE /api/v1/schedules/{id}")) {

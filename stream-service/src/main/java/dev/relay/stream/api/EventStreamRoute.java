@@ -7,11 +7,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
 
 import dev.relay.common.auth.ApiKeyAuthentication;
+import dev.relay.common.auth.ApiKeyCopies;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorMappers;
 import dev.relay.stream.config.StreamConfig;
-import dev.relay.stream.service.ApiKeyCopies;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.stream.sse.SseWriter;

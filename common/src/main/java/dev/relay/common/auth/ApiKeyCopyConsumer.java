@@ -1,29 +1,31 @@
-package dev.relay.stream.messaging;
+package dev.relay.common.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-
 import dev.relay.common.event.ApiKeyChanged;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.IdempotentConsumer;
-import dev.relay.stream.service.ApiKeyCopies;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Keeps this service's copy of the API keys, idempotently by key id (a revoked key stays revoked); the offset is
- * committed once the change is stored.
+ * Keeps a service's copy of the API keys from the api-keys topic, idempotently by key id (a revoked key stays
+ * revoked); the offset is committed once the change is stored. A service that accepts keys it does not own sets
+ * {@code relay.api-keys.copy=true} (a build property), configures the {@code api-keys} channel and has the
+ * {@code api_key} table.
  */
 @ApplicationScoped
-public class ApiKeyConsumer {
+@IfBuildProperty(name = "relay.api-keys.copy", stringValue = "true")
+public class ApiKeyCopyConsumer {
 
-    private static final String CONSUMER = "stream-service-api-keys";
+    private static final String CONSUMER = "api-key-copies";
 
     private final ApiKeyCopies keys;
     private final IdempotentConsumer consumer;
 
-    public ApiKeyConsumer(ApiKeyCopies keys, IdempotentConsumer consumer) {
+    public ApiKeyCopyConsumer(ApiKeyCopies keys, IdempotentConsumer consumer) {
         this.keys = keys;
         this.consumer = consumer;
     }

@@ -1,15 +1,17 @@
-package dev.relay.stream.service;
+package dev.relay.common.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.common.auth.ApiKeyDirectory;
-import dev.relay.common.auth.Caller;
 import dev.relay.common.event.ApiKeyChanged;
-import dev.relay.stream.repository.ApiKeyCopyRepository;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.smallrye.mutiny.Uni;
 
-/** The API keys this service accepts: a copy of what the task service announced on the api-keys topic. */
+/**
+ * The API keys a service other than the task service (which owns them) accepts: a copy of what the task service
+ * announced on the api-keys topic, kept by {@link ApiKeyCopyConsumer}. Present where {@code relay.api-keys.copy=true}.
+ */
 @ApplicationScoped
+@IfBuildProperty(name = "relay.api-keys.copy", stringValue = "true")
 public class ApiKeyCopies implements ApiKeyDirectory {
 
     private final ApiKeyCopyRepository keys;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.relay.common.event.ScheduleChanged;
 import dev.relay.task.domain.RunConfig;
 import dev.relay.task.domain.Schedule;
 
@@ -58,7 +59,7 @@ public record TaskDetails(
             @JsonProperty("next_execution_at") Instant nextExecutionAt,
             @JsonProperty("last_executed_at") Instant lastExecutedAt,
             @Schema(description = "Relay: the IANA time zone start_time is in") @JsonProperty("time_zone") String timeZone,
-            @JsonProperty("execution_info") Schedule.Execution executionInfo) {
+            @JsonProperty("execution_info") ScheduleChanged.ExecutionState executionInfo) {
 
         static ScheduleInfo of(Schedule schedule) {
             return schedule == null || schedule.isDeleted() ? null : new ScheduleInfo(schedule.id(), schedule.name(), schedule.type(),

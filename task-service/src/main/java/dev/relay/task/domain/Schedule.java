@@ -10,13 +10,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.relay.common.event.ScheduleChanged;
 import dev.relay.common.schedule.Frequency;
 import dev.relay.common.schedule.Recurrence;
 
 /**
  * A task's schedule as the task service shows it (the seeds' {@code ScheduleInfo}): as a Neo create asked for it
  * (the {@code ScheduleConfigInput}, with the id and first due time Relay gave it), then as the schedule service
- * last reported it. {@code version} is the version of that report (0 before the first).
+ * last reported it; {@code execution} is its latest execution that ran or is to run (the seeds' {@code ExecutionInfo}).
+ * {@code version} is the version of that report (0 before the first).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,23 +33,13 @@ public record Schedule(
         @JsonProperty("execution_count") int executionCount,
         @JsonProperty("last_executed_at") Instant lastExecutedAt,
         @JsonProperty("next_execution_at") Instant nextExecutionAt,
-        @JsonProperty("execution_info") Execution execution,
+        @JsonProperty("execution_info") ScheduleChanged.ExecutionState execution,
         long version) {
 
     public static final String RECURRING = "recurring";
     public static final String ONE_TIME = "one_time";
     public static final String ACTIVE = "active";
     public static final String DELETED = "deleted";
-
-    /** The latest execution that ran or is to run (the seeds' {@code ExecutionInfo}). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Execution(
-            @JsonProperty("execution_id") UUID id,
-            @JsonProperty("scheduled_at") Instant scheduledAt,
-            @JsonProperty("started_at") Instant startedAt,
-            @JsonProperty("completed_at") Instant completedAt,
-            String status) {
-    }
 
     /** The schedule as requested, before it has an id and a first due time; {@code startTime} HH:MM or null. */
     public static Schedule requested(String name, String type, String frequency, String startTime, String timeZone) {

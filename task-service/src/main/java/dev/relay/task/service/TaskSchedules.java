@@ -34,13 +34,8 @@ public class TaskSchedules {
                             task.schedule.lastExecutedAt(), null, task.schedule.execution(), change.version())
                     : new Schedule(change.scheduleId(), change.name(), change.scheduleType(), change.frequency(), change.startTime(),
                             change.timeZone(), change.status(), change.executionCount(), change.lastExecutedAt(), change.nextExecutionAt(),
-                            execution(change.execution()), change.version());
+                            change.execution(), change.version());
             return true;
         }));
-    }
-
-    private static Schedule.Execution execution(ScheduleChanged.ExecutionState state) {
-        return state == null ? null
-                : new Schedule.Execution(state.executionId(), state.scheduledAt(), state.startedAt(), state.completedAt(), state.status());
     }
 }

@@ -175,7 +175,12 @@ public class RunSteps {
                     .put("role", message.role).put("content", message.content);
             ObjectNode usage = eventLog.data().put("model", reply.model())
                     .put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens())
-                    .put("total_tokens", reply.inputTokens() + reply.outputTokens());
+                    .put("total_tokens", reply.inputTokens() + reply.outputTokens())
+                    // who and what the usage is billed to (the billing service meters these events)
+                    .put("user", task.createdBy);
+            if (task.projectId != null) {
+                usage.put("project_id", task.projectId.toString());
+            }
             task.tokensUsed += reply.inputTokens() + reply.outputTokens();
             task.contextUsedTokens += reply.inputTokens();
             return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed)

@@ -1,4 +1,4 @@
-package dev.relay.schedule.config;
+package dev.relay.common.time;
 
 import java.time.Clock;
 
@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
 
-/** The clock due times are compared with: the system's, unless a test supplies its own. */
+/** The clock services compare due times, windows and expiries with: the system's, unless a test supplies its own. */
 public class Clocks {
 
     @Produces

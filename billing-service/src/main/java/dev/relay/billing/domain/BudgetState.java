@@ -1,0 +1,9 @@
+package dev.relay.billing.domain;
+
+/** Where an organization's budget stands in its current window (the seeds' token-budget answer). */
+public record BudgetState(WindowKind windowKind, long baseAllowance, long effectiveAllowance, long consumed, BudgetWindow window) {
+
+    public boolean exhausted() {
+        return consumed >= effectiveAllowance;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.relay.billing.service;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.billing.domain.Bonus;
+import dev.relay.billing.domain.BudgetState;
+import dev.relay.billing.domain.BudgetWindow;
+import dev.relay.billing.domain.WindowKind;
+import dev.relay.billing.repository.BonusRepository;
+import dev.relay.billing.repository.BudgetRepository;
+import dev.relay.billing.repository.SpendingCapRepository;
+import dev.relay.billing.repository.UsageRepository;
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Organizations' Neo-token budgets: read by any member, set by the organization's admins (a token whose
+ * {@code groups} has {@code admin}). Another organization's budget is 404; a member who is not an admin gets 403.
+ */
+@ApplicationScoped
+public class Budgets {
+
+    public static final String ADMIN = "admin";
+
+    private final BudgetRepository budgets;
+    private final BonusRepository bonuses;
+    private final SpendingCapRepository caps;
+    private final UsageRepository usage;
+    private final Clock clock;
+
+    public Budgets(BudgetRepository budgets, BonusRepository bonuses, SpendingCapRepository caps, UsageRepository usage, Clock clock) {
+        this.budgets = budgets;
+        this.bonuses = bonuses;
+        this.caps = caps;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    /** Where the organization's budget stands now; 404 when no cap applies to it. */
+    public Uni<BudgetState> state(Caller caller, String org) {
+        member(caller, org);
+        Instant now = clock.instant();
+        return Panache.withSession(() -> budgets.findById(org).chain(budget -> {
+            if (budget == null) {
+                throw ApiException.notFound("no Neo-token cap applies to organization '" + org + "'");
+            }
+            BudgetWindow window = budget.windowAt(now);
+            return bonuses.activeTokens(org, now).chain(bonus -> usage.consumed(org, window.start(), window.end())
+                    .map(consumed -> new BudgetState(WindowKind.of(budget.windowKind), budget.baseAllowance,
+                            budget.baseAllowance + bonus, consumed, window)));
+        }));
+    }
+
+    /** Sets the organization's budget; a change keeps the current window and what it consumed. */
+    public Uni<BudgetState> put(Caller caller, String org, WindowKind kind, long baseAllowance, int windowDays) {
+        admin(caller, org);
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> budgets.upsert(org, kind.value(), baseAllowance, windowDays, now))
+                .chain(() -> state(caller, org));
+    }
+
+    /** Removes the organization's cap: its budget reads 404 again; its usage history stays. */
+    public Uni<Void> delete(Caller caller, String org) {
+        admin(caller, org);
+        // one statement: concurrent deletes answer 404 but for one
+        return Panache.withTransaction(() -> budgets.delete("org", org)).map(deleted -> {
+            if (deleted == 0) {
+                throw ApiException.notFound("no Neo-token cap applies to organization '" + org + "'");
+            }
+            return null;
+        });
+    }
+
+    /** Grants extra tokens until {@code expiresAt} (which must be ahead). */
+    public Uni<Bonus> grantBonus(Caller caller, String org, long tokens, Instant expiresAt) {
+        admin(caller, org);
+        Instant now = clock.instant();
+        if (!expiresAt.isAfter(now)) {
+            throw ApiException.invalidRequest("field 'expiresAt' must be in the future, got '" + expiresAt + "'");
+        }
+        Bonus bonus = Bonus.grant(org, tokens, expiresAt, now);
+        return Panache.withTransaction(() -> bonuses.persist(bonus));
+    }
+
+    /** Sets the per-window cap of one user ({@code scope} user) or project ({@code scope} project) of the organization. */
+    public Uni<Void> putCap(Caller caller, String org, String scope, String subject, long limitTokens) {
+        admin(caller, org);
+        return Panache.withTransaction(() -> caps.put(org, scope, subject, limitTokens, clock.instant()));
+    }
+
+    private static void member(Caller caller, String org) {
+        if (!caller.org().equals(org)) {
+            throw ApiException.notFound("organization '" + org + "' not found");
+        }
+    }
+
+    private static void admin(Caller caller, String org) {
+        member(caller, org);
+        if (!caller.roles().contains(ADMIN)) {
+            throw ApiException.forbidden("only an admin of organization '" + org + "' may change its budget");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.relay.billing.service;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.billing.config.BillingConfig;
+import dev.relay.billing.domain.UsageReport;
+import dev.relay.billing.repository.UsageRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Counts usage exactly once: each report is a ledger row keyed by its event id, written in one transaction per batch,
+ * so redelivery, a restart or a replay of the whole topic inserts nothing twice. Tokens are priced in Neo tokens by
+ * the model's input and output weights.
+ */
+@ApplicationScoped
+public class Metering {
+
+    private final UsageRepository usage;
+    private final BillingConfig config;
+
+    public Metering(UsageRepository usage, BillingConfig config) {
+        this.usage = usage;
+        this.config = config;
+    }
+
+    /** Records a batch of reports; answers how many were new. */
+    public Uni<Integer> record(List<UsageReport> reports) {
+        if (reports.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.withTransaction(() -> usage.recordAll(reports));
+    }
+
+    /** The Neo tokens a model's input and output tokens cost: weighted, rounded up. */
+    public long neoTokens(String model, long inputTokens, long outputTokens) {
+        BillingConfig.Weight weight = config.weights().get(model);
+        double input = weight == null ? config.defaultInputWeight() : weight.input();
+        double output = weight == null ? config.defaultOutputWeight() : weight.output();
+        return (long) Math.ceil(inputTokens * input + outputTokens * output);
+    }
+}

@@ -19,7 +19,7 @@ seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-10}
 work=$(mktemp -d /tmp/relay-creates.XXXXXX)
 db_name=relay_bench_creates_$$
-export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM_PORT=$(free_port) RELAY_SCHEDULE_PORT=$(free_port) RELAY_DB_NAME=$db_name
+export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM_PORT=$(free_port) RELAY_SCHEDULE_PORT=$(free_port) RELAY_BILLING_PORT=$(free_port) RELAY_DB_NAME=$db_name
 kafka_port=$(free_port)
 while listening $((kafka_port + 1)); do kafka_port=$(free_port); done
 export RELAY_KAFKA_PORT=$kafka_port

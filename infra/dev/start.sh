@@ -4,7 +4,7 @@
 # Ctrl-C stops everything it started.
 #
 # Environment (all optional): RELAY_GATEWAY_PORT (8080), RELAY_TASK_PORT (8081), RELAY_STREAM_PORT (8082),
-# RELAY_SCHEDULE_PORT (8083), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
+# RELAY_SCHEDULE_PORT (8083), RELAY_BILLING_PORT (8084), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
 # RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ gateway_port=${RELAY_GATEWAY_PORT:-8080}
 task_port=${RELAY_TASK_PORT:-8081}
 stream_port=${RELAY_STREAM_PORT:-8082}
 schedule_port=${RELAY_SCHEDULE_PORT:-8083}
+billing_port=${RELAY_BILLING_PORT:-8084}
 kafka_port=${RELAY_KAFKA_PORT:-9092}
 controller_port=$((kafka_port + 1))
 db_host=${RELAY_DB_HOST:-127.0.0.1}
@@ -38,7 +39,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-for port in "$gateway_port" "$task_port" "$stream_port" "$schedule_port" "$kafka_port" "$controller_port"; do
+for port in "$gateway_port" "$task_port" "$stream_port" "$schedule_port" "$billing_port" "$kafka_port" "$controller_port"; do
   listening "$port" && fail "port $port is in use; stop what listens there or set RELAY_*_PORT (see the top of $0)"
 done
 command -v java >/dev/null || fail "java (17+) is required"
@@ -63,7 +64,8 @@ fi
 # --- Dev keys and token (generated here, never committed) ---------------------------------------------------------
 mkdir -p "$run_dir/logs"
 make_keys "$run_dir/jwt"
-token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12)
+# the dev user is an admin of the dev organization (it may set the organization's token budget)
+token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12 '["user","admin"]')
 printf '%s\n' "$token" >"$run_dir/dev-token"
 [ -s "$run_dir/stream-link-secret" ] || openssl rand -hex 32 >"$run_dir/stream-link-secret"
 
@@ -100,11 +102,14 @@ pids+=("$service_pid")
 say "starting schedule-service on 127.0.0.1:$schedule_port"
 start_service "$root" schedule-service "$schedule_port" "$run_dir/logs/schedule-service.log" "${common_env[@]}"
 pids+=("$service_pid")
+say "starting billing-service on 127.0.0.1:$billing_port"
+start_service "$root" billing-service "$billing_port" "$run_dir/logs/billing-service.log" "${common_env[@]}"
+pids+=("$service_pid")
 
 # --- Gateway -------------------------------------------------------------------------------------------------------
 mkdir -p "$run_dir/gateway"
 sed -e "s#@RUN_DIR@#$run_dir/gateway#g" -e "s#@GATEWAY_PORT@#$gateway_port#g" \
-    -e "s#@TASK_PORT@#$task_port#g" -e "s#@STREAM_PORT@#$stream_port#g" -e "s#@SCHEDULE_PORT@#$schedule_port#g" \
+    -e "s#@TASK_PORT@#$task_port#g" -e "s#@STREAM_PORT@#$stream_port#g" -e "s#@SCHEDULE_PORT@#$schedule_port#g" -e "s#@BILLING_PORT@#$billing_port#g" \
     "$root/infra/gateway/nginx.conf.template" >"$run_dir/gateway/nginx.conf"
 nginx -p "$run_dir/gateway" -c "$run_dir/gateway/nginx.conf" >"$run_dir/logs/gateway.log" 2>&1 &
 pids+=($!)
@@ -133,8 +138,13 @@ $token
   Schedules: a create with "schedule":{"schedule_type":"recurring","scan_frequency":"daily","start_time":"09:00"};
     curl -s -H "Authorization: Bearer \$(cat $run_dir/dev-token)" $base/api/v1/schedules
 
+  Token budget (the dev user is an admin of $org):
+    curl -s -X PUT -H "Authorization: Bearer \$(cat $run_dir/dev-token)" -H 'Content-Type: application/json' \\
+      -d '{"windowKind":"individual","baseAllowanceTokens":100000,"windowDays":30}' $base/api/orgs/$org/neo/token-budget
+    curl -s -H "Authorization: Bearer \$(cat $run_dir/dev-token)" $base/api/orgs/$org/neo/token-budget
+
   OpenAPI: http://127.0.0.1:$task_port/q/openapi, http://127.0.0.1:$stream_port/q/openapi,
-    http://127.0.0.1:$schedule_port/q/openapi
+    http://127.0.0.1:$schedule_port/q/openapi, http://127.0.0.1:$billing_port/q/openapi
   Logs: $run_dir/logs/   Ctrl-C stops everything.
 
 MSG

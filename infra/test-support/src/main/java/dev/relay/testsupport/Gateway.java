@@ -33,7 +33,8 @@ public final class Gateway implements AutoCloseable {
             String config = Files.readString(root.resolve("infra/gateway/nginx.conf.template"))
                     .replace("@RUN_DIR@", dir.toString()).replace("@GATEWAY_PORT@", String.valueOf(port))
                     .replace("@TASK_PORT@", String.valueOf(taskPort)).replace("@STREAM_PORT@", String.valueOf(streamPort))
-                    .replace("@SCHEDULE_PORT@", String.valueOf(FreePorts.next()));
+                    .replace("@SCHEDULE_PORT@", String.valueOf(FreePorts.next()))
+                    .replace("@BILLING_PORT@", String.valueOf(FreePorts.next()));
             Files.writeString(dir.resolve("nginx.conf"), config);
             Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();

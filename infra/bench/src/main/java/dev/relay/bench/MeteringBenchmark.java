@@ -1,0 +1,81 @@
+package dev.relay.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The billing service's metering rate.
+ * <ul>
+ * <li>{@code fill BOOTSTRAP COUNT}: COUNT usage.reported task events on task-events, as the task service writes them;</li>
+ * <li>{@code watch JDBC_URL USER COUNT}: once the billing service starts metering, how long until the ledger holds all
+ * COUNT reports: usage events/s from the first row to the last.</li>
+ * </ul>
+ */
+public final class MeteringBenchmark {
+
+    private MeteringBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "fill" -> fill(args[1], Integer.parseInt(args[2]));
+            case "watch" -> watch(args[1], args[2], Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    private static void fill(String bootstrap, int count) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 65536), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                String task = UUID.randomUUID().toString();
+                producer.send(new ProducerRecord<>("task-events", task, "{\"id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + task
+                        + "\",\"org\":\"bench-org-" + (i % 50) + "\",\"seq\":" + (5 + i % 3) + ",\"stream_id\":\"" + UUID.randomUUID()
+                        + "\",\"type\":\"usage.reported\",\"created_at\":\"" + Instant.now() + "\",\"data\":{\"model\":\"sonnet-4.6\","
+                        + "\"input_tokens\":" + (100 + i % 900) + ",\"output_tokens\":" + (20 + i % 300) + ",\"total_tokens\":0,"
+                        + "\"user\":\"user-" + (i % 500) + "@bench.dev\"}}"));
+            }
+        }
+        System.out.printf("filled task-events with %d usage reports%n", count);
+    }
+
+    private static void watch(String jdbcUrl, String user, int count) throws Exception {
+        long first = 0;
+        long last;
+        long rows = 0;
+        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement()) {
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (rows < count && System.currentTimeMillis() < deadline) {
+                try (ResultSet result = statement.executeQuery("SELECT count(*) FROM billing.usage_entry")) {
+                    result.next();
+                    rows = result.getLong(1);
+                } catch (Exception notYet) {
+                    // the service has not created its schema yet
+                    rows = 0;
+                }
+                if (rows > 0 && first == 0) {
+                    first = System.currentTimeMillis();
+                }
+                Thread.sleep(100);
+            }
+            last = System.currentTimeMillis();
+        }
+        double seconds = (last - first) / 1000.0;
+        System.out.printf("RESULT metering.events %d of %d%n", rows, count);
+        System.out.printf("RESULT metering.seconds %.2f%n", seconds);
+        System.out.printf("RESULT metering.events_per_s %.0f%n", rows / Math.max(seconds, 0.001));
+    }
+}

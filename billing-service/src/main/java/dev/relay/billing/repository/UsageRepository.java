@@ -1,7 +1,10 @@
 package dev.relay.billing.repository;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,50 +13,63 @@ import dev.relay.billing.domain.UsageGroup;
 import dev.relay.billing.domain.UsageReport;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The usage ledger: one row per usage report, keyed by its event id. */
 @ApplicationScoped
 public class UsageRepository {
 
-    private static final int ROWS_PER_INSERT = 500;
+    /** A batch in one statement (arrays, not a parameter per value), as the stream service stores its log. */
+    private static final String INSERT = """
+            INSERT INTO billing.usage_entry (event_id, org, user_email, project_id, task_id, run_id, model, input_tokens,
+                                             output_tokens, neo_tokens, reported_at)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[],
+                                 $9::bigint[], $10::bigint[], $11::timestamptz[])
+            ON CONFLICT (event_id) DO NOTHING""";
 
-    /**
-     * Records the reports in the caller's transaction; a report already recorded (same event id) is left as it is,
-     * so delivering a report again changes no total. Answers how many were new.
-     */
-    public Uni<Integer> recordAll(List<UsageReport> reports) {
-        Uni<Integer> recorded = Uni.createFrom().item(0);
-        for (int from = 0; from < reports.size(); from += ROWS_PER_INSERT) {
-            List<UsageReport> chunk = reports.subList(from, Math.min(reports.size(), from + ROWS_PER_INSERT));
-            recorded = recorded.chain(before -> insert(chunk).map(inserted -> before + inserted));
-        }
-        return recorded;
+    private final Pool pool;
+
+    public UsageRepository(Pool pool) {
+        this.pool = pool;
     }
 
-    private Uni<Integer> insert(List<UsageReport> chunk) {
-        StringBuilder sql = new StringBuilder("""
-                INSERT INTO {h-schema}usage_entry (event_id, org, user_email, project_id, task_id, run_id, model, input_tokens,
-                                                   output_tokens, neo_tokens, reported_at) VALUES """);
-        for (int i = 0; i < chunk.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:e").append(i).append(", :o").append(i).append(", NULLIF(:u").append(i)
-                    .append(", ''), NULLIF(:p").append(i).append(", ''), :t").append(i).append(", :r").append(i).append(", :m").append(i)
-                    .append(", :in").append(i).append(", :out").append(i).append(", :neo").append(i).append(", :at").append(i).append(')');
+    /**
+     * Records the reports in one statement (so all or none); a report already recorded (same event id) is left as it
+     * is, so delivering a report again changes no total. Answers how many were new.
+     */
+    public Uni<Integer> recordAll(List<UsageReport> reports) {
+        int size = reports.size();
+        UUID[] eventIds = new UUID[size];
+        String[] orgs = new String[size];
+        String[] users = new String[size];
+        String[] projects = new String[size];
+        UUID[] tasks = new UUID[size];
+        UUID[] runs = new UUID[size];
+        String[] models = new String[size];
+        Long[] inputs = new Long[size];
+        Long[] outputs = new Long[size];
+        Long[] neo = new Long[size];
+        OffsetDateTime[] reportedAt = new OffsetDateTime[size];
+        for (int i = 0; i < size; i++) {
+            UsageReport report = reports.get(i);
+            eventIds[i] = report.eventId();
+            orgs[i] = report.org();
+            users[i] = report.userEmail();
+            projects[i] = report.projectId();
+            tasks[i] = report.taskId();
+            runs[i] = report.runId();
+            models[i] = report.model();
+            inputs[i] = report.inputTokens();
+            outputs[i] = report.outputTokens();
+            neo[i] = report.neoTokens();
+            reportedAt[i] = report.reportedAt().atOffset(ZoneOffset.UTC);
         }
-        sql.append(" ON CONFLICT (event_id) DO NOTHING");
-        return Panache.getSession().chain(session -> {
-            var insert = session.createNativeQuery(sql.toString());
-            for (int i = 0; i < chunk.size(); i++) {
-                UsageReport report = chunk.get(i);
-                insert.setParameter("e" + i, report.eventId()).setParameter("o" + i, report.org())
-                        .setParameter("u" + i, report.userEmail() == null ? "" : report.userEmail())
-                        .setParameter("p" + i, report.projectId() == null ? "" : report.projectId())
-                        .setParameter("t" + i, report.taskId()).setParameter("r" + i, report.runId())
-                        .setParameter("m" + i, report.model()).setParameter("in" + i, report.inputTokens())
-                        .setParameter("out" + i, report.outputTokens()).setParameter("neo" + i, report.neoTokens())
-                        .setParameter("at" + i, report.reportedAt());
-            }
-            return insert.executeUpdate();
-        });
+        Tuple columns = Tuple.tuple().addArrayOfUUID(eventIds).addArrayOfString(orgs).addArrayOfString(users).addArrayOfString(projects)
+                .addArrayOfUUID(tasks).addArrayOfUUID(runs).addArrayOfString(models).addArrayOfLong(inputs).addArrayOfLong(outputs)
+                .addArrayOfLong(neo).addArrayOfOffsetDateTime(reportedAt);
+        return pool.preparedQuery(INSERT).execute(columns).map(RowSet::rowCount);
     }
 
     /** The Neo tokens the organization consumed from {@code from} until {@code to} (null: without end). */

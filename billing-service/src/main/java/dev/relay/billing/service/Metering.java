@@ -7,11 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.billing.config.BillingConfig;
 import dev.relay.billing.domain.UsageReport;
 import dev.relay.billing.repository.UsageRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Counts usage exactly once: each report is a ledger row keyed by its event id, written in one transaction per batch,
+ * Counts usage exactly once: each report is a ledger row keyed by its event id, written in one statement per batch,
  * so redelivery, a restart or a replay of the whole topic inserts nothing twice. Tokens are priced in Neo tokens by
  * the model's input and output weights.
  */
@@ -31,7 +30,7 @@ public class Metering {
         if (reports.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Panache.withTransaction(() -> usage.recordAll(reports));
+        return usage.recordAll(reports);
     }
 
     /** The Neo tokens a model's input and output tokens cost: weighted, rounded up. */

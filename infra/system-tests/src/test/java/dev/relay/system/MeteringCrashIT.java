@@ -53,6 +53,7 @@ class MeteringCrashIT {
         long expected = 0;
         int duplicates = 0;
         List<Long> meteredAtKills = new ArrayList<>();
+        long sentBefore = 0;
         Instant started = Instant.now();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
@@ -73,8 +74,13 @@ class MeteringCrashIT {
                 }
                 if (i == REPORTS / 3 || i == 2 * REPORTS / 3) {
                     producer.flush();
-                    Thread.sleep(300); // into the middle of metering what was just sent
-                    meteredAtKills.add(metered());
+                    // kill it while it meters what was just sent: once its total has moved past all sent before
+                    long now;
+                    while ((now = metered()) <= sentBefore) {
+                        Thread.sleep(20);
+                    }
+                    sentBefore = expected;
+                    meteredAtKills.add(now);
                     billing.kill();
                     billing = billing.restart();
                 }

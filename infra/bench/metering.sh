@@ -8,41 +8,16 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
+# shellcheck source=lib.sh
+source "$root/infra/bench/lib.sh"
 
 count=${BENCH_REPORTS:-300000}
-db_host=${RELAY_DB_HOST:-127.0.0.1}
-db_port=${RELAY_DB_PORT:-5432}
-db_user=${RELAY_DB_USER:-postgres}
-db_name=relay_bench_metering_$$
-jdbc_url="jdbc:postgresql://$db_host:$db_port/$db_name"
-work=$(mktemp -d /tmp/relay-metering.XXXXXX)
-pids=()
-
-cleanup() {
-  trap - INT TERM EXIT
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work/kafka"
-}
-trap cleanup INT TERM EXIT
-
-ensure_postgres "$db_host" "$db_port"
-if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
-  say "building (./mvnw install -DskipTests)"
-  (cd "$root" && ./mvnw -B -q install -DskipTests)
-fi
-psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
+bench_init metering
 kafka_cp="$root/infra/kafka/target/libs/*"
 bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
 bench() { java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_cp" dev.relay.bench.MeteringBenchmark "$@"; }
 
-kafka_port=$(free_port); controller_port=$(free_port)
-say "starting Kafka on 127.0.0.1:$kafka_port (logs in $work)"
-"$root/infra/kafka/broker.sh" "$work/kafka" "$kafka_port" "$controller_port" >"$work/kafka.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
-bootstrap=127.0.0.1:$kafka_port
+bench_kafka
 
 say "writing $count usage reports to task-events"
 bench fill "$bootstrap" "$count"

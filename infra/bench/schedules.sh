@@ -9,33 +9,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
+# shellcheck source=lib.sh
+source "$root/infra/bench/lib.sh"
 
 count=${BENCH_SCHEDULES:-10000}
 threads=${BENCH_THREADS:-20}
 db_instances=${BENCH_DB_SCHEDULER_INSTANCES:-1 2}
-db_host=${RELAY_DB_HOST:-127.0.0.1}
-db_port=${RELAY_DB_PORT:-5432}
-db_user=${RELAY_DB_USER:-postgres}
-db_name=relay_bench_schedules_$$
-jdbc_url="jdbc:postgresql://$db_host:$db_port/$db_name"
-work=$(mktemp -d /tmp/relay-schedules.XXXXXX)
-pids=()
-
-cleanup() {
-  trap - INT TERM EXIT
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work/kafka"
-}
-trap cleanup INT TERM EXIT
-
-ensure_postgres "$db_host" "$db_port"
-if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
-  say "building (./mvnw install -DskipTests)"
-  (cd "$root" && ./mvnw -B -q install -DskipTests)
-fi
-psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
+bench_init schedules
 bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
 bench() { java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$bench_cp" dev.relay.bench.ScheduleBenchmark "$@"; }
 
@@ -44,14 +24,10 @@ for instances in $db_instances; do
   bench dbscheduler "$jdbc_url" "$db_user" "$count" "$instances" "$threads"
 done
 
-kafka_port=$(free_port); controller_port=$(free_port)
-say "starting Kafka on 127.0.0.1:$kafka_port (logs in $work)"
-"$root/infra/kafka/broker.sh" "$work/kafka" "$kafka_port" "$controller_port" >"$work/kafka.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
+bench_kafka
 make_keys "$work/jwt"
 service_env=(
-  KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$kafka_port" RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name"
+  KAFKA_BOOTSTRAP_SERVERS="$bootstrap" RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name"
   RELAY_DB_JDBC_URL="$jdbc_url" RELAY_DB_USER="$db_user"
   RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER=https://relay.dev/bench QUARKUS_LOG_LEVEL=WARN
 )
@@ -60,11 +36,11 @@ say "starting schedule-service (log in $work/schedule-service-1.log)"
 start_service "$root" schedule-service "$first_port" "$work/schedule-service-1.log" "${service_env[@]}"
 pids+=("$service_pid")
 say "Relay, 1 replica: $count schedules due at once"
-bench relay "$jdbc_url" "$db_user" "127.0.0.1:$kafka_port" "$count" one-replica
+bench relay "$jdbc_url" "$db_user" "$bootstrap" "$count" one-replica
 
 second_port=$(free_port)
 say "starting a second schedule-service replica (log in $work/schedule-service-2.log)"
 start_service "$root" schedule-service "$second_port" "$work/schedule-service-2.log" "${service_env[@]}"
 pids+=("$service_pid")
 say "Relay, 2 replicas: $count schedules due at once"
-bench relay "$jdbc_url" "$db_user" "127.0.0.1:$kafka_port" "$count" two-replicas
+bench relay "$jdbc_url" "$db_user" "$bootstrap" "$count" two-replicas

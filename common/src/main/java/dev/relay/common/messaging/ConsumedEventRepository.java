@@ -1,5 +1,6 @@
 package dev.relay.common.messaging;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,5 +35,15 @@ public class ConsumedEventRepository {
             }
             return query.getResultList();
         }).map(HashSet::new);
+    }
+
+    /** Forgets up to {@code limit} events processed before {@code cutoff}; answers how many. */
+    public Uni<Integer> forgetBefore(Instant cutoff, int limit) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery("""
+                        DELETE FROM {h-schema}consumed_event WHERE ctid = ANY (ARRAY(
+                            SELECT ctid FROM {h-schema}consumed_event WHERE consumed_at < :cutoff LIMIT :limit))""")
+                .setParameter("cutoff", cutoff)
+                .setParameter("limit", limit)
+                .executeUpdate()));
     }
 }

@@ -1,8 +1,5 @@
 package dev.relay.schedule;
 
-import java.util.Map;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 import dev.relay.testsupport.PackageRules;
@@ -12,12 +9,6 @@ class PackageRulesTest {
 
     @Test
     void layersPointOneWayAndNoPackagesFormACycle() {
-        PackageRules.check("dev.relay.schedule", Map.of(
-                "api", Set.of("service", "domain", "config"),
-                "messaging", Set.of("service", "domain", "config"),
-                "service", Set.of("repository", "domain", "config"),
-                "repository", Set.of("domain"),
-                "domain", Set.of(),
-                "config", Set.of()));
+        PackageRules.check("dev.relay.schedule", PackageRules.SERVICE_LAYERS);
     }
 }

@@ -1,7 +1,6 @@
 package dev.relay.billing.api;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -114,7 +113,10 @@ public class TokenBudgetResource {
             throw ApiException.invalidRequest("a JSON body with tokens and expiresAt is required");
         }
         long tokens = NumberFields.wholeAtLeast("tokens", request.tokens(), 1);
-        Instant expiresAt = instant("expiresAt", request.expiresAt());
+        Instant expiresAt = FieldRules.instant("expiresAt", request.expiresAt());
+        if (expiresAt == null) {
+            throw ApiException.invalidRequest("field 'expiresAt' is required");
+        }
         return budgets.grantBonus(Caller.from(identity), org, tokens, expiresAt)
                 .map(bonus -> RestResponse.status(RestResponse.Status.CREATED, BonusView.of(bonus)));
     }
@@ -150,16 +152,5 @@ public class TokenBudgetResource {
             throw ApiException.invalidRequest("the " + scope + " in the path must be 1 to 320 characters");
         }
         return budgets.putCap(Caller.from(identity), org, scope, subject, limit).replaceWith(new CapView(scope, subject, limit));
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw ApiException.invalidRequest("field '" + field + "' is required");
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidRequest("field '" + field + "' must be an ISO-8601 instant such as 2027-01-01T00:00:00Z, got '" + value + "'");
-        }
     }
 }

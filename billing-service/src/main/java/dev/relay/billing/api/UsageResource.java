@@ -1,7 +1,6 @@
 package dev.relay.billing.api;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -55,22 +54,11 @@ public class UsageResource {
     @APIResponse(responseCode = "400", description = "A parameter is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<UsagePage> get(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy) {
         GroupBy by = FieldRules.oneOf("groupBy", groupBy, GroupBy.class, GroupBy.DAY);
-        Instant start = instant("from", from);
-        Instant end = instant("to", to);
+        Instant start = FieldRules.instant("from", from);
+        Instant end = FieldRules.instant("to", to);
         if (start != null && end != null && !end.isAfter(start)) {
             throw ApiException.invalidRequest("'to' must be after 'from'");
         }
         return usage.grouped(Caller.from(identity), start, end, by).map(groups -> new UsagePage(groups.stream().map(UsageView::of).toList()));
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalidRequest("query parameter '" + name + "' must be an ISO-8601 instant, got '" + value + "'");
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.billing.domain.BudgetWindow;
 import dev.relay.billing.domain.GroupBy;
 import dev.relay.billing.domain.UsageGroup;
 import dev.relay.billing.repository.BudgetRepository;
@@ -37,8 +38,9 @@ public class UsageQueries {
     public Uni<List<UsageGroup>> grouped(Caller caller, Instant from, Instant to, GroupBy groupBy) {
         Instant now = clock.instant();
         return Panache.withSession(() -> budgets.findById(caller.org()).chain(budget -> {
-            Instant start = from != null ? from : budget == null ? BEGINNING : budget.windowAt(now).start();
-            Instant end = to != null ? to : budget == null || budget.windowAt(now).end() == null ? now.plusSeconds(1) : budget.windowAt(now).end();
+            BudgetWindow window = budget == null ? new BudgetWindow(BEGINNING, null) : budget.windowAt(now);
+            Instant start = from != null ? from : window.start();
+            Instant end = to != null ? to : window.end() == null ? now.plusSeconds(1) : window.end();
             return usage.grouped(caller.org(), start, end, groupBy);
         }));
     }

@@ -1,11 +1,14 @@
 package dev.relay.common.api;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.relay.common.error.ApiException;
+import dev.relay.common.schedule.Recurrence;
 
 /** Checks of request fields that answer 400 naming the field, in the words a client needs to fix the request. */
 public final class FieldRules {
@@ -35,6 +38,36 @@ public final class FieldRules {
             throw notOneOf(field, allowed, value);
         }
         return value;
+    }
+
+    /** A start time as the seeds write it (HH:MM, 24h), stripped; null when absent. */
+    public static String startTime(String field, String value) {
+        String start = value == null || value.isBlank() ? null : value.strip();
+        if (start != null && !Recurrence.isStartTime(start)) {
+            throw ApiException.invalidRequest("field '" + field + "' must be HH:MM (24h), got '" + start + "'");
+        }
+        return start;
+    }
+
+    /** An IANA time zone (or UTC), stripped; {@code fallback} when absent. */
+    public static String timeZone(String field, String value, String fallback) {
+        String zone = value == null || value.isBlank() ? fallback : value.strip();
+        if (zone != null && !Recurrence.isTimeZone(zone)) {
+            throw ApiException.invalidRequest("field '" + field + "' must be an IANA time zone such as 'Europe/Berlin', got '" + zone + "'");
+        }
+        return zone;
+    }
+
+    /** An ISO-8601 instant; null when absent. */
+    public static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalidRequest("field '" + field + "' must be an ISO-8601 instant such as 2027-01-01T00:00:00Z, got '" + value + "'");
+        }
     }
 
     public static int range(String field, Integer value, int min, int max, int fallback) {

@@ -20,6 +20,18 @@ import com.tngtech.archunit.core.importer.ImportOption;
  */
 public final class PackageRules {
 
+    /**
+     * The layers of a service with nothing beyond them: api and messaging → service → repository → domain; config
+     * is a leaf. A service with more layers (runtime, client, sse) writes its own map.
+     */
+    public static final Map<String, Set<String>> SERVICE_LAYERS = Map.of(
+            "api", Set.of("service", "domain", "config"),
+            "messaging", Set.of("service", "domain", "config"),
+            "service", Set.of("repository", "domain", "config"),
+            "repository", Set.of("domain"),
+            "domain", Set.of(),
+            "config", Set.of());
+
     private PackageRules() {
     }
 

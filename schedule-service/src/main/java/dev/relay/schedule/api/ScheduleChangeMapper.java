@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.schedule.Frequency;
-import dev.relay.common.schedule.Recurrence;
 import dev.relay.schedule.api.ScheduleViews.ScheduleChangeRequest;
 import dev.relay.schedule.domain.CatchUp;
 import dev.relay.schedule.domain.Overlap;
@@ -28,14 +27,8 @@ final class ScheduleChangeMapper {
         if (name != null && (name.isEmpty() || name.length() > NAME_LENGTH)) {
             throw ApiException.invalidRequest("field 'name' must be 1 to " + NAME_LENGTH + " characters");
         }
-        String start = request.startTime() == null ? null : request.startTime().strip();
-        if (start != null && !Recurrence.isStartTime(start)) {
-            throw ApiException.invalidRequest("field 'start_time' must be HH:MM (24h), got '" + start + "'");
-        }
-        String zone = request.timeZone() == null ? null : request.timeZone().strip();
-        if (zone != null && !Recurrence.isTimeZone(zone)) {
-            throw ApiException.invalidRequest("field 'time_zone' must be an IANA time zone such as 'Europe/Berlin', got '" + zone + "'");
-        }
+        String start = FieldRules.startTime("start_time", request.startTime());
+        String zone = FieldRules.timeZone("time_zone", request.timeZone(), null);
         return new ScheduleChanges(name,
                 FieldRules.oneOf("scan_frequency", request.scanFrequency(), Frequency.class, null),
                 start == null ? null : LocalTime.parse(start),

@@ -19,7 +19,6 @@ import dev.relay.common.error.ApiException;
 import dev.relay.task.config.StreamLinkConfig;
 import dev.relay.task.config.TaskDefaults;
 import dev.relay.task.domain.RunConfig;
-import dev.relay.common.schedule.Recurrence;
 import dev.relay.task.domain.Schedule;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
@@ -148,14 +147,8 @@ public class TaskMapper {
         if (frequency == null && Schedule.RECURRING.equals(type)) {
             throw ApiException.invalidRequest("field 'schedule.scan_frequency' is required for a recurring schedule");
         }
-        String start = input.startTime() == null || input.startTime().isBlank() ? null : input.startTime().strip();
-        if (start != null && !Recurrence.isStartTime(start)) {
-            throw ApiException.invalidRequest("field 'schedule.start_time' must be HH:MM (24h), got '" + start + "'");
-        }
-        String zone = input.timeZone() == null || input.timeZone().isBlank() ? "UTC" : input.timeZone().strip();
-        if (!Recurrence.isTimeZone(zone)) {
-            throw ApiException.invalidRequest("field 'schedule.time_zone' must be an IANA time zone such as 'Europe/Berlin', got '" + zone + "'");
-        }
+        String start = FieldRules.startTime("schedule.start_time", input.startTime());
+        String zone = FieldRules.timeZone("schedule.time_zone", input.timeZone(), "UTC");
         String name = input.name() == null || input.name().isBlank() ? null : input.name().strip();
         return Schedule.requested(name, type, frequency, start, zone);
     }

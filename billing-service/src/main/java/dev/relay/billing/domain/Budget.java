@@ -7,6 +7,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.relay.common.budget.BudgetWindow;
+
 /**
  * An organization's Neo-token budget: a base allowance per window of {@code windowDays} days (0: never resets),
  * windows counted from {@code windowStart}; set by {@code BudgetRepository.upsert}.

@@ -1,6 +1,7 @@
 package dev.relay.billing.repository;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,11 @@ import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
 public class BonusRepository implements PanacheRepositoryBase<Bonus, UUID> {
+
+    /** The organization's bonuses that have not expired at {@code now}. */
+    public Uni<List<Bonus>> active(String org, Instant now) {
+        return list("org = ?1 and expiresAt > ?2", org, now);
+    }
 
     /** The tokens of the organization's bonuses that have not expired at {@code now}. */
     public Uni<Long> activeTokens(String org, Instant now) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.billing.domain.GroupBy;
 import dev.relay.billing.domain.UsageGroup;
 import dev.relay.billing.domain.UsageReport;
+import dev.relay.common.budget.BudgetWindow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -72,12 +73,12 @@ public class UsageRepository {
         return pool.preparedQuery(INSERT).execute(columns).map(RowSet::rowCount);
     }
 
-    /** The Neo tokens the organization consumed from {@code from} until {@code to} (null: without end). */
-    public Uni<Long> consumed(String org, Instant from, Instant to) {
+    /** The Neo tokens the organization consumed in the window. */
+    public Uni<Long> consumed(String org, BudgetWindow window) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT coalesce(sum(neo_tokens), 0) FROM {h-schema}usage_entry
                         WHERE org = :org AND reported_at >= :from AND reported_at < :to""", Long.class)
-                .setParameter("org", org).setParameter("from", from).setParameter("to", to == null ? Instant.parse("9999-01-01T00:00:00Z") : to)
+                .setParameter("org", org).setParameter("from", window.start()).setParameter("to", window.endOrFarFuture())
                 .getSingleResult());
     }
 

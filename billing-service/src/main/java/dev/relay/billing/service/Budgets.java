@@ -7,20 +7,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.billing.domain.Bonus;
 import dev.relay.billing.domain.BudgetState;
-import dev.relay.billing.domain.BudgetWindow;
 import dev.relay.billing.domain.WindowKind;
 import dev.relay.billing.repository.BonusRepository;
 import dev.relay.billing.repository.BudgetRepository;
 import dev.relay.billing.repository.SpendingCapRepository;
 import dev.relay.billing.repository.UsageRepository;
 import dev.relay.common.auth.Caller;
+import dev.relay.common.budget.BudgetWindow;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.messaging.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Organizations' Neo-token budgets: read by any member, set by the organization's admins (a token whose
- * {@code groups} has {@code admin}). Another organization's budget is 404; a member who is not an admin gets 403.
+ * {@code groups} has {@code admin}); every change publishes the organization's new state. Another organization's budget is 404; a member who is not an admin gets 403.
  */
 @ApplicationScoped
 public class Budgets {
@@ -32,8 +33,13 @@ public class Budgets {
     private final SpendingCapRepository caps;
     private final UsageRepository usage;
     private final Clock clock;
+    private final BudgetPublisher publisher;
+    private final Outbox outbox;
 
-    public Budgets(BudgetRepository budgets, BonusRepository bonuses, SpendingCapRepository caps, UsageRepository usage, Clock clock) {
+    public Budgets(BudgetRepository budgets, BonusRepository bonuses, SpendingCapRepository caps, UsageRepository usage, Clock clock,
+            BudgetPublisher publisher, Outbox outbox) {
+        this.publisher = publisher;
+        this.outbox = outbox;
         this.budgets = budgets;
         this.bonuses = bonuses;
         this.caps = caps;
@@ -50,7 +56,7 @@ public class Budgets {
                 throw ApiException.notFound("no Neo-token cap applies to organization '" + org + "'");
             }
             BudgetWindow window = budget.windowAt(now);
-            return bonuses.activeTokens(org, now).chain(bonus -> usage.consumed(org, window.start(), window.end())
+            return bonuses.activeTokens(org, now).chain(bonus -> usage.consumed(org, window)
                     .map(consumed -> new BudgetState(WindowKind.of(budget.windowKind), budget.baseAllowance,
                             budget.baseAllowance + bonus, consumed, window)));
         }));
@@ -60,7 +66,7 @@ public class Budgets {
     public Uni<BudgetState> put(Caller caller, String org, WindowKind kind, long baseAllowance, int windowDays) {
         admin(caller, org);
         Instant now = clock.instant();
-        return Panache.withTransaction(() -> budgets.upsert(org, kind.value(), baseAllowance, windowDays, now))
+        return outbox.transaction(() -> budgets.upsert(org, kind.value(), baseAllowance, windowDays, now).call(() -> publisher.publish(org)))
                 .chain(() -> state(caller, org));
     }
 
@@ -68,12 +74,12 @@ public class Budgets {
     public Uni<Void> delete(Caller caller, String org) {
         admin(caller, org);
         // one statement: concurrent deletes answer 404 but for one
-        return Panache.withTransaction(() -> budgets.delete("org", org)).map(deleted -> {
+        return outbox.transaction(() -> budgets.delete("org", org).chain(deleted -> {
             if (deleted == 0) {
                 throw ApiException.notFound("no Neo-token cap applies to organization '" + org + "'");
             }
-            return null;
-        });
+            return publisher.publish(org);
+        }));
     }
 
     /** Grants extra tokens until {@code expiresAt} (which must be ahead). */
@@ -84,13 +90,13 @@ public class Budgets {
             throw ApiException.invalidRequest("field 'expiresAt' must be in the future, got '" + expiresAt + "'");
         }
         Bonus bonus = Bonus.grant(org, tokens, expiresAt, now);
-        return Panache.withTransaction(() -> bonuses.persist(bonus));
+        return outbox.transaction(() -> bonuses.persist(bonus).call(() -> publisher.publish(org)));
     }
 
     /** Sets the per-window cap of one user ({@code scope} user) or project ({@code scope} project) of the organization. */
     public Uni<Void> putCap(Caller caller, String org, String scope, String subject, long limitTokens) {
         admin(caller, org);
-        return Panache.withTransaction(() -> caps.put(org, scope, subject, limitTokens, clock.instant()));
+        return outbox.transaction(() -> caps.put(org, scope, subject, limitTokens, clock.instant()).call(() -> publisher.publish(org)));
     }
 
     private static void member(Caller caller, String org) {

@@ -1,10 +1,11 @@
 package dev.relay.billing.service;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.billing.config.BillingConfig;
 import dev.relay.billing.domain.UsageReport;
 import dev.relay.billing.repository.UsageRepository;
 import io.smallrye.mutiny.Uni;
@@ -18,26 +19,28 @@ import io.smallrye.mutiny.Uni;
 public class Metering {
 
     private final UsageRepository usage;
-    private final BillingConfig config;
+    private final BudgetPublisher publisher;
 
-    public Metering(UsageRepository usage, BillingConfig config) {
+    public Metering(UsageRepository usage, BudgetPublisher publisher) {
         this.usage = usage;
-        this.config = config;
+        this.publisher = publisher;
     }
 
-    /** Records a batch of reports; answers how many were new. */
+    /**
+     * Records a batch of reports and then publishes the new state of the budgets they count against; answers how
+     * many were new. The state is published whether or not the reports were new, so a batch delivered again after a
+     * crash between the two steps still publishes it.
+     */
     public Uni<Integer> record(List<UsageReport> reports) {
         if (reports.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return usage.recordAll(reports);
+        Set<String> orgs = reports.stream().map(UsageReport::org).collect(Collectors.toSet());
+        return usage.recordAll(reports).call(() -> publisher.publishAfterMetering(orgs));
     }
 
     /** The Neo tokens a model's input and output tokens cost: weighted, rounded up. */
     public long neoTokens(String model, long inputTokens, long outputTokens) {
-        BillingConfig.Weight weight = config.weights().get(model);
-        double input = weight == null ? config.defaultInputWeight() : weight.input();
-        double output = weight == null ? config.defaultOutputWeight() : weight.output();
-        return (long) Math.ceil(inputTokens * input + outputTokens * output);
+        return publisher.pricing().neoTokens(model, inputTokens, outputTokens);
     }
 }

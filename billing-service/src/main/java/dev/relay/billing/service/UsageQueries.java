@@ -6,12 +6,12 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.billing.domain.BudgetWindow;
 import dev.relay.billing.domain.GroupBy;
 import dev.relay.billing.domain.UsageGroup;
 import dev.relay.billing.repository.BudgetRepository;
 import dev.relay.billing.repository.UsageRepository;
 import dev.relay.common.auth.Caller;
+import dev.relay.common.budget.BudgetWindow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 

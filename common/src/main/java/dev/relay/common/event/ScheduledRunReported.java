@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * What became of a schedule's trigger (topic {@value Topics#SCHEDULE_RUNS}), reported by the task service: the run
  * it started ({@value #STARTED}) and how that run ended ({@value #COMPLETED}, {@value #FAILED}), or why no run was
- * started: {@value #BUSY} (another run of the task was going) or {@value #REFUSED} (the task is not there).
+ * started: {@value #BUSY} (another run of the task was going) or {@value #REFUSED} (the task is not there, or its
+ * budget has no room for another run).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduledRunReported(

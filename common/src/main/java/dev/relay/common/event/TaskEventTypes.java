@@ -27,7 +27,12 @@ public final class TaskEventTypes {
     public static final String USAGE_REPORTED = "usage.reported";
     /** The run finished successfully. */
     public static final String RUN_COMPLETED = "run.completed";
-    /** The run failed; data: reason. */
+    /**
+     * A run's budget is at or past its warning level (the billing's 80 % by default); data: code
+     * (spending_cap_approaching | project_spending_cap_approaching), scope, message.
+     */
+    public static final String BUDGET_WARNING = "budget.warning";
+    /** The run failed; data: reason, and code when a budget stopped it. */
     public static final String RUN_FAILED = "run.failed";
     /** The run was cancelled; data: reason, force. */
     public static final String RUN_ABORTED = "run.aborted";

@@ -40,6 +40,12 @@ public final class Topics {
      */
     public static final String SCHEDULE_UPDATES = "schedule-updates";
 
+    /**
+     * Where each organization's Neo-token budget stands ({@link BudgetStateChanged}), keyed by organization; compacted.
+     * Produced by the billing service, consumed by the task service (which admits runs against it).
+     */
+    public static final String BUDGET_STATES = "budget-states";
+
     /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
     public static final String DEAD_LETTER_SUFFIX = "-dlq";
 

@@ -79,6 +79,8 @@ public class AgentTaskResource {
     @APIResponse(responseCode = "201", description = "The created task and its `taskId`",
             content = @Content(schema = @Schema(implementation = AgentTask.Created.class)))
     @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "402", description = "A budget limit is used up (code insufficient_neo_credits, "
+            + "user_spending_cap_reached or project_spending_cap_reached)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<AgentTask.Created>> create(@PathParam("org") String org, AgentTaskRequests.Create request,
@@ -86,7 +88,7 @@ public class AgentTaskResource {
         Caller caller = Caller.from(identity);
         caller.requireOrg(org);
         return creation.start(caller, mapper.toNewTask(request), RequestRules.idempotent(json, idempotencyKey, "create " + org, request))
-                .chain(taskId -> queries.find(caller, org, taskId))
+                .chain(started -> queries.find(caller, org, started.taskId()))
                 .map(task -> RestResponse.status(RestResponse.Status.CREATED,
                         new AgentTask.Created(task.id, AgentTaskMapper.toAgentTask(task))));
     }

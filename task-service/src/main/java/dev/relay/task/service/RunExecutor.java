@@ -66,7 +66,8 @@ public class RunExecutor {
     private Uni<Void> execute(RunSteps.Claimed claimed) {
         AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig, claimed.answer());
         Deltas deltas = new Deltas(claimed, UUID.randomUUID());
-        return streamChunks(deltas, reply, 0).chain(goOn -> !goOn ? Uni.createFrom().voidItem()
+        return steps.stopIfBudgetUsedUp(claimed).chain(stopped -> stopped ? Uni.createFrom().item(false) : streamChunks(deltas, reply, 0))
+                .chain(goOn -> !goOn ? Uni.createFrom().voidItem()
                 : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
                         : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWithVoid());
     }
@@ -109,7 +110,9 @@ public class RunExecutor {
             boolean creates = first;
             first = false;
             lastSent = System.nanoTime();
-            return steps.delta(claimed.run(), messageId, chunk, creates);
+            // each step first checks that the budget still has room: a run stops once a limit is used up
+            return steps.stopIfBudgetUsedUp(claimed).chain(stopped -> stopped ? Uni.createFrom().item(false)
+                    : steps.delta(claimed.run(), messageId, chunk, creates));
         }
     }
 

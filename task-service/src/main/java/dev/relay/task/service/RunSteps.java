@@ -12,7 +12,9 @@ import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.task.domain.Admission;
 import dev.relay.task.domain.Approval;
+import dev.relay.task.domain.BudgetHolder;
 import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
@@ -39,9 +41,11 @@ public class RunSteps {
     private final ApprovalRepository approvals;
     private final Outbox outbox;
     private final ScheduleReports scheduleReports;
+    private final BudgetAdmission budget;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports) {
+            ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports, BudgetAdmission budget) {
+        this.budget = budget;
         this.scheduleReports = scheduleReports;
         this.approvals = approvals;
         this.outbox = outbox;
@@ -55,7 +59,7 @@ public class RunSteps {
      * The state a run starts (or resumes) from: its task's prompt and settings and, when it resumes, the answer to
      * the approval it asked for.
      */
-    public record Claimed(TaskRun run, String prompt, Approval answer) {
+    public record Claimed(TaskRun run, String prompt, Approval answer, BudgetHolder holder) {
     }
 
     /**
@@ -83,7 +87,7 @@ public class RunSteps {
                                         .call(() -> answer == null ? scheduleReports.run(run, ScheduledRunReported.STARTED, null)
                                                 : Uni.createFrom().voidItem())
                                         .chain(() -> messages.userPromptOf(run.id))
-                                        .map(prompt -> new Claimed(run, prompt, answer));
+                                        .map(prompt -> new Claimed(run, prompt, answer, BudgetHolder.of(task)));
                             });
                         }))));
     }
@@ -113,6 +117,7 @@ public class RunSteps {
             return completeMessage(task, run, messageId, reply)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
                             eventLog.data().put("status", RunStatus.COMPLETED.value())))
+                    .call(() -> budget.release(run.id))
                     .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
         });
     }
@@ -184,20 +189,39 @@ public class RunSteps {
             task.tokensUsed += reply.inputTokens() + reply.outputTokens();
             task.contextUsedTokens += reply.inputTokens();
             return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed)
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage));
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage))
+                    .chain(() -> budget.settle(BudgetHolder.of(task), run.id, reply.model(), reply.inputTokens(), reply.outputTokens()));
         });
     }
 
     /** Ends a run that could not go on; a run already finished is left alone. */
     public Uni<Boolean> fail(UUID streamId, String reason) {
+        return fail(streamId, reason, null);
+    }
+
+    /** As {@link #fail(UUID, String)}, with the error {@code code} (a budget's refusal code) in the event's data. */
+    public Uni<Boolean> fail(UUID streamId, String reason, String code) {
         return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null ? Uni.createFrom().item(false)
                 : activeRun(found.taskId, streamId, (task, run) -> {
                     run.finish(RunStatus.ERROR, Instant.now());
                     task.runEnded();
-                    return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED,
-                            eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason))
+                    ObjectNode data = eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason);
+                    if (code != null) {
+                        data.put("code", code);
+                    }
+                    return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
+                            .call(() -> budget.release(run.id))
                             .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
                 }));
+    }
+
+    /**
+     * Stops the run, as failed with the limit's refusal code, when a limit of its budget is used up (by this run's
+     * usage, other runs', or a lower allowance); answers whether it stopped it.
+     */
+    public Uni<Boolean> stopIfBudgetUsedUp(Claimed claimed) {
+        return outbox.transaction(() -> budget.exhausted(claimed.holder())).chain(line -> line == null ? Uni.createFrom().item(false)
+                : fail(claimed.run().id, Admission.refusalMessage(line), line.scope().refusalCode()).replaceWith(true));
     }
 
     /**
@@ -213,6 +237,7 @@ public class RunSteps {
             task.runEnded();
             return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
                     .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force))
+                    .call(() -> budget.release(latest.id))
                     .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
                     .replaceWith(true);
         })));

@@ -1,6 +1,7 @@
 package dev.relay.task.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,9 @@ import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.task.domain.Admission;
+import dev.relay.task.domain.BudgetHolder;
+import dev.relay.task.domain.BudgetWarning;
 import dev.relay.task.domain.IdempotencyKey;
 import dev.relay.task.domain.NewTask;
 import dev.relay.task.domain.RunStatus;
@@ -49,9 +53,12 @@ public class TaskCreation {
     private final TaskEventLog eventLog;
     private final Outbox outbox;
     private final ScheduleReports scheduleReports;
+    private final BudgetAdmission budget;
 
     public TaskCreation(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages,
-            IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox, ScheduleReports scheduleReports) {
+            IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox, ScheduleReports scheduleReports,
+            BudgetAdmission budget) {
+        this.budget = budget;
         this.scheduleReports = scheduleReports;
         this.tasks = tasks;
         this.runs = runs;
@@ -61,26 +68,31 @@ public class TaskCreation {
         this.outbox = outbox;
     }
 
+    /** What a create answers: the task, and the warnings of the budget its run was admitted against. */
+    public record Started(UUID taskId, List<BudgetWarning> warnings) {
+    }
+
     /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
-    public Uni<UUID> start(Caller caller, NewTask request) {
+    public Uni<Started> start(Caller caller, NewTask request) {
         return start(caller, request, null);
     }
 
     /**
      * As {@link #start(Caller, NewTask)}; with an idempotency key, a retry of the same request answers the task the
-     * first one made (and starts nothing), and the same key with another request is a 409.
+     * first one made (and starts nothing), and the same key with another request is a 409. A run the budget has no
+     * room for is a 402 with the limit's code, and nothing is created.
      */
-    public Uni<UUID> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
+    public Uni<Started> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
-                        ? Uni.createFrom().item(earlier)
-                        : taskToRun(caller, request)
-                                .call(task -> task.waitsForItsSchedule() ? Uni.createFrom().voidItem() : requestRun(task, request))
-                                .call(task -> remember(caller, idempotent, task.id))
-                                .map(task -> task.id)))
+                        ? Uni.createFrom().item(new Started(earlier, List.of()))
+                        : taskToRun(caller, request).chain(task -> (task.waitsForItsSchedule()
+                                        ? Uni.createFrom().item(Admission.UNLIMITED) : requestRun(task, request))
+                                .call(() -> remember(caller, idempotent, task.id))
+                                .map(admission -> new Started(task.id, admission.warnings())))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
                 .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
                         ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
-                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)));
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)).map(earlier -> new Started(earlier, List.of())));
     }
 
     private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
@@ -164,7 +176,7 @@ public class TaskCreation {
                     NewTask again = new NewTask(task.id, null, scheduled.prompt(), scheduled.parts(),
                             scheduled.fileKeys() == null ? JsonNodeFactory.instance.arrayNode() : scheduled.fileKeys(),
                             task.visibility, null, null, false, null, scheduled.runConfig(), null, null);
-                    return requestRun(task, again, trigger).replaceWith(true);
+                    return requestRun(task, again, trigger).map(Admission::admitted);
                 });
             });
         });
@@ -186,16 +198,47 @@ public class TaskCreation {
         });
     }
 
-    private Uni<Void> requestRun(Task task, NewTask request) {
+    private Uni<Admission> requestRun(Task task, NewTask request) {
         return requestRun(task, request, null);
     }
 
-    private Uni<Void> requestRun(Task task, NewTask request, ScheduleFired trigger) {
+    /**
+     * Admits a new run of the task against its budget and requests it; a refusal fails a create with 402 (and rolls
+     * it back) and is reported to the schedule for a firing.
+     */
+    private Uni<Admission> requestRun(Task task, NewTask request, ScheduleFired trigger) {
+        UUID runId = UUID.randomUUID();
+        return budget.admit(BudgetHolder.of(task), runId).chain(admission -> {
+            if (admission.admitted()) {
+                return requestRun(task, request, trigger, runId).call(() -> warn(task, runId, admission)).replaceWith(admission);
+            }
+            ApiException refusal = new ApiException(402, admission.refusedBy().scope().refusalCode(), "payment required",
+                    admission.refusalMessage());
+            if (trigger == null) {
+                return Uni.createFrom().failure(refusal);
+            }
+            LOG.infof("schedule %s fired for task %s: not started, %s", trigger.scheduleId(), task.id, admission.refusalMessage());
+            return scheduleReports.notStarted(trigger, ScheduledRunReported.REFUSED, refusal.code() + ": " + refusal.getMessage())
+                    .replaceWith(admission);
+        });
+    }
+
+    /** A budget nearly used shows on the task's stream, once per limit, when the run starts. */
+    private Uni<Void> warn(Task task, UUID runId, Admission admission) {
+        Uni<Void> appended = Uni.createFrom().voidItem();
+        for (BudgetWarning warning : admission.warnings()) {
+            appended = appended.chain(() -> eventLog.append(task, runId, TaskEventTypes.BUDGET_WARNING, eventLog.data()
+                    .put("code", warning.code()).put("scope", warning.scope()).put("message", warning.message())));
+        }
+        return appended;
+    }
+
+    private Uni<Void> requestRun(Task task, NewTask request, ScheduleFired trigger, UUID runId) {
         Instant now = Instant.now();
         task.runState = "running";
         task.runtimePhase = Task.BOOTING;
         TaskRun run = new TaskRun();
-        run.id = UUID.randomUUID();
+        run.id = runId;
         run.taskId = task.id;
         run.status = RunStatus.PENDING.value();
         run.runConfig = request.runConfig();

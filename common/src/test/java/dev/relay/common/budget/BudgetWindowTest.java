@@ -1,10 +1,14 @@
-package dev.relay.billing.domain;
+package dev.relay.common.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import dev.relay.common.event.BudgetStateChanged;
 
 class BudgetWindowTest {
 
@@ -40,9 +44,29 @@ class BudgetWindowTest {
     }
 
     @Test
-    void bonusesCountUntilTheyExpire() {
-        Bonus bonus = Bonus.grant("acme", 500, Instant.parse("2026-12-01T00:00:00Z"), START);
-        assertThat(bonus.isActiveAt(Instant.parse("2026-11-30T23:59:59Z"))).isTrue();
-        assertThat(bonus.isActiveAt(Instant.parse("2026-12-01T00:00:00Z"))).isFalse();
+    void theEffectiveAllowanceCountsBonusesUntilTheyExpire() {
+        var allowance = new BudgetStateChanged.Allowance("trial", 1_000, List.of(
+                new BudgetStateChanged.Bonus(500, Instant.parse("2026-12-01T00:00:00Z")),
+                new BudgetStateChanged.Bonus(200, Instant.parse("2026-12-15T00:00:00Z"))), 0);
+        assertThat(allowance.effectiveAt(Instant.parse("2026-11-30T23:59:59Z"))).isEqualTo(1_700);
+        assertThat(allowance.effectiveAt(Instant.parse("2026-12-01T00:00:00Z"))).isEqualTo(1_200);
+        assertThat(allowance.effectiveAt(Instant.parse("2026-12-15T00:00:00Z"))).isEqualTo(1_000);
+    }
+
+    @Test
+    void aStatesConsumptionCountsOnlyInItsOwnWindow() {
+        var state = new BudgetStateChanged(null, "acme", 1, START, 30, START, null, List.of(), List.of(), NeoPricing.ONE_TO_ONE, START);
+        BudgetWindow same = state.windowAt(Instant.parse("2026-11-24T00:00:00Z"));
+        BudgetWindow next = state.windowAt(Instant.parse("2026-12-02T00:00:00Z"));
+        assertThat(state.consumedIn(same, 700)).isEqualTo(700);
+        assertThat(state.consumedIn(next, 700)).isZero();
+    }
+
+    @Test
+    void pricingWeighsEachModelsTokens() {
+        var pricing = new NeoPricing(1, 2, Map.of("opus-4.8", new NeoPricing.Weight(3, 15)));
+        assertThat(pricing.neoTokens("haiku-4.5", 100, 10)).isEqualTo(120);
+        assertThat(pricing.neoTokens("opus-4.8", 100, 10)).isEqualTo(450);
+        assertThat(new NeoPricing(0.5, 0.5, null).neoTokens("any", 1, 0)).isEqualTo(1);
     }
 }

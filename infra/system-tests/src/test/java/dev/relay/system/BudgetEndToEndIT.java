@@ -1,0 +1,98 @@
+package dev.relay.system;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.relay.testsupport.PackagedService;
+import dev.relay.testsupport.TestTokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * The packaged task and billing services: an admin sets a budget on the billing service; tasks run on the task
+ * service until their metered usage used it up; the next create is refused with 402 insufficient_neo_credits, and
+ * the budget reads exhausted. Nothing but Kafka connects the two services.
+ */
+class BudgetEndToEndIT {
+
+    private static final String ORG = "budget-e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String USER = "owner@" + ORG + ".dev";
+    private static final long ALLOWANCE = 600;
+    private static PackagedService taskService;
+    private static PackagedService billing;
+
+    @BeforeAll
+    static void startServices() {
+        billing = PackagedService.start("billing-service", Map.of());
+        taskService = PackagedService.start("task-service", Map.of());
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (taskService != null) {
+            taskService.close();
+        }
+        if (billing != null) {
+            billing.close();
+        }
+    }
+
+    private static String admin() {
+        Map<String, Object> claims = TestTokens.claims(ORG, USER);
+        claims.put("groups", List.of("user", "admin"));
+        return "Bearer " + TestTokens.signed(claims);
+    }
+
+    private static Response create(String token) {
+        return given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"task\":\"Check the TLS configuration of example.com\",\"response_format\":\"json\"}")
+                .post(taskService.uri("/api/v1/tasks"));
+    }
+
+    @Test
+    void tasksRunUntilTheBudgetIsUsedUpThenCreatesAreRefused() {
+        String admin = admin();
+        given().header("Authorization", admin).contentType(ContentType.JSON)
+                .body("{\"windowKind\":\"trial\",\"baseAllowanceTokens\":" + ALLOWANCE + ",\"windowDays\":30}")
+                .put(billing.uri("/api/orgs/" + ORG + "/neo/token-budget")).then().statusCode(200).body("exhausted", equalTo(false));
+
+        int ran = 0;
+        Response refused = null;
+        for (int attempt = 0; attempt < 40 && refused == null; attempt++) {
+            Response created = create(admin);
+            if (created.statusCode() == 402) {
+                refused = created;
+                break;
+            }
+            assertThat(created.statusCode()).isEqualTo(202);
+            String taskId = created.path("task_id");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", admin)
+                    .get(taskService.uri("/api/v1/tasks/" + taskId)).then().body("task.status", equalTo("completed")));
+            ran++;
+        }
+
+        assertThat(refused).as("a create refused within 40 tasks").isNotNull();
+        assertThat(ran).isGreaterThan(1);
+        refused.then().body("code", equalTo("insufficient_neo_credits")).body("kind", equalTo("payment required"));
+        System.out.printf("[figures] budget of %d Neo tokens: %d tasks ran, the next create was refused%n", ALLOWANCE, ran);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", admin)
+                .get(billing.uri("/api/orgs/" + ORG + "/neo/token-budget")).then().statusCode(200).body("exhausted", equalTo(true)));
+        int consumed = given().header("Authorization", admin).get(billing.uri("/api/orgs/" + ORG + "/neo/token-budget"))
+                .then().extract().path("consumedTokens");
+        // only the last admitted run may overshoot, by less than one run's usage
+        assertThat(consumed).isLessThan((int) ALLOWANCE + consumed / ran + 1);
+        // and it stays refused
+        create(admin).then().statusCode(402).body("code", equalTo("insufficient_neo_credits"));
+    }
+}

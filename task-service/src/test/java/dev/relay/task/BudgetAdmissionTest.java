@@ -206,7 +206,10 @@ class BudgetAdmissionTest {
     @Test
     void aRunSettlesItsReservationWithItsUsageAndReleasesTheRestWhenItEnds() throws Exception {
         String org = newOrg();
-        publish(allowance(org, 1, 1_000_000, 0));
+        Instant origin = Instant.now().minus(1, ChronoUnit.DAYS);
+        // billing prices input tokens at 2 and output tokens at 3 Neo tokens
+        publish(new BudgetStateChanged(UUID.randomUUID(), org, 1, origin, 30, origin, new Allowance("trial", 1_000_000, List.of(), 0),
+                List.of(), List.of(), new NeoPricing(2, 3, Map.of()), Instant.now()));
         String token = TestTokens.bearer(org, "settle@" + org + ".dev");
 
         String taskId = create(token, task("scan example.com", "")).then().statusCode(202).extract().path("task_id");
@@ -214,7 +217,9 @@ class BudgetAdmissionTest {
                 .get("/api/v1/tasks/" + taskId).then().body("task.status", equalTo("completed")));
 
         JsonNode usage = eventsOf(taskId, "usage.reported").get(0).get("data");
-        long used = usage.get("input_tokens").asLong() + usage.get("output_tokens").asLong();
+        long used = 2 * usage.get("input_tokens").asLong() + 3 * usage.get("output_tokens").asLong();
+        given().header("Authorization", token).get("/api/preview/agents/" + org + "/tasks/" + taskId).then()
+                .body("tokensUsed", equalTo((int) used));
         assertThat(sum("SELECT spent FROM task.budget_account WHERE org = $1 AND scope = 'org'", org)).isEqualTo(used);
         assertThat(sum("SELECT spent FROM task.budget_account WHERE org = $1 AND scope = 'user'", org)).isEqualTo(used);
         assertThat(sum("SELECT reserved FROM task.budget_account WHERE org = $1 AND scope = 'org'", org)).isZero();

@@ -10,6 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.budget.BudgetWindow;
+import dev.relay.common.budget.NeoPricing;
 import dev.relay.common.event.BudgetStateChanged;
 import dev.relay.task.config.BudgetConfig;
 import dev.relay.task.domain.Admission;
@@ -75,12 +76,13 @@ public class BudgetAdmission {
     /**
      * Counts a run's usage (priced as billing prices it) against the holder's accounts and lowers the run's
      * reservation by as much; runs in the caller's transaction, which also reports the usage, so it happens once.
+     * Answers the usage in Neo tokens.
      */
-    public Uni<Void> settle(BudgetHolder holder, UUID runId, String model, long inputTokens, long outputTokens) {
+    public Uni<Long> settle(BudgetHolder holder, UUID runId, String model, long inputTokens, long outputTokens) {
         Instant now = clock.instant();
         return states.find(holder.org()).chain(state -> {
             if (state == null) {
-                return release(runId);
+                return release(runId).replaceWith(NeoPricing.ONE_TO_ONE.neoTokens(model, inputTokens, outputTokens));
             }
             long tokens = state.pricing().neoTokens(model, inputTokens, outputTokens);
             Instant window = state.windowAt(now).start();
@@ -92,7 +94,7 @@ public class BudgetAdmission {
                 }
                 return spent.chain(() -> accounts.add(reservation.holder(), reservation.windowStart(), 0, -released))
                         .chain(() -> accounts.setReserved(runId, reservation.tokens() - released));
-            });
+            }).replaceWith(tokens);
         });
     }
 

@@ -186,11 +186,13 @@ public class RunSteps {
             if (task.projectId != null) {
                 usage.put("project_id", task.projectId.toString());
             }
-            task.tokensUsed += reply.inputTokens() + reply.outputTokens();
             task.contextUsedTokens += reply.inputTokens();
             return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage))
-                    .chain(() -> budget.settle(BudgetHolder.of(task), run.id, reply.model(), reply.inputTokens(), reply.outputTokens()));
+                    // tokensUsed counts Neo tokens, priced as the billing ledger prices this usage
+                    .chain(() -> budget.settle(BudgetHolder.of(task), run.id, reply.model(), reply.inputTokens(), reply.outputTokens()))
+                    .invoke(neoTokens -> task.tokensUsed += neoTokens)
+                    .replaceWithVoid();
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.relay.billing.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
@@ -15,6 +16,10 @@ public interface BillingConfig {
     /** Neo tokens per output token of a model not in {@link #weights()}. */
     @WithDefault("1")
     double defaultOutputWeight();
+
+    /** At most how often an organization's state is published after its usage was metered. */
+    @WithDefault("1s")
+    Duration publishInterval();
 
     /** Per-model weights: {@code relay.billing.weights."<model>".input} and {@code .output}. */
     Map<String, Weight> weights();

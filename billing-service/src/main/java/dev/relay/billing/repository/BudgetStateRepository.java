@@ -1,6 +1,5 @@
 package dev.relay.billing.repository;
 
-import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,18 +17,17 @@ public class BudgetStateRepository {
     public Uni<Long> nextVersion(String org) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO {h-schema}budget_publication (org, version) VALUES (:org, 1)
-                        ON CONFLICT (org) DO UPDATE SET version = budget_publication.version + 1""")
+                        ON CONFLICT (org) DO UPDATE SET version = budget_publication.version + 1, pending = false""")
                 .setParameter("org", org).executeUpdate()
                 .chain(() -> session.createNativeQuery("SELECT version FROM {h-schema}budget_publication WHERE org = :org", Long.class)
                         .setParameter("org", org).getSingleResult()));
     }
 
-    /** Those of {@code orgs} that have a budget or a spending cap (whose state changes with their usage). */
-    public Uni<List<String>> budgeted(Collection<String> orgs) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT org FROM {h-schema}budget WHERE org = ANY(CAST(:orgs AS text[]))
-                        UNION SELECT org FROM {h-schema}spending_cap WHERE org = ANY(CAST(:orgs AS text[]))""", String.class)
-                .setParameter("orgs", orgs.toArray(String[]::new)).getResultList());
+    /** Up to {@code limit} organizations whose usage was metered since their last published state. */
+    public Uni<List<String>> pending(int limit) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT org FROM {h-schema}budget_publication WHERE pending LIMIT :limit", String.class)
+                .setParameter("limit", limit).getResultList());
     }
 
     /** The organization's caps of {@code scope} (user or project), each with what its subject consumed in the window. */

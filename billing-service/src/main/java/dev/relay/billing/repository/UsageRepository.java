@@ -15,20 +15,27 @@ import dev.relay.common.budget.BudgetWindow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The usage ledger: one row per usage report, keyed by its event id. */
 @ApplicationScoped
 public class UsageRepository {
 
-    /** A batch in one statement (arrays, not a parameter per value), as the stream service stores its log. */
+    /**
+     * A batch in one statement (arrays, not a parameter per value), as the stream service stores its log; the same
+     * statement marks the budgets the new rows count against as due for a new published state.
+     */
     private static final String INSERT = """
-            INSERT INTO billing.usage_entry (event_id, org, user_email, project_id, task_id, run_id, model, input_tokens,
-                                             output_tokens, neo_tokens, reported_at)
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[],
-                                 $9::bigint[], $10::bigint[], $11::timestamptz[])
-            ON CONFLICT (event_id) DO NOTHING""";
+            WITH inserted AS (
+                INSERT INTO billing.usage_entry (event_id, org, user_email, project_id, task_id, run_id, model, input_tokens,
+                                                 output_tokens, neo_tokens, reported_at)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::bigint[],
+                                     $9::bigint[], $10::bigint[], $11::timestamptz[])
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING org),
+            marked AS (
+                UPDATE billing.budget_publication SET pending = true WHERE org IN (SELECT org FROM inserted) AND NOT pending)
+            SELECT count(*) FROM inserted""";
 
     private final Pool pool;
 
@@ -70,7 +77,7 @@ public class UsageRepository {
         Tuple columns = Tuple.tuple().addArrayOfUUID(eventIds).addArrayOfString(orgs).addArrayOfString(users).addArrayOfString(projects)
                 .addArrayOfUUID(tasks).addArrayOfUUID(runs).addArrayOfString(models).addArrayOfLong(inputs).addArrayOfLong(outputs)
                 .addArrayOfLong(neo).addArrayOfOffsetDateTime(reportedAt);
-        return pool.preparedQuery(INSERT).execute(columns).map(RowSet::rowCount);
+        return pool.preparedQuery(INSERT).execute(columns).map(rows -> rows.iterator().next().getLong(0).intValue());
     }
 
     /** The Neo tokens the organization consumed in the window. */

@@ -2,7 +2,6 @@ package dev.relay.billing.service;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,12 +20,14 @@ import dev.relay.common.budget.NeoPricing;
 import dev.relay.common.event.BudgetStateChanged;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Publishes where an organization's budget stands (topic {@value Topics#BUDGET_STATES}) after everything that moves
- * it: a change of its budget, bonuses or caps (in the change's transaction) and each metered batch with its usage. The
+ * it: a change of its budget, bonuses or caps (in the change's transaction) and, shortly after, metered usage. The
  * task service admits runs against the newest state it has; the state's version puts them in order.
  */
 @ApplicationScoped
@@ -34,6 +35,7 @@ public class BudgetPublisher {
 
     private static final String USER = "user";
     private static final String PROJECT = "project";
+    private static final int PENDING_BATCH = 500;
 
     private final BudgetRepository budgets;
     private final BonusRepository bonuses;
@@ -75,12 +77,14 @@ public class BudgetPublisher {
         })).chain(state -> outbox.add(Topics.BUDGET_STATES, org, state.eventId(), state));
     }
 
-    /** After a metered batch: publishes the state of those of {@code orgs} that have a budget or caps, one transaction each. */
-    public Uni<Void> publishAfterMetering(Collection<String> orgs) {
-        if (orgs.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return outbox.transaction(() -> states.budgeted(orgs)).chain(budgeted -> Multi.createFrom().iterable(budgeted)
+    /**
+     * Publishes a new state of each organization whose usage was metered since its last one: at most one state per
+     * organization per {@code relay.billing.publish-interval}, however many batches were metered. The mark is set
+     * in the metering statement itself, so a crash loses none.
+     */
+    @Scheduled(every = "{relay.billing.publish-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> publishPending() {
+        return Panache.withSession(() -> states.pending(PENDING_BATCH)).chain(orgs -> Multi.createFrom().iterable(orgs)
                 .onItem().transformToUniAndConcatenate(org -> outbox.transaction(() -> publish(org)))
                 .collect().last().replaceWithVoid());
     }

@@ -1,8 +1,6 @@
 package dev.relay.billing.service;
 
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,16 +25,14 @@ public class Metering {
     }
 
     /**
-     * Records a batch of reports and then publishes the new state of the budgets they count against; answers how
-     * many were new. The state is published whether or not the reports were new, so a batch delivered again after a
-     * crash between the two steps still publishes it.
+     * Records a batch of reports (and marks the budgets they count against for a new published state, see
+     * {@link BudgetPublisher#publishPending}); answers how many were new.
      */
     public Uni<Integer> record(List<UsageReport> reports) {
         if (reports.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Set<String> orgs = reports.stream().map(UsageReport::org).collect(Collectors.toSet());
-        return usage.recordAll(reports).call(() -> publisher.publishAfterMetering(orgs));
+        return usage.recordAll(reports);
     }
 
     /** The Neo tokens a model's input and output tokens cost: weighted, rounded up. */

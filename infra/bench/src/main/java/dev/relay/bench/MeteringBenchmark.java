@@ -23,6 +23,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class MeteringBenchmark {
 
+    /** The organizations the reports are spread over. */
+    private static final int ORGS = 50;
+
     private MeteringBenchmark() {
     }
 
@@ -43,7 +46,7 @@ public final class MeteringBenchmark {
             for (int i = 0; i < count; i++) {
                 String task = UUID.randomUUID().toString();
                 producer.send(new ProducerRecord<>("task-events", task, "{\"id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + task
-                        + "\",\"org\":\"bench-org-" + (i % 50) + "\",\"seq\":" + (5 + i % 3) + ",\"stream_id\":\"" + UUID.randomUUID()
+                        + "\",\"org\":\"bench-org-" + (i % ORGS) + "\",\"seq\":" + (5 + i % 3) + ",\"stream_id\":\"" + UUID.randomUUID()
                         + "\",\"type\":\"usage.reported\",\"created_at\":\"" + Instant.now() + "\",\"data\":{\"model\":\"sonnet-4.6\","
                         + "\"input_tokens\":" + (100 + i % 900) + ",\"output_tokens\":" + (20 + i % 300) + ",\"total_tokens\":0,"
                         + "\"user\":\"user-" + (i % 500) + "@bench.dev\"}}"));
@@ -58,10 +61,20 @@ public final class MeteringBenchmark {
         long rows = 0;
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement()) {
             long deadline = System.currentTimeMillis() + 600_000;
+            boolean budgeted = false;
             while (rows < count && System.currentTimeMillis() < deadline) {
                 try (ResultSet result = statement.executeQuery("SELECT count(*) FROM billing.usage_entry")) {
                     result.next();
                     rows = result.getLong(1);
+                    if (!budgeted) {
+                        // every organization has a budget, so metering also publishes their states as in production
+                        statement.executeUpdate("INSERT INTO billing.budget (org, window_kind, base_allowance, window_days, window_start,"
+                                + " created_at, updated_at) SELECT 'bench-org-' || i, 'individual', 1000000000000, 30, now() - interval '1 day',"
+                                + " now(), now() FROM generate_series(0, " + (ORGS - 1) + ") i ON CONFLICT DO NOTHING");
+                        statement.executeUpdate("INSERT INTO billing.budget_publication (org, version) SELECT 'bench-org-' || i, 0"
+                                + " FROM generate_series(0, " + (ORGS - 1) + ") i ON CONFLICT DO NOTHING");
+                        budgeted = true;
+                    }
                 } catch (Exception notYet) {
                     // the service has not created its schema yet
                     rows = 0;
@@ -73,6 +86,13 @@ public final class MeteringBenchmark {
             }
             last = System.currentTimeMillis();
         }
+        long states;
+        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement();
+                ResultSet result = statement.executeQuery("SELECT coalesce(sum(version), 0) FROM billing.budget_publication")) {
+            result.next();
+            states = result.getLong(1);
+        }
+        System.out.printf("RESULT metering.budget_states_published %d (%d organizations with budgets)%n", states, ORGS);
         double seconds = (last - first) / 1000.0;
         System.out.printf("RESULT metering.events %d of %d%n", rows, count);
         System.out.printf("RESULT metering.seconds %.2f%n", seconds);

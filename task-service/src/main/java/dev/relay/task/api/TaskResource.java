@@ -97,20 +97,18 @@ public class TaskResource {
                     + "(the default when `response_format` is omitted). Each event has `id` = seq and `event` = type.")
     @APIResponse(responseCode = "200", description = "Streaming SSE response",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
-    public Uni<Multi<OutboundSseEvent>> createStreaming(CreateTaskRequest request,
+    public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
             @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
         NewTask task = mapper.toNewTask(request);
-        // the create is decided before the status line: a refusal (402 budget, 409 busy, …) is a plain error answer
-        return creation.start(caller, task, idempotent(idempotencyKey, request)).map(started -> {
-            Multi<SseEvent<String>> events = streams.events(caller.org(), started.taskId(), authorization, apiKey);
-            if (task.schedule() != null && task.taskId() == null) {
-                // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
-                events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();
-            }
-            return events.map(this::relayed).onFailure().recoverWithItem(this::errorEvent);
-        });
+        Multi<SseEvent<String>> events = creation.start(caller, task, idempotent(idempotencyKey, request)).toMulti()
+                .flatMap(started -> streams.events(caller.org(), started.taskId(), authorization, apiKey));
+        if (task.schedule() != null && task.taskId() == null) {
+            // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
+            events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();
+        }
+        return events.map(this::relayed).onFailure().recoverWithItem(this::errorEvent);
     }
 
     /** The create's Idempotency-Key with the fingerprint of its body. */
@@ -119,9 +117,9 @@ public class TaskResource {
     }
 
     /**
-     * A failure after the stream started (the status line is already sent), the stream service refusing or failing
-     * the relay, ends the stream with one {@code error} event carrying the error body. (Refusals of the create
-     * itself, such as a busy task or a used-up budget, are plain error answers.)
+     * A refusal found after the stream started (the status line is already sent), such as continuing a busy or
+     * foreign task, a used-up budget (402), or the stream service refusing or failing the relay, ends the stream with
+     * one {@code error} event carrying the error body.
      */
     private OutboundSseEvent errorEvent(Throwable failure) {
         ApiException e = failure instanceof ApiException refused ? refused : relayFailure(failure);

@@ -19,6 +19,10 @@ public interface RuntimeConfig {
     @WithDefault("50ms")
     Duration deltaInterval();
 
+    /** How often a running run checks that its budget still has room (it stops once a limit is used up). */
+    @WithDefault("1s")
+    Duration budgetCheckInterval();
+
     /** An active run whose task has had no event for this long is ended as failed (its runtime died). */
     @WithDefault("2m")
     Duration staleAfter();

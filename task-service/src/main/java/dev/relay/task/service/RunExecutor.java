@@ -66,7 +66,7 @@ public class RunExecutor {
     private Uni<Void> execute(RunSteps.Claimed claimed) {
         AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig, claimed.answer());
         Deltas deltas = new Deltas(claimed, UUID.randomUUID());
-        return steps.stopIfBudgetUsedUp(claimed).chain(stopped -> stopped ? Uni.createFrom().item(false) : streamChunks(deltas, reply, 0))
+        return deltas.stopIfBudgetUsedUp().chain(stopped -> stopped ? Uni.createFrom().item(false) : streamChunks(deltas, reply, 0))
                 .chain(goOn -> !goOn ? Uni.createFrom().voidItem()
                 : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
                         : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWithVoid());
@@ -95,6 +95,7 @@ public class RunExecutor {
         final StringBuilder held = new StringBuilder();
         boolean first = true;
         long lastSent;
+        long lastBudgetCheck;
 
         Deltas(RunSteps.Claimed claimed, UUID messageId) {
             this.claimed = claimed;
@@ -110,9 +111,18 @@ public class RunExecutor {
             boolean creates = first;
             first = false;
             lastSent = System.nanoTime();
-            // each step first checks that the budget still has room: a run stops once a limit is used up
-            return steps.stopIfBudgetUsedUp(claimed).chain(stopped -> stopped ? Uni.createFrom().item(false)
+            boolean checkDue = lastSent - lastBudgetCheck >= config.budgetCheckInterval().toNanos();
+            return (checkDue ? stopIfBudgetUsedUp() : Uni.createFrom().item(false)).chain(stopped -> stopped ? Uni.createFrom().item(false)
                     : steps.delta(claimed.run(), messageId, chunk, creates));
+        }
+
+        /**
+         * A run stops once a limit of its budget is used up: checked when it starts and then before a step at most
+         * every {@code relay.runtime.budget-check-interval}, not at every delta (the hot path).
+         */
+        Uni<Boolean> stopIfBudgetUsedUp() {
+            lastBudgetCheck = System.nanoTime();
+            return steps.stopIfBudgetUsedUp(claimed);
         }
     }
 

@@ -94,5 +94,9 @@ class BudgetEndToEndIT {
         assertThat(consumed).isLessThan((int) ALLOWANCE + consumed / ran + 1);
         // and it stays refused
         create(admin).then().statusCode(402).body("code", equalTo("insufficient_neo_credits"));
+        // a streaming create is refused the same way, as a plain 402 before any event
+        given().header("Authorization", admin).contentType(ContentType.JSON).accept("text/event-stream")
+                .body("{\"task\":\"one more\"}").post(taskService.uri("/api/v1/tasks"))
+                .then().statusCode(402).contentType(ContentType.JSON).body("code", equalTo("insufficient_neo_credits"));
     }
 }

@@ -12,7 +12,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.SseEventSink;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -97,18 +99,34 @@ public class TaskResource {
                     + "(the default when `response_format` is omitted). Each event has `id` = seq and `event` = type.")
     @APIResponse(responseCode = "200", description = "Streaming SSE response",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
-    public Multi<OutboundSseEvent> createStreaming(CreateTaskRequest request,
+    @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "402", description = "A budget limit is used up (the create is refused before any "
+            + "event is sent)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Void> createStreaming(CreateTaskRequest request,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
-            @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
+            @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey, @Context SseEventSink sink) {
         Caller caller = Caller.from(identity);
         NewTask task = mapper.toNewTask(request);
-        Multi<SseEvent<String>> events = creation.start(caller, task, idempotent(idempotencyKey, request)).toMulti()
-                .flatMap(started -> streams.events(caller.org(), started.taskId(), authorization, apiKey));
-        if (task.schedule() != null && task.taskId() == null) {
-            // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
-            events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();
-        }
-        return events.map(this::relayed).onFailure().recoverWithItem(this::errorEvent);
+        // the create is decided before the status line: a refusal (402 budget, 409 busy, …) is a plain error answer
+        return creation.start(caller, task, idempotent(idempotencyKey, request)).invoke(started -> {
+            Multi<SseEvent<String>> events = streams.events(caller.org(), started.taskId(), authorization, apiKey);
+            if (task.schedule() != null && task.taskId() == null) {
+                // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
+                events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();
+            }
+            relay(events, sink);
+        }).replaceWithVoid();
+    }
+
+    /**
+     * Sends the stream service's events on, one after the other. A client that left fails the next send (at the
+     * latest the stream service's next keep-alive comment), which cancels the relay.
+     */
+    private void relay(Multi<SseEvent<String>> events, SseEventSink sink) {
+        events.map(this::relayed).onFailure().recoverWithItem(this::errorEvent)
+                .onItem().transformToUniAndConcatenate(event -> Uni.createFrom().completionStage(() -> sink.send(event)))
+                .onTermination().invoke(sink::close)
+                .subscribe().with(sent -> { }, gone -> LOG.debugf(gone, "the client of a relayed stream left"));
     }
 
     /** The create's Idempotency-Key with the fingerprint of its body. */
@@ -117,9 +135,9 @@ public class TaskResource {
     }
 
     /**
-     * A refusal found after the stream started (the status line is already sent), such as continuing a busy or
-     * foreign task, a used-up budget (402), or the stream service refusing or failing the relay, ends the stream with
-     * one {@code error} event carrying the error body.
+     * A failure after the stream started (the status line is already sent), the stream service refusing or failing
+     * the relay, ends the stream with one {@code error} event carrying the error body. (Refusals of the create itself,
+     * such as a busy task or a used-up budget, are plain error answers.)
      */
     private OutboundSseEvent errorEvent(Throwable failure) {
         ApiException e = failure instanceof ApiException refused ? refused : relayFailure(failure);

@@ -3,7 +3,9 @@
 #   1. Kafka's own consumer (ConsumerPerformance, same broker, same records): events/s
 #   2. the billing service metering them from the same topic (each counted once, ledger committed): events/s from its
 #      first ledger row to its last
-# Prints both and the ratio. Environment: BENCH_REPORTS, RELAY_SKIP_BUILD=1.
+#   3. PostgreSQL alone inserting as many ledger rows, made up in the database (no Kafka, no Java): the ceiling of
+#      any design that keeps one durable row per event on this machine
+# Prints the three and the ratios. Environment: BENCH_REPORTS, RELAY_SKIP_BUILD=1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
@@ -42,3 +44,8 @@ wait "$watch_pid"
 cat "$work/watch.log"
 relay_rate=$(awk '$2 == "metering.events_per_s" {print $3}' "$work/watch.log")
 awk -v r="$relay_rate" -v k="${kafka_rate%.*}" 'BEGIN { printf "RESULT metering.ratio_to_kafka %.2f\n", r / k }'
+say "PostgreSQL alone: the same ledger rows, made up in the database, $count in statements of 2 000"
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+bench ceiling "$jdbc_url" "$db_user" "$count" | tee "$work/ceiling.log"
+pg_rate=$(awk '$2 == "postgres.ledger_rows_per_s" {print $3}' "$work/ceiling.log")
+awk -v p="$pg_rate" -v k="${kafka_rate%.*}" 'BEGIN { printf "RESULT postgres.ratio_to_kafka %.2f\n", p / k }'

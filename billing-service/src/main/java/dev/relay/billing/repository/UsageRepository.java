@@ -33,8 +33,11 @@ public class UsageRepository {
                                      $9::bigint[], $10::bigint[], $11::timestamptz[])
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING org),
+            due AS (
+                SELECT org FROM billing.budget_publication WHERE org IN (SELECT org FROM inserted) AND NOT pending
+                ORDER BY org FOR UPDATE),
             marked AS (
-                UPDATE billing.budget_publication SET pending = true WHERE org IN (SELECT org FROM inserted) AND NOT pending)
+                UPDATE billing.budget_publication SET pending = true WHERE org IN (SELECT org FROM due))
             SELECT count(*) FROM inserted""";
 
     private final Pool pool;

@@ -18,7 +18,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  * <li>{@code fill BOOTSTRAP COUNT}: COUNT usage.reported task events on task-events, as the task service writes them;</li>
  * <li>{@code watch JDBC_URL USER COUNT}: once the billing service starts metering, how long until the ledger holds all
- * COUNT reports: usage events/s from the first row to the last.</li>
+ * COUNT reports: usage events/s from the first row to the last;</li>
+ * <li>{@code ceiling JDBC_URL USER COUNT}: PostgreSQL alone: COUNT ledger rows made up inside the database and inserted
+ * into a copy of the ledger (same columns, keys and indexes), 2 000 per statement and commit as the service does, with
+ * neither Kafka nor Java in the way: the most any design that keeps one durable row per event can meter here.</li>
  * </ul>
  */
 public final class MeteringBenchmark {
@@ -33,6 +36,7 @@ public final class MeteringBenchmark {
         switch (args[0]) {
             case "fill" -> fill(args[1], Integer.parseInt(args[2]));
             case "watch" -> watch(args[1], args[2], Integer.parseInt(args[3]));
+            case "ceiling" -> ceiling(args[1], args[2], Integer.parseInt(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -97,5 +101,22 @@ public final class MeteringBenchmark {
         System.out.printf("RESULT metering.events %d of %d%n", rows, count);
         System.out.printf("RESULT metering.seconds %.2f%n", seconds);
         System.out.printf("RESULT metering.events_per_s %.0f%n", rows / Math.max(seconds, 0.001));
+    }
+
+    private static void ceiling(String jdbcUrl, String user, int count) throws Exception {
+        int batch = 2_000;
+        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement()) {
+            statement.execute("CREATE TABLE billing.usage_ceiling (LIKE billing.usage_entry INCLUDING ALL)");
+            long started = System.nanoTime();
+            for (int done = 0; done < count; done += batch) {
+                statement.executeUpdate("INSERT INTO billing.usage_ceiling SELECT gen_random_uuid(), 'bench-org-' || (i % " + ORGS
+                        + "), 'user-' || (i % 500) || '@bench.dev', NULL, gen_random_uuid(), gen_random_uuid(), 'sonnet-4.6',"
+                        + " 100 + i % 900, 20 + i % 300, 120 + i % 1200, now() FROM generate_series(1, " + Math.min(batch, count - done)
+                        + ") i ON CONFLICT (event_id) DO NOTHING");
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            statement.execute("DROP TABLE billing.usage_ceiling");
+            System.out.printf("RESULT postgres.ledger_rows_per_s %.0f (%d rows in %.2f s, no Kafka, no Java)%n", count / seconds, count, seconds);
+        }
     }
 }

@@ -28,8 +28,8 @@ stack_pid=
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
-  psql -h "${RELAY_DB_HOST:-127.0.0.1}" -p "${RELAY_DB_PORT:-5432}" -U "${RELAY_DB_USER:-postgres}" -d postgres \
-    -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
+  postgres_tool drop-database "${RELAY_DB_HOST:-127.0.0.1}" "${RELAY_DB_PORT:-5432}" "${RELAY_DB_USER:-postgres}" "$db_name" \
+    >/dev/null 2>&1 || true
 }
 trap cleanup INT TERM EXIT
 
@@ -46,6 +46,7 @@ token=$(cat "$root/.relay/dev-token")
 base=http://127.0.0.1:$RELAY_GATEWAY_PORT
 bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
 bench() { java -Xmx512m -cp "$bench_cp" dev.relay.bench.CreateBenchmark "$base" "$token" "$@"; }
+require psql "apt-get install postgresql-client (this benchmark reads its figures with it)"
 sql() { psql -h "${RELAY_DB_HOST:-127.0.0.1}" -p "${RELAY_DB_PORT:-5432}" -U "${RELAY_DB_USER:-postgres}" -d "$db_name" -tAc "$1"; }
 # runs_after LOAD: whether the runs kept up with the creates: unfinished runs when the load ended, and how long
 # they took to finish after it (a create is only cheap if its run is not just queued behind it)

@@ -12,20 +12,20 @@ bench_init() {
   work=$(mktemp -d "/tmp/relay-$1.XXXXXX")
   pids=()
   trap bench_cleanup INT TERM EXIT
-  ensure_postgres "$db_host" "$db_port"
   if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
     say "building (./mvnw install -DskipTests)"
     (cd "$root" && ./mvnw -B -q install -DskipTests)
   fi
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
+  ensure_postgres "$db_host" "$db_port" "$work/postgres" "$work/postgres.log"
+  postgres_tool create-database "$db_host" "$db_port" "$db_user" "$db_name"
 }
 
 bench_cleanup() {
   trap - INT TERM EXIT
+  postgres_tool drop-database "$db_host" "$db_port" "$db_user" "$db_name" >/dev/null 2>&1 || true
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work/kafka"
+  rm -rf "$work/kafka" "$work/postgres"
 }
 
 # bench_kafka: starts a broker on free ports (data and log in $work) and sets bootstrap

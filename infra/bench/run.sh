@@ -32,20 +32,20 @@ pids=()
 
 cleanup() {
   trap - INT TERM EXIT
+  postgres_tool drop-database "$db_host" "$db_port" "$db_user" "$db_name" >/dev/null 2>&1 || true
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work/kafka"
+  rm -rf "$work/kafka" "$work/postgres"
 }
 trap cleanup INT TERM EXIT
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-ensure_postgres "$db_host" "$db_port"
 ensure_packages nginx-light libnginx-mod-nchan
 if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
   say "building (./mvnw install -DskipTests)"
   (cd "$root" && ./mvnw -B -q install -DskipTests)
 fi
+ensure_postgres "$db_host" "$db_port" "$work/postgres" "$work/postgres.log"
 kafka_cp="$root/infra/kafka/target/libs/*"
 bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
 bench() { java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark "$@" | tee -a "$results"; }
@@ -58,7 +58,7 @@ say "starting Kafka on 127.0.0.1:$kafka_port (logs in $work)"
 pids+=($!)
 for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
 bootstrap=127.0.0.1:$kafka_port
-psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
+postgres_tool create-database "$db_host" "$db_port" "$db_user" "$db_name"
 make_keys "$work/jwt"
 token=$(mint_token "$work/jwt" "$issuer" "$org" "$user" 2)
 stream_port=$(free_port)

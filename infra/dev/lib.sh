@@ -35,17 +35,37 @@ mint_token() {
   printf '%s.%s.%s\n' "$header" "$payload" "$signature"
 }
 
-# ensure_postgres HOST PORT: starts the local cluster if it is down, or explains what to do
-ensure_postgres() {
-  if ! listening "$2" && [ "$1" = 127.0.0.1 ] && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
-    say "PostgreSQL is not running; starting the local cluster"
-    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
-  fi
-  listening "$2" || [ "$1" != 127.0.0.1 ] || fail "no PostgreSQL on $1:$2. Install and start one \
-(Debian: apt-get install postgresql && pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start), \
-or point RELAY_DB_HOST/RELAY_DB_PORT/RELAY_DB_USER at yours."
-  command -v psql >/dev/null || fail "psql is required (apt-get install postgresql-client)"
+# answers HOST PORT: whether something accepts connections on HOST:PORT
+answers() { (echo >"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# postgres_tool ARGS…: the embedded PostgreSQL's launcher (infra/postgres), which also creates and drops databases,
+# so no psql is needed
+postgres_tool() {
+  java -Xmx256m -XX:+UseSerialGC -cp "$root/infra/postgres/target/classes:$root/infra/postgres/target/libs/*" dev.relay.postgres.LocalPostgres "$@"
 }
+
+# ensure_postgres HOST PORT DATA_DIR LOG: uses the PostgreSQL on HOST:PORT; when none answers there and neither
+# RELAY_DB_HOST nor RELAY_DB_PORT was set, starts an embedded PostgreSQL 17 on PORT with its data in DATA_DIR (kept
+# across restarts) and appends its pid to pids
+ensure_postgres() {
+  [ -d "$root/infra/postgres/target/libs" ] || fail "the embedded PostgreSQL is not built: run without RELAY_SKIP_BUILD once"
+  if answers "$1" "$2"; then
+    say "using the PostgreSQL on $1:$2"
+  elif [ -n "${RELAY_DB_HOST:-}${RELAY_DB_PORT:-}" ]; then
+    fail "no PostgreSQL answers on $1:$2 (RELAY_DB_HOST/RELAY_DB_PORT); start it, or unset both for an embedded one"
+  else
+    say "no PostgreSQL on 127.0.0.1:$2: starting an embedded PostgreSQL 17 (data in $3)"
+    # java itself in the background (not the function, whose subshell would take the signal in its stead)
+    java -Xmx256m -XX:+UseSerialGC -cp "$root/infra/postgres/target/classes:$root/infra/postgres/target/libs/*" \
+      dev.relay.postgres.LocalPostgres serve "$3" "$2" >"$4" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 240); do listening "$2" && break; sleep 0.25; done
+    listening "$2" || fail "the embedded PostgreSQL did not start; see $4"
+  fi
+}
+
+# require COMMAND HOW: fails, saying how to get COMMAND, when it is missing
+require() { command -v "$1" >/dev/null || fail "$1 is required: $2"; }
 
 # ensure_packages PACKAGE…: installs missing Debian packages when running as root
 ensure_packages() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Relay and starts the whole system locally: a Kafka broker (KRaft), the services, and an nginx gateway
-# in front of them, against the local PostgreSQL. Prints the base URL, a dev token and a curl to try.
-# Ctrl-C stops everything it started.
+# in front of them, against the PostgreSQL on RELAY_DB_HOST:RELAY_DB_PORT; when none answers there (and neither was
+# set), an embedded PostgreSQL 17 from Maven Central. Prints the base URL, a dev token and a curl to try.
+# Kafka's and the embedded PostgreSQL's data stay in .relay/ across restarts. Ctrl-C stops everything it started.
 #
 # Environment (all optional): RELAY_GATEWAY_PORT (8080), RELAY_TASK_PORT (8081), RELAY_STREAM_PORT (8082),
 # RELAY_SCHEDULE_PORT (8083), RELAY_BILLING_PORT (8084), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
@@ -33,8 +34,13 @@ cleanup() {
   trap - INT TERM EXIT
   if [ ${#pids[@]} -gt 0 ]; then
     say "stopping ${#pids[@]} processes"
-    kill "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
+    # newest first: the services leave their consumer groups while the broker runs (a restarted broker would
+    # otherwise wait out their sessions), the broker and the database stop last
+    local i
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+      kill "${pids[i]}" 2>/dev/null || true
+      wait "${pids[i]}" 2>/dev/null || true
+    done
   fi
 }
 trap cleanup INT TERM EXIT
@@ -42,18 +48,11 @@ trap cleanup INT TERM EXIT
 for port in "$gateway_port" "$task_port" "$stream_port" "$schedule_port" "$billing_port" "$kafka_port" "$controller_port"; do
   listening "$port" && fail "port $port is in use; stop what listens there or set RELAY_*_PORT (see the top of $0)"
 done
-command -v java >/dev/null || fail "java (17+) is required"
-command -v openssl >/dev/null || fail "openssl is required (apt-get install openssl)"
-
-# --- PostgreSQL -----------------------------------------------------------------------------------------------
-ensure_postgres "$db_host" "$db_port"
-if ! psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$db_name'" | grep -q 1; then
-  say "creating database $db_name"
-  psql -h "$db_host" -p "$db_port" -U "$db_user" -d postgres -qc "CREATE DATABASE $db_name"
-fi
-
-# --- nginx (the gateway) ---------------------------------------------------------------------------------------
+require java "a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)"
+require openssl "apt-get install openssl"
+require curl "apt-get install curl (the commands printed below use it)"
 command -v nginx >/dev/null || ensure_packages nginx-light
+mkdir -p "$run_dir/logs"
 
 # --- Build -------------------------------------------------------------------------------------------------------
 if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
@@ -61,8 +60,11 @@ if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
   (cd "$root" && ./mvnw -B -q install -DskipTests)
 fi
 
+# --- PostgreSQL ----------------------------------------------------------------------------------------------------
+ensure_postgres "$db_host" "$db_port" "$run_dir/postgres/data" "$run_dir/logs/postgres.log"
+postgres_tool create-database "$db_host" "$db_port" "$db_user" "$db_name" || fail "could not create database $db_name on $db_host:$db_port"
+
 # --- Dev keys and token (generated here, never committed) ---------------------------------------------------------
-mkdir -p "$run_dir/logs"
 make_keys "$run_dir/jwt"
 # the dev user is an admin of the dev organization (it may set the organization's token budget)
 token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12 '["user","admin"]')
@@ -71,9 +73,7 @@ printf '%s\n' "$token" >"$run_dir/dev-token"
 
 # --- Kafka ---------------------------------------------------------------------------------------------------------
 say "starting Kafka (KRaft) on 127.0.0.1:$kafka_port"
-# a fresh broker each time: consumers of a killed run would otherwise hold their partitions until their session
-# times out (45 s); the database keeps every task and event across restarts
-rm -rf "$run_dir/kafka"
+# its data stays in .relay/kafka across restarts, as the database's does (delete both to start afresh)
 "$root/infra/kafka/broker.sh" "$run_dir/kafka" "$kafka_port" "$controller_port" >"$run_dir/logs/kafka.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done

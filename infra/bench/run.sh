@@ -13,52 +13,28 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
+# shellcheck source=lib.sh
+source "$root/infra/bench/lib.sh"
 
 tasks=${BENCH_TASKS:-100}
 seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-30}
 idle_counts=${BENCH_IDLE:-1000 10000}
-db_host=${RELAY_DB_HOST:-127.0.0.1}
-db_port=${RELAY_DB_PORT:-5432}
-db_user=${RELAY_DB_USER:-postgres}
-db_name=relay_bench_$$
-jdbc_url="jdbc:postgresql://$db_host:$db_port/$db_name"
 org=bench
 user=bench@relay.local
 issuer=https://relay.dev/bench
-work=$(mktemp -d /tmp/relay-bench.XXXXXX)
-results="$work/results"
-pids=()
-
-cleanup() {
-  trap - INT TERM EXIT
-  postgres_tool drop-database "$db_host" "$db_port" "$db_user" "$db_name" >/dev/null 2>&1 || true
-  [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  rm -rf "$work/kafka" "$work/postgres"
-}
-trap cleanup INT TERM EXIT
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 ensure_packages nginx-light libnginx-mod-nchan
-if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
-  say "building (./mvnw install -DskipTests)"
-  (cd "$root" && ./mvnw -B -q install -DskipTests)
-fi
-ensure_postgres "$db_host" "$db_port" "$work/postgres" "$work/postgres.log"
+bench_init stream
+results="$work/results"
 kafka_cp="$root/infra/kafka/target/libs/*"
 bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
 bench() { java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark "$@" | tee -a "$results"; }
 result() { awk -v key="$1" '$1 == "RESULT" && $2 == key {print $3}' "$results" | tail -1; }
 
 # --- infrastructure ---------------------------------------------------------------------------------------------
-kafka_port=$(free_port); controller_port=$(free_port)
-say "starting Kafka on 127.0.0.1:$kafka_port (logs in $work)"
-"$root/infra/kafka/broker.sh" "$work/kafka" "$kafka_port" "$controller_port" >"$work/kafka.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
-bootstrap=127.0.0.1:$kafka_port
-postgres_tool create-database "$db_host" "$db_port" "$db_user" "$db_name"
+bench_kafka
 make_keys "$work/jwt"
 token=$(mint_token "$work/jwt" "$issuer" "$org" "$user" 2)
 stream_port=$(free_port)

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.reactive.InTurn;
 import dev.relay.billing.config.BillingConfig;
 import dev.relay.billing.domain.Budget;
 import dev.relay.billing.repository.BonusRepository;
@@ -22,7 +23,6 @@ import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -84,9 +84,8 @@ public class BudgetPublisher {
      */
     @Scheduled(every = "{relay.billing.publish-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> publishPending() {
-        return Panache.withSession(() -> states.pending(PENDING_BATCH)).chain(orgs -> Multi.createFrom().iterable(orgs)
-                .onItem().transformToUniAndConcatenate(org -> outbox.transaction(() -> publish(org)))
-                .collect().last().replaceWithVoid());
+        return Panache.withSession(() -> states.pending(PENDING_BATCH))
+                .chain(orgs -> InTurn.each(orgs, org -> outbox.transaction(() -> publish(org))));
     }
 
     private Uni<BudgetStateChanged.Allowance> allowance(Budget budget, BudgetWindow window, Instant now) {

@@ -28,9 +28,18 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String USER = "postgres";
 
     private final EmbeddedPostgres server;
+    /** Removed with everything in it when the server stops (a throw-away server's), or null. */
+    private final Path throwAway;
 
-    private LocalPostgres(EmbeddedPostgres server) {
+    private LocalPostgres(EmbeddedPostgres server, Path throwAway) {
         this.server = server;
+        this.throwAway = throwAway;
+    }
+
+    /** Starts a server on {@code port} in a new temporary directory, removed when it stops. */
+    public static LocalPostgres startThrowAway(int port) throws IOException {
+        Path directory = Files.createTempDirectory("relay-postgres");
+        return new LocalPostgres(server(directory.resolve("data"), port, false, directory.resolve("postgres-binaries")), directory);
     }
 
     /**
@@ -40,12 +49,12 @@ public final class LocalPostgres implements AutoCloseable {
     public static LocalPostgres start(Path dataDir, int port, boolean keepData) throws IOException {
         Path binaries = dataDir.toAbsolutePath().getParent().resolve("postgres-binaries");
         try {
-            return new LocalPostgres(server(dataDir, port, keepData, binaries));
+            return new LocalPostgres(server(dataDir, port, keepData, binaries), null);
         } catch (IOException | RuntimeException | ExceptionInInitializerError halfUnpacked) {
             // an earlier start stopped while unpacking the binaries, which the library does not repair (it reports it as
             // an ExceptionInInitializerError): unpack afresh
             deleteTree(binaries);
-            return new LocalPostgres(server(dataDir, port, keepData, binaries));
+            return new LocalPostgres(server(dataDir, port, keepData, binaries), null);
         }
     }
 
@@ -114,6 +123,9 @@ public final class LocalPostgres implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        if (throwAway != null) {
+            deleteTree(throwAway);
+        }
     }
 
     public static void main(String[] args) throws Exception {

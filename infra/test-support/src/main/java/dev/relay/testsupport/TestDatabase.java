@@ -1,14 +1,8 @@
 package dev.relay.testsupport;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import dev.relay.postgres.LocalPostgres;
 
@@ -51,11 +45,10 @@ public final class TestDatabase {
     /** A server of this JVM's own, gone with the JVM (its directory too), so there is nothing to drop. */
     private static TestDatabase createOnOwnServer() {
         try {
-            Path directory = Files.createTempDirectory("relay-test-postgres");
-            LocalPostgres server = LocalPostgres.start(directory.resolve("data"), FreePorts.next(), false);
+            LocalPostgres server = LocalPostgres.startThrowAway(FreePorts.next());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (server; Stream<Path> files = Files.walk(directory)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+                try {
+                    server.close();
                 } catch (IOException e) {
                     System.err.println("stopping the test PostgreSQL failed: " + e);
                 }
@@ -86,20 +79,20 @@ public final class TestDatabase {
     private static TestDatabase create(String host, int port) {
         TestDatabase db = new TestDatabase(host, port, env("RELAY_DB_USER", "postgres"), env("RELAY_DB_PASSWORD", ""),
                 "relay_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-        db.admin("CREATE DATABASE " + db.name);
+        try {
+            LocalPostgres.createDatabase(host, port, db.user, db.password, db.name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " did not create database " + db.name
+                    + " (name no RELAY_DB_HOST/RELAY_DB_PORT and stop the server there to test on one of the JVM's own)", e);
+        }
         return db;
     }
 
     private void drop() {
-        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    }
-
-    private void admin(String sql) {
-        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, password)) {
-            connection.createStatement().execute(sql);
+        try {
+            LocalPostgres.dropDatabase(host, port, user, password, name);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + host + ":" + port + " refused '" + sql + "' (is it running? "
-                    + "start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)", e);
+            System.err.println("dropping test database " + name + " failed: " + e);
         }
     }
 

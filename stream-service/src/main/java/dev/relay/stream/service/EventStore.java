@@ -6,13 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.relay.common.reactive.InTurn;
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.domain.ReceivedEvent;
 import dev.relay.stream.domain.TaskAccess;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,9 +39,7 @@ public class EventStore {
         if (accessChanges.isEmpty()) {
             return stored;
         }
-        return stored.call(() -> Multi.createFrom().iterable(accessChanges)
-                .onItem().transformToUniAndConcatenate(this::recordAccess)
-                .collect().last());
+        return stored.call(() -> InTurn.each(accessChanges, this::recordAccess));
     }
 
     private Uni<Void> recordAccess(TaskEvent event) {

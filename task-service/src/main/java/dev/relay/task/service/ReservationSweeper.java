@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.reactive.InTurn;
 import dev.relay.task.repository.BudgetAccountRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -45,8 +45,6 @@ public class ReservationSweeper {
             return Uni.createFrom().voidItem();
         }
         LOG.infof("releasing %d expired budget reservations", expired.size());
-        return Multi.createFrom().iterable(expired)
-                .onItem().transformToUniAndConcatenate(runId -> Panache.withTransaction(() -> budget.release(runId)))
-                .collect().last().replaceWithVoid();
+        return InTurn.each(expired, runId -> Panache.withTransaction(() -> budget.release(runId)));
     }
 }

@@ -8,11 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.reactive.InTurn;
 import dev.relay.task.config.RuntimeConfig;
 import dev.relay.task.repository.TaskRunRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,8 +47,6 @@ public class StaleRunReaper {
             return Uni.createFrom().voidItem();
         }
         LOG.warnf("ending %d runs whose runtime stopped: %s", stale.size(), stale);
-        return Multi.createFrom().iterable(stale)
-                .onItem().transformToUniAndConcatenate(streamId -> steps.fail(streamId, "the agent runtime stopped responding"))
-                .collect().last().replaceWithVoid();
+        return InTurn.each(stale, streamId -> steps.fail(streamId, "the agent runtime stopped responding"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.common.event;
 
+import java.util.Set;
+
 /**
  * Every Kafka topic Relay uses. An incoming channel is named after its topic; a second reader of the same topic in
  * one service adds its role ({@code task-events-live}). Each topic's dead-letter topic is its name plus
@@ -45,6 +47,9 @@ public final class Topics {
      * Produced by the billing service, consumed by the task service (which admits runs against it).
      */
     public static final String BUDGET_STATES = "budget-states";
+
+    /** The topics that hold the latest state per key: compacted, kept for ever (infra/k8s declares them so). */
+    public static final Set<String> COMPACTED = Set.of(API_KEYS, SCHEDULE_UPDATES, BUDGET_STATES);
 
     /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
     public static final String DEAD_LETTER_SUFFIX = "-dlq";

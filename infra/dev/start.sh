@@ -6,7 +6,8 @@
 #
 # Environment (all optional): RELAY_GATEWAY_PORT (8080), RELAY_TASK_PORT (8081), RELAY_STREAM_PORT (8082),
 # RELAY_SCHEDULE_PORT (8083), RELAY_BILLING_PORT (8084), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
-# RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build.
+# RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build, QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT to export
+# traces to an OTLP collector (http/protobuf).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -91,7 +92,11 @@ common_env=(
   RELAY_JWT_ISSUER="$issuer"
   RELAY_STREAM_LINK_SECRET="$(cat "$run_dir/stream-link-secret")"
   RELAY_PUBLIC_URL="http://127.0.0.1:$gateway_port"
+  # readable log lines here; the prod profile's JSON lines are for a log collector
+  QUARKUS_LOG_CONSOLE_JSON_ENABLED=false
 )
+# traces go to an OTLP collector when one is named (http/protobuf, e.g. http://127.0.0.1:4318)
+[ -n "${QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT:-}" ] && common_env+=(QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT="$QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT")
 say "starting stream-service on 127.0.0.1:$stream_port"
 start_service "$root" stream-service "$stream_port" "$run_dir/logs/stream-service.log" "${common_env[@]}"
 pids+=("$service_pid")

@@ -20,3 +20,6 @@ CREATE TABLE IF NOT EXISTS consumed_event (
 );
 -- what ConsumedEventSweeper forgets: a BRIN index costs next to nothing on inserts that come in time order
 CREATE INDEX IF NOT EXISTS consumed_event_age_idx ON consumed_event USING brin (consumed_at);
+
+-- the trace of the request that wrote a record, continued by its consumers (common/…/observability/TraceParent)
+ALTER TABLE outbox_event ADD COLUMN IF NOT EXISTS trace_parent text;

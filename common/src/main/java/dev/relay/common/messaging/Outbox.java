@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.common.vertx.ContextLocals;
 import io.smallrye.mutiny.Uni;
@@ -33,9 +35,11 @@ public class Outbox {
     private final OutboxRepository rows;
     private final OutboxSender sender;
     private final ObjectMapper json;
+    private final MeterRegistry registry;
 
-    public Outbox(OutboxRepository rows, OutboxSender sender, ObjectMapper json) {
+    public Outbox(OutboxRepository rows, OutboxSender sender, ObjectMapper json, MeterRegistry registry) {
         this.rows = rows;
+        this.registry = registry;
         this.sender = sender;
         this.json = json;
     }
@@ -54,7 +58,10 @@ public class Outbox {
             // the records are written at the end of the transaction, all in a few statements
             return Panache.withTransaction(() -> work.get().call(() -> rows.insertAll(pending)))
                     .eventually(() -> ContextLocals.remove(PENDING))
-                    .invoke(() -> sender.send(pending));
+                    .invoke(() -> {
+                        sender.send(pending);
+                        count(pending);
+                    });
         });
     }
 
@@ -73,9 +80,16 @@ public class Outbox {
             row.recordKey = key;
             row.payload = value instanceof String text ? text : write(value);
             row.createdAt = Instant.now();
+            row.traceParent = TraceParent.current().orElse(null);
             pending.add(row);
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /** {@code relay_outbox_records_total{topic}}: records committed per topic (on task-events: events appended). */
+    private void count(List<OutboxRecord> committed) {
+        committed.stream().collect(Collectors.groupingBy(record -> record.topic, Collectors.counting()))
+                .forEach((topic, count) -> registry.counter("relay.outbox.records", "topic", topic).increment(count));
     }
 
     private String write(Object value) {

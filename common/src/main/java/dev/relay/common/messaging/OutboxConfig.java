@@ -27,4 +27,8 @@ public interface OutboxConfig {
     /** How long one send may wait for the broker before it fails (the record is then resent by a sweep). */
     @WithDefault("30s")
     Duration deliveryTimeout();
+
+    /** How often the outbox's backlog and oldest record are read for the metrics. */
+    @WithDefault("15s")
+    Duration metricsInterval();
 }

@@ -25,4 +25,7 @@ public class OutboxRecord {
     public String payload;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** The W3C traceparent of the request that wrote it, sent as a header so the trace goes on in its consumers. */
+    @Column(name = "trace_parent")
+    public String traceParent;
 }

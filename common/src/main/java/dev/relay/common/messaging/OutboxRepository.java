@@ -35,6 +35,18 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxRecord, UUI
                 .page(0, limit).list();
     }
 
+    /** How many records wait for the broker's acknowledgement, and when the oldest of them was written. */
+    public record Backlog(long count, Instant oldest) {
+    }
+
+    public Uni<Backlog> backlog() {
+        return pool.query("SELECT count(*), min(created_at) FROM " + table).execute().map(rows -> {
+            var row = rows.iterator().next();
+            java.time.OffsetDateTime oldest = row.getOffsetDateTime(1);
+            return new Backlog(row.getLong(0), oldest == null ? null : oldest.toInstant());
+        });
+    }
+
     /** Deletes records the broker acknowledged: one statement, whatever their number. */
     public Uni<Integer> deleteSent(Collection<UUID> ids) {
         return pool.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)")
@@ -55,17 +67,18 @@ public class OutboxRepository implements PanacheRepositoryBase<OutboxRecord, UUI
     }
 
     private Uni<Void> insert(List<OutboxRecord> chunk) {
-        StringBuilder sql = new StringBuilder("INSERT INTO {h-schema}outbox_event (id, topic, record_key, payload, created_at) VALUES ");
+        StringBuilder sql = new StringBuilder("INSERT INTO {h-schema}outbox_event (id, topic, record_key, payload, created_at, trace_parent) VALUES ");
         for (int i = 0; i < chunk.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :topic").append(i).append(", :key").append(i)
-                    .append(", :payload").append(i).append(", :at").append(i).append(')');
+                    .append(", :payload").append(i).append(", :at").append(i).append(", :trace").append(i).append(')');
         }
         return getSession().chain(session -> {
             var insert = session.createNativeQuery(sql.toString());
             for (int i = 0; i < chunk.size(); i++) {
                 OutboxRecord row = chunk.get(i);
                 insert.setParameter("id" + i, row.id).setParameter("topic" + i, row.topic).setParameter("key" + i, row.recordKey)
-                        .setParameter("payload" + i, row.payload).setParameter("at" + i, row.createdAt);
+                        .setParameter("payload" + i, row.payload).setParameter("at" + i, row.createdAt)
+                        .setParameter("trace" + i, row.traceParent);
             }
             return insert.executeUpdate().replaceWithVoid();
         });

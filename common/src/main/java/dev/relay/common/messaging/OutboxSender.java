@@ -82,6 +82,9 @@ public class OutboxSender {
         try {
             ProducerRecord<String, String> message = new ProducerRecord<>(record.topic, record.recordKey, record.payload);
             message.headers().add(Outbox.EVENT_ID_HEADER, record.id.toString().getBytes(StandardCharsets.US_ASCII));
+            if (record.traceParent != null) {
+                message.headers().add(TraceParent.HEADER, record.traceParent.getBytes(StandardCharsets.US_ASCII));
+            }
             producer().send(message, (metadata, failure) -> {
                 inFlight.remove(record.id);
                 if (failure == null) {

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates the repository's root, where infra/ lives, from the build's system property or the working directory. */
-final class RelayPaths {
+public final class RelayPaths {
 
     private RelayPaths() {
     }

@@ -1,6 +1,7 @@
 package dev.relay.schedule.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import dev.relay.schedule.domain.Schedule;
 import dev.relay.schedule.repository.ExecutionRepository;
 import dev.relay.schedule.repository.ExecutionRepository.Backlog;
 import dev.relay.schedule.repository.ScheduleRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +45,17 @@ public class ScheduleFiring {
     private final Outbox outbox;
     private final ScheduleConfig config;
     private final Clock clock;
+    private final MeterRegistry registry;
+    private final Timer firingLag;
 
     public ScheduleFiring(ScheduleRepository schedules, ExecutionRepository executions, ScheduleUpdates updates, Outbox outbox,
-            ScheduleConfig config, Clock clock) {
+            ScheduleConfig config, Clock clock, MeterRegistry registry) {
+        this.registry = registry;
+        this.firingLag = Timer.builder("relay.schedule.firing.lag").description("How long after its due time a schedule fired")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        for (String status : List.of(Execution.PENDING, Execution.SKIPPED, Execution.BUFFERED)) {
+            registry.counter("relay.schedule.firings", "status", status);
+        }
         this.schedules = schedules;
         this.executions = executions;
         this.updates = updates;
@@ -81,9 +92,17 @@ public class ScheduleFiring {
                 }
                 return published.chain(() -> executions.insertAll(created))
                         .chain(() -> schedules.saveFired(due))
-                        .replaceWith(due.size());
+                        .replaceWith(created);
             }));
-        }));
+        })).invoke(this::count).map(List::size);
+    }
+
+    /** {@code relay_schedule_firings_total{status}} and {@code relay_schedule_firing_lag_seconds}, once committed. */
+    private void count(List<Execution> fired) {
+        for (Execution execution : fired) {
+            registry.counter("relay.schedule.firings", "status", execution.status).increment();
+            firingLag.record(Duration.between(execution.scheduledAt, execution.firedAt));
+        }
     }
 
     /** Triggers one batch of buffered executions whose time has come; answers how many schedules were claimed. */

@@ -14,8 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.TraceParent;
 import dev.relay.stream.domain.EventFrame;
 import dev.relay.stream.sse.LiveEvents;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -35,20 +40,26 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
 
     private final LiveEvents live;
     private final EnvelopeReader reader;
+    private final Tracer tracer;
 
-    public LiveEventConsumer(LiveEvents live, EnvelopeReader reader) {
+    public LiveEventConsumer(LiveEvents live, EnvelopeReader reader, Tracer tracer) {
         this.live = live;
         this.reader = reader;
+        this.tracer = tracer;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> onEvents(ConsumerRecords<String, String> records) {
         List<EventFrame> notices = new ArrayList<>();
+        List<Span> deliveries = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             if (isWatched(record.key())) {
                 try {
                     EnvelopeReader.Position event = reader.position(record.value());
                     notices.add(new EventFrame(event.taskId(), event.seq(), event.type(), record.value()));
+                    if (record.headers().lastHeader(TraceParent.HEADER) != null) {
+                        deliveries.add(deliverySpan(record, event));
+                    }
                 } catch (IOException malformed) {
                     // the storing consumer reports it; a stream never sees what the log never holds
                 }
@@ -57,7 +68,23 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
         if (!notices.isEmpty()) {
             live.publish(notices);
         }
+        deliveries.forEach(Span::end);
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * The last step of the trace a request began (its traceparent travelled in the outbox row and the record's
+     * headers): handing the event to this replica's streams. Only records that carry one get a span.
+     */
+    private Span deliverySpan(ConsumerRecord<String, String> record, EnvelopeReader.Position event) {
+        return tracer.spanBuilder(Topics.TASK_EVENTS + " deliver").setSpanKind(SpanKind.CONSUMER)
+                .setParent(TraceParent.of(record.headers()))
+                .setAttribute("messaging.system", "kafka")
+                .setAttribute("messaging.destination.name", record.topic())
+                .setAttribute("relay.task_id", event.taskId().toString())
+                .setAttribute("relay.event.seq", event.seq())
+                .setAttribute("relay.event.type", event.type())
+                .startSpan();
     }
 
     /** The key is the task id: records of tasks nobody here follows are not parsed at all. */

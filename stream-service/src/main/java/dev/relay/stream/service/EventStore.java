@@ -13,6 +13,8 @@ import dev.relay.stream.domain.ReceivedEvent;
 import dev.relay.stream.domain.TaskAccess;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -25,21 +27,24 @@ public class EventStore {
 
     private final StoredEventRepository events;
     private final TaskAccessRepository access;
+    private final Counter stored;
 
-    public EventStore(StoredEventRepository events, TaskAccessRepository access) {
+    public EventStore(StoredEventRepository events, TaskAccessRepository access, MeterRegistry registry) {
         this.events = events;
         this.access = access;
+        this.stored = Counter.builder("relay.events.stored").description("Task events stored for the first time (redeliveries not counted)")
+                .register(registry);
     }
 
     /** Stores a batch (in topic order); answers how many events were new. */
     public Uni<Integer> store(List<ReceivedEvent> batch) {
         List<TaskEvent> accessChanges = batch.stream().map(ReceivedEvent::event)
                 .filter(event -> TaskEventTypes.isTaskLevel(event.type())).toList();
-        Uni<Integer> stored = events.store(batch);
+        Uni<Integer> inserted = events.store(batch).invoke(count -> stored.increment(count));
         if (accessChanges.isEmpty()) {
-            return stored;
+            return inserted;
         }
-        return stored.call(() -> InTurn.each(accessChanges, this::recordAccess));
+        return inserted.call(() -> InTurn.each(accessChanges, this::recordAccess));
     }
 
     private Uni<Void> recordAccess(TaskEvent event) {

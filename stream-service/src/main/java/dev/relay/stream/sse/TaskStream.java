@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
+
 import dev.relay.stream.config.StreamConfig;
 import dev.relay.stream.domain.EventFrame;
 import dev.relay.stream.repository.StoredEventRepository;
@@ -24,6 +26,7 @@ final class TaskStream {
 
     private static final Logger LOG = Logger.getLogger(TaskStream.class);
 
+    private final Counter cutOffs;
     private final UUID taskId;
     private final SseWriter out;
     private final Runnable onClose;
@@ -45,7 +48,8 @@ final class TaskStream {
     private Runnable stopListening = () -> { };
 
     TaskStream(UUID taskId, long after, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
-            StreamConfig config) {
+            StreamConfig config, Counter cutOffs) {
+        this.cutOffs = cutOffs;
         this.taskId = taskId;
         this.sequence = new StreamSequence(after);
         this.out = out;
@@ -211,6 +215,7 @@ final class TaskStream {
 
     /** What is already handed over still reaches the viewer, then this final event; nothing more is held for it. */
     private void cutOff() {
+        cutOffs.increment();
         long resumeAfter = sequence.lastSent();
         LOG.infof("task %s: a viewer fell %d events behind; cutting it off after seq %d", taskId, sequence.backlog(), resumeAfter);
         out.event(resumeAfter, "stream.cutoff", "{\"task_id\":\"" + taskId + "\",\"resume_after\":" + resumeAfter

@@ -4,20 +4,28 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+
 import dev.relay.stream.config.StreamConfig;
 import dev.relay.stream.repository.StoredEventRepository;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /** Opens {@link TaskStream}s on the caller's Vert.x context. */
+@Startup
 @ApplicationScoped
 public class TaskStreams {
 
     private final LiveEvents live;
     private final StoredEventRepository log;
     private final StreamConfig config;
+    private final Counter cutOffs;
 
-    public TaskStreams(LiveEvents live, StoredEventRepository log, StreamConfig config) {
+    public TaskStreams(LiveEvents live, StoredEventRepository log, StreamConfig config, MeterRegistry registry) {
+        this.cutOffs = Counter.builder("relay.sse.connections.cut").tag("reason", "slow_consumer")
+                .description("Event streams ended by this replica because the viewer fell too far behind").register(registry);
         this.live = live;
         this.log = log;
         this.config = config;
@@ -33,7 +41,7 @@ public class TaskStreams {
         if (context == null) {
             throw new IllegalStateException("streams must be opened on a Vert.x context");
         }
-        TaskStream stream = new TaskStream(taskId, after, out, onClose, context, log, config);
+        TaskStream stream = new TaskStream(taskId, after, out, onClose, context, log, config, cutOffs);
         stream.start(live);
         return () -> context.runOnContext(ignored -> stream.stop());
     }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.relay.task.config.RuntimeConfig;
 import dev.relay.task.runtime.AgentReply;
@@ -31,9 +32,11 @@ public class RunExecutor {
     private final SimulatedAgent agent;
     private final RuntimeConfig config;
     private final Vertx vertx;
+    private final TaskMetrics metrics;
 
-    public RunExecutor(RunSteps steps, SimulatedAgent agent, RuntimeConfig config, Vertx vertx) {
+    public RunExecutor(RunSteps steps, SimulatedAgent agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics) {
         this.steps = steps;
+        this.metrics = metrics;
         this.agent = agent;
         this.config = config;
         this.vertx = vertx;
@@ -54,13 +57,22 @@ public class RunExecutor {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         UUID streamId = claimed.run().id;
-        context.runOnContext(ignored -> execute(claimed).subscribe().with(
-                done -> LOG.debugf("run %s finished", streamId),
-                failure -> {
-                    LOG.errorf(failure, "run %s failed", streamId);
-                    steps.fail(streamId, "the agent runtime failed")
-                            .subscribe().with(ok -> { }, e -> LOG.errorf(e, "could not record the failure of run %s", streamId));
-                }));
+        io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+        context.runOnContext(ignored -> {
+            // every line the run logs names its task, its run and the trace of the request that started it: the MDC and
+            // the trace live in this context, which serves this run only (so the trace's scope is never closed)
+            trace.makeCurrent();
+            MDC.put("taskId", claimed.run().taskId.toString());
+            MDC.put("runId", streamId.toString());
+            metrics.runStarted();
+            execute(claimed).onTermination().invoke(metrics::runLeft).subscribe().with(
+                    done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
+                    failure -> {
+                        LOG.errorf(failure, "run %s failed", streamId);
+                        steps.fail(streamId, "the agent runtime failed")
+                                .subscribe().with(ok -> { }, e -> LOG.errorf(e, "could not record the failure of run %s", streamId));
+                    });
+        });
     }
 
     private Uni<Void> execute(RunSteps.Claimed claimed) {

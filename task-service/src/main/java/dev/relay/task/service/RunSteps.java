@@ -42,10 +42,13 @@ public class RunSteps {
     private final Outbox outbox;
     private final ScheduleReports scheduleReports;
     private final BudgetAdmission budget;
+    private final TaskMetrics metrics;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
-            ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports, BudgetAdmission budget) {
+            ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports, BudgetAdmission budget,
+            TaskMetrics metrics) {
         this.budget = budget;
+        this.metrics = metrics;
         this.scheduleReports = scheduleReports;
         this.approvals = approvals;
         this.outbox = outbox;
@@ -119,7 +122,7 @@ public class RunSteps {
                             eventLog.data().put("status", RunStatus.COMPLETED.value())))
                     .call(() -> budget.release(run.id))
                     .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
-        });
+        }).invoke(ended -> countEnd(ended, RunStatus.COMPLETED));
     }
 
     /**
@@ -214,7 +217,7 @@ public class RunSteps {
                     return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
                             .call(() -> budget.release(run.id))
                             .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
-                }));
+                })).invoke(ended -> countEnd(ended, RunStatus.ERROR));
     }
 
     /**
@@ -242,7 +245,13 @@ public class RunSteps {
                     .call(() -> budget.release(latest.id))
                     .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
                     .replaceWith(true);
-        })));
+        }))).invoke(ended -> countEnd(ended, RunStatus.ABORTED));
+    }
+
+    private void countEnd(boolean ended, RunStatus status) {
+        if (ended) {
+            metrics.runEnded(status);
+        }
     }
 
     private interface Step {

@@ -54,11 +54,13 @@ public class TaskCreation {
     private final Outbox outbox;
     private final ScheduleReports scheduleReports;
     private final BudgetAdmission budget;
+    private final TaskMetrics metrics;
 
     public TaskCreation(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages,
             IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog, Outbox outbox, ScheduleReports scheduleReports,
-            BudgetAdmission budget) {
+            BudgetAdmission budget, TaskMetrics metrics) {
         this.budget = budget;
+        this.metrics = metrics;
         this.scheduleReports = scheduleReports;
         this.tasks = tasks;
         this.runs = runs;
@@ -92,7 +94,8 @@ public class TaskCreation {
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
                 .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
                         ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
-                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)).map(earlier -> new Started(earlier, List.of())));
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)).map(earlier -> new Started(earlier, List.of())))
+                .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
     }
 
     private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
@@ -214,6 +217,7 @@ public class TaskCreation {
             }
             ApiException refusal = new ApiException(402, admission.refusedBy().scope().refusalCode(), "payment required",
                     admission.refusalMessage());
+            metrics.budgetRefused(refusal.code(), trigger == null ? "create" : "schedule");
             if (trigger == null) {
                 return Uni.createFrom().failure(refusal);
             }

@@ -30,6 +30,9 @@ public class Outbox {
     /** The Kafka header that carries the outbox record's id (an event's id). */
     public static final String EVENT_ID_HEADER = "relay-event-id";
 
+    /** The Kafka header that names the service that published the record. */
+    public static final String PRODUCER_HEADER = "relay-producer";
+
     private static final String PENDING = Outbox.class.getName() + ".pending";
 
     private final OutboxRepository rows;

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.smallrye.common.annotation.Identifier;
@@ -40,6 +41,7 @@ public class OutboxSender {
 
     private final Map<String, Object> kafka;
     private final OutboxConfig config;
+    private final byte[] producerName;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
         Thread sender = new Thread(task, "relay-outbox-sender");
         sender.setDaemon(true);
@@ -49,9 +51,11 @@ public class OutboxSender {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private Producer<String, String> producer;
 
-    public OutboxSender(@Identifier("default-kafka-broker") Map<String, Object> kafka, OutboxConfig config) {
+    public OutboxSender(@Identifier("default-kafka-broker") Map<String, Object> kafka, OutboxConfig config,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
         this.kafka = kafka;
         this.config = config;
+        this.producerName = service.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Queues the records for sending, in this order after every record queued before. */
@@ -82,6 +86,7 @@ public class OutboxSender {
         try {
             ProducerRecord<String, String> message = new ProducerRecord<>(record.topic, record.recordKey, record.payload);
             message.headers().add(Outbox.EVENT_ID_HEADER, record.id.toString().getBytes(StandardCharsets.US_ASCII));
+            message.headers().add(Outbox.PRODUCER_HEADER, producerName);
             if (record.traceParent != null) {
                 message.headers().add(TraceParent.HEADER, record.traceParent.getBytes(StandardCharsets.US_ASCII));
             }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the services' OCI images with no container engine: a Java runtime jlinked from this machine's JDK (the
-# modules jdeps finds the services use) and the C libraries it links, copied from this machine, are the base layer;
+# Builds the services' OCI images with no container engine: a Java runtime jlinked from this machine's JDK and the
+# C libraries it links, copied from this machine, are the base layer;
 # jib-core (infra/images, ServiceImage) adds each Quarkus application on top. Writes infra/images/target/<service>.tar
-# (load it with `docker load`, `podman load`, `kind load image-archive` or `skopeo copy docker-archive:…`).
+# (an OCI image layout archive: `podman load -i`, `skopeo copy oci-archive:…`, `ctr images import`, Docker 25+'s
+# `docker load`).
 #
 # Usage: infra/images/build.sh [SERVICE…]            (default: all four)
 # Environment: RELAY_IMAGE_PREFIX (relay/), RELAY_IMAGE_TAG (the project version), RELAY_IMAGE_PUSH=1 to push to the
@@ -30,14 +31,15 @@ tag=${RELAY_IMAGE_TAG:-$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml |
 out=infra/images/target
 rootfs=$out/rootfs
 rm -rf "$rootfs"
-mkdir -p "$rootfs/opt" "$rootfs/etc" "$rootfs/tmp" "$rootfs/app"
+mkdir -p "$rootfs/opt" "$rootfs/etc" "$rootfs/tmp" "$rootfs/app" "$rootfs/proc"
 chmod 1777 "$rootfs/tmp"
 
-# The Java runtime: the modules the applications' jars use, and those reflection and TLS need that jdeps cannot see
-jars=$(for s in "${services[@]}"; do find "$s/target/quarkus-app" -name '*.jar'; done | sort -u | paste -sd:)
-java_modules=$(jdeps --ignore-missing-deps --multi-release 17 --print-module-deps --class-path "$jars" \
-  $(for s in "${services[@]}"; do echo "$s/target/quarkus-app/quarkus-run.jar"; done) 2>/dev/null)
-java_modules="$java_modules,jdk.crypto.ec,jdk.naming.dns,jdk.zipfs,jdk.management,jdk.jfr,jdk.unsupported"
+# The Java runtime: the JDK modules Quarkus, Netty, Kafka's client, Hibernate and the PostgreSQL driver use (jdeps
+# cannot tell: the applications' jars mix named and automatic modules); a service started from the image (infra/images'
+# ImageRunTest) is what proves the list complete
+java_modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http
+java_modules+=,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,java.transaction.xa,java.xml,jdk.crypto.ec,jdk.jfr
+java_modules+=,jdk.management,jdk.naming.dns,jdk.net,jdk.unsupported,jdk.zipfs
 say "jlinking a Java runtime: $java_modules"
 jlink --add-modules "$java_modules" --strip-debug --no-man-pages --no-header-files --compress=2 --output "$rootfs/opt/java"
 # Debian's JDK keeps its CA certificates outside the runtime (a symlink): take the file itself
@@ -45,7 +47,7 @@ cp -L "$(readlink -f "$(dirname "$(readlink -f "$(command -v java)")")/../lib/se
 
 # The C libraries the runtime links (glibc, zlib, libstdc++…), with the dynamic loader, at their paths
 for lib in $( { find "$rootfs/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} \; 2>/dev/null || true; } \
-    | grep -o '/[^ ]*' | sort -u); do
+    | grep -o '/[^ ]*' | grep -v "^$root/" | sort -u); do
   mkdir -p "$rootfs$(dirname "$lib")"
   cp -L "$lib" "$rootfs$lib"
 done

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +59,32 @@ public final class PackagedService implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first");
         }
+        return launch(module, List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()),
+                Map.of("RELAY_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toUri().toString()), extraEnv, port);
+    }
+
+    /**
+     * Starts {@code module} from its container image unpacked at {@code imageRoot}, as a container runtime would:
+     * its own root file system (chroot), process and mount namespaces with /proc, user 10001, the image's
+     * entrypoint; the shared infrastructure is reached over this machine's loopback. Needs root.
+     */
+    public static PackagedService startImage(String module, Path imageRoot) {
+        try {
+            Files.createDirectories(imageRoot.resolve("proc"));
+            Path key = imageRoot.resolve("tmp/jwt-public.pem");
+            Files.copy(TestTokens.publicKeyFile(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
+                "--mount-proc=" + imageRoot.resolve("proc"), "chroot", "--userspec=10001:10001", imageRoot.toString(),
+                "/opt/java/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", "/app/quarkus-run.jar");
+        return launch(module, command, Map.of("RELAY_JWT_PUBLIC_KEY", "file:/tmp/jwt-public.pem"), Map.of(), FreePorts.next());
+    }
+
+    private static PackagedService launch(String module, List<String> command, Map<String, String> keyEnv,
+            Map<String, String> extraEnv, int port) {
         try {
             Path log = Files.createTempFile("relay-" + module + "-", ".log");
             TestDatabase db = TestDatabase.shared();
@@ -67,11 +94,11 @@ public final class PackagedService implements AutoCloseable {
             env.put("RELAY_DB_REACTIVE_URL", db.reactiveUrl());
             env.put("RELAY_DB_JDBC_URL", db.jdbcUrl());
             env.put("RELAY_DB_USER", db.user());
-            env.put("RELAY_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toUri().toString());
+            env.putAll(keyEnv);
             env.put("RELAY_JWT_ISSUER", TestTokens.ISSUER);
             env.put("RELAY_STREAM_LINK_SECRET", STREAM_LINK_SECRET);
             env.putAll(extraEnv);
-            ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString())
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
@@ -146,6 +173,8 @@ public final class PackagedService implements AutoCloseable {
 
     @Override
     public void close() {
+        // a service started from an image runs under unshare, which does not pass SIGTERM on: stop the service itself
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             process.waitFor();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.relay.schedule.domain.Execution;
 import dev.relay.schedule.domain.Schedule;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** What the schedules API answers: the seeds' {@code ScheduleInfo} and {@code ExecutionInfo}, plus Relay's fields. */
 public final class ScheduleViews {
@@ -65,6 +66,7 @@ public final class ScheduleViews {
     public record ScheduleDetails(ScheduleView schedule, List<ExecutionView> executions, String continuationToken) {
     }
 
+    @RegisterForReflection // read by hand (an empty body is allowed), not by the REST layer
     public record PauseRequest(String note) {
     }
 

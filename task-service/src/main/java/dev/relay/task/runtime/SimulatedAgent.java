@@ -1,23 +1,40 @@
 package dev.relay.task.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.relay.task.domain.Approval;
 import dev.relay.task.domain.RunConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The built-in agent runtime: deterministic and offline. It answers every prompt with the same shaped reply,
  * split into several deltas, and counts tokens as one per four characters (the usual rule of thumb). When the run
  * may ask the user ({@code ask_question}), it first proposes what it would do and asks for a confirmation.
  */
-@ApplicationScoped
-public class SimulatedAgent {
+public class SimulatedAgent implements AgentRuntime {
 
     private static final int WORDS_PER_CHUNK = 6;
     private static final int ECHO_LIMIT = 200;
+
+    private final Duration chunkDelay;
+
+    /** {@code chunkDelay}: the pause before each chunk, so that a stream can be watched live. */
+    public SimulatedAgent(Duration chunkDelay) {
+        this.chunkDelay = chunkDelay;
+    }
+
+    @Override
+    public Multi<Output> run(String prompt, RunConfig config, Approval answer) {
+        AgentReply reply = reply(prompt, config, answer);
+        Multi<Output> text = Multi.createFrom().iterable(reply.chunks()).onItem().<Output>transform(Output.Text::new);
+        if (!chunkDelay.isZero()) {
+            text = text.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
+        }
+        return Multi.createBy().concatenating().streams(text, Multi.createFrom().item(new Output.Finished(reply)));
+    }
 
     /** The reply to a run; {@code answer} is the user's answer to the approval it asked for, null before that. */
     public AgentReply reply(String prompt, RunConfig config, Approval answer) {

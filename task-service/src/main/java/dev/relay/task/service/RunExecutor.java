@@ -1,6 +1,5 @@
 package dev.relay.task.service;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +9,9 @@ import org.jboss.logging.MDC;
 
 import dev.relay.task.config.RuntimeConfig;
 import dev.relay.task.runtime.AgentReply;
-import dev.relay.task.runtime.SimulatedAgent;
+import dev.relay.task.runtime.AgentRuntime;
+import dev.relay.task.runtime.AgentRuntime.Output;
+import dev.relay.task.runtime.ProviderFailure;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -29,12 +30,12 @@ public class RunExecutor {
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
     private final RunSteps steps;
-    private final SimulatedAgent agent;
+    private final AgentRuntime agent;
     private final RuntimeConfig config;
     private final Vertx vertx;
     private final TaskMetrics metrics;
 
-    public RunExecutor(RunSteps steps, SimulatedAgent agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics) {
+    public RunExecutor(RunSteps steps, AgentRuntime agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics) {
         this.steps = steps;
         this.metrics = metrics;
         this.agent = agent;
@@ -65,39 +66,53 @@ public class RunExecutor {
             MDC.put("taskId", claimed.run().taskId.toString());
             MDC.put("runId", streamId.toString());
             metrics.runStarted();
-            execute(claimed).onTermination().invoke(metrics::runLeft).subscribe().with(
+            execute(claimed, context).onTermination().invoke(metrics::runLeft).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
                     failure -> {
-                        LOG.errorf(failure, "run %s failed", streamId);
-                        steps.fail(streamId, "the agent runtime failed")
+                        String reason = failure instanceof ProviderFailure ? failure.getMessage() : "the agent runtime failed";
+                        if (failure instanceof ProviderFailure) {
+                            LOG.warnf("run %s failed: %s", streamId, reason);
+                        } else {
+                            LOG.errorf(failure, "run %s failed", streamId);
+                        }
+                        steps.fail(streamId, reason)
                                 .subscribe().with(ok -> { }, e -> LOG.errorf(e, "could not record the failure of run %s", streamId));
                     });
         });
     }
 
-    private Uni<Void> execute(RunSteps.Claimed claimed) {
-        AgentReply reply = agent.reply(claimed.prompt(), claimed.run().runConfig, claimed.answer());
+    private Uni<Void> execute(RunSteps.Claimed claimed, Context context) {
         Deltas deltas = new Deltas(claimed, UUID.randomUUID());
-        return deltas.stopIfBudgetUsedUp().chain(stopped -> stopped ? Uni.createFrom().item(false) : streamChunks(deltas, reply, 0))
-                .chain(goOn -> !goOn ? Uni.createFrom().voidItem()
-                : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
-                        : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWithVoid());
+        return deltas.stopIfBudgetUsedUp().chain(stopped -> stopped ? Uni.createFrom().voidItem() : work(deltas, context));
     }
 
     /**
-     * Takes chunk {@code index} and the ones after it as the agent produces them, sending what it holds as one delta
-     * at most every {@code relay.runtime.delta-interval} (the first chunk at once, the rest by the end); answers
-     * false once a step finds the run no longer active.
+     * Takes the agent's output as it comes, on the run's own context: text is sent as one delta at most every
+     * {@code relay.runtime.delta-interval} (the first at once, the rest by the end), the finished reply completes or
+     * suspends the run. Stops asking the agent for more (which closes a provider's stream) once a step finds the run
+     * no longer active or the reply is done.
      */
-    private Uni<Boolean> streamChunks(Deltas deltas, AgentReply reply, int index) {
-        if (index == reply.chunks().size()) {
-            return deltas.flush();
-        }
-        return pause().chain(() -> {
-            deltas.held.append(reply.chunks().get(index));
+    private Uni<Void> work(Deltas deltas, Context context) {
+        RunSteps.Claimed claimed = deltas.claimed;
+        return agent.run(claimed.prompt(), claimed.run().runConfig, claimed.answer())
+                .emitOn(command -> context.runOnContext(ignored -> command.run()))
+                .onItem().transformToUniAndConcatenate(output -> step(deltas, output))
+                .skip().where(goOn -> goOn)
+                .toUni().replaceWithVoid();
+    }
+
+    /** Handles one piece of output; answers whether the run goes on. */
+    private Uni<Boolean> step(Deltas deltas, Output output) {
+        if (output instanceof Output.Text text) {
+            deltas.held.append(text.delta());
             boolean due = deltas.first || System.nanoTime() - deltas.lastSent >= config.deltaInterval().toNanos();
             return due ? deltas.flush() : Uni.createFrom().item(true);
-        }).chain(goOn -> goOn ? streamChunks(deltas, reply, index + 1) : Uni.createFrom().item(false));
+        }
+        AgentReply reply = ((Output.Finished) output).reply();
+        RunSteps.Claimed claimed = deltas.claimed;
+        return deltas.flush().chain(goOn -> !goOn ? Uni.createFrom().item(false)
+                : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
+                        : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWith(false));
     }
 
     /** The assistant message being streamed: what is held back for the next delta, and when the last one went. */
@@ -136,13 +151,5 @@ public class RunExecutor {
             lastBudgetCheck = System.nanoTime();
             return steps.stopIfBudgetUsedUp(claimed);
         }
-    }
-
-    private Uni<Void> pause() {
-        Duration delay = config.chunkDelay();
-        if (delay.isZero()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(delay.toMillis(), id -> emitter.complete(null)));
     }
 }

@@ -1,0 +1,92 @@
+package dev.relay.task.runtime;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
+ * in five chunks with usage at the end, or answers 500 to a prompt containing {@code fail-500}. It keeps every
+ * request it got (body and Authorization header) for the tests to look at.
+ */
+public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
+
+    /** The API key the service is configured with. */
+    public static final String API_KEY = "sk-relay-test-0d9f3c";
+    public static final List<String> CHUNKS = List.of("Hel", "lo ", "from ", "the ", "model.");
+    public static final int PROMPT_TOKENS = 11;
+    public static final int COMPLETION_TOKENS = 5;
+
+    /** A request the fake answered. */
+    public record Received(JsonNode body, String authorization) {
+    }
+
+    public static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/v1/chat/completions", this::answer);
+        server.start();
+        return Map.of("relay.llm.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                "relay.llm.api-key", API_KEY);
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst("Authorization")));
+        if (body.toString().contains("fail-500")) {
+            byte[] error = "{\"error\":{\"message\":\"upstream exploded\",\"type\":\"server_error\"}}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(500, error.length);
+            exchange.getResponseBody().write(error);
+            exchange.close();
+            return;
+        }
+        String model = body.path("model").asText();
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String chunk : CHUNKS) {
+                send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                        + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + chunk + "\"},\"finish_reason\":null}]}");
+            }
+            send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+            send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
+                    + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void send(OutputStream out, String json) throws IOException {
+        out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

@@ -33,4 +33,12 @@ public interface LlmConfig {
     /** How long one model call may take, streaming included. */
     @WithDefault("120s")
     Duration timeout();
+
+    /** How often a call the provider refused before answering (429, 5xx, unreachable) is tried again. */
+    @WithDefault("3")
+    int retries();
+
+    /** The first pause before trying again; it doubles each time. */
+    @WithDefault("1s")
+    Duration retryBackoff();
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.langchain4j.data.message.ChatMessage;
@@ -51,6 +52,15 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
                     : "Do not go ahead." + (answer.instructions() == null ? "" : " Instead: " + answer.instructions())));
         }
         StreamingChatModel model = model(providerModel(run));
+        AtomicBoolean answered = new AtomicBoolean();
+        // a refusal before the first token (429, 5xx, unreachable) is tried again; once text went out, never
+        Multi<Output> output = Multi.createFrom().deferred(() -> call(model, messages, run, answered));
+        return config.retries() == 0 ? output : output
+                .onFailure(failure -> !answered.get() && failure instanceof ProviderFailure provider && provider.isTransient())
+                .retry().withBackOff(config.retryBackoff(), config.retryBackoff().multipliedBy(8)).atMost(config.retries());
+    }
+
+    private Multi<Output> call(StreamingChatModel model, List<ChatMessage> messages, RunConfig run, AtomicBoolean answered) {
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<StreamingHandle> handle = new AtomicReference<>();
             // a subscriber that stops (a cancelled run) closes the provider's stream
@@ -65,6 +75,7 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
                 public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                     handle.set(context.streamingHandle());
                     if (!emitter.isCancelled() && partial.text() != null && !partial.text().isEmpty()) {
+                        answered.set(true);
                         emitter.emit(new Output.Text(partial.text()));
                     }
                 }

@@ -11,8 +11,16 @@ import dev.langchain4j.exception.TimeoutException;
  */
 public class ProviderFailure extends RuntimeException {
 
-    private ProviderFailure(String message, Throwable cause) {
+    private final boolean transientFailure;
+
+    private ProviderFailure(String message, Throwable cause, boolean transientFailure) {
         super(message, cause);
+        this.transientFailure = transientFailure;
+    }
+
+    /** Whether trying again later may succeed: the provider was busy (429), failed (5xx) or could not be reached. */
+    public boolean isTransient() {
+        return transientFailure;
     }
 
     public static ProviderFailure of(Throwable error, Duration timeout) {
@@ -21,14 +29,16 @@ public class ProviderFailure extends RuntimeException {
             cause = cause.getCause();
         }
         if (cause instanceof HttpException http) {
-            return new ProviderFailure("the model provider answered HTTP " + http.statusCode(), error);
+            return new ProviderFailure("the model provider answered HTTP " + http.statusCode(), error,
+                    http.statusCode() == 429 || http.statusCode() >= 500);
         }
         if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
-            return new ProviderFailure("the model provider did not answer within " + timeout.toSeconds() + " s", error);
+            return new ProviderFailure("the model provider did not answer within " + timeout.toSeconds() + " s", error, false);
         }
         if (cause instanceof java.net.ConnectException) {
-            return new ProviderFailure("the model provider could not be reached", error);
+            return new ProviderFailure("the model provider could not be reached", error, true);
         }
-        return new ProviderFailure("the model provider's answer could not be read (" + cause.getClass().getSimpleName() + ")", error);
+        return new ProviderFailure("the model provider's answer could not be read (" + cause.getClass().getSimpleName() + ")", error,
+                false);
     }
 }

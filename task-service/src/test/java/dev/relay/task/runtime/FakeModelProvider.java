@@ -17,7 +17,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
- * in five chunks with usage at the end, or answers 500 to a prompt containing {@code fail-500}. It keeps every
+ * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
+ * first two requests of one containing {@code busy-twice}. It keeps every
  * request it got (body and Authorization header) for the tests to look at.
  */
 public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
@@ -61,11 +62,11 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst("Authorization")));
         if (body.toString().contains("fail-500")) {
-            byte[] error = "{\"error\":{\"message\":\"upstream exploded\",\"type\":\"server_error\"}}".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(500, error.length);
-            exchange.getResponseBody().write(error);
-            exchange.close();
+            refuse(exchange, 500, "{\"error\":{\"message\":\"upstream exploded\",\"type\":\"server_error\"}}");
+            return;
+        }
+        if (body.toString().contains("busy-twice") && RECEIVED.stream().filter(r -> r.body().toString().contains("busy-twice")).count() <= 2) {
+            refuse(exchange, 429, "{\"error\":{\"message\":\"rate limited\",\"type\":\"rate_limit\"}}");
             return;
         }
         String model = body.path("model").asText();
@@ -83,6 +84,14 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
                     + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
     }
 
     private static void send(OutputStream out, String json) throws IOException {

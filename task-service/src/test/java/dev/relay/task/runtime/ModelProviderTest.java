@@ -42,7 +42,7 @@ class ModelProviderTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("relay.llm.models.\"sonnet-4.6\"", "fake-large", "relay.llm.default-model", "fake-default",
-                    "relay.llm.auto.chat", "fake-small");
+                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms");
         }
 
         @Override
@@ -85,11 +85,21 @@ class ModelProviderTest {
     }
 
     @Test
+    void aBusyProviderIsAskedAgainAndTheRunCompletes() throws Exception {
+        String taskId = create("{\"task\":\"busy-twice then fine\",\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Hello from the model.");
+        assertThat(FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains("busy-twice"))).hasSize(3);
+    }
+
+    @Test
     void aProviderErrorEndsTheRunWithAPlainReason() throws Exception {
         String taskId = create("{\"task\":\"please fail-500\",\"response_format\":\"json\"}");
         List<JsonNode> events = eventsUntil(taskId, "run.failed");
         JsonNode failed = ofType(events, "run.failed");
         assertThat(failed.path("data").path("reason").asText()).isEqualTo("the model provider answered HTTP 500");
+        // tried once and again three times (relay.llm.retries), then given up
+        assertThat(FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains("fail-500"))).hasSize(4);
         assertThat(events.toString()).doesNotContain(FakeModelProvider.API_KEY).doesNotContain("Exception").doesNotContain("upstream exploded");
         given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200);
     }

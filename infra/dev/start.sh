@@ -72,6 +72,7 @@ make_keys "$run_dir/jwt"
 token=$(mint_token "$run_dir/jwt" "$issuer" "$org" "$user_email" 12 '["user","admin"]')
 printf '%s\n' "$token" >"$run_dir/dev-token"
 [ -s "$run_dir/stream-link-secret" ] || openssl rand -hex 32 >"$run_dir/stream-link-secret"
+[ -s "$run_dir/secrets-key" ] || openssl rand -base64 32 >"$run_dir/secrets-key"
 
 # --- Kafka ---------------------------------------------------------------------------------------------------------
 say "starting Kafka (KRaft) on 127.0.0.1:$kafka_port"
@@ -103,6 +104,7 @@ start_service "$root" stream-service "$stream_port" "$run_dir/logs/stream-servic
 pids+=("$service_pid")
 say "starting task-service on 127.0.0.1:$task_port"
 start_service "$root" task-service "$task_port" "$run_dir/logs/task-service.log" "${common_env[@]}" \
+  RELAY_SECRETS_KEY="$(cat "$run_dir/secrets-key")" \
   RELAY_STREAM_SERVICE_URL="http://127.0.0.1:$stream_port"
 pids+=("$service_pid")
 say "starting schedule-service on 127.0.0.1:$schedule_port"

@@ -61,7 +61,9 @@ class AccessMatrixTest {
                 .row("POST /api/preview/agents/{org}/tasks/{taskId}/cancel", Map.of(SAME_ORG_MEMBER, DENY_404))
                 .row("GET /api/v1/tasks/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
                 // API keys are their user's alone, even within the organization
-                .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404));
+                .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
+                // secrets are the organization's: any member may replace or delete one
+                .row("DELETE /api/v1/secrets/{name}", Map.of(SAME_ORG_MEMBER, ALLOW));
 
         List<ApiOperations.Operation> operations = ApiOperations.of(base);
         assertThat(matrix.unlisted(operations)).as("operations without a row in the matrix").isEmpty();
@@ -81,6 +83,7 @@ class AccessMatrixTest {
             case "POST /api/preview/agents/{org}/tasks/{taskId}/cancel" -> new Call("POST", agents + "/" + task() + "/cancel", "{\"force\":false}");
             case "GET /api/v1/tasks/{id}" -> new Call("GET", "/api/v1/tasks/" + task(), null);
             case "DELETE /api/v1/api-keys/{id}" -> new Call("DELETE", "/api/v1/api-keys/" + key().path("id"), null);
+            case "DELETE /api/v1/secrets/{name}" -> new Call("DELETE", "/api/v1/secrets/" + secret(), null);
             default -> throw new IllegalArgumentException("no call for " + operation);
         };
     }
@@ -94,6 +97,13 @@ class AccessMatrixTest {
     private io.restassured.response.ExtractableResponse<io.restassured.response.Response> key() {
         return given().header("Authorization", "Bearer " + creatorToken).contentType(ContentType.JSON).body("{\"name\":\"matrix\"}")
                 .post("/api/v1/api-keys").then().statusCode(201).extract();
+    }
+
+    private String secret() {
+        String name = "MATRIX_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+        given().header("Authorization", "Bearer " + creatorToken).contentType(ContentType.JSON)
+                .body("{\"name\":\"" + name + "\",\"value\":\"v\"}").post("/api/v1/secrets").then().statusCode(201);
+        return name;
     }
 
     private String revokedKey() {

@@ -1,0 +1,95 @@
+package dev.relay.task;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.relay.task.service.SecretVault;
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.restassured.http.ContentType;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Secrets are write-only: stored sealed, listed by name, deleted, opened only for a run; one org never sees another's. */
+@QuarkusTest
+@WithTestResource(RelayTestResources.class)
+class SecretResourceTest {
+
+    @Inject
+    SecretVault vault;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @Test
+    void aSecretIsStoredSealedListedByNameAndDeleted() {
+        String org = "vault-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestTokens.bearer(org, "keeper@" + org + ".dev");
+        String value = "planted-" + UUID.randomUUID();
+
+        String created = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "SHODAN_KEY", "value", value)).post("/api/v1/secrets")
+                .then().statusCode(201).body("name", equalTo("SHODAN_KEY")).body("value", nullValue()).extract().asString();
+        assertThat(created).doesNotContain(value);
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "SHODAN_KEY", "value", value + "-2")).post("/api/v1/secrets").then().statusCode(200);
+        String listed = given().header("Authorization", token).get("/api/v1/secrets").then().statusCode(200)
+                .body("secrets.name", equalTo(List.of("SHODAN_KEY"))).extract().asString();
+        assertThat(listed).doesNotContain(value);
+
+        byte[] sealed = pool.preparedQuery("SELECT sealed FROM task.secret WHERE org = $1 AND name = $2")
+                .execute(Tuple.of(org, "SHODAN_KEY")).await().indefinitely().iterator().next().getBuffer("sealed").getBytes();
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("planted-");
+        assertThat(resolve(org, List.of("SHODAN_KEY", "MISSING")))
+                .containsExactly(Map.entry("SHODAN_KEY", value + "-2"));
+
+        String other = TestTokens.bearer("other-" + org, "someone@other.dev");
+        given().header("Authorization", other).get("/api/v1/secrets").then().statusCode(200).body("secrets", equalTo(List.of()));
+        given().header("Authorization", other).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(404).body("code", equalTo("not_exists"));
+
+        given().header("Authorization", token).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(204);
+        given().header("Authorization", token).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(404);
+        assertThat(resolve(org, List.of("SHODAN_KEY"))).isEmpty();
+    }
+
+    /** What a run naming these secrets gets (the vault works on a Vert.x context, as in the runtime). */
+    private Map<String, String> resolve(String org, List<String> names) {
+        return Uni.createFrom().<Map<String, String>>emitter(emitter -> {
+            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            VertxContextSafetyToggle.setContextSafe(context, true);
+            context.runOnContext(ignored -> vault.resolve(org, names).subscribe().with(emitter::complete, emitter::fail));
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aBadNameOrValueIsA400() {
+        String token = TestTokens.bearer("vault", "keeper@vault.dev");
+        for (Map<String, String> body : List.of(Map.of("name", "1BAD", "value", "v"), Map.of("name", "bad-name", "value", "v"),
+                Map.of("name", "OK"), Map.of("name", "OK", "value", ""), Map.of("value", "v"))) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(body).post("/api/v1/secrets")
+                    .then().statusCode(400).body("code", equalTo("invalid_request"));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.relay.task.runtime.tools;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A tool the agent may call: its name, what it does and the JSON Schema of its arguments (as the model sees them),
+ * whether a call changes something outside Relay (which approval and permission modes look at), and the call.
+ */
+public interface Tool {
+
+    String name();
+
+    String description();
+
+    /** JSON Schema of the arguments object. */
+    ObjectNode parameters();
+
+    /** Whether this call may change something outside (a POST, say); a call that only reads answers false. */
+    boolean changesSomething(JsonNode arguments);
+
+    /**
+     * Runs the call (blocking: the registry runs it on a worker thread, bounded in time) with the run's resolved
+     * secrets; a bad argument or an unreachable target is a {@link ToolResult#failed} result, not an exception.
+     */
+    ToolResult call(JsonNode arguments, Map<String, String> secrets) throws Exception;
+}

@@ -1,0 +1,73 @@
+package dev.relay.task.runtime.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.relay.task.config.ToolsConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * The agent's tools by name, and which a run may use: {@code chat} gets the read-only information tools
+ * (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the operator allowed
+ * some hosts. Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
+ * run replaced, so no secret reaches an event or the model.
+ */
+@ApplicationScoped
+public class ToolRegistry {
+
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final ToolsConfig config;
+
+    public ToolRegistry(ToolsConfig config) {
+        this.config = config;
+        int millis = (int) config.timeout().toMillis();
+        register(new DnsLookupTool(millis));
+        register(new TlsInspectTool(millis));
+        List<String> hosts = config.http().allowedHosts().orElse(List.of());
+        if (!hosts.isEmpty()) {
+            register(new HttpRequestTool(hosts, config.http().maxResponseBytes().asLongValue(), config.timeout()));
+        }
+    }
+
+    private void register(Tool tool) {
+        tools.put(tool.name(), tool);
+    }
+
+    /** The tools a run in {@code mode} may call. */
+    public List<Tool> available(String mode) {
+        List<Tool> available = new ArrayList<>();
+        for (Tool tool : tools.values()) {
+            if (!"chat".equals(mode) || tool instanceof DnsLookupTool || tool instanceof TlsInspectTool) {
+                available.add(tool);
+            }
+        }
+        return available;
+    }
+
+    /** Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. */
+    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets) {
+        Tool tool = tools.get(name);
+        if (tool == null) {
+            return Uni.createFrom().item(ToolResult.failed("no tool named " + name));
+        }
+        return Uni.createFrom().item(() -> {
+                    try {
+                        return tool.call(arguments, secrets);
+                    } catch (Exception e) {
+                        return ToolResult.failed(name + " failed: " + e.getClass().getSimpleName());
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(config.timeout().plus(Duration.ofSeconds(1)))
+                .recoverWithItem(() -> ToolResult.failed(name + " did not finish within " + config.timeout().toSeconds() + " s"))
+                .map(result -> result.bounded(config.maxResultCharacters(), secrets.values()));
+    }
+}

@@ -23,6 +23,12 @@ public final class TaskEventTypes {
     public static final String MESSAGE_DELTA = "message.delta";
     /** An assistant message is complete; data: message_id, role, content. */
     public static final String MESSAGE_COMPLETED = "message.completed";
+
+    /** The agent calls a tool: call id, tool name and arguments. */
+    public static final String TOOL_CALL = "tool.call";
+
+    /** What a tool call answered (bounded, secrets replaced): call id, name, output, error, duration. */
+    public static final String TOOL_RESULT = "tool.result";
     /** Tokens a run consumed; data: model, input_tokens, output_tokens, total_tokens. */
     public static final String USAGE_REPORTED = "usage.reported";
     /** The run finished successfully. */

@@ -27,7 +27,7 @@ public class SimulatedAgent implements AgentRuntime {
     }
 
     @Override
-    public Multi<Output> run(String prompt, RunConfig config, Approval answer) {
+    public Multi<Output> run(String prompt, RunConfig config, Approval answer, Tools tools) {
         AgentReply reply = reply(prompt, config, answer);
         Multi<Output> text = Multi.createFrom().iterable(reply.chunks()).onItem().<Output>transform(Output.Text::new);
         if (!chunkDelay.isZero()) {

@@ -1,5 +1,7 @@
 package dev.relay.task.service;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,11 +9,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.TaskEventTypes;
 import dev.relay.task.config.RuntimeConfig;
+import dev.relay.task.domain.TaskRun;
 import dev.relay.task.runtime.AgentReply;
 import dev.relay.task.runtime.AgentRuntime;
 import dev.relay.task.runtime.AgentRuntime.Output;
 import dev.relay.task.runtime.ProviderFailure;
+import dev.relay.task.runtime.tools.Tool;
+import dev.relay.task.runtime.tools.ToolRegistry;
+import dev.relay.task.runtime.tools.ToolResult;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -34,10 +45,15 @@ public class RunExecutor {
     private final RuntimeConfig config;
     private final Vertx vertx;
     private final TaskMetrics metrics;
+    private final ToolRegistry tools;
+    private final SecretVault secrets;
 
-    public RunExecutor(RunSteps steps, AgentRuntime agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics) {
+    public RunExecutor(RunSteps steps, AgentRuntime agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics,
+            ToolRegistry tools, SecretVault secrets) {
         this.steps = steps;
         this.metrics = metrics;
+        this.tools = tools;
+        this.secrets = secrets;
         this.agent = agent;
         this.config = config;
         this.vertx = vertx;
@@ -69,6 +85,10 @@ public class RunExecutor {
             execute(claimed, context).onTermination().invoke(metrics::runLeft).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
                     failure -> {
+                        if (failure instanceof AgentRuntime.RunStopped) {
+                            LOG.infof("run %s of task %s stopped while its agent worked", streamId, claimed.run().taskId);
+                            return;
+                        }
                         String reason = failure instanceof ProviderFailure ? failure.getMessage() : "the agent runtime failed";
                         if (failure instanceof ProviderFailure) {
                             LOG.warnf("run %s failed: %s", streamId, reason);
@@ -94,7 +114,8 @@ public class RunExecutor {
      */
     private Uni<Void> work(Deltas deltas, Context context) {
         RunSteps.Claimed claimed = deltas.claimed;
-        return agent.run(claimed.prompt(), claimed.run().runConfig, claimed.answer())
+        return secrets.resolve(claimed.holder().org(), claimed.secretNames()).onItem().transformToMulti(resolved -> agent.run(
+                        claimed.prompt(), claimed.run().runConfig, claimed.answer(), new RunTools(deltas, resolved, context)))
                 .emitOn(command -> context.runOnContext(ignored -> command.run()))
                 .onItem().transformToUniAndConcatenate(output -> step(deltas, output))
                 .skip().where(goOn -> goOn)
@@ -113,6 +134,46 @@ public class RunExecutor {
         return deltas.flush().chain(goOn -> !goOn ? Uni.createFrom().item(false)
                 : (reply.asksForApproval() ? steps.suspend(claimed.run(), deltas.messageId, reply)
                         : steps.complete(claimed.run(), deltas.messageId, reply)).replaceWith(false));
+    }
+
+    /**
+     * A run's tools: what its mode allows, each call recorded as {@code tool.call} and {@code tool.result} events
+     * (the text before it sent first), with the task's named secrets; on the run's own context.
+     */
+    private final class RunTools implements AgentRuntime.Tools {
+        private final Deltas deltas;
+        private final Map<String, String> secretValues;
+        private final Context context;
+
+        RunTools(Deltas deltas, Map<String, String> secretValues, Context context) {
+            this.deltas = deltas;
+            this.secretValues = secretValues;
+            this.context = context;
+        }
+
+        @Override
+        public List<Tool> available() {
+            return tools.available(deltas.claimed.run().runConfig.mode());
+        }
+
+        @Override
+        public Uni<ToolResult> call(String callId, String name, JsonNode arguments) {
+            TaskRun run = deltas.claimed.run();
+            return Uni.createFrom().deferred(() -> {
+                long started = System.nanoTime();
+                ObjectNode call = JsonNodeFactory.instance.objectNode().put("call_id", callId).put("name", name);
+                call.set("arguments", arguments);
+                return deltas.flush().chain(goOn -> goOn ? steps.toolEvent(run, TaskEventTypes.TOOL_CALL, call) : Uni.createFrom().item(false))
+                        .chain(recorded -> recorded ? tools.call(name, arguments, secretValues)
+                                : Uni.createFrom().<ToolResult>failure(new AgentRuntime.RunStopped()))
+                        .emitOn(command -> context.runOnContext(ignored -> command.run()))
+                        .chain(result -> steps.toolEvent(run, TaskEventTypes.TOOL_RESULT, JsonNodeFactory.instance.objectNode()
+                                        .put("call_id", callId).put("name", name).put("output", result.output()).put("error", result.error())
+                                        .put("duration_ms", (System.nanoTime() - started) / 1_000_000))
+                                .chain(recorded -> recorded ? Uni.createFrom().item(result)
+                                        : Uni.createFrom().<ToolResult>failure(new AgentRuntime.RunStopped())));
+            }).runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+        }
     }
 
     /** The assistant message being streamed: what is held back for the next delta, and when the last one went. */

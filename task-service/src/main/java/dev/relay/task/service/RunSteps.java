@@ -1,6 +1,7 @@
 package dev.relay.task.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,7 +63,7 @@ public class RunSteps {
      * The state a run starts (or resumes) from: its task's prompt and settings and, when it resumes, the answer to
      * the approval it asked for.
      */
-    public record Claimed(TaskRun run, String prompt, Approval answer, BudgetHolder holder) {
+    public record Claimed(TaskRun run, String prompt, Approval answer, BudgetHolder holder, List<String> secretNames) {
     }
 
     /**
@@ -90,7 +91,7 @@ public class RunSteps {
                                         .call(() -> answer == null ? scheduleReports.run(run, ScheduledRunReported.STARTED, null)
                                                 : Uni.createFrom().voidItem())
                                         .chain(() -> messages.userPromptOf(run.id))
-                                        .map(prompt -> new Claimed(run, prompt, answer, BudgetHolder.of(task)));
+                                        .map(prompt -> new Claimed(run, prompt, answer, BudgetHolder.of(task), secretNames(task)));
                             });
                         }))));
     }
@@ -109,6 +110,21 @@ public class RunSteps {
                     return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, TaskEventTypes.MESSAGE_DELTA, data))
                             .replaceWith(true);
                 }));
+    }
+
+    /** Appends a {@code tool.call} or {@code tool.result} event while the run is active; answers whether it was. */
+    public Uni<Boolean> toolEvent(TaskRun claimed, String type, ObjectNode data) {
+        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, Task.RUNNING, Instant.now())
+                .chain(next -> next == null ? Uni.createFrom().item(false)
+                        : eventLog.append(claimed.taskId, next, claimed.id, type, data).replaceWith(true)));
+    }
+
+    private static List<String> secretNames(Task task) {
+        List<String> names = new java.util.ArrayList<>();
+        if (task.secretNames != null) {
+            task.secretNames.forEach(name -> names.add(name.asText()));
+        }
+        return names;
     }
 
     /** Completes the assistant message, reports usage and ends the run. */

@@ -70,10 +70,43 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             return;
         }
         String model = body.path("model").asText();
+        boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
+        if (body.toString().contains("use-dns") && (!toolAnswered || body.toString().contains("loop-tools"))) {
+            streamToolCall(exchange, model);
+            return;
+        }
+        if (toolAnswered) {
+            String result = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
+            streamText(exchange, model, List.of("Resolved: ", result.contains("127.0.0.1") ? "127.0.0.1" : "nothing"));
+            return;
+        }
+        streamText(exchange, model, CHUNKS);
+    }
+
+    /** A reply that asks for one dns_lookup of localhost. */
+    private void streamToolCall(HttpExchange exchange, String model) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            for (String chunk : CHUNKS) {
+            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_"
+                    + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\"dns_lookup\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
+            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"name\\\":\\\"localhost\\\"}\"}}]},\"finish_reason\":null}]}");
+            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
+                    + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void streamText(HttpExchange exchange, String model, List<String> chunks) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (String chunk : chunks) {
                 send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
                         + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + chunk + "\"},\"finish_reason\":null}]}");
             }

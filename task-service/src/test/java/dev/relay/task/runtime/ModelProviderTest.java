@@ -85,6 +85,38 @@ class ModelProviderTest {
     }
 
     @Test
+    void theModelCallsAToolAndEachCallAndResultIsAnEvent() throws Exception {
+        String taskId = create("{\"task\":\"use-dns to resolve localhost\",\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+
+        assertThat(types(events)).containsSubsequence("run.started", "tool.call", "tool.result", "message.delta",
+                "message.completed", "usage.reported", "run.completed");
+        JsonNode call = ofType(events, "tool.call");
+        JsonNode result = ofType(events, "tool.result");
+        assertThat(call.path("data").path("name").asText()).isEqualTo("dns_lookup");
+        assertThat(call.path("data").path("arguments").path("name").asText()).isEqualTo("localhost");
+        assertThat(result.path("data").path("call_id").asText()).isEqualTo(call.path("data").path("call_id").asText());
+        assertThat(result.path("data").path("error").asBoolean()).isFalse();
+        assertThat(result.path("data").path("output").asText()).contains("127.0.0.1");
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Resolved: 127.0.0.1");
+        // two model calls: their usage together
+        assertThat(ofType(events, "usage.reported").path("data").path("input_tokens").asInt()).isEqualTo(2 * FakeModelProvider.PROMPT_TOKENS);
+        FakeModelProvider.Received second = FakeModelProvider.RECEIVED.stream()
+                .filter(received -> received.body().toString().contains("use-dns to resolve") && received.body().toString().contains("\"tool\""))
+                .findFirst().orElseThrow();
+        assertThat(second.body().path("tools").toString()).contains("dns_lookup", "tls_inspect");
+    }
+
+    @Test
+    void aRunThatKeepsCallingToolsStopsAtMaxSteps() throws Exception {
+        String taskId = create("{\"task\":\"use-dns loop-tools\",\"max_steps\":4,\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(events.stream().filter(event -> event.path("type").asText().equals("tool.call"))).hasSize(3);
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText())
+                .contains("limit of 4 model calls (max_steps)");
+    }
+
+    @Test
     void aBusyProviderIsAskedAgainAndTheRunCompletes() throws Exception {
         String taskId = create("{\"task\":\"busy-twice then fine\",\"response_format\":\"json\"}");
         List<JsonNode> events = eventsUntil(taskId, "run.completed");

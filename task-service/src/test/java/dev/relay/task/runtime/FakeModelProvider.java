@@ -34,6 +34,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     }
 
     public static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
+    /** The Authorization headers the /echo endpoint (the target of http_request) received. */
+    public static final List<String> ECHOED = new CopyOnWriteArrayList<>();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private HttpServer server;
@@ -46,6 +48,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/v1/chat/completions", this::answer);
+        server.createContext("/echo", this::echo);
         server.start();
         return Map.of("relay.llm.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
                 "relay.llm.api-key", API_KEY);
@@ -72,27 +75,47 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         String model = body.path("model").asText();
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
         if (body.toString().contains("use-dns") && (!toolAnswered || body.toString().contains("loop-tools"))) {
-            streamToolCall(exchange, model);
+            streamToolCall(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}");
+            return;
+        }
+        if (body.toString().contains("use-http") && !toolAnswered) {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
+            streamToolCall(exchange, model, "http_request",
+                    "{\"url\":\"" + url + "\",\"headers\":{\"Authorization\":\"Bearer {{secrets.SHODAN_TOKEN}}\"}}");
             return;
         }
         if (toolAnswered) {
             String result = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
-            streamText(exchange, model, List.of("Resolved: ", result.contains("127.0.0.1") ? "127.0.0.1" : "nothing"));
+            streamText(exchange, model, body.toString().contains("use-http")
+                    ? List.of("Called: ", result.contains("Bearer ***") ? "redacted" : "exposed")
+                    : List.of("Resolved: ", result.contains("127.0.0.1") ? "127.0.0.1" : "nothing"));
             return;
         }
         streamText(exchange, model, CHUNKS);
     }
 
-    /** A reply that asks for one dns_lookup of localhost. */
-    private void streamToolCall(HttpExchange exchange, String model) throws IOException {
+    /** Answers with the Authorization header it got, as a careless API might. */
+    private void echo(HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        ECHOED.add(String.valueOf(authorization));
+        byte[] bytes = ("you sent " + authorization).getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    /** A reply that asks for one call of {@code tool} with {@code arguments} (JSON). */
+    private void streamToolCall(HttpExchange exchange, String model, String tool, String arguments) throws IOException {
+        String quoted = JSON.writeValueAsString(arguments);
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
                     + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_"
-                    + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\"dns_lookup\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
+                    + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
             send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"name\\\":\\\"localhost\\\"}\"}}]},\"finish_reason\":null}]}");
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quoted
+                    + "}}]},\"finish_reason\":null}]}");
             send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
                     + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
             send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model

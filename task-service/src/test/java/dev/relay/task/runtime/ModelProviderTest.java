@@ -36,13 +36,17 @@ class ModelProviderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = TestTokens.bearer("models", "user@models.dev");
+    private static final java.nio.file.Path LOG = java.nio.file.Path.of("target", "model-provider-test.log").toAbsolutePath();
 
     public static class WithAModelProvider implements QuarkusTestProfile {
 
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("relay.llm.models.\"sonnet-4.6\"", "fake-large", "relay.llm.default-model", "fake-default",
-                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms");
+                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms",
+                    "relay.tools.http.allowed-hosts", "127.0.0.1",
+                    // the log of this test application, searched for a planted secret
+                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString());
         }
 
         @Override
@@ -104,7 +108,25 @@ class ModelProviderTest {
         FakeModelProvider.Received second = FakeModelProvider.RECEIVED.stream()
                 .filter(received -> received.body().toString().contains("use-dns to resolve") && received.body().toString().contains("\"tool\""))
                 .findFirst().orElseThrow();
-        assertThat(second.body().path("tools").toString()).contains("dns_lookup", "tls_inspect");
+        assertThat(second.body().path("tools").toString()).contains("dns_lookup", "tls_inspect", "http_request");
+    }
+
+    @Test
+    void aPlantedSecretReachesTheToolButNoEventTheModelOrTheLog() throws Exception {
+        String planted = "shodan-" + java.util.UUID.randomUUID();
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "SHODAN_TOKEN", "value", planted)).post("/api/v1/secrets").then().statusCode(201);
+        String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+
+        assertThat(FakeModelProvider.ECHOED).contains("Bearer " + planted);
+        assertThat(ofType(events, "tool.result").path("data").path("output").asText()).contains("Bearer ***");
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Called: redacted");
+        assertThat(events.toString()).doesNotContain(planted);
+        assertThat(FakeModelProvider.RECEIVED.toString()).doesNotContain(planted);
+        given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(planted)));
+        assertThat(java.nio.file.Files.readString(LOG)).contains(taskId).doesNotContain(planted);
     }
 
     @Test

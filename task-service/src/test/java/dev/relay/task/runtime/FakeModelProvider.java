@@ -104,39 +104,31 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         exchange.close();
     }
 
-    /** A reply that asks for one call of {@code tool} with {@code arguments} (JSON). */
+    /** A reply that asks for one call of {@code tool} with {@code arguments} (JSON), streamed in two parts. */
     private void streamToolCall(HttpExchange exchange, String model, String tool, String arguments) throws IOException {
-        String quoted = JSON.writeValueAsString(arguments);
-        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-        exchange.sendResponseHeaders(200, 0);
-        try (OutputStream out = exchange.getResponseBody()) {
-            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_"
-                    + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":\"\"}}]},\"finish_reason\":null}]}");
-            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + quoted
-                    + "}}]},\"finish_reason\":null}]}");
-            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
-            send(out, "{\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
-                    + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
-            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        }
+        stream(exchange, model, List.of(
+                "{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_" + RECEIVED.size()
+                        + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":\"\"}}]}",
+                "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + JSON.writeValueAsString(arguments) + "}}]}"),
+                "tool_calls");
     }
 
     private void streamText(HttpExchange exchange, String model, List<String> chunks) throws IOException {
+        stream(exchange, model, chunks.stream().map(chunk -> "{\"role\":\"assistant\",\"content\":\"" + chunk + "\"}").toList(),
+                "stop");
+    }
+
+    /** The OpenAI streaming shape: one chunk per delta, the finish reason, the usage, then [DONE]. */
+    private static void stream(HttpExchange exchange, String model, List<String> deltas, String finishReason) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
+        String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":";
         try (OutputStream out = exchange.getResponseBody()) {
-            for (String chunk : chunks) {
-                send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                        + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + chunk + "\"},\"finish_reason\":null}]}");
+            for (String delta : deltas) {
+                send(out, head + "[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]}");
             }
-            send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
-            send(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
-                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
+            send(out, head + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finishReason + "\"}]}");
+            send(out, head + "[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
                     + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }

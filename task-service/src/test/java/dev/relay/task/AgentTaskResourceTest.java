@@ -89,7 +89,7 @@ class AgentTaskResourceTest {
     void cancelEndsTheUnfinishedRunWithAnAbortedEventAndTwiceIsHarmless() {
         String taskId = TaskFixtures.completedTask(CAROL, "long job");
         // a run the runtime is still executing
-        TaskFixtures.addOrphanedActiveRun(pool, taskId);
+        TaskFixtures.addActiveRun(pool, taskId);
         String cancel = "/api/preview/agents/initech/tasks/" + taskId + "/cancel";
 
         given().header("Authorization", CAROL).contentType(ContentType.JSON).body("{}").post(cancel)

@@ -28,9 +28,18 @@ final class TaskFixtures {
     }
 
     /** Adds an active run that no runtime executes, as a process that died mid-run leaves behind. */
-    static void addOrphanedActiveRun(Pool pool, String taskId) {
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at) "
-                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now())")
+    /** A run a worker is executing (it said so just now). */
+    static void addActiveRun(Pool pool, String taskId) {
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at) "
+                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, now())")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
+    }
+
+    /** What a worker that died mid-run leaves behind: an active run nobody heartbeats, handed over {@code recoveries} times. */
+    static void addOrphanedActiveRun(Pool pool, String taskId, int recoveries) {
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, recoveries) "
+                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, "
+                        + "now() - interval '1 hour', $3)")
+                .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId), recoveries)).await().indefinitely();
     }
 }

@@ -73,20 +73,22 @@ class TaskResourceTest {
     Pool pool;
 
     @Test
-    void aRunWhoseRuntimeDiedIsEndedAsFailedAndTheTaskCanContinue() {
-        String taskId = TaskFixtures.completedTask(ALICE, "first");
-
-        // what a process that died mid-run leaves behind: an active run, and no event for a long time
-        TaskFixtures.addOrphanedActiveRun(pool, taskId);
-        pool.preparedQuery("UPDATE task.task SET updated_at = now() - interval '1 hour' WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
-
+    void aRunWhoseWorkerDiedIsResumedAndOneThatKeepsLosingItIsEndedAsFailed() {
+        String resumed = TaskFixtures.completedTask(ALICE, "first");
+        TaskFixtures.addOrphanedActiveRun(pool, resumed, 0);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
-                .get("/api/v1/tasks/" + taskId).then()
+                .get("/api/v1/tasks/" + resumed).then()
+                .body("task.status", equalTo("completed"))
+                .body("streams[1].status", equalTo("completed")));
+
+        String failed = TaskFixtures.completedTask(ALICE, "second");
+        TaskFixtures.addOrphanedActiveRun(pool, failed, 3);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", ALICE)
+                .get("/api/v1/tasks/" + failed).then()
                 .body("task.status", equalTo("error"))
                 .body("streams[1].status", equalTo("error")));
         given().header("Authorization", ALICE).contentType(ContentType.JSON)
-                .body("{\"id\":\"" + taskId + "\",\"task\":\"again\",\"response_format\":\"json\"}")
+                .body("{\"id\":\"" + failed + "\",\"task\":\"again\",\"response_format\":\"json\"}")
                 .when().post("/api/v1/tasks").then().statusCode(202);
     }
 

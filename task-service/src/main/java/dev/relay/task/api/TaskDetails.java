@@ -23,7 +23,20 @@ public record TaskDetails(
         @JsonProperty("read_only") boolean readOnly,
         StreamInfo stream,
         List<StreamSummary> streams,
-        List<StreamUrl> streamUrls) {
+        List<StreamUrl> streamUrls,
+        @Schema(description = "Relay: the questions and approvals the task's run waits for (answer them with a "
+                + "user_confirmation event); absent when there are none")
+        @JsonProperty("pending_requests") List<PendingRequest> pendingRequests) {
+
+    /** A question or approval a run asked for and waits on. */
+    public record PendingRequest(
+            UUID id,
+            @Schema(description = "general (confirm the proposal or plan), question (the agent's question), tool_call "
+                    + "(a call that changes something)") @JsonProperty("approval_type") String approvalType,
+            String message,
+            @JsonProperty("stream_id") UUID streamId,
+            @JsonProperty("requested_at") Instant requestedAt) {
+    }
 
     /** A signed, short-lived link that fetches one run's events without the caller's token. */
     public record StreamUrl(String streamId, String url, String status) {

@@ -119,7 +119,9 @@ public class TaskMapper {
         return new TaskDetails(info, snapshot.messages().stream().map(TaskMapper::message).toList(),
                 !task.createdBy.equals(viewer.email()) || !task.org.equals(viewer.org()), stream,
                 snapshot.runs().stream().map(TaskMapper::summary).toList(),
-                snapshot.runs().stream().map(this::streamUrl).toList());
+                snapshot.runs().stream().map(this::streamUrl).toList(),
+                snapshot.pending().isEmpty() ? null : snapshot.pending().stream().map(approval -> new TaskDetails.PendingRequest(
+                        approval.id, approval.approvalType, approval.message, approval.streamId, approval.requestedAt)).toList());
     }
 
     private TaskDetails.StreamUrl streamUrl(TaskRun run) {

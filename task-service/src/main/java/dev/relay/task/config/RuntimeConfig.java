@@ -23,11 +23,22 @@ public interface RuntimeConfig {
     @WithDefault("1s")
     Duration budgetCheckInterval();
 
-    /** An active run whose task has had no event for this long is ended as failed (its runtime died). */
+    /**
+     * An active run whose worker has not said it is alive for this long is taken to have lost its worker (the
+     * instance died) and is handed to a worker again, where it resumes from its recorded steps.
+     */
     @WithDefault("2m")
     Duration staleAfter();
 
-    /** How often stale runs are looked for. */
+    /** How often such runs are looked for. */
     @WithDefault("30s")
     Duration reapInterval();
+
+    /** How often a worker says its runs are alive; well below {@code stale-after}. */
+    @WithDefault("20s")
+    Duration heartbeatInterval();
+
+    /** How often one run is handed to a worker again before it is ended as failed instead. */
+    @WithDefault("3")
+    int maxRecoveries();
 }

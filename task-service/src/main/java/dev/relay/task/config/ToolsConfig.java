@@ -20,6 +20,12 @@ public interface ToolsConfig {
     @WithDefault("16384")
     int maxResultCharacters();
 
+    /**
+     * The tools whose changing calls a task in {@code balanced} approval mode asks the user about first (in
+     * {@code manual} mode every changing call is asked about, in {@code auto} none).
+     */
+    Optional<List<String>> sensitive();
+
     Http http();
 
     interface Http {

@@ -17,6 +17,13 @@ public class Approval {
     public static final String APPROVED = "approved";
     public static final String REJECTED = "rejected";
 
+    /** A confirmation of what the run proposes. */
+    public static final String GENERAL = "general";
+    /** A question the model asked (its ask_question call). */
+    public static final String QUESTION = "question";
+    /** A call that changes something, waiting for the user's go-ahead. */
+    public static final String TOOL_CALL = "tool_call";
+
     @Id
     public UUID id;
     @Column(name = "task_id")
@@ -27,6 +34,11 @@ public class Approval {
     public String status;
     /** What the user asked the agent to do instead, when they rejected the request. */
     public String instructions;
+    @Column(name = "approval_type")
+    public String approvalType = GENERAL;
+    /** The call a question or a tool approval answers, else null. */
+    @Column(name = "tool_call_id")
+    public UUID toolCallId;
     @Column(name = "requested_at")
     public Instant requestedAt;
     @Column(name = "answered_at")

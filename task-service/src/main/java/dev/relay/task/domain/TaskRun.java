@@ -41,6 +41,16 @@ public class TaskRun {
     @Column(name = "schedule_execution_id")
     public UUID scheduleExecutionId;
 
+    /** Counts the claims of this run: a worker's steps apply only while its claim is the latest. */
+    public int attempt;
+    /** When the worker of this active run last said it is alive. */
+    @Column(name = "heartbeat_at")
+    public Instant heartbeatAt;
+    /** How often the run was handed to a worker again after its worker stopped. */
+    public int recoveries;
+    /** Set while the run waits for a worker after its worker stopped. */
+    public boolean recovering;
+
     public RunStatus runStatus() {
         return RunStatus.of(status);
     }

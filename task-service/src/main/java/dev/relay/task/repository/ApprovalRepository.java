@@ -1,5 +1,6 @@
 package dev.relay.task.repository;
 
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +13,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ApprovalRepository implements PanacheRepositoryBase<Approval, UUID> {
 
-    /** The run's most recently answered approval, or null when it has none. */
-    public Uni<Approval> latestAnswerOf(UUID streamId) {
-        return find("streamId = ?1 and status <> 'pending'", Sort.descending("answeredAt"), streamId).firstResult();
+    /** The run's approvals, oldest first (answered ones in the order they were answered). */
+    public Uni<List<Approval>> ofRun(UUID streamId) {
+        return list("streamId", Sort.by("answeredAt", Sort.NullPrecedence.NULLS_LAST).and("requestedAt"), streamId);
+    }
+
+    /** The task's approvals that wait for the user's answer, oldest first. */
+    public Uni<List<Approval>> pendingOf(UUID taskId) {
+        return list("taskId = ?1 and status = 'pending'", Sort.by("requestedAt"), taskId);
     }
 }

@@ -23,9 +23,8 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
         return update("content = concat(content, ?1) where id = ?2", chunk, messageId);
     }
 
-    /** The text of the user message that started the run, or "". */
-    public Uni<String> userPromptOf(UUID streamId) {
-        return find("streamId = ?1 and role = 'user'", streamId).firstResult()
-                .map(message -> message == null ? "" : message.content);
+    /** The run's messages still being written. */
+    public Uni<List<TaskMessage>> unfinishedOf(UUID streamId) {
+        return list("streamId = ?1 and complete = false", Sort.by("firstSeq"), streamId);
     }
 }

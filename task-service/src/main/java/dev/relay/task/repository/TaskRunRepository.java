@@ -1,6 +1,7 @@
 package dev.relay.task.repository;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,14 +15,19 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
 
-    /** Active runs whose task has had no event since {@code before}: their runtime has stopped. */
-    public Uni<List<UUID>> activeIdleSince(Instant before) {
+    /** Active runs whose worker has not said it is alive since {@code before} (at most 100). */
+    public Uni<List<UUID>> activeSilentSince(Instant before) {
         return getSession().chain(session -> session.createSelectionQuery(
-                        "select r.id from TaskRun r, Task t where t.id = r.taskId and r.status = 'active' and t.updatedAt < :before",
+                        "select r.id from TaskRun r where r.status = 'active' and coalesce(r.heartbeatAt, r.createdAt) < :before",
                         UUID.class)
                 .setParameter("before", before)
                 .setMaxResults(100)
                 .getResultList());
+    }
+
+    /** Records that the worker of these runs is alive. */
+    public Uni<Integer> heartbeat(Collection<UUID> streamIds, Instant now) {
+        return update("heartbeatAt = ?1 where id in ?2 and status = 'active'", now, streamIds);
     }
 
     /** The task's latest run, or null. */

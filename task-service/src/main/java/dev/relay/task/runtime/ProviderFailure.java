@@ -23,6 +23,11 @@ public class ProviderFailure extends RuntimeException {
         return transientFailure;
     }
 
+    /** The provider sent nothing for {@code timeout} (before its answer, or in the middle of its stream). */
+    public static ProviderFailure timedOut(Duration timeout) {
+        return new ProviderFailure("the model provider did not answer within " + timeout.toSeconds() + " s", null, false);
+    }
+
     public static ProviderFailure of(Throwable error, Duration timeout) {
         Throwable cause = error;
         while (cause.getCause() != null && !(cause instanceof HttpException) && !(cause instanceof TimeoutException)) {
@@ -33,7 +38,7 @@ public class ProviderFailure extends RuntimeException {
                     http.statusCode() == 429 || http.statusCode() >= 500);
         }
         if (cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
-            return new ProviderFailure("the model provider did not answer within " + timeout.toSeconds() + " s", error, false);
+            return timedOut(timeout);
         }
         if (cause instanceof java.net.ConnectException) {
             return new ProviderFailure("the model provider could not be reached", error, true);

@@ -27,30 +27,20 @@ public class SimulatedAgent implements AgentRuntime {
     }
 
     @Override
-    public Multi<Output> run(String prompt, RunConfig config, Approval answer, Tools tools) {
-        AgentReply reply = reply(prompt, config, answer);
-        Multi<Output> text = Multi.createFrom().iterable(reply.chunks()).onItem().<Output>transform(Output.Text::new);
-        if (!chunkDelay.isZero()) {
-            text = text.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
-        }
-        return Multi.createBy().concatenating().streams(text, Multi.createFrom().item(new Output.Finished(reply)));
-    }
-
-    /** The reply to a run; {@code answer} is the user's answer to the approval it asked for, null before that. */
-    public AgentReply reply(String prompt, RunConfig config, Approval answer) {
+    public Multi<Output> run(List<Turn> conversation, RunConfig config, Approval answer, Tools tools) {
+        String prompt = lastUserText(conversation);
         String echo = prompt.strip();
         if (echo.length() > ECHO_LIMIT) {
             echo = echo.substring(0, ECHO_LIMIT) + "…";
         }
         String intro = "Relay's simulated agent (" + config.mode() + " mode, model " + config.model() + ") received: \""
                 + echo + "\". ";
-        if (config.askQuestion() && answer == null) {
-            String proposal = intro + "Before it goes on it asks you to confirm, as a real agent would before acting. ";
-            return new AgentReply(chunks(proposal), config.model(), tokens(prompt), tokens(proposal),
-                    "May the agent go ahead with \"" + echo + "\"?");
-        }
         String text;
-        if (answer == null) {
+        Question question = null;
+        if (config.askQuestion() && answer == null) {
+            text = intro + "Before it goes on it asks you to confirm, as a real agent would before acting. ";
+            question = new Question("May the agent go ahead with \"" + echo + "\"?", null);
+        } else if (answer == null) {
             text = intro + "A real agent would now plan, call tools and report its findings; this one streams"
                     + " its reply in parts so that you can watch the task's event stream end to end.";
         } else if (answer.isApproved()) {
@@ -59,7 +49,21 @@ public class SimulatedAgent implements AgentRuntime {
             text = "Understood: not going ahead."
                     + (answer.instructions() == null ? "" : " Instead, as you asked: " + answer.instructions());
         }
-        return new AgentReply(chunks(text), config.model(), tokens(prompt), tokens(text), null);
+        Multi<Output> chunks = Multi.createFrom().iterable(chunks(text)).onItem().<Output>transform(Output.Text::new);
+        if (!chunkDelay.isZero()) {
+            chunks = chunks.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
+        }
+        List<Output> end = List.of(new Output.Usage(config.model(), tokens(prompt), tokens(text)), new Output.Finished(question));
+        return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().iterable(end));
+    }
+
+    private static String lastUserText(List<Turn> conversation) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            if (conversation.get(i) instanceof Turn.User user) {
+                return user.text();
+            }
+        }
+        return "";
     }
 
     private static List<String> chunks(String text) {

@@ -7,12 +7,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.common.reactive.InTurn;
 import dev.relay.task.domain.Admission;
 import dev.relay.task.domain.Approval;
 import dev.relay.task.domain.BudgetHolder;
@@ -20,11 +22,13 @@ import dev.relay.task.domain.RunStatus;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
+import dev.relay.task.domain.ToolCall;
 import dev.relay.task.repository.ApprovalRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
-import dev.relay.task.runtime.AgentReply;
+import dev.relay.task.repository.ToolCallRepository;
+import dev.relay.task.runtime.tools.ToolResult;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -44,10 +48,12 @@ public class RunSteps {
     private final ScheduleReports scheduleReports;
     private final BudgetAdmission budget;
     private final TaskMetrics metrics;
+    private final ToolCallRepository toolCalls;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
             ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports, BudgetAdmission budget,
-            TaskMetrics metrics) {
+            TaskMetrics metrics, ToolCallRepository toolCalls) {
+        this.toolCalls = toolCalls;
         this.budget = budget;
         this.metrics = metrics;
         this.scheduleReports = scheduleReports;
@@ -60,10 +66,23 @@ public class RunSteps {
     }
 
     /**
-     * The state a run starts (or resumes) from: its task's prompt and settings and, when it resumes, the answer to
-     * the approval it asked for.
+     * The state a run starts (or resumes) from: its task's conversation so far (messages and tool calls; the calls of
+     * this run still without a result are settled before the agent goes on), the answer to the confirmation it asked
+     * for without a call (null when none), the approvals of its calls, and the task's settings.
      */
-    public record Claimed(TaskRun run, String prompt, Approval answer, BudgetHolder holder, List<String> secretNames) {
+    public record Claimed(TaskRun run, List<TaskMessage> messages, List<ToolCall> calls, Approval answer,
+            List<Approval> approvals, BudgetHolder holder, List<String> secretNames, String approvalMode, boolean readOnly) {
+
+        /** This run's calls without a result: made before a restart, or waiting for an approval that came. */
+        public List<ToolCall> unsettled() {
+            return calls.stream().filter(call -> call.streamId.equals(run.id) && !call.hasResult()).toList();
+        }
+
+        /** The answered approval of {@code call}, or null. */
+        public Approval approvalOf(ToolCall call) {
+            return approvals.stream().filter(approval -> call.id.equals(approval.toolCallId) && !approval.isPending())
+                    .findFirst().orElse(null);
+        }
     }
 
     /**
@@ -78,20 +97,34 @@ public class RunSteps {
                                 return Uni.createFrom().nullItem();
                             }
                             run.status = RunStatus.ACTIVE.value();
+                            run.attempt++;
+                            run.heartbeatAt = Instant.now();
+                            boolean recovered = run.recovering;
+                            run.recovering = false;
                             task.heartbeat(Task.RUNNING, Instant.now());
-                            return approvals.latestAnswerOf(run.id).chain(answer -> {
+                            return approvals.ofRun(run.id).chain(ofRun -> {
+                                Approval latest = ofRun.stream().filter(approval -> !approval.isPending())
+                                        .reduce((first, second) -> second).orElse(null);
                                 ObjectNode data = eventLog.data();
-                                if (answer == null) {
+                                if (recovered) {
+                                    data.put("reason", "recovered").put("recoveries", run.recoveries);
+                                } else if (latest == null) {
                                     data.putPOJO("run_config", run.runConfig);
                                 } else {
-                                    data.put("approval_request_id", answer.id.toString());
+                                    data.put("approval_request_id", latest.id.toString());
                                 }
-                                String type = answer == null ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED;
+                                String type = latest == null && !recovered ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED;
+                                Approval answer = ofRun.stream().filter(approval -> !approval.isPending()
+                                        && Approval.GENERAL.equals(approval.approvalType)).reduce((first, second) -> second).orElse(null);
                                 return eventLog.append(task, run.id, type, data)
-                                        .call(() -> answer == null ? scheduleReports.run(run, ScheduledRunReported.STARTED, null)
+                                        // the message its lost worker was writing ends where it stopped
+                                        .call(() -> recovered ? completeUnfinished(task, run) : Uni.createFrom().voidItem())
+                                        .call(() -> type.equals(TaskEventTypes.RUN_STARTED) ? scheduleReports.run(run, ScheduledRunReported.STARTED, null)
                                                 : Uni.createFrom().voidItem())
-                                        .chain(() -> messages.userPromptOf(run.id))
-                                        .map(prompt -> new Claimed(run, prompt, answer, BudgetHolder.of(task), secretNames(task)));
+                                        .chain(() -> messages.ofTask(task.id))
+                                        .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new Claimed(run, taskMessages,
+                                                calls, answer, ofRun, BudgetHolder.of(task), secretNames(task), task.approvalMode,
+                                                "read-only".equals(task.permissionMode))));
                             });
                         }))));
     }
@@ -99,7 +132,7 @@ public class RunSteps {
     /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
     public Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
         // the hot path of a run: one statement takes the seq if the run is still active, without loading the task
-        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, Task.RUNNING, Instant.now())
+        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, claimed.attempt, Task.RUNNING, Instant.now())
                 .chain(next -> {
                     if (next == null) {
                         return Uni.createFrom().item(false);
@@ -112,11 +145,66 @@ public class RunSteps {
                 }));
     }
 
-    /** Appends a {@code tool.call} or {@code tool.result} event while the run is active; answers whether it was. */
-    public Uni<Boolean> toolEvent(TaskRun claimed, String type, ObjectNode data) {
-        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, Task.RUNNING, Instant.now())
-                .chain(next -> next == null ? Uni.createFrom().item(false)
-                        : eventLog.append(claimed.taskId, next, claimed.id, type, data).replaceWith(true)));
+    /**
+     * Records a call the model made ({@code tool.call}) while the run is active; answers the call's row, or null when
+     * the run is no longer active.
+     */
+    public Uni<ToolCall> recordCall(TaskRun claimed, String callId, String name, JsonNode arguments) {
+        return activeRunItem(claimed, (task, run) -> {
+            ObjectNode data = eventLog.data().put("call_id", callId).put("name", name);
+            data.set("arguments", arguments);
+            return eventLog.append(task, run.id, TaskEventTypes.TOOL_CALL, data).chain(() -> {
+                ToolCall call = new ToolCall();
+                call.id = UUID.randomUUID();
+                call.taskId = task.id;
+                call.streamId = run.id;
+                call.callId = callId;
+                call.seq = task.lastSeq;
+                call.name = name;
+                call.arguments = arguments.toString();
+                call.createdAt = Instant.now();
+                return toolCalls.persist(call);
+            });
+        });
+    }
+
+    /** Records the result of a recorded call ({@code tool.result}) while the run is active; answers whether it was. */
+    public Uni<Boolean> recordResult(TaskRun claimed, ToolCall call, ToolResult result, long durationMillis) {
+        return activeRun(claimed, (task, run) -> toolCalls.findById(call.id).chain(row -> {
+            row.finish(result.output(), result.error(), Instant.now());
+            call.finish(result.output(), result.error(), row.finishedAt);
+            return eventLog.append(task, run.id, TaskEventTypes.TOOL_RESULT, eventLog.data().put("call_id", call.callId)
+                    .put("name", call.name).put("output", result.output()).put("error", result.error())
+                    .put("duration_ms", durationMillis));
+        }));
+    }
+
+    /** Completes an assistant message that is followed by a tool call ({@code message.completed}). */
+    public Uni<Boolean> closeMessage(TaskRun claimed, UUID messageId) {
+        return activeRun(claimed, (task, run) -> completeMessage(task, run, messageId));
+    }
+
+    /**
+     * Reports what one model call used ({@code usage.reported}) and counts it against the run's budget, as the
+     * billing ledger prices it.
+     */
+    public Uni<Boolean> usage(TaskRun claimed, String model, int inputTokens, int outputTokens) {
+        return activeRun(claimed, (task, run) -> {
+            ObjectNode usage = eventLog.data().put("model", model)
+                    .put("input_tokens", inputTokens).put("output_tokens", outputTokens)
+                    .put("total_tokens", inputTokens + outputTokens)
+                    // who and what the usage is billed to (the billing service meters these events)
+                    .put("user", task.createdBy);
+            if (task.projectId != null) {
+                usage.put("project_id", task.projectId.toString());
+            }
+            task.contextUsedTokens += inputTokens;
+            return eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)
+                    // tokensUsed counts Neo tokens, priced as the billing ledger prices this usage
+                    .chain(() -> budget.settle(BudgetHolder.of(task), run.id, model, inputTokens, outputTokens))
+                    .invoke(neoTokens -> task.tokensUsed += neoTokens)
+                    .replaceWithVoid();
+        });
     }
 
     private static List<String> secretNames(Task task) {
@@ -127,13 +215,13 @@ public class RunSteps {
         return names;
     }
 
-    /** Completes the assistant message, reports usage and ends the run. */
-    public Uni<Boolean> complete(TaskRun claimed, UUID messageId, AgentReply reply) {
-        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
+    /** Completes the assistant message (when the run wrote one) and ends the run. */
+    public Uni<Boolean> complete(TaskRun claimed, UUID messageId) {
+        return activeRun(claimed, (task, run) -> {
             run.finish(RunStatus.COMPLETED, Instant.now());
             task.heartbeat(Task.READY, Instant.now());
             task.runEnded();
-            return completeMessage(task, run, messageId, reply)
+            return completeMessage(task, run, messageId)
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
                             eventLog.data().put("status", RunStatus.COMPLETED.value())))
                     .call(() -> budget.release(run.id))
@@ -142,24 +230,30 @@ public class RunSteps {
     }
 
     /**
-     * Completes the assistant message, reports usage and suspends the run on an approval request that the
-     * user answers through the respond call ({@link #answer}).
+     * Completes the assistant message (when the run wrote one) and suspends the run on an approval request of
+     * {@code approvalType} about {@code toolCallId} (null for a general confirmation), which the user answers through
+     * the respond call ({@link #answer}).
      */
-    public Uni<Boolean> suspend(TaskRun claimed, UUID messageId, AgentReply reply) {
-        return activeRun(claimed.taskId, claimed.id, (task, run) -> {
+    public Uni<Boolean> suspend(TaskRun claimed, UUID messageId, String approvalType, String question, UUID toolCallId) {
+        return activeRun(claimed, (task, run) -> {
             Approval approval = new Approval();
             approval.id = UUID.randomUUID();
             approval.taskId = task.id;
             approval.streamId = run.id;
-            approval.message = reply.question();
+            approval.message = question;
             approval.status = Approval.PENDING;
+            approval.approvalType = approvalType;
+            approval.toolCallId = toolCallId;
             approval.requestedAt = Instant.now();
             run.status = RunStatus.SUSPENDED.value();
             task.heartbeat(Task.READY, Instant.now());
             ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)
-                    .put("source", "agent").put("approval_type", "general");
-            return completeMessage(task, run, messageId, reply)
+                    .put("source", "agent").put("approval_type", approvalType);
+            return completeMessage(task, run, messageId)
                     .chain(() -> approvals.persist(approval))
+                    .chain(() -> toolCallId == null ? Uni.createFrom().voidItem()
+                            : toolCalls.findById(toolCallId).invoke(call -> data.put("call_id", call.callId).put("tool", call.name))
+                                    .replaceWithVoid())
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.APPROVAL_REQUESTED, data));
         });
     }
@@ -192,48 +286,78 @@ public class RunSteps {
         })));
     }
 
-    private Uni<Void> completeMessage(Task task, TaskRun run, UUID messageId, AgentReply reply) {
+    private Uni<Void> completeUnfinished(Task task, TaskRun run) {
+        return messages.unfinishedOf(run.id).chain(unfinished -> InTurn.each(unfinished, message -> completeMessage(task, run, message.id)));
+    }
+
+    /** Completes the message {@code messageId} if the run wrote it and it is not complete yet. */
+    private Uni<Void> completeMessage(Task task, TaskRun run, UUID messageId) {
+        if (messageId == null) {
+            return Uni.createFrom().voidItem();
+        }
         return messages.findById(messageId).chain(message -> {
+            if (message == null || message.complete) {
+                return Uni.createFrom().voidItem();
+            }
             message.complete = true;
             ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
                     .put("role", message.role).put("content", message.content);
-            ObjectNode usage = eventLog.data().put("model", reply.model())
-                    .put("input_tokens", reply.inputTokens()).put("output_tokens", reply.outputTokens())
-                    .put("total_tokens", reply.inputTokens() + reply.outputTokens())
-                    // who and what the usage is billed to (the billing service meters these events)
-                    .put("user", task.createdBy);
-            if (task.projectId != null) {
-                usage.put("project_id", task.projectId.toString());
-            }
-            task.contextUsedTokens += reply.inputTokens();
-            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed)
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage))
-                    // tokensUsed counts Neo tokens, priced as the billing ledger prices this usage
-                    .chain(() -> budget.settle(BudgetHolder.of(task), run.id, reply.model(), reply.inputTokens(), reply.outputTokens()))
-                    .invoke(neoTokens -> task.tokensUsed += neoTokens)
-                    .replaceWithVoid();
+            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed);
         });
     }
 
-    /** Ends a run that could not go on; a run already finished is left alone. */
+    /** Ends a run that could not go on (whoever works it); a run already finished is left alone. */
     public Uni<Boolean> fail(UUID streamId, String reason) {
-        return fail(streamId, reason, null);
+        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null ? Uni.createFrom().item(false)
+                : fail(found.taskId, streamId, null, reason, null));
     }
 
-    /** As {@link #fail(UUID, String)}, with the error {@code code} (a budget's refusal code) in the event's data. */
-    public Uni<Boolean> fail(UUID streamId, String reason, String code) {
-        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null ? Uni.createFrom().item(false)
-                : activeRun(found.taskId, streamId, (task, run) -> {
-                    run.finish(RunStatus.ERROR, Instant.now());
-                    task.runEnded();
-                    ObjectNode data = eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason);
-                    if (code != null) {
-                        data.put("code", code);
+    /**
+     * Ends the claimed run as failed, with the error {@code code} (a budget's refusal code) in the event's data when
+     * there is one; a run claimed again since (its worker was taken for dead) is left to its new worker.
+     */
+    public Uni<Boolean> fail(TaskRun claimed, String reason, String code) {
+        return fail(claimed.taskId, claimed.id, claimed.attempt, reason, code);
+    }
+
+    private Uni<Boolean> fail(UUID taskId, UUID streamId, Integer attempt, String reason, String code) {
+        return activeRun(taskId, streamId, attempt, (task, run) -> {
+            run.finish(RunStatus.ERROR, Instant.now());
+            task.runEnded();
+            ObjectNode data = eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason);
+            if (code != null) {
+                data.put("code", code);
+            }
+            return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
+                    .call(() -> budget.release(run.id))
+                    .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
+        }).invoke(ended -> countEnd(ended, RunStatus.ERROR));
+    }
+
+    /** Ends a run as failed if its worker is still silent since {@code staleBefore} (and nobody claimed it since). */
+    public Uni<Boolean> failIfSilent(UUID streamId, Instant staleBefore, String reason) {
+        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null
+                || !(found.heartbeatAt == null ? found.createdAt : found.heartbeatAt).isBefore(staleBefore) ? Uni.createFrom().item(false)
+                : fail(found.taskId, streamId, found.attempt, reason, null));
+    }
+
+    /**
+     * Hands an active run whose worker stopped heartbeating to a worker again (it resumes from its recorded steps),
+     * at most {@code maxRecoveries} times; after that it is ended as failed. Answers whether it was handed over.
+     */
+    public Uni<Boolean> recover(UUID streamId, Instant staleBefore, int maxRecoveries) {
+        return outbox.transaction(() -> runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().item(false)
+                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE).chain(run -> {
+                    Instant seen = run.heartbeatAt == null ? run.createdAt : run.heartbeatAt;
+                    if (run.runStatus() != RunStatus.ACTIVE || !seen.isBefore(staleBefore) || run.recoveries >= maxRecoveries) {
+                        return Uni.createFrom().item(false);
                     }
-                    return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
-                            .call(() -> budget.release(run.id))
-                            .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
-                })).invoke(ended -> countEnd(ended, RunStatus.ERROR));
+                    run.recoveries++;
+                    run.recovering = true;
+                    run.status = RunStatus.PENDING.value();
+                    task.runtimePhase = Task.BOOTING;
+                    return eventLog.requestRun(task, run.id).replaceWith(true);
+                }))));
     }
 
     /**
@@ -242,7 +366,7 @@ public class RunSteps {
      */
     public Uni<Boolean> stopIfBudgetUsedUp(Claimed claimed) {
         return outbox.transaction(() -> budget.exhausted(claimed.holder())).chain(line -> line == null ? Uni.createFrom().item(false)
-                : fail(claimed.run().id, Admission.refusalMessage(line), line.scope().refusalCode()).replaceWith(true));
+                : fail(claimed.run(), Admission.refusalMessage(line), line.scope().refusalCode()).replaceWith(true));
     }
 
     /**
@@ -275,14 +399,32 @@ public class RunSteps {
     }
 
     /**
-     * Runs {@code step} in a transaction if the run is still active. Every writer of a run locks its task first, so
-     * the task's lock also holds the run still.
+     * Runs {@code step} in a transaction if the run is still active and, when {@code attempt} is given, still claimed
+     * by that attempt. Every writer of a run locks its task first, so the task's lock also holds the run still.
      */
-    private Uni<Boolean> activeRun(UUID taskId, UUID streamId, Step step) {
+    private Uni<Boolean> activeRun(UUID taskId, UUID streamId, Integer attempt, Step step) {
+        return activeRunItem(taskId, streamId, attempt, (task, run) -> step.apply(task, run).replaceWith(true))
+                .map(applied -> applied != null);
+    }
+
+    private Uni<Boolean> activeRun(TaskRun claimed, Step step) {
+        return activeRun(claimed.taskId, claimed.id, claimed.attempt, step);
+    }
+
+    private interface ItemStep<T> {
+        Uni<T> apply(Task task, TaskRun run);
+    }
+
+    /** As {@link #activeRun}, answering what {@code step} answers, or null when the run is no longer active. */
+    private <T> Uni<T> activeRunItem(UUID taskId, UUID streamId, Integer attempt, ItemStep<T> step) {
         return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.findById(streamId)
-                .chain(run -> run != null && run.runStatus() == RunStatus.ACTIVE
-                        ? step.apply(task, run).replaceWith(true)
-                        : Uni.createFrom().item(false))));
+                .chain(run -> run != null && run.runStatus() == RunStatus.ACTIVE && (attempt == null || run.attempt == attempt)
+                        ? step.apply(task, run)
+                        : Uni.createFrom().<T>nullItem())));
+    }
+
+    private <T> Uni<T> activeRunItem(TaskRun claimed, ItemStep<T> step) {
+        return activeRunItem(claimed.taskId, claimed.id, claimed.attempt, step);
     }
 
     private static TaskMessage assistantMessage(TaskRun run, UUID messageId, String firstChunk, long firstSeq) {

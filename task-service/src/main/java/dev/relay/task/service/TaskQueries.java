@@ -10,6 +10,7 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskListQuery;
+import dev.relay.task.repository.ApprovalRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
@@ -23,21 +24,24 @@ public class TaskQueries {
     private final TaskRepository tasks;
     private final TaskRunRepository runs;
     private final TaskMessageRepository messages;
+    private final ApprovalRepository approvals;
 
-    public TaskQueries(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages) {
+    public TaskQueries(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, ApprovalRepository approvals) {
+        this.approvals = approvals;
         this.tasks = tasks;
         this.runs = runs;
         this.messages = messages;
     }
 
-    /** The task with its runs and messages, all at the same {@code lastSeq}. */
+    /** The task with its runs, messages and pending approvals, all at the same {@code lastSeq}. */
     public Uni<TaskSnapshot> snapshot(Caller caller, UUID taskId) {
         // FOR SHARE: writers lock the task row before they touch its messages, so the snapshot is exact at lastSeq
         return Panache.withTransaction(() -> tasks.findById(taskId, LockModeType.PESSIMISTIC_READ)
                 .map(task -> visibleOrNotFound(task, caller, taskId))
                 .chain(task -> runs.ofTask(taskId)
                         .chain(taskRuns -> messages.ofTask(taskId)
-                                .map(taskMessages -> new TaskSnapshot(task, taskRuns, taskMessages)))));
+                                .chain(taskMessages -> approvals.pendingOf(taskId)
+                                        .map(pending -> new TaskSnapshot(task, taskRuns, taskMessages, pending))))));
     }
 
     /** A page of the organization's tasks that the caller may see; one more than asked tells whether more follow. */

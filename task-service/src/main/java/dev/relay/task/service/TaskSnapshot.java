@@ -2,12 +2,13 @@ package dev.relay.task.service;
 
 import java.util.List;
 
+import dev.relay.task.domain.Approval;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskMessage;
 import dev.relay.task.domain.TaskRun;
 
-/** A task with its runs (oldest first) and messages, all read at the same {@code task.lastSeq}. */
-public record TaskSnapshot(Task task, List<TaskRun> runs, List<TaskMessage> messages) {
+/** A task with its runs (oldest first), messages and pending approvals, all read at the same {@code task.lastSeq}. */
+public record TaskSnapshot(Task task, List<TaskRun> runs, List<TaskMessage> messages, List<Approval> pending) {
 
     public TaskRun latestRun() {
         return runs.isEmpty() ? null : runs.get(runs.size() - 1);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.event.Topics;
 import dev.relay.testsupport.EventContract;
+import dev.relay.testsupport.FakeModelProvider;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import dev.relay.testsupport.TestTopics;
@@ -43,7 +44,7 @@ class ModelProviderTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("relay.llm.models.\"sonnet-4.6\"", "fake-large", "relay.llm.default-model", "fake-default",
-                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms",
+                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms", "relay.llm.timeout", "3s",
                     "relay.tools.http.allowed-hosts", "127.0.0.1",
                     // the log of this test application, searched for a planted secret
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString());
@@ -60,8 +61,8 @@ class ModelProviderTest {
         String taskId = create("{\"task\":\"Check example.com\",\"model\":\"sonnet-4.6\",\"response_format\":\"json\"}");
         List<JsonNode> events = eventsUntil(taskId, "run.completed");
 
-        assertThat(types(events)).startsWith("task.created", "message.user", "run.started").endsWith("message.completed",
-                "usage.reported", "run.completed");
+        assertThat(types(events)).startsWith("task.created", "message.user", "run.started").endsWith("usage.reported",
+                "message.completed", "run.completed");
         List<JsonNode> deltas = events.stream().filter(event -> event.path("type").asText().equals("message.delta")).toList();
         assertThat(deltas).hasSizeBetween(1, FakeModelProvider.CHUNKS.size());
         assertThat(String.join("", deltas.stream().map(event -> event.path("data").path("delta").asText()).toList()))
@@ -93,8 +94,8 @@ class ModelProviderTest {
         String taskId = create("{\"task\":\"use-dns to resolve localhost\",\"response_format\":\"json\"}");
         List<JsonNode> events = eventsUntil(taskId, "run.completed");
 
-        assertThat(types(events)).containsSubsequence("run.started", "tool.call", "tool.result", "message.delta",
-                "message.completed", "usage.reported", "run.completed");
+        assertThat(types(events)).containsSubsequence("run.started", "usage.reported", "tool.call", "tool.result", "message.delta",
+                "usage.reported", "message.completed", "run.completed");
         JsonNode call = ofType(events, "tool.call");
         JsonNode result = ofType(events, "tool.result");
         assertThat(call.path("data").path("name").asText()).isEqualTo("dns_lookup");
@@ -103,8 +104,9 @@ class ModelProviderTest {
         assertThat(result.path("data").path("error").asBoolean()).isFalse();
         assertThat(result.path("data").path("output").asText()).contains("127.0.0.1");
         assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Resolved: 127.0.0.1");
-        // two model calls: their usage together
-        assertThat(ofType(events, "usage.reported").path("data").path("input_tokens").asInt()).isEqualTo(2 * FakeModelProvider.PROMPT_TOKENS);
+        // two model calls, each with its usage
+        assertThat(ofAllTypes(events, "usage.reported")).extracting(usage -> usage.path("data").path("input_tokens").asInt())
+                .containsExactly(FakeModelProvider.PROMPT_TOKENS, FakeModelProvider.PROMPT_TOKENS);
         FakeModelProvider.Received second = FakeModelProvider.RECEIVED.stream()
                 .filter(received -> received.body().toString().contains("use-dns to resolve") && received.body().toString().contains("\"tool\""))
                 .findFirst().orElseThrow();
@@ -156,6 +158,143 @@ class ModelProviderTest {
         assertThat(FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains("fail-500"))).hasSize(4);
         assertThat(events.toString()).doesNotContain(FakeModelProvider.API_KEY).doesNotContain("Exception").doesNotContain("upstream exploded");
         given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200);
+    }
+
+    @Test
+    void aQuestionOfTheModelSuspendsTheRunAndTheAnswerGoesBackToIt() throws Exception {
+        String taskId = create("{\"task\":\"ask-first about the port\",\"ask_question\":true,\"response_format\":\"json\"}");
+        List<JsonNode> asked = eventsUntil(taskId, "approval.requested");
+        assertThat(types(asked)).containsSubsequence("message.delta", "message.completed", "tool.call", "approval.requested");
+        JsonNode request = ofType(asked, "approval.requested").path("data");
+        assertThat(request.path("approval_type").asText()).isEqualTo("question");
+        assertThat(request.path("message").asText()).isEqualTo("Which port should I check?");
+        assertThat(request.path("call_id").asText()).isEqualTo(ofType(asked, "tool.call").path("data").path("call_id").asText());
+        given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("task.status", org.hamcrest.Matchers.equalTo("suspended"))
+                .body("pending_requests[0].id", org.hamcrest.Matchers.equalTo(request.path("id").asText()))
+                .body("pending_requests[0].approval_type", org.hamcrest.Matchers.equalTo("question"));
+
+        respond(taskId, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + request.path("id").asText()
+                + "\",\"ok\":true,\"instructions\":\"8443\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(types(events)).containsSubsequence("approval.requested", "approval.answered", "run.resumed", "tool.result",
+                "message.delta", "message.completed", "run.completed");
+        assertThat(ofType(events, "tool.result").path("data").path("output").asText()).isEqualTo("The user answered: 8443");
+        assertThat(ofAllTypes(events, "message.completed")).extracting(event -> event.path("data").path("content").asText())
+                .containsExactly("I need to know one thing.", "Checking port 8443.");
+        // the resumed run gave the model the whole conversation: the prompt, its question as a call, the answer as its result
+        JsonNode resumed = lastRequestContaining("ask-first about the port").body().path("messages");
+        assertThat(resumed.findValuesAsText("role")).containsExactly("system", "user", "assistant", "tool");
+        assertThat(resumed.get(2).path("tool_calls").get(0).path("function").path("name").asText()).isEqualTo("ask_question");
+        given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("pending_requests", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void inManualApprovalModeACallThatChangesSomethingWaitsForTheUser() throws Exception {
+        int posts = posts();
+        String approved = createAgentTask("use-post and approve", "\"approvalMode\":\"manual\"");
+        JsonNode request = ofType(eventsUntil(approved, "approval.requested"), "approval.requested").path("data");
+        assertThat(request.path("approval_type").asText()).isEqualTo("tool_call");
+        assertThat(request.path("tool").asText()).isEqualTo("http_request");
+        assertThat(posts()).as("not called before the approval").isEqualTo(posts);
+        respond(approved, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + request.path("id").asText() + "\",\"ok\":true}");
+        List<JsonNode> events = eventsUntil(approved, "run.completed");
+        assertThat(ofType(events, "tool.result").path("data").path("output").asText()).contains("you sent");
+        assertThat(ofAllTypes(events, "message.completed").get(0).path("data").path("content").asText()).isEqualTo("Posted: done");
+        assertThat(posts()).isEqualTo(posts + 1);
+
+        String refused = createAgentTask("use-post and refuse", "\"approvalMode\":\"manual\"");
+        request = ofType(eventsUntil(refused, "approval.requested"), "approval.requested").path("data");
+        respond(refused, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + request.path("id").asText()
+                + "\",\"ok\":false,\"instructions\":\"not today\"}");
+        events = eventsUntil(refused, "run.completed");
+        JsonNode result = ofType(events, "tool.result").path("data");
+        assertThat(result.path("error").asBoolean()).isTrue();
+        assertThat(result.path("output").asText()).contains("did not approve", "not today");
+        assertThat(ofAllTypes(events, "message.completed").get(0).path("data").path("content").asText()).isEqualTo("Posted: not done");
+        assertThat(posts()).isEqualTo(posts + 1);
+    }
+
+    @Test
+    void aReadOnlyTaskIsNotOfferedToolsThatChangeSomething() throws Exception {
+        int posts = posts();
+        String taskId = createAgentTask("use-post while read-only", "\"approvalMode\":\"auto\",\"permissionMode\":\"read-only\"");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(lastRequestContaining("use-post while read-only").body().path("tools").toString())
+                .contains("dns_lookup").doesNotContain("http_request");
+        // the model asked for it anyway: refused, not made
+        assertThat(ofType(events, "tool.result").path("data").path("output").asText()).contains("no tool named http_request");
+        assertThat(posts()).isEqualTo(posts);
+    }
+
+    @Test
+    void aPlanWaitsForApprovalThenIsCarriedOutAndAutoExecuteGoesStraightOn() throws Exception {
+        String taskId = create("{\"task\":\"plan-it for me\",\"mode\":\"plan\",\"response_format\":\"json\"}");
+        JsonNode request = ofType(eventsUntil(taskId, "approval.requested"), "approval.requested").path("data");
+        assertThat(request.path("message").asText()).isEqualTo("Approve this plan?");
+        assertThat(lastRequestContaining("plan-it for me").body().path("tools").toString()).contains("dns_lookup")
+                .as("planning only reads").doesNotContain("http_request");
+        respond(taskId, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + request.path("id").asText() + "\",\"ok\":true}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(ofAllTypes(events, "message.completed")).extracting(event -> event.path("data").path("content").asText())
+                .as("plan mode checks its work once (max_iterations 1)").containsExactly("1. Look it up.", "Done as planned.\n\nVerified.");
+        assertThat(lastRequestContaining("plan-it for me").body().path("tools").toString()).contains("http_request");
+
+        String auto = create("{\"task\":\"plan-it and go\",\"mode\":\"plan\",\"auto_execute\":true,\"max_iterations\":0,"
+                + "\"response_format\":\"json\"}");
+        events = eventsUntil(auto, "run.completed");
+        assertThat(types(events)).doesNotContain("approval.requested");
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("1. Look it up.\n\nDone as planned.");
+    }
+
+    @Test
+    void cancellingARunInTheMiddleOfAStreamClosesTheProvidersStream() throws Exception {
+        String taskId = create("{\"task\":\"slow-stream please\",\"response_format\":\"json\"}");
+        eventsUntil(taskId, "message.delta");
+        respond(taskId, "{\"type\":\"user_cancel\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.aborted");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(FakeModelProvider.CLOSED_BY_CLIENT).contains("slow-stream"));
+        assertThat(types(events)).doesNotContain("run.completed", "run.failed");
+    }
+
+    @Test
+    void aStreamThatStallsOrCannotBeReadEndsTheRunAsFailed() throws Exception {
+        String stalled = create("{\"task\":\"stall-stream now\",\"response_format\":\"json\"}");
+        assertThat(ofType(eventsUntil(stalled, "run.failed"), "run.failed").path("data").path("reason").asText())
+                .isEqualTo("the model provider did not answer within 3 s");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(FakeModelProvider.CLOSED_BY_CLIENT).contains("stall-stream"));
+
+        String malformed = create("{\"task\":\"malformed reply\",\"response_format\":\"json\"}");
+        JsonNode failed = ofType(eventsUntil(malformed, "run.failed"), "run.failed").path("data");
+        assertThat(failed.path("reason").asText()).startsWith("the model provider's answer could not be read");
+    }
+
+    private static String createAgentTask(String prompt, String settings) {
+        return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"message\":{\"type\":\"user_message\",\"content\":\"" + prompt + "\",\"timestamp\":\"2026-11-25T10:00:00Z\"},"
+                        + settings + "}")
+                .post("/api/preview/agents/models/tasks").then().statusCode(201).extract().path("taskId");
+    }
+
+    private static void respond(String taskId, String event) {
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON).body("{\"event\":" + event + "}")
+                .post("/api/preview/agents/models/tasks/" + taskId).then().statusCode(200);
+    }
+
+    private static int posts() {
+        return (int) FakeModelProvider.ECHO_METHODS.stream().filter("POST"::equals).count();
+    }
+
+    private static FakeModelProvider.Received lastRequestContaining(String text) {
+        return FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains(text))
+                .reduce((first, second) -> second).orElseThrow();
+    }
+
+    private static List<JsonNode> ofAllTypes(List<JsonNode> events, String type) {
+        return events.stream().filter(event -> event.path("type").asText().equals(type)).toList();
     }
 
     private static String create(String body) {

@@ -55,6 +55,11 @@ public class DnsLookupTool implements Tool {
     }
 
     @Override
+    public boolean mayChange() {
+        return false;
+    }
+
+    @Override
     public boolean changesSomething(JsonNode arguments) {
         return false;
     }

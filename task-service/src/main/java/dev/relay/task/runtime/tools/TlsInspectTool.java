@@ -68,6 +68,11 @@ public class TlsInspectTool implements Tool {
     }
 
     @Override
+    public boolean mayChange() {
+        return false;
+    }
+
+    @Override
     public boolean changesSomething(JsonNode arguments) {
         return false;
     }

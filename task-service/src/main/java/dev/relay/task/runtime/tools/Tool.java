@@ -21,6 +21,11 @@ public interface Tool {
     /** Whether this call may change something outside (a POST, say); a call that only reads answers false. */
     boolean changesSomething(JsonNode arguments);
 
+    /** Whether some call of this tool may change something: read-only runs and plans are not given such tools. */
+    default boolean mayChange() {
+        return true;
+    }
+
     /**
      * Runs the call (blocking: the registry runs it on a worker thread, bounded in time) with the run's resolved
      * secrets; a bad argument or an unreachable target is a {@link ToolResult#failed} result, not an exception.

@@ -15,9 +15,9 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * The agent's tools by name, and which a run may use: {@code chat} gets the read-only information tools
- * (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the operator allowed
- * some hosts. Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
+ * The agent's tools by name, and which a run may use: {@code chat} and read-only tasks get the tools that never
+ * change anything (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the
+ * operator allowed some hosts. Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
  * run replaced, so no secret reaches an event or the model.
  */
 @ApplicationScoped
@@ -41,15 +41,30 @@ public class ToolRegistry {
         tools.put(tool.name(), tool);
     }
 
-    /** The tools a run in {@code mode} may call. */
-    public List<Tool> available(String mode) {
+    /** The tools a run in {@code mode} may call: chat and read-only runs only those that never change anything. */
+    public List<Tool> available(String mode, boolean readOnly) {
         List<Tool> available = new ArrayList<>();
         for (Tool tool : tools.values()) {
-            if (!"chat".equals(mode) || tool instanceof DnsLookupTool || tool instanceof TlsInspectTool) {
+            if (!tool.mayChange() || !(readOnly || "chat".equals(mode))) {
                 available.add(tool);
             }
         }
         return available;
+    }
+
+    /**
+     * Whether this call waits for the user's go-ahead under {@code approvalMode}: {@code manual} asks before every call
+     * that changes something, {@code balanced} before those of the operator's sensitive tools, {@code auto} never.
+     */
+    public boolean needsApproval(Tool tool, JsonNode arguments, String approvalMode) {
+        if (!tool.changesSomething(arguments)) {
+            return false;
+        }
+        return switch (approvalMode == null ? "manual" : approvalMode) {
+            case "auto" -> false;
+            case "balanced" -> config.sensitive().orElse(List.of()).contains(tool.name());
+            default -> true;
+        };
     }
 
     /** Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.task.config.ToolsConfig;
@@ -20,12 +21,28 @@ class ToolRegistryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void chatGetsTheReadOnlyToolsAndAgentAllOfThem() {
+    void chatAndReadOnlyTasksGetTheToolsThatChangeNothingAndAgentAllOfThem() {
         ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
-        assertThat(registry.available("chat")).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect");
-        assertThat(registry.available("agent")).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect", "http_request");
-        assertThat(new ToolRegistry(config(List.of())).available("agent")).extracting(Tool::name)
+        assertThat(registry.available("chat", false)).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect");
+        assertThat(registry.available("agent", false)).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect", "http_request");
+        assertThat(registry.available("agent", true)).extracting(Tool::name).as("read-only")
+                .containsExactly("dns_lookup", "tls_inspect");
+        assertThat(new ToolRegistry(config(List.of())).available("agent", false)).extracting(Tool::name)
                 .as("no allowed host: no http_request").containsExactly("dns_lookup", "tls_inspect");
+    }
+
+    @Test
+    void manualAsksBeforeEveryChangingCallBalancedBeforeSensitiveOnesAutoNever() throws Exception {
+        ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
+        Tool http = registry.available("agent", false).get(2);
+        JsonNode post = JSON.readTree("{\"url\":\"https://api.example.com/x\",\"method\":\"POST\"}");
+        JsonNode get = JSON.readTree("{\"url\":\"https://api.example.com/x\"}");
+        assertThat(registry.needsApproval(http, post, "manual")).isTrue();
+        assertThat(registry.needsApproval(http, get, "manual")).as("a GET changes nothing").isFalse();
+        assertThat(registry.needsApproval(http, post, "auto")).isFalse();
+        assertThat(registry.needsApproval(http, post, "balanced")).as("not marked sensitive").isFalse();
+        assertThat(new ToolRegistry(config(List.of("api.example.com"), List.of("http_request"))).needsApproval(http, post, "balanced"))
+                .isTrue();
     }
 
     @Test
@@ -39,7 +56,16 @@ class ToolRegistryTest {
     }
 
     private static ToolsConfig config(List<String> hosts) {
+        return config(hosts, List.of());
+    }
+
+    private static ToolsConfig config(List<String> hosts, List<String> sensitive) {
         return new ToolsConfig() {
+            @Override
+            public Optional<List<String>> sensitive() {
+                return Optional.of(sensitive);
+            }
+
             @Override
             public Duration timeout() {
                 return Duration.ofSeconds(2);

@@ -1,4 +1,4 @@
-package dev.relay.task.runtime;
+package dev.relay.testsupport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,7 +18,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
- * first two requests of one containing {@code busy-twice}. It keeps every
+ * first two requests of one containing {@code busy-twice}; markers in the prompt ask for tool calls
+ * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code ask-first}, {@code resume-me}: a lookup whose first
+ * answer is slow), a plan ({@code plan-it}), a slow stream
+ * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
  * request it got (body and Authorization header) for the tests to look at.
  */
 public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
@@ -36,7 +39,12 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     public static final List<Received> RECEIVED = new CopyOnWriteArrayList<>();
     /** The Authorization headers the /echo endpoint (the target of http_request) received. */
     public static final List<String> ECHOED = new CopyOnWriteArrayList<>();
+    /** The methods of the requests /echo received. */
+    public static final List<String> ECHO_METHODS = new CopyOnWriteArrayList<>();
+    /** The prompts (markers) whose stream the client closed before the fake was done writing it. */
+    public static final List<String> CLOSED_BY_CLIENT = new CopyOnWriteArrayList<>();
 
+    private static final java.util.concurrent.atomic.AtomicInteger RESUME_ANSWERS = new java.util.concurrent.atomic.AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
     private HttpServer server;
 
@@ -49,6 +57,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         }
         server.createContext("/v1/chat/completions", this::answer);
         server.createContext("/echo", this::echo);
+        // the default runs one exchange at a time: a slow stream would hold up every other test's request
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         return Map.of("relay.llm.base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
                 "relay.llm.api-key", API_KEY);
@@ -74,6 +84,62 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         }
         String model = body.path("model").asText();
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
+        String lastMessage = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
+        if (body.toString().contains("slow-stream")) {
+            slowStream(exchange, model, "slow-stream");
+            return;
+        }
+        if (body.toString().contains("stall-stream")) {
+            stall(exchange, model);
+            return;
+        }
+        if (body.toString().contains("malformed")) {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hal\n\n".getBytes(StandardCharsets.UTF_8));
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        if (body.toString().contains("resume-me")) {
+            if (!toolAnswered) {
+                streamToolCall(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}");
+            } else if (RESUME_ANSWERS.getAndIncrement() == 0) {
+                slowStream(exchange, model, "resume-me"); // the first answer is slow: the test kills the service meanwhile
+            } else {
+                // the resumed conversation holds the lookup's result (and, after it, the answer the kill cut short)
+                boolean lookedUp = false;
+                for (JsonNode message : body.path("messages")) {
+                    lookedUp |= "tool".equals(message.path("role").asText()) && message.path("content").asText().contains("127.0.0.1");
+                }
+                streamText(exchange, model, List.of("Resumed: ", lookedUp ? "127.0.0.1" : "nothing"));
+            }
+            return;
+        }
+        if (body.toString().contains("ask-first")) {
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("Checking port ", lastMessage.contains("8443") ? "8443." : "nothing."));
+            } else {
+                streamText(exchange, model, List.of("I need to know one thing."), "ask_question",
+                        "{\"question\":\"Which port should I check?\"}");
+            }
+            return;
+        }
+        if (body.toString().contains("use-post")) {
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("Posted: ", lastMessage.contains("you sent") ? "done" : "not done"));
+            } else {
+                String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
+                streamToolCall(exchange, model, "http_request", "{\"url\":\"" + url + "\",\"method\":\"POST\",\"body\":\"hi\"}");
+            }
+            return;
+        }
+        if (body.toString().contains("plan-it")) {
+            streamText(exchange, model, lastMessage.contains("Verify your work") ? List.of("Verified.")
+                    : lastMessage.contains("The plan is approved") ? List.of("Done ", "as planned.") : List.of("1. Look ", "it up."));
+            return;
+        }
         if (body.toString().contains("use-dns") && (!toolAnswered || body.toString().contains("loop-tools"))) {
             streamToolCall(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}");
             return;
@@ -98,6 +164,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     private void echo(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         ECHOED.add(String.valueOf(authorization));
+        ECHO_METHODS.add(exchange.getRequestMethod());
         byte[] bytes = ("you sent " + authorization).getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -116,6 +183,53 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     private void streamText(HttpExchange exchange, String model, List<String> chunks) throws IOException {
         stream(exchange, model, chunks.stream().map(chunk -> "{\"role\":\"assistant\",\"content\":\"" + chunk + "\"}").toList(),
                 "stop");
+    }
+
+    /** Text, then a call of {@code tool} in the same reply. */
+    private void streamText(HttpExchange exchange, String model, List<String> chunks, String tool, String arguments) throws IOException {
+        List<String> deltas = new java.util.ArrayList<>(chunks.stream()
+                .map(chunk -> "{\"role\":\"assistant\",\"content\":\"" + chunk + "\"}").toList());
+        deltas.add("{\"tool_calls\":[{\"index\":0,\"id\":\"call_" + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\""
+                + tool + "\",\"arguments\":" + JSON.writeValueAsString(arguments) + "}}]}");
+        stream(exchange, model, deltas, "tool_calls");
+    }
+
+    /** Many chunks a fifth of a second apart; notes when the client closes the stream before the end. */
+    private static void slowStream(HttpExchange exchange, String model, String marker) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":";
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 150; i++) {
+                send(out, head + "[{\"index\":0,\"delta\":{\"content\":\"word" + i + " \"},\"finish_reason\":null}]}");
+                Thread.sleep(200);
+            }
+            send(out, head + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (IOException closed) {
+            CLOSED_BY_CLIENT.add(marker);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One chunk, then nothing for half a minute (unless the client gives up first). */
+    private static void stall(HttpExchange exchange, String model) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":";
+        try (OutputStream out = exchange.getResponseBody()) {
+            send(out, head + "[{\"index\":0,\"delta\":{\"content\":\"Thinking\"},\"finish_reason\":null}]}");
+            for (int i = 0; i < 300; i++) {
+                Thread.sleep(100);
+                out.write(":\n".getBytes(StandardCharsets.UTF_8)); // an SSE comment: nothing for the client, but shows a close
+                out.flush();
+            }
+        } catch (IOException closed) {
+            CLOSED_BY_CLIENT.add("stall-stream");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The OpenAI streaming shape: one chunk per delta, the finish reason, the usage, then [DONE]. */

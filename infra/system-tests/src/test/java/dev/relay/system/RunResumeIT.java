@@ -1,0 +1,171 @@
+package dev.relay.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.testsupport.FakeModelProvider;
+import dev.relay.testsupport.PackagedService;
+import dev.relay.testsupport.SseClient;
+import dev.relay.testsupport.SseEvent;
+import dev.relay.testsupport.TestTokens;
+
+/**
+ * Runs worked by a model (a fake OpenAI-compatible provider) survive kill -9 of the task service: a run killed in the
+ * middle of its model's answer is resumed by the restarted service from its recorded steps (the tool it called is not
+ * called again) and completes; a run suspended on the model's question is answered after the restart and completes.
+ */
+class RunResumeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORG = "resume";
+    private static final String TOKEN = TestTokens.bearer(ORG, "keeper@resume.dev");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static FakeModelProvider provider;
+    private static PackagedService streamService;
+    private static PackagedService taskService;
+
+    @BeforeAll
+    static void startSystem() {
+        provider = new FakeModelProvider();
+        Map<String, String> llm = provider.start();
+        streamService = PackagedService.start("stream-service", Map.of());
+        Map<String, String> env = new HashMap<>();
+        env.put("RELAY_LLM_BASE_URL", llm.get("relay.llm.base-url"));
+        env.put("RELAY_LLM_API_KEY", llm.get("relay.llm.api-key"));
+        env.put("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString());
+        env.put("RELAY_PUBLIC_URL", streamService.uri("").toString());
+        env.put("RELAY_RUNTIME_STALE_AFTER", "4s");
+        env.put("RELAY_RUNTIME_REAP_INTERVAL", "1s");
+        env.put("RELAY_RUNTIME_HEARTBEAT_INTERVAL", "1s");
+        taskService = PackagedService.start("task-service", env);
+    }
+
+    @AfterAll
+    static void stopSystem() {
+        for (AutoCloseable closeable : new AutoCloseable[] {taskService, streamService}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+        if (provider != null) {
+            provider.stop();
+        }
+    }
+
+    @Test
+    void aRunKilledInTheMiddleOfItsAnswerResumesFromItsRecordedStepsAndCompletes() throws Exception {
+        String taskId = create("{\"task\":\"resume-me: look up localhost\",\"response_format\":\"json\"}");
+        awaitDetails(taskId, details -> details.path("messages").toString().contains("word3"), Duration.ofSeconds(30));
+
+        taskService.kill();
+        Instant killed = Instant.now();
+        taskService = taskService.restart();
+        List<JsonNode> events = eventsUntil(taskId, "run.completed", Duration.ofSeconds(60));
+        System.out.printf("[figures] run resume: a run killed with its service mid-answer completed %.1f s after the kill%n",
+                Duration.between(killed, Instant.now()).toMillis() / 1000.0);
+
+        assertThat(ofType(events, "tool.call")).as("the recorded lookup is not made again").hasSize(1);
+        assertThat(ofType(events, "tool.result")).hasSize(1);
+        assertThat(ofType(events, "run.failed")).isEmpty();
+        JsonNode resumed = ofType(events, "run.resumed").get(0).path("data");
+        assertThat(resumed.path("reason").asText()).isEqualTo("recovered");
+        List<JsonNode> completed = ofType(events, "message.completed");
+        assertThat(completed.get(completed.size() - 1).path("data").path("content").asText()).isEqualTo("Resumed: 127.0.0.1");
+        // the answer cut by the kill was completed as far as it got, and the model was told the lookup's result again
+        assertThat(completed.get(0).path("data").path("content").asText()).startsWith("word0 ");
+        assertThat(FakeModelProvider.CLOSED_BY_CLIENT).contains("resume-me");
+    }
+
+    @Test
+    void aQuestionAskedBeforeARestartIsAnsweredAfterItAndTheRunCompletes() throws Exception {
+        String taskId = create("{\"task\":\"ask-first across a restart\",\"ask_question\":true,\"response_format\":\"json\"}");
+        JsonNode details = awaitDetails(taskId, found -> found.has("pending_requests"), Duration.ofSeconds(30));
+        String requestId = details.path("pending_requests").get(0).path("id").asText();
+
+        taskService.kill();
+        taskService = taskService.restart();
+        HttpResponse<String> answered = HTTP.send(HttpRequest.newBuilder(taskService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId))
+                .header("Authorization", TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"event\":{\"type\":\"user_confirmation\",\"approval_request_id\":\""
+                        + requestId + "\",\"ok\":true,\"instructions\":\"8443\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+
+        List<JsonNode> events = eventsUntil(taskId, "run.completed", Duration.ofSeconds(30));
+        List<JsonNode> completed = ofType(events, "message.completed");
+        assertThat(completed.get(completed.size() - 1).path("data").path("content").asText()).isEqualTo("Checking port 8443.");
+        assertThat(ofType(events, "tool.result").get(0).path("data").path("output").asText()).isEqualTo("The user answered: 8443");
+    }
+
+    private static String create(String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(taskService.uri("/api/v1/tasks"))
+                .header("Authorization", TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body()).get("task_id").asText();
+    }
+
+    private static JsonNode awaitDetails(String taskId, java.util.function.Predicate<JsonNode> until, Duration bound) throws Exception {
+        Instant deadline = Instant.now().plus(bound);
+        JsonNode details = null;
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(taskService.uri("/api/v1/tasks/" + taskId))
+                    .header("Authorization", TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                details = JSON.readTree(response.body());
+                if (until.test(details)) {
+                    return details;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("task " + taskId + " did not get there within " + bound + "; last seen: " + details);
+    }
+
+    /** The task's events from the stream service, from the first, until one of {@code lastType}. */
+    private static List<JsonNode> eventsUntil(String taskId, String lastType, Duration bound) throws Exception {
+        URI stream = streamService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/events/stream");
+        Instant deadline = Instant.now().plus(bound);
+        List<SseEvent> seen = List.of();
+        while (Instant.now().isBefore(deadline)) {
+            seen = SseClient.get(stream, Map.of("Authorization", TOKEN), Duration.between(Instant.now(), deadline),
+                    event -> lastType.equals(event.event())).events();
+            if (seen.stream().anyMatch(event -> lastType.equals(event.event()))) {
+                List<JsonNode> events = new ArrayList<>();
+                for (SseEvent event : seen) {
+                    com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(event.data());
+                    events.add(json.put("type", event.event()));
+                }
+                return events;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no " + lastType + " for task " + taskId + " within " + bound + "; seen: "
+                + seen.stream().map(SseEvent::event).toList());
+    }
+
+    private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+        return events.stream().filter(event -> type.equals(event.path("type").asText())).toList();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.relay.task.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.DynamicUpdate;
+
+/** A tool call a run made (or asked to make), and its result once it has one. */
+@Entity
+@Table(name = "tool_call")
+@DynamicUpdate
+public class ToolCall {
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    @Column(name = "stream_id")
+    public UUID streamId;
+    /** The model's id of the call, which its result must name when it goes back to the model. */
+    @Column(name = "call_id")
+    public String callId;
+    public long seq;
+    public String name;
+    /** The arguments, as JSON. */
+    public String arguments;
+    /** Null until the call has a result. */
+    public String output;
+    public boolean error;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    public boolean hasResult() {
+        return output != null;
+    }
+
+    public void finish(String output, boolean error, Instant at) {
+        this.output = output;
+        this.error = error;
+        this.finishedAt = at;
+    }
+}

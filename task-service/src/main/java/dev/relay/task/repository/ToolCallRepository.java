@@ -1,0 +1,20 @@
+package dev.relay.task.repository;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.task.domain.ToolCall;
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class ToolCallRepository implements PanacheRepositoryBase<ToolCall, UUID> {
+
+    /** The task's tool calls in the order they were made. */
+    public Uni<List<ToolCall>> ofTask(UUID taskId) {
+        return list("taskId", Sort.by("seq"), taskId);
+    }
+}

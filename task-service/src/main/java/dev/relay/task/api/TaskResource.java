@@ -181,4 +181,24 @@ public class TaskResource {
         Caller caller = Caller.from(identity);
         return queries.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));
     }
+
+    @GET
+    @Path("/{id}/artifacts")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "get-v1-tasks-id-artifacts", summary = "List task artifacts",
+            description = "What the task's completed runs handed off (`completion_delivery` artifact or webhook): per run, "
+                    + "its final message, the outputs of its tool calls and its usage; oldest first.")
+    @APIResponse(responseCode = "200", description = "The task's artifacts",
+            content = @Content(schema = @Schema(implementation = ArtifactList.class)))
+    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<ArtifactList> artifacts(@PathParam("id") UUID id) {
+        return queries.artifacts(Caller.from(identity), id).map(found -> new ArtifactList(found.stream().map(artifact -> {
+            try {
+                return new ArtifactList.ArtifactView(artifact.id, artifact.kind, artifact.streamId, artifact.createdAt,
+                        json.readTree(artifact.content));
+            } catch (java.io.IOException unreadable) {
+                throw new IllegalStateException("artifact " + artifact.id + " holds no JSON", unreadable);
+            }
+        }).toList()));
+    }
 }

@@ -50,6 +50,11 @@ public class TaskRun {
     public int recoveries;
     /** Set while the run waits for a worker after its worker stopped. */
     public boolean recovering;
+    /** The model tokens the run used so far, as reported. */
+    @Column(name = "input_tokens")
+    public long inputTokens;
+    @Column(name = "output_tokens")
+    public long outputTokens;
 
     public RunStatus runStatus() {
         return RunStatus.of(status);

@@ -23,6 +23,11 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
         return update("content = concat(content, ?1) where id = ?2", chunk, messageId);
     }
 
+    /** The run's last assistant message, or null. */
+    public Uni<TaskMessage> lastAssistantOf(UUID streamId) {
+        return find("streamId = ?1 and role = 'assistant'", Sort.descending("firstSeq"), streamId).firstResult();
+    }
+
     /** The run's messages still being written. */
     public Uni<List<TaskMessage>> unfinishedOf(UUID streamId) {
         return list("streamId = ?1 and complete = false", Sort.by("firstSeq"), streamId);

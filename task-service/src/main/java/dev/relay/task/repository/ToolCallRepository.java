@@ -13,6 +13,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ToolCallRepository implements PanacheRepositoryBase<ToolCall, UUID> {
 
+    /** The run's tool calls in the order they were made. */
+    public Uni<List<ToolCall>> ofRun(UUID streamId) {
+        return list("streamId", Sort.by("seq"), streamId);
+    }
+
     /** The task's tool calls in the order they were made. */
     public Uni<List<ToolCall>> ofTask(UUID taskId) {
         return list("taskId", Sort.by("seq"), taskId);

@@ -49,10 +49,12 @@ public class RunSteps {
     private final BudgetAdmission budget;
     private final TaskMetrics metrics;
     private final ToolCallRepository toolCalls;
+    private final CompletionDelivery completion;
 
     public RunSteps(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog,
             ApprovalRepository approvals, Outbox outbox, ScheduleReports scheduleReports, BudgetAdmission budget,
-            TaskMetrics metrics, ToolCallRepository toolCalls) {
+            TaskMetrics metrics, ToolCallRepository toolCalls, CompletionDelivery completion) {
+        this.completion = completion;
         this.toolCalls = toolCalls;
         this.budget = budget;
         this.metrics = metrics;
@@ -199,6 +201,8 @@ public class RunSteps {
                 usage.put("project_id", task.projectId.toString());
             }
             task.contextUsedTokens += inputTokens;
+            run.inputTokens += inputTokens;
+            run.outputTokens += outputTokens;
             return eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)
                     // tokensUsed counts Neo tokens, priced as the billing ledger prices this usage
                     .chain(() -> budget.settle(BudgetHolder.of(task), run.id, model, inputTokens, outputTokens))
@@ -222,6 +226,7 @@ public class RunSteps {
             task.heartbeat(Task.READY, Instant.now());
             task.runEnded();
             return completeMessage(task, run, messageId)
+                    .chain(() -> completion.completed(task, run))
                     .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
                             eventLog.data().put("status", RunStatus.COMPLETED.value())))
                     .call(() -> budget.release(run.id))

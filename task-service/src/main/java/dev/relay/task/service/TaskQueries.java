@@ -8,9 +8,11 @@ import jakarta.persistence.LockModeType;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.task.domain.Artifact;
 import dev.relay.task.domain.Task;
 import dev.relay.task.domain.TaskListQuery;
 import dev.relay.task.repository.ApprovalRepository;
+import dev.relay.task.repository.ArtifactRepository;
 import dev.relay.task.repository.TaskMessageRepository;
 import dev.relay.task.repository.TaskRepository;
 import dev.relay.task.repository.TaskRunRepository;
@@ -25,8 +27,11 @@ public class TaskQueries {
     private final TaskRunRepository runs;
     private final TaskMessageRepository messages;
     private final ApprovalRepository approvals;
+    private final ArtifactRepository artifacts;
 
-    public TaskQueries(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, ApprovalRepository approvals) {
+    public TaskQueries(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, ApprovalRepository approvals,
+            ArtifactRepository artifacts) {
+        this.artifacts = artifacts;
         this.approvals = approvals;
         this.tasks = tasks;
         this.runs = runs;
@@ -42,6 +47,12 @@ public class TaskQueries {
                         .chain(taskRuns -> messages.ofTask(taskId)
                                 .chain(taskMessages -> approvals.pendingOf(taskId)
                                         .map(pending -> new TaskSnapshot(task, taskRuns, taskMessages, pending))))));
+    }
+
+    /** The task's artifacts, oldest first, when the caller may see the task (else 404). */
+    public Uni<List<Artifact>> artifacts(Caller caller, UUID taskId) {
+        return Panache.withSession(() -> tasks.findById(taskId).map(task -> visibleOrNotFound(task, caller, taskId))
+                .chain(task -> artifacts.ofTask(taskId)));
     }
 
     /** A page of the organization's tasks that the caller may see; one more than asked tells whether more follow. */

@@ -60,6 +60,7 @@ class AccessMatrixTest {
                 .row("PATCH /api/preview/agents/{org}/tasks/{taskId}", Map.of(SAME_ORG_MEMBER, DENY_404))
                 .row("POST /api/preview/agents/{org}/tasks/{taskId}/cancel", Map.of(SAME_ORG_MEMBER, DENY_404))
                 .row("GET /api/v1/tasks/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
+                .row("GET /api/v1/tasks/{id}/artifacts", Map.of(SAME_ORG_MEMBER, DENY_404))
                 // API keys are their user's alone, even within the organization
                 .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
                 // secrets are the organization's: any member may replace or delete one
@@ -82,6 +83,7 @@ class AccessMatrixTest {
             case "PATCH /api/preview/agents/{org}/tasks/{taskId}" -> new Call("PATCH", agents + "/" + task(), "{\"name\":\"renamed\"}");
             case "POST /api/preview/agents/{org}/tasks/{taskId}/cancel" -> new Call("POST", agents + "/" + task() + "/cancel", "{\"force\":false}");
             case "GET /api/v1/tasks/{id}" -> new Call("GET", "/api/v1/tasks/" + task(), null);
+            case "GET /api/v1/tasks/{id}/artifacts" -> new Call("GET", "/api/v1/tasks/" + task() + "/artifacts", null);
             case "DELETE /api/v1/api-keys/{id}" -> new Call("DELETE", "/api/v1/api-keys/" + key().path("id"), null);
             case "DELETE /api/v1/secrets/{name}" -> new Call("DELETE", "/api/v1/secrets/" + secret(), null);
             default -> throw new IllegalArgumentException("no call for " + operation);

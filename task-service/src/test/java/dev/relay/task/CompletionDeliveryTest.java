@@ -1,0 +1,169 @@
+package dev.relay.task;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.standardwebhooks.Webhook;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * completion_delivery: artifact keeps what a completed run handed off for GET /api/v1/tasks/{id}/artifacts;
+ * webhook POSTs it to the organization's webhook, signed the Standard Webhooks way, until the receiver takes it
+ * (a receiver answering 500 twice gets the third attempt), each attempt in the delivery log.
+ */
+@QuarkusTest
+@WithTestResource(RelayTestResources.class)
+class CompletionDeliveryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request the receiver got: its headers (lower-case names) and body. */
+    private record Received(Map<String, List<String>> headers, String body) {
+    }
+
+    private HttpServer receiver;
+
+    @AfterEach
+    void stopReceiver() {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void anArtifactRunKeepsItsFinalMessageToolOutputsAndUsage() {
+        String token = TestTokens.bearer("artifacts", "ann@artifacts.dev");
+        String taskId = create(token, "{\"task\":\"keep what you find\",\"completion_delivery\":\"artifact\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", token)
+                .get("/api/v1/tasks/" + taskId + "/artifacts").then().statusCode(200).body("artifacts", hasSize(1)));
+
+        JsonPath details = given().header("Authorization", token).get("/api/v1/tasks/" + taskId).then().extract().jsonPath();
+        given().header("Authorization", token).get("/api/v1/tasks/" + taskId + "/artifacts").then()
+                .body("artifacts[0].kind", equalTo("completion"))
+                .body("artifacts[0].stream_id", equalTo(details.getString("streams[0].stream_id")))
+                .body("artifacts[0].content.message", equalTo(details.getString("messages[1].content")))
+                .body("artifacts[0].content.status", equalTo("completed"))
+                .body("artifacts[0].content.tool_outputs", hasSize(0))
+                .body("artifacts[0].content.usage.input_tokens", org.hamcrest.Matchers.greaterThan(0));
+        // another organization does not see the task, nor its artifacts
+        given().header("Authorization", TestTokens.bearer("elsewhere", "ann@artifacts.dev"))
+                .get("/api/v1/tasks/" + taskId + "/artifacts").then().statusCode(404).body("code", equalTo("not_exists"));
+        // a task that asks for no delivery has none
+        String plain = create(token, "{\"task\":\"nothing to keep\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", token)
+                .get("/api/v1/tasks/" + plain).then().body("task.status", equalTo("completed")));
+        given().header("Authorization", token).get("/api/v1/tasks/" + plain + "/artifacts").then().body("artifacts", hasSize(0));
+    }
+
+    @Test
+    void aWebhookMessageIsSignedRetriedUntilTakenAndEveryAttemptIsLogged() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        String url = startReceiver(received, 2);
+        String token = TestTokens.bearer("hooks", "hank@hooks.dev");
+
+        String secret = given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                .put("/api/v1/webhook").then().statusCode(201).body("url", equalTo(url)).body("secret", startsWith("whsec_"))
+                .extract().path("secret");
+        given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(200).body("secret", nullValue());
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                .put("/api/v1/webhook").then().statusCode(200).body("secret", nullValue());
+
+        String taskId = create(token, "{\"task\":\"tell me when done\",\"completion_delivery\":\"webhook\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 3);
+
+        Received last = received.get(2);
+        String messageId = header(last, "webhook-id");
+        assertThat(received).extracting(request -> header(request, "webhook-id")).as("one message, the same id on every attempt")
+                .containsOnly(messageId);
+        // the library's own verification, and the algorithm by hand: base64 HMAC-SHA256 of "id.timestamp.body"
+        new Webhook(secret).verify(last.body(), last.headers());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+        String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(
+                (messageId + "." + header(last, "webhook-timestamp") + "." + last.body()).getBytes(StandardCharsets.UTF_8)));
+        assertThat(header(last, "webhook-signature")).isEqualTo(expected);
+        JsonNode payload = JSON.readTree(last.body());
+        assertThat(payload.path("type").asText()).isEqualTo("task.completed");
+        assertThat(payload.path("data").path("task_id").asText()).isEqualTo(taskId);
+        assertThat(payload.path("data").path("message").asText()).contains("tell me when done");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().header("Authorization", token)
+                .get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries", hasSize(1))
+                .body("deliveries[0].id", equalTo(messageId))
+                .body("deliveries[0].task_id", equalTo(taskId))
+                .body("deliveries[0].status", equalTo("delivered"))
+                .body("deliveries[0].attempts.status_code", equalTo(List.of(500, 500, 200))));
+        assertThat(received).hasSize(3);
+        given().header("Authorization", TestTokens.bearer("elsewhere", "hank@hooks.dev")).get("/api/v1/webhook/deliveries").then()
+                .statusCode(200).body("deliveries", hasSize(0));
+    }
+
+    @Test
+    void aWebhookNeedsAnHttpUrl() {
+        String token = TestTokens.bearer("hooks-bad", "bea@hooks.dev");
+        for (String url : new String[] {"ftp://example.com/x", "not a url", "/relative", "http://user:pw@example.com/"}) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                    .put("/api/v1/webhook").then().statusCode(400).body("code", equalTo("invalid_request"));
+        }
+        given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(404);
+        given().header("Authorization", token).delete("/api/v1/webhook").then().statusCode(404);
+    }
+
+    private static String create(String token, String body) {
+        return given().header("Authorization", token).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+    }
+
+    /** A receiver that answers 500 to its first {@code failures} requests and 204 after; its URL. */
+    private String startReceiver(List<Received> received, int failures) throws IOException {
+        String path = "/hooks/" + UUID.randomUUID();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext(path, exchange -> answer(exchange, received, failures));
+        receiver.start();
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    }
+
+    private static void answer(HttpExchange exchange, List<Received> received, int failures) throws IOException {
+        Map<String, List<String>> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+        received.add(new Received(headers, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+        exchange.sendResponseHeaders(received.size() <= failures ? 500 : 200, -1);
+        exchange.close();
+    }
+
+    private static String header(Received request, String name) {
+        return request.headers().get(name).get(0);
+    }
+}

@@ -19,7 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
  * first two requests of one containing {@code busy-twice}; markers in the prompt ask for tool calls
- * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code ask-first}, {@code resume-me}: a lookup whose first
+ * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
  * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
  * request it got (body and Authorization header) for the tests to look at.
@@ -99,6 +99,22 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hal\n\n".getBytes(StandardCharsets.UTF_8));
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        if (body.toString().contains("use-mcp-echo")) {
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("Echoed: ", lastMessage.contains("echo: hello mcp") ? "yes" : "no"));
+            } else {
+                streamToolCall(exchange, model, "notes_echo", "{\"message\":\"hello mcp\"}");
+            }
+            return;
+        }
+        if (body.toString().contains("use-mcp-note")) {
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("Noted: ", lastMessage.startsWith("noted") ? "yes" : "no"));
+            } else {
+                streamToolCall(exchange, model, "notes_add_note", "{\"text\":\"remember the milk\"}");
             }
             return;
         }

@@ -157,7 +157,7 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
         /** The tools the model is offered in {@code phase}: planning only reads; ask_question when the task allows. */
         List<ToolSpecification> specifications(Phase phase) {
             List<ToolSpecification> specifications = new ArrayList<>(tools.available().stream()
-                    .filter(tool -> phase != Phase.PLAN || !tool.mayChange()).map(OpenAiCompatibleAgent::specification).toList());
+                    .filter(tool -> phase != Phase.PLAN || !tool.mayChange()).map(Tool::specification).toList());
             if (run.askQuestion()) {
                 specifications.add(ASK_QUESTION);
             }
@@ -314,31 +314,6 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
         } catch (IOException malformed) {
             return JSON.createObjectNode().put("unreadable_arguments", json);
         }
-    }
-
-    /** A tool as the model is told of it: name, description and its arguments' schema. */
-    private static ToolSpecification specification(Tool tool) {
-        JsonObjectSchema.Builder parameters = JsonObjectSchema.builder();
-        tool.parameters().path("properties").fields().forEachRemaining(property -> {
-            JsonNode schema = property.getValue();
-            String description = schema.path("description").asText(null);
-            if (schema.has("enum")) {
-                List<String> values = new ArrayList<>();
-                schema.path("enum").forEach(value -> values.add(value.asText()));
-                parameters.addEnumProperty(property.getKey(), values, description);
-            } else if ("integer".equals(schema.path("type").asText())) {
-                parameters.addIntegerProperty(property.getKey(), description);
-            } else if ("object".equals(schema.path("type").asText())) {
-                parameters.addProperty(property.getKey(), JsonObjectSchema.builder().description(description)
-                        .additionalProperties(true).build());
-            } else {
-                parameters.addStringProperty(property.getKey(), description);
-            }
-        });
-        List<String> required = new ArrayList<>();
-        tool.parameters().path("required").forEach(name -> required.add(name.asText()));
-        parameters.required(required);
-        return ToolSpecification.builder().name(tool.name()).description(tool.description()).parameters(parameters.build()).build();
     }
 
     /** The provider model for the task's model name: mapped, {@code auto} by mode, else the default. */

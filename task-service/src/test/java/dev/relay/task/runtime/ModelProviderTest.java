@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.common.event.Topics;
 import dev.relay.testsupport.EventContract;
 import dev.relay.testsupport.FakeModelProvider;
+import dev.relay.testsupport.McpTestServer;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import dev.relay.testsupport.TestTopics;
@@ -52,7 +53,7 @@ class ModelProviderTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FakeModelProvider.class));
+            return List.of(new TestResourceEntry(FakeModelProvider.class), new TestResourceEntry(McpTestServer.class));
         }
     }
 
@@ -272,14 +273,14 @@ class ModelProviderTest {
         assertThat(failed.path("reason").asText()).startsWith("the model provider's answer could not be read");
     }
 
-    private static String createAgentTask(String prompt, String settings) {
+    static String createAgentTask(String prompt, String settings) {
         return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body("{\"message\":{\"type\":\"user_message\",\"content\":\"" + prompt + "\",\"timestamp\":\"2026-11-25T10:00:00Z\"},"
                         + settings + "}")
                 .post("/api/preview/agents/models/tasks").then().statusCode(201).extract().path("taskId");
     }
 
-    private static void respond(String taskId, String event) {
+    static void respond(String taskId, String event) {
         given().header("Authorization", TOKEN).contentType(ContentType.JSON).body("{\"event\":" + event + "}")
                 .post("/api/preview/agents/models/tasks/" + taskId).then().statusCode(200);
     }
@@ -288,21 +289,21 @@ class ModelProviderTest {
         return (int) FakeModelProvider.ECHO_METHODS.stream().filter("POST"::equals).count();
     }
 
-    private static FakeModelProvider.Received lastRequestContaining(String text) {
+    static FakeModelProvider.Received lastRequestContaining(String text) {
         return FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains(text))
                 .reduce((first, second) -> second).orElseThrow();
     }
 
-    private static List<JsonNode> ofAllTypes(List<JsonNode> events, String type) {
+    static List<JsonNode> ofAllTypes(List<JsonNode> events, String type) {
         return events.stream().filter(event -> event.path("type").asText().equals(type)).toList();
     }
 
-    private static String create(String body) {
+    static String create(String body) {
         return given().header("Authorization", TOKEN).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
     }
 
-    private static List<JsonNode> eventsUntil(String taskId, String lastType) throws Exception {
+    static List<JsonNode> eventsUntil(String taskId, String lastType) throws Exception {
         List<ConsumerRecord<String, String>> read = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(30),
                 records -> records.stream().anyMatch(record -> taskId.equals(record.key()) && record.value().contains("\"" + lastType + "\"")));
         List<ConsumerRecord<String, String>> ofTask = read.stream().filter(record -> taskId.equals(record.key())).toList();
@@ -317,11 +318,11 @@ class ModelProviderTest {
         return events;
     }
 
-    private static List<String> types(List<JsonNode> events) {
+    static List<String> types(List<JsonNode> events) {
         return events.stream().map(event -> event.path("type").asText()).toList();
     }
 
-    private static JsonNode ofType(List<JsonNode> events, String type) {
+    static JsonNode ofType(List<JsonNode> events, String type) {
         return events.stream().filter(event -> event.path("type").asText().equals(type)).findFirst().orElseThrow();
     }
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
+
 /**
  * A tool the agent may call: its name, what it does and the JSON Schema of its arguments (as the model sees them),
  * whether a call changes something outside Relay (which approval and permission modes look at), and the call.
@@ -17,6 +19,11 @@ public interface Tool {
 
     /** JSON Schema of the arguments object. */
     ObjectNode parameters();
+
+    /** The tool as a model is told of it: its name, description and arguments' schema. */
+    default ToolSpecification specification() {
+        return ToolSpecifications.of(this);
+    }
 
     /** Whether this call may change something outside (a POST, say); a call that only reads answers false. */
     boolean changesSomething(JsonNode arguments);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,7 +18,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * The agent's tools by name, and which a run may use: {@code chat} and read-only tasks get the tools that never
  * change anything (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the
- * operator allowed some hosts. Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
+ * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
  * run replaced, so no secret reaches an event or the model.
  */
 @ApplicationScoped
@@ -25,9 +26,17 @@ public class ToolRegistry {
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final ToolsConfig config;
+    private final McpServers mcp;
 
+    /** The built-in tools only. */
     public ToolRegistry(ToolsConfig config) {
+        this(config, null);
+    }
+
+    @Inject
+    public ToolRegistry(ToolsConfig config, McpServers mcp) {
         this.config = config;
+        this.mcp = mcp;
         int millis = (int) config.timeout().toMillis();
         register(new DnsLookupTool(millis));
         register(new TlsInspectTool(millis));
@@ -37,6 +46,16 @@ public class ToolRegistry {
         }
     }
 
+    /** The built-in tools, then those the MCP servers offer now. */
+    private List<Tool> all() {
+        if (mcp == null || mcp.tools().isEmpty()) {
+            return List.copyOf(tools.values());
+        }
+        List<Tool> all = new ArrayList<>(tools.values());
+        all.addAll(mcp.tools());
+        return all;
+    }
+
     private void register(Tool tool) {
         tools.put(tool.name(), tool);
     }
@@ -44,7 +63,7 @@ public class ToolRegistry {
     /** The tools a run in {@code mode} may call: chat and read-only runs only those that never change anything. */
     public List<Tool> available(String mode, boolean readOnly) {
         List<Tool> available = new ArrayList<>();
-        for (Tool tool : tools.values()) {
+        for (Tool tool : all()) {
             if (!tool.mayChange() || !(readOnly || "chat".equals(mode))) {
                 available.add(tool);
             }
@@ -69,7 +88,7 @@ public class ToolRegistry {
 
     /** Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. */
     public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets) {
-        Tool tool = tools.get(name);
+        Tool tool = all().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
         if (tool == null) {
             return Uni.createFrom().item(ToolResult.failed("no tool named " + name));
         }

@@ -8,7 +8,8 @@
 # RELAY_SCHEDULE_PORT (8083), RELAY_BILLING_PORT (8084), RELAY_KAFKA_PORT (9092), RELAY_DB_HOST (127.0.0.1), RELAY_DB_PORT (5432), RELAY_DB_USER (postgres),
 # RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build, QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT to export
 # traces to an OTLP collector (http/protobuf), RELAY_LLM_BASE_URL / RELAY_LLM_API_KEY / RELAY_LLM_DEFAULT_MODEL for a
-# real model provider (OpenAI-compatible; the services inherit them; unset: the simulated agent).
+# real model provider (OpenAI-compatible; the services inherit them; unset: the simulated agent), and likewise
+# RELAY_TOOLS_HTTP_ALLOWED_HOSTS for its http_request tool.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)

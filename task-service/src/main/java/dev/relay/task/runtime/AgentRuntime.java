@@ -33,6 +33,12 @@ public interface AgentRuntime {
         List<Tool> available();
 
         /**
+         * Registers how to stop the agent's current work at once (its run was cancelled on this instance); the last
+         * one registered is used.
+         */
+        void onStop(Runnable stop);
+
+        /**
          * Calls a tool for the run; fails with {@link RunStopped} once the run is no longer active, or when the call
          * waits for the user's approval (the run is suspended, and resumes from the recorded call when answered).
          */

@@ -267,7 +267,9 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
         // the HTTP client's timeout ends with the response's headers: a stream that stalls after them ends here
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<StreamingHandle> handle = new AtomicReference<>();
-            // a subscriber that stops (a cancelled run) closes the provider's stream
+            // a cancelled run ends the call at once: the provider's stream is closed (when it has begun) by the subscriber
+            // that stops, and the run's worker stops waiting for a provider that is still silent
+            conversation.tools.onStop(() -> emitter.fail(new RunStopped()));
             emitter.onTermination(() -> {
                 StreamingHandle streaming = handle.get();
                 if (streaming != null && !streaming.isCancelled()) {

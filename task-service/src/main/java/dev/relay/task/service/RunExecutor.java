@@ -50,6 +50,7 @@ public class RunExecutor {
     private final ToolRegistry tools;
     private final SecretVault secrets;
     private final Set<UUID> working = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Runnable> stoppers = new ConcurrentHashMap<>();
 
     public RunExecutor(RunSteps steps, AgentRuntime agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics,
             ToolRegistry tools, SecretVault secrets) {
@@ -65,6 +66,14 @@ public class RunExecutor {
     /** The runs this instance is working now. */
     public Set<UUID> working() {
         return Set.copyOf(working);
+    }
+
+    /** Stops the agent of run {@code streamId} at once if this instance works it (the run was just cancelled). */
+    public void stopHere(UUID streamId) {
+        Runnable stop = stoppers.remove(streamId);
+        if (stop != null) {
+            stop.run();
+        }
     }
 
     /** Claims the run and starts executing it; completes once the claim is committed, before the run ends. */
@@ -93,6 +102,7 @@ public class RunExecutor {
             working.add(streamId);
             execute(claimed, context).onTermination().invoke(() -> {
                 working.remove(streamId);
+                stoppers.remove(streamId);
                 metrics.runLeft();
             }).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
@@ -190,6 +200,11 @@ public class RunExecutor {
         @Override
         public List<Tool> available() {
             return tools.available(deltas.claimed.run().runConfig.mode(), deltas.claimed.readOnly());
+        }
+
+        @Override
+        public void onStop(Runnable stop) {
+            stoppers.put(deltas.claimed.run().id, stop);
         }
 
         @Override

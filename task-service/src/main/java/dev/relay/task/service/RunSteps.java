@@ -375,13 +375,13 @@ public class RunSteps {
     }
 
     /**
-     * Cancels the task's unfinished run, if any, with a {@code run.aborted} event; cancelling a task with nothing
-     * running changes nothing. The runtime notices at its next step and stops.
+     * Cancels the task's unfinished run, if any, with a {@code run.aborted} event, and answers its id (null when
+     * nothing was running: cancelling then changes nothing). A worker elsewhere notices at its next step and stops.
      */
-    public Uni<Boolean> abortLatest(UUID taskId, boolean force) {
+    public Uni<UUID> abortLatest(UUID taskId, boolean force) {
         return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.latestOf(taskId).chain(latest -> {
             if (latest == null || latest.runStatus().isFinished()) {
-                return Uni.createFrom().item(false);
+                return Uni.createFrom().<UUID>nullItem();
             }
             latest.finish(RunStatus.ABORTED, Instant.now());
             task.runEnded();
@@ -389,8 +389,8 @@ public class RunSteps {
                     .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force))
                     .call(() -> budget.release(latest.id))
                     .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
-                    .replaceWith(true);
-        }))).invoke(ended -> countEnd(ended, RunStatus.ABORTED));
+                    .replaceWith(latest.id);
+        }))).invoke(aborted -> countEnd(aborted != null, RunStatus.ABORTED));
     }
 
     private void countEnd(boolean ended, RunStatus status) {

@@ -24,8 +24,11 @@ public class TaskSettings {
     private final TaskEventLog eventLog;
     private final RunSteps steps;
     private final Outbox outbox;
+    private final RunExecutor executor;
 
-    public TaskSettings(TaskQueries queries, TaskRepository tasks, TaskEventLog eventLog, RunSteps steps, Outbox outbox) {
+    public TaskSettings(TaskQueries queries, TaskRepository tasks, TaskEventLog eventLog, RunSteps steps, Outbox outbox,
+            RunExecutor executor) {
+        this.executor = executor;
         this.queries = queries;
         this.tasks = tasks;
         this.eventLog = eventLog;
@@ -65,10 +68,18 @@ public class TaskSettings {
         })));
     }
 
-    /** Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. */
+    /**
+     * Cancels the caller's task's unfinished run (see {@link RunSteps#abortLatest}); only its creator may. When this
+     * instance works the run, its agent is stopped at once (a provider's stream closed), not at its next step.
+     */
     public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
         return queries.findOwn(caller, org, taskId, "cancel")
                 .chain(() -> steps.abortLatest(taskId, force))
+                .invoke(aborted -> {
+                    if (aborted != null) {
+                        executor.stopHere(aborted);
+                    }
+                })
                 .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
     }
 }

@@ -83,6 +83,23 @@ class ModelProviderTest {
     }
 
     @Test
+    void aFollowUpRunGivesTheModelTheWholeConversation() throws Exception {
+        String taskId = create("{\"task\":\"remember the first question\",\"response_format\":\"json\"}");
+        eventsUntil(taskId, "run.completed");
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + taskId + "\",\"task\":\"and a second one\",\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then().statusCode(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", TOKEN)
+                .get("/api/v1/tasks/" + taskId).then().body("messages", org.hamcrest.Matchers.hasSize(4)));
+
+        JsonNode messages = lastRequestContaining("and a second one").body().path("messages");
+        assertThat(messages.findValuesAsText("role")).containsExactly("system", "user", "assistant", "user");
+        assertThat(messages.get(1).path("content").asText()).isEqualTo("remember the first question");
+        assertThat(messages.get(2).path("content").asText()).isEqualTo("Hello from the model.");
+        assertThat(messages.get(3).path("content").asText()).isEqualTo("and a second one");
+    }
+
+    @Test
     void autoPicksTheModelOfTheRunsMode() throws Exception {
         String taskId = create("{\"task\":\"Quick question about TLS\",\"model\":\"auto\",\"mode\":\"chat\",\"response_format\":\"json\"}");
         eventsUntil(taskId, "run.completed");
@@ -258,6 +275,23 @@ class ModelProviderTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(FakeModelProvider.CLOSED_BY_CLIENT).contains("slow-stream"));
         assertThat(types(events)).doesNotContain("run.completed", "run.failed");
+    }
+
+    @Test
+    void cancellingARunWhoseModelIsSilentClosesTheStreamAtOnce() throws Exception {
+        long closedBefore = FakeModelProvider.CLOSED_BY_CLIENT.stream().filter("stall-stream"::equals).count();
+        String taskId = create("{\"task\":\"stall-stream then cancel\",\"response_format\":\"json\"}");
+        eventsUntil(taskId, "message.delta");
+        long cancelled = System.nanoTime();
+        respond(taskId, "{\"type\":\"user_cancel\"}");
+        // the model sends nothing more: the cancel itself closes the stream, long before relay.llm.timeout (3 s here)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).until(() ->
+                FakeModelProvider.CLOSED_BY_CLIENT.stream().filter("stall-stream"::equals).count() > closedBefore);
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelled)).isLessThan(Duration.ofMillis(1500));
+        List<JsonNode> events = eventsUntil(taskId, "run.aborted");
+        Thread.sleep(3500); // past the provider timeout: nothing more is written for the run
+        assertThat(types(eventsUntil(taskId, "run.aborted"))).endsWith("run.aborted").doesNotContain("run.failed");
+        assertThat(events).isNotEmpty();
     }
 
     @Test

@@ -31,6 +31,7 @@ public class WebhookDelivery {
     public UUID taskId;
     @Column(name = "event_type")
     public String eventType;
+    /** Where the message was first addressed; attempts go to the webhook's URL at the time. */
     public String url;
     public String payload;
     public String status;

@@ -1,5 +1,6 @@
 package dev.relay.task.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -56,24 +57,26 @@ public class WebhookDispatcher {
     private Uni<Void> attempt(String deliveryId) {
         Context context = Vertx.currentContext();
         return Panache.withSession(() -> deliveries.findById(deliveryId).chain(delivery -> webhooks.findById(delivery.org)
-                        .map(webhook -> webhook == null ? null : new Addressed(delivery, secrets.secretOf(webhook)))))
+                        .map(webhook -> webhook == null ? null : new Addressed(delivery, webhook.url, secrets.secretOf(webhook)))))
                 .chain(addressed -> addressed == null
-                        ? Uni.createFrom().item(new WebhookSender.Outcome(null, "the organization's webhook was removed", 0))
-                        : sender.send(addressed.delivery().url, addressed.secret(), deliveryId, addressed.delivery().payload)
+                        ? record(deliveryId, new WebhookSender.Outcome(null, "the organization's webhook was removed", 0), true)
+                        // sent to the webhook's URL now, which may have changed since the message was written
+                        : sender.send(addressed.url(), addressed.secret(), deliveryId, addressed.delivery().payload)
                                 // the answer comes on the HTTP client's thread; the attempt is recorded on this context
-                                .emitOn(command -> context.runOnContext(ignored -> command.run())))
-                .chain(outcome -> record(deliveryId, outcome))
+                                .emitOn(command -> context.runOnContext(ignored -> command.run()))
+                                .chain(outcome -> record(deliveryId, outcome, false)))
                 .onFailure().invoke(failure -> LOG.errorf(failure, "webhook message %s could not be attempted", deliveryId))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    private record Addressed(WebhookDelivery delivery, String secret) {
+    private record Addressed(WebhookDelivery delivery, String url, String secret) {
     }
 
-    private Uni<Void> record(String deliveryId, WebhookSender.Outcome outcome) {
+    /** Records the attempt; {@code last}: no later attempt can succeed (the webhook is gone), so give up now. */
+    private Uni<Void> record(String deliveryId, WebhookSender.Outcome outcome, boolean last) {
         Instant now = Instant.now();
         return Panache.withTransaction(() -> deliveries.findById(deliveryId).chain(delivery -> {
-            delivery.attempted(outcome.accepted(), now, config.retryBackoff(), config.maxBackoff(), config.giveUpAfter());
+            delivery.attempted(outcome.accepted(), now, config.retryBackoff(), config.maxBackoff(), last ? Duration.ZERO : config.giveUpAfter());
             WebhookAttempt attempt = new WebhookAttempt();
             attempt.id = UUID.randomUUID();
             attempt.deliveryId = deliveryId;

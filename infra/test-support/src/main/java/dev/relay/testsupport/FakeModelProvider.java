@@ -50,8 +50,20 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        return start(0);
+    }
+
+    /**
+     * Runs the fake on its own, to try the dev stack's model path without a model: {@code FakeModelProvider PORT},
+     * then {@code RELAY_LLM_BASE_URL=http://127.0.0.1:PORT/v1 infra/dev/start.sh}.
+     */
+    public static void main(String[] args) {
+        System.out.println(new FakeModelProvider().start(Integer.parseInt(args[0])).get("relay.llm.base-url"));
+    }
+
+    private Map<String, String> start(int port) {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -44,6 +44,20 @@ public class Approval {
     @Column(name = "answered_at")
     public Instant answeredAt;
 
+    /** What {@code run} asks the user ({@code approvalType}), about the call {@code toolCallId} when there is one. */
+    public static Approval requested(TaskRun run, String approvalType, String message, UUID toolCallId, Instant at) {
+        Approval approval = new Approval();
+        approval.id = UUID.randomUUID();
+        approval.taskId = run.taskId;
+        approval.streamId = run.id;
+        approval.message = message;
+        approval.status = PENDING;
+        approval.approvalType = approvalType;
+        approval.toolCallId = toolCallId;
+        approval.requestedAt = at;
+        return approval;
+    }
+
     public boolean isPending() {
         return PENDING.equals(status);
     }

@@ -37,6 +37,20 @@ public class ToolCall {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** A call the model made in {@code run}, its {@code tool.call} event at {@code seq}, without a result yet. */
+    public static ToolCall recorded(TaskRun run, String callId, long seq, String name, String arguments, Instant at) {
+        ToolCall call = new ToolCall();
+        call.id = UUID.randomUUID();
+        call.taskId = run.taskId;
+        call.streamId = run.id;
+        call.callId = callId;
+        call.seq = seq;
+        call.name = name;
+        call.arguments = arguments;
+        call.createdAt = at;
+        return call;
+    }
+
     public boolean hasResult() {
         return output != null;
     }

@@ -155,18 +155,8 @@ public class RunSteps {
         return activeRunItem(claimed, (task, run) -> {
             ObjectNode data = eventLog.data().put("call_id", callId).put("name", name);
             data.set("arguments", arguments);
-            return eventLog.append(task, run.id, TaskEventTypes.TOOL_CALL, data).chain(() -> {
-                ToolCall call = new ToolCall();
-                call.id = UUID.randomUUID();
-                call.taskId = task.id;
-                call.streamId = run.id;
-                call.callId = callId;
-                call.seq = task.lastSeq;
-                call.name = name;
-                call.arguments = arguments.toString();
-                call.createdAt = Instant.now();
-                return toolCalls.persist(call);
-            });
+            return eventLog.append(task, run.id, TaskEventTypes.TOOL_CALL, data)
+                    .chain(() -> toolCalls.persist(ToolCall.recorded(run, callId, task.lastSeq, name, arguments.toString(), Instant.now())));
         });
     }
 
@@ -241,15 +231,7 @@ public class RunSteps {
      */
     public Uni<Boolean> suspend(TaskRun claimed, UUID messageId, String approvalType, String question, UUID toolCallId) {
         return activeRun(claimed, (task, run) -> {
-            Approval approval = new Approval();
-            approval.id = UUID.randomUUID();
-            approval.taskId = task.id;
-            approval.streamId = run.id;
-            approval.message = question;
-            approval.status = Approval.PENDING;
-            approval.approvalType = approvalType;
-            approval.toolCallId = toolCallId;
-            approval.requestedAt = Instant.now();
+            Approval approval = Approval.requested(run, approvalType, question, toolCallId, Instant.now());
             run.status = RunStatus.SUSPENDED.value();
             task.heartbeat(Task.READY, Instant.now());
             ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)

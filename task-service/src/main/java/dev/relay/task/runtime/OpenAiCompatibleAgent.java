@@ -90,7 +90,7 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
         return step(new Conversation(model, messages, run, tools), phase, 1, 0);
     }
 
-    /** Where a run is: planning (read-only tools, ends with a plan), executing, or verifying what it did. */
+    /** Where a run is: planning (read-only tools, ends with a plan) or executing (its checks included). */
     private enum Phase {
         PLAN, EXECUTE
     }

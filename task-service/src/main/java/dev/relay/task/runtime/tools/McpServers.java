@@ -53,7 +53,8 @@ public class McpServers {
                 List<String> readOnly = settings.readOnlyTools().orElse(List.of());
                 for (ToolSpecification specification : client.listTools()) {
                     boolean hinted = "true".equals(String.valueOf(specification.metadata().get(McpToolMetadataKeys.READ_ONLY_HINT)));
-                    found.add(new McpTool(server, client, specification, hinted || readOnly.contains(specification.name())));
+                    found.add(new McpTool(server, client, specification, hinted || readOnly.contains(specification.name()),
+                            settings.timeout()));
                 }
             } catch (RuntimeException unreachable) {
                 LOG.warnf("MCP server %s (%s) offers no tools for now: %s", server, settings.url(), unreachable.getMessage());

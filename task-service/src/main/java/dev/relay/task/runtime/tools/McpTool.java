@@ -1,6 +1,8 @@
 package dev.relay.task.runtime.tools;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,8 +26,10 @@ final class McpTool implements Tool {
     private final McpClient client;
     private final ToolSpecification specification;
     private final boolean readOnly;
+    private final Duration timeout;
 
-    McpTool(String server, McpClient client, ToolSpecification specification, boolean readOnly) {
+    McpTool(String server, McpClient client, ToolSpecification specification, boolean readOnly, Duration timeout) {
+        this.timeout = timeout;
         this.name = nameOf(server, specification.name());
         this.client = client;
         this.specification = specification;
@@ -56,6 +60,11 @@ final class McpTool implements Tool {
     @Override
     public ToolSpecification specification() {
         return specification.toBuilder().name(name).build();
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+        return Optional.of(timeout);
     }
 
     @Override

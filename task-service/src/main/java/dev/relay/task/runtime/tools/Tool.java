@@ -1,6 +1,8 @@
 package dev.relay.task.runtime.tools;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +29,11 @@ public interface Tool {
 
     /** Whether this call may change something outside (a POST, say); a call that only reads answers false. */
     boolean changesSomething(JsonNode arguments);
+
+    /** How long one call may take, when the tool has its own limit (else {@code relay.tools.timeout}). */
+    default Optional<Duration> timeout() {
+        return Optional.empty();
+    }
 
     /** Whether some call of this tool may change something: read-only runs and plans are not given such tools. */
     default boolean mayChange() {

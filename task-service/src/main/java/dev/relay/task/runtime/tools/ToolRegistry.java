@@ -100,8 +100,9 @@ public class ToolRegistry {
                     }
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(config.timeout().plus(Duration.ofSeconds(1)))
-                .recoverWithItem(() -> ToolResult.failed(name + " did not finish within " + config.timeout().toSeconds() + " s"))
+                .ifNoItem().after(tool.timeout().orElse(config.timeout()).plus(Duration.ofSeconds(1)))
+                .recoverWithItem(() -> ToolResult.failed(name + " did not finish within "
+                        + tool.timeout().orElse(config.timeout()).toSeconds() + " s"))
                 .map(result -> result.bounded(config.maxResultCharacters(), secrets.values()));
     }
 }

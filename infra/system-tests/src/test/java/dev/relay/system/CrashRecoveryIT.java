@@ -72,12 +72,8 @@ class CrashRecoveryIT {
         broker = BrokerProcess.start();
         Map<String, String> kafka = Map.of("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         streamService = PackagedService.start("stream-service", kafka);
-        Map<String, String> task = new HashMap<>(kafka);
-        task.put("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString());
-        task.put("RELAY_PUBLIC_URL", streamService.uri("").toString());
-        task.put("RELAY_RUNTIME_STALE_AFTER", "10s");
-        task.put("RELAY_RUNTIME_REAP_INTERVAL", "2s");
-        task.put("RELAY_RUNTIME_HEARTBEAT_INTERVAL", "2s");
+        Map<String, String> task = TaskServiceEnv.recoveringAfter(streamService, "10s");
+        task.putAll(kafka);
         taskService = PackagedService.start("task-service", task);
     }
 

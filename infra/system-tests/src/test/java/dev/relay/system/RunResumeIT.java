@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,14 +46,9 @@ class RunResumeIT {
         provider = new FakeModelProvider();
         Map<String, String> llm = provider.start();
         streamService = PackagedService.start("stream-service", Map.of());
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = TaskServiceEnv.recoveringAfter(streamService, "4s");
         env.put("RELAY_LLM_BASE_URL", llm.get("relay.llm.base-url"));
         env.put("RELAY_LLM_API_KEY", llm.get("relay.llm.api-key"));
-        env.put("RELAY_STREAM_SERVICE_URL", streamService.uri("").toString());
-        env.put("RELAY_PUBLIC_URL", streamService.uri("").toString());
-        env.put("RELAY_RUNTIME_STALE_AFTER", "4s");
-        env.put("RELAY_RUNTIME_REAP_INTERVAL", "1s");
-        env.put("RELAY_RUNTIME_HEARTBEAT_INTERVAL", "1s");
         taskService = PackagedService.start("task-service", env);
     }
 

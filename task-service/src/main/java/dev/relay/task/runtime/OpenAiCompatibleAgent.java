@@ -86,8 +86,7 @@ public class OpenAiCompatibleAgent implements AgentRuntime {
             messages.add(UserMessage.from(answer.isApproved() ? "Confirmed: go ahead."
                     : "Do not go ahead." + (answer.instructions() == null ? "" : " Instead: " + answer.instructions())));
         }
-        StreamingChatModel model = model(providerModel(run));
-        return step(new Conversation(model, messages, run, tools), phase, 1, 0);
+        return step(new Conversation(model(providerModel(run)), messages, run, tools), phase, 1, 0);
     }
 
     /** Where a run is: planning (read-only tools, ends with a plan) or executing (its checks included). */

@@ -49,8 +49,8 @@ public class RunExecutor {
     private final TaskMetrics metrics;
     private final ToolRegistry tools;
     private final SecretVault secrets;
-    private final Set<UUID> working = ConcurrentHashMap.newKeySet();
-    private final Map<UUID, Runnable> stoppers = new ConcurrentHashMap<>();
+    /** The runs this instance works, each with how to stop its agent at once (its agent registers that). */
+    private final Map<UUID, Runnable> working = new ConcurrentHashMap<>();
 
     public RunExecutor(RunSteps steps, AgentRuntime agent, RuntimeConfig config, Vertx vertx, TaskMetrics metrics,
             ToolRegistry tools, SecretVault secrets) {
@@ -65,12 +65,12 @@ public class RunExecutor {
 
     /** The runs this instance is working now. */
     public Set<UUID> working() {
-        return Set.copyOf(working);
+        return Set.copyOf(working.keySet());
     }
 
     /** Stops the agent of run {@code streamId} at once if this instance works it (the run was just cancelled). */
     public void stopHere(UUID streamId) {
-        Runnable stop = stoppers.remove(streamId);
+        Runnable stop = working.get(streamId);
         if (stop != null) {
             stop.run();
         }
@@ -99,10 +99,9 @@ public class RunExecutor {
             MDC.put("taskId", claimed.run().taskId.toString());
             MDC.put("runId", streamId.toString());
             metrics.runStarted();
-            working.add(streamId);
+            working.put(streamId, () -> { });
             execute(claimed, context).onTermination().invoke(() -> {
                 working.remove(streamId);
-                stoppers.remove(streamId);
                 metrics.runLeft();
             }).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
@@ -204,7 +203,7 @@ public class RunExecutor {
 
         @Override
         public void onStop(Runnable stop) {
-            stoppers.put(deltas.claimed.run().id, stop);
+            working.replace(deltas.claimed.run().id, stop);
         }
 
         @Override

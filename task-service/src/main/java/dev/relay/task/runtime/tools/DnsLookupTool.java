@@ -59,10 +59,6 @@ public class DnsLookupTool implements Tool {
         return false;
     }
 
-    @Override
-    public boolean changesSomething(JsonNode arguments) {
-        return false;
-    }
 
     @Override
     public ToolResult call(JsonNode arguments, Map<String, String> secrets) {

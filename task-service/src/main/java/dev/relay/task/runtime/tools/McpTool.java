@@ -72,10 +72,6 @@ final class McpTool implements Tool {
         return !readOnly;
     }
 
-    @Override
-    public boolean changesSomething(JsonNode arguments) {
-        return !readOnly;
-    }
 
     @Override
     public ToolResult call(JsonNode arguments, Map<String, String> secrets) {

@@ -72,10 +72,6 @@ public class TlsInspectTool implements Tool {
         return false;
     }
 
-    @Override
-    public boolean changesSomething(JsonNode arguments) {
-        return false;
-    }
 
     @Override
     public ToolResult call(JsonNode arguments, Map<String, String> secrets) throws Exception {

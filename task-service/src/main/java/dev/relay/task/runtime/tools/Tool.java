@@ -27,15 +27,20 @@ public interface Tool {
         return ToolSpecifications.of(this);
     }
 
-    /** Whether this call may change something outside (a POST, say); a call that only reads answers false. */
-    boolean changesSomething(JsonNode arguments);
+    /** Whether this call changes something outside (a POST, say); by default, whether any call of the tool may. */
+    default boolean changesSomething(JsonNode arguments) {
+        return mayChange();
+    }
 
     /** How long one call may take, when the tool has its own limit (else {@code relay.tools.timeout}). */
     default Optional<Duration> timeout() {
         return Optional.empty();
     }
 
-    /** Whether some call of this tool may change something: read-only runs and plans are not given such tools. */
+    /**
+     * Whether some call of this tool may change something outside Relay (approval and permission modes look at this):
+     * read-only runs, chat and plans are not given such tools.
+     */
     default boolean mayChange() {
         return true;
     }

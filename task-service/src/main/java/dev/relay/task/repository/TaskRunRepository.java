@@ -30,6 +30,12 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
         return update("heartbeatAt = ?1 where id in ?2 and status = 'active'", now, streamIds);
     }
 
+    /** The task of run {@code streamId} (null when there is none), read without loading the run into the session. */
+    public Uni<UUID> taskIdOf(UUID streamId) {
+        return getSession().chain(session -> session.createSelectionQuery("select r.taskId from TaskRun r where r.id = :id", UUID.class)
+                .setParameter("id", streamId).getSingleResultOrNull());
+    }
+
     /** The task's latest run, or null. */
     public Uni<TaskRun> latestOf(UUID taskId) {
         return find("taskId", Sort.descending("createdAt", "id"), taskId).firstResult();

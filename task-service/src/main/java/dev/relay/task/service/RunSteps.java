@@ -92,9 +92,7 @@ public class RunSteps {
      * approval); a run that is not pending is left alone (redelivery), and the answer is null.
      */
     public Uni<Claimed> claim(UUID streamId) {
-        return outbox.transaction(() -> runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().nullItem()
-                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE)
-                        .chain(run -> {
+        return outbox.transaction(() -> lockedTaskOf(streamId, (task, run) -> {
                             if (run.runStatus() != RunStatus.PENDING) {
                                 return Uni.createFrom().nullItem();
                             }
@@ -128,7 +126,17 @@ public class RunSteps {
                                                 calls, answer, ofRun, BudgetHolder.of(task), secretNames(task), task.approvalMode,
                                                 "read-only".equals(task.permissionMode))));
                             });
-                        }))));
+                        }));
+    }
+
+    /**
+     * Locks the task of run {@code streamId} and only then reads the run, so what a step checks is the run as the
+     * task's lock holds it (a run read before the lock would be answered from the session's cache, as it was before a
+     * cancel that committed in between). Answers null, doing nothing, when there is no such run.
+     */
+    private <T> Uni<T> lockedTaskOf(UUID streamId, ItemStep<T> step) {
+        return runs.taskIdOf(streamId).chain(taskId -> taskId == null ? Uni.createFrom().<T>nullItem()
+                : tasks.lock(taskId).chain(task -> runs.findById(streamId).chain(run -> step.apply(task, run))));
     }
 
     /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
@@ -333,8 +341,7 @@ public class RunSteps {
      * at most {@code maxRecoveries} times; after that it is ended as failed. Answers whether it was handed over.
      */
     public Uni<Boolean> recover(UUID streamId, Instant staleBefore, int maxRecoveries) {
-        return outbox.transaction(() -> runs.findById(streamId).chain(found -> found == null ? Uni.createFrom().item(false)
-                : tasks.lock(found.taskId).chain(task -> runs.findById(streamId, LockModeType.PESSIMISTIC_WRITE).chain(run -> {
+        return outbox.transaction(() -> lockedTaskOf(streamId, (task, run) -> {
                     Instant seen = run.heartbeatAt == null ? run.createdAt : run.heartbeatAt;
                     if (run.runStatus() != RunStatus.ACTIVE || !seen.isBefore(staleBefore) || run.recoveries >= maxRecoveries) {
                         return Uni.createFrom().item(false);
@@ -344,7 +351,7 @@ public class RunSteps {
                     run.status = RunStatus.PENDING.value();
                     task.runtimePhase = Task.BOOTING;
                     return eventLog.requestRun(task, run.id).replaceWith(true);
-                }))));
+                })).map(handedOver -> handedOver != null && handedOver);
     }
 
     /**

@@ -10,13 +10,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /** Calls a service's reactive method the way the runtime does: on a fresh duplicated Vert.x context. */
-final class OnVertxContext {
+public final class OnVertxContext {
 
     private OnVertxContext() {
     }
 
     /** Subscribes to {@code call} on a new duplicated context; the answer completes the returned Uni. */
-    static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> call) {
+    public static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> call) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
@@ -25,7 +25,7 @@ final class OnVertxContext {
     }
 
     /** As {@link #call}, waiting at most ten seconds for the answer. */
-    static <T> T await(Vertx vertx, Supplier<Uni<T>> call) {
+    public static <T> T await(Vertx vertx, Supplier<Uni<T>> call) {
         return call(vertx, call).await().atMost(Duration.ofSeconds(10));
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.task;
 
+import dev.relay.task.task.api.AgentTask;
+import dev.relay.task.task.api.CreateTaskRequest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;

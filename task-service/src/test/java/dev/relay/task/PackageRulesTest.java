@@ -5,21 +5,25 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.relay.testsupport.PackageRules;
+import dev.relay.testsupport.FeatureRules;
 
-/** api and messaging → service → repository, runtime, client → domain; config and domain are used by all. */
+/**
+ * The task service is a package per feature. A run works a task with the agent, counts against budgets, hands off
+ * to webhooks and uses secrets; a task is admitted against budgets; the agent reads a run's settings; webhooks seal
+ * their signing secret as secrets are sealed. Nothing points back.
+ */
 class PackageRulesTest {
 
     @Test
-    void layersPointOneWayAndNoPackagesFormACycle() {
-        PackageRules.check("dev.relay.task", Map.of(
-                "api", Set.of("service", "domain", "config"),
-                "messaging", Set.of("service", "domain", "config"),
-                "service", Set.of("repository", "runtime", "client", "domain", "config"),
-                "repository", Set.of("domain"),
-                "runtime", Set.of("domain", "config"),
-                "client", Set.of("domain"),
-                "domain", Set.of(),
-                "config", Set.of()));
+    void featuresUseOnlyWhatTheyNameThroughTheirEntryTypes() {
+        FeatureRules.check("dev.relay.task", Map.of(
+                "task", Set.of("budgets"),
+                "run", Set.of("task", "agent", "budgets", "webhooks", "secrets"),
+                "agent", Set.of("task"),
+                "budgets", Set.of(),
+                "webhooks", Set.of("secrets"),
+                "secrets", Set.of(),
+                "apikeys", Set.of()),
+                Set.of("agent.tools"));
     }
 }

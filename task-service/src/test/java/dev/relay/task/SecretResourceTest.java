@@ -15,7 +15,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.relay.task.service.SecretVault;
+import dev.relay.task.secrets.SecretVault;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;

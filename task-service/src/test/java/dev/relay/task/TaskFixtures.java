@@ -12,13 +12,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /** States of tasks that tests start from. */
-final class TaskFixtures {
+public final class TaskFixtures {
 
     private TaskFixtures() {
     }
 
     /** Creates a task through the Neo API (JSON acknowledgement) and waits until its first run completed. */
-    static String completedTask(String token, String prompt) {
+    public static String completedTask(String token, String prompt) {
         String taskId = given().header("Authorization", token).contentType(ContentType.JSON)
                 .body("{\"task\":\"" + prompt + "\",\"response_format\":\"json\"}")
                 .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
@@ -29,14 +29,14 @@ final class TaskFixtures {
 
     /** Adds an active run that no runtime executes, as a process that died mid-run leaves behind. */
     /** A run a worker is executing (it said so just now). */
-    static void addActiveRun(Pool pool, String taskId) {
+    public static void addActiveRun(Pool pool, String taskId) {
         pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at) "
                         + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, now())")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
     }
 
     /** What a worker that died mid-run leaves behind: an active run nobody heartbeats, handed over {@code recoveries} times. */
-    static void addOrphanedActiveRun(Pool pool, String taskId, int recoveries) {
+    public static void addOrphanedActiveRun(Pool pool, String taskId, int recoveries) {
         pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, recoveries) "
                         + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, "
                         + "now() - interval '1 hour', $3)")

@@ -1,0 +1,44 @@
+package dev.relay.task.agent;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The model provider that works tasks: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp's server,
+ * LiteLLM). Without a base URL every run is worked by the simulated agent.
+ */
+@ConfigMapping(prefix = "relay.llm")
+public interface LlmConfig {
+
+    /** The endpoint's base URL, e.g. {@code https://api.openai.com/v1} or {@code http://ollama:11434/v1} (RELAY_LLM_BASE_URL). */
+    Optional<String> baseUrl();
+
+    /** The API key (RELAY_LLM_API_KEY, from a secret); never logged. Local servers often need none. */
+    Optional<String> apiKey();
+
+    /** Provider model per model name a task may ask for ({@code relay.llm.models."sonnet-4.6"=gpt-4.1}). */
+    Map<String, String> models();
+
+    /** The provider model for names the map lacks, and for {@code auto} in modes {@link #auto()} does not name. */
+    @WithDefault("gpt-4.1-mini")
+    String defaultModel();
+
+    /** What {@code auto} resolves to per mode ({@code relay.llm.auto.chat=gpt-4.1-nano}: a small model for chat). */
+    Map<String, String> auto();
+
+    /** How long one model call may take, streaming included. */
+    @WithDefault("120s")
+    Duration timeout();
+
+    /** How often a call the provider refused before answering (429, 5xx, unreachable) is tried again. */
+    @WithDefault("3")
+    int retries();
+
+    /** The first pause before trying again; it doubles each time. */
+    @WithDefault("1s")
+    Duration retryBackoff();
+}

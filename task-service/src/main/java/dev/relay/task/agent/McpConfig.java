@@ -1,0 +1,37 @@
+package dev.relay.task.agent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** MCP servers whose tools join the agent's ({@code relay.mcp.servers."<name>".url=…}). */
+@ConfigMapping(prefix = "relay.mcp")
+public interface McpConfig {
+
+    /** The servers by name; a server's tools are offered as {@code <name>_<tool>}. */
+    Map<String, Server> servers();
+
+    /** How often each server's tool list is read again (and a server that was down is tried again). */
+    @WithDefault("1m")
+    Duration refreshInterval();
+
+    interface Server {
+
+        /** The server's streamable HTTP endpoint. */
+        String url();
+
+        /**
+         * Tools of this server the operator declares read-only (besides those the server marks {@code readOnlyHint}):
+         * chat, plans and read-only tasks get them, and approvals do not ask about them.
+         */
+        Optional<List<String>> readOnlyTools();
+
+        /** How long one request to the server may take. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.relay.task.agent.tools;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.mcp.client.DefaultMcpClient;
+import dev.langchain4j.mcp.client.McpClient;
+import dev.langchain4j.mcp.client.McpToolMetadataKeys;
+import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
+import dev.relay.task.agent.McpConfig;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The tools of the configured MCP servers (streamable HTTP, LangChain4j's MCP client): each server's list is read
+ * when the service starts and every {@code relay.mcp.refresh-interval}; a server that cannot be reached offers no
+ * tools until a later read succeeds, and the service runs on without it.
+ */
+@ApplicationScoped
+public class McpServers {
+
+    private static final Logger LOG = Logger.getLogger(McpServers.class);
+
+    private final McpConfig config;
+    private final Map<String, McpClient> clients = new ConcurrentHashMap<>();
+    private volatile List<Tool> tools = List.of();
+
+    public McpServers(McpConfig config) {
+        this.config = config;
+    }
+
+    /** The tools the servers offered at their last read. */
+    public List<Tool> tools() {
+        return tools;
+    }
+
+    @Scheduled(every = "{relay.mcp.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        if (config.servers().isEmpty()) {
+            return;
+        }
+        List<Tool> found = new ArrayList<>();
+        config.servers().forEach((server, settings) -> {
+            try {
+                McpClient client = clients.computeIfAbsent(server, name -> connect(name, settings));
+                List<String> readOnly = settings.readOnlyTools().orElse(List.of());
+                for (ToolSpecification specification : client.listTools()) {
+                    boolean hinted = "true".equals(String.valueOf(specification.metadata().get(McpToolMetadataKeys.READ_ONLY_HINT)));
+                    found.add(new McpTool(server, client, specification, hinted || readOnly.contains(specification.name()),
+                            settings.timeout()));
+                }
+            } catch (RuntimeException unreachable) {
+                LOG.warnf("MCP server %s (%s) offers no tools for now: %s", server, settings.url(), unreachable.getMessage());
+                McpClient broken = clients.remove(server);
+                close(broken);
+            }
+        });
+        tools = List.copyOf(found);
+    }
+
+    private static McpClient connect(String server, McpConfig.Server settings) {
+        return DefaultMcpClient.builder().key(server).clientName("relay").clientVersion("1")
+                .transport(StreamableHttpMcpTransport.builder().url(settings.url()).timeout(settings.timeout()).build())
+                .toolExecutionTimeout(settings.timeout())
+                .cacheToolList(false)
+                .build();
+    }
+
+    @PreDestroy
+    void closeAll() {
+        clients.values().forEach(McpServers::close);
+    }
+
+    private static void close(McpClient client) {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing a connection that is gone
+            }
+        }
+    }
+}

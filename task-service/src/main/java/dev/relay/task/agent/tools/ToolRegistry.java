@@ -1,0 +1,108 @@
+package dev.relay.task.agent.tools;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.relay.task.agent.ToolsConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+
+/**
+ * The agent's tools by name, and which a run may use: {@code chat} and read-only tasks get the tools that never
+ * change anything (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the
+ * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
+ * run replaced, so no secret reaches an event or the model.
+ */
+@ApplicationScoped
+public class ToolRegistry {
+
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
+    private final ToolsConfig config;
+    private final McpServers mcp;
+
+    /** The built-in tools only. */
+    public ToolRegistry(ToolsConfig config) {
+        this(config, null);
+    }
+
+    @Inject
+    public ToolRegistry(ToolsConfig config, McpServers mcp) {
+        this.config = config;
+        this.mcp = mcp;
+        int millis = (int) config.timeout().toMillis();
+        register(new DnsLookupTool(millis));
+        register(new TlsInspectTool(millis));
+        List<String> hosts = config.http().allowedHosts().orElse(List.of());
+        if (!hosts.isEmpty()) {
+            register(new HttpRequestTool(hosts, config.http().maxResponseBytes().asLongValue(), config.timeout()));
+        }
+    }
+
+    /** The built-in tools, then those the MCP servers offer now. */
+    private List<Tool> all() {
+        if (mcp == null || mcp.tools().isEmpty()) {
+            return List.copyOf(tools.values());
+        }
+        List<Tool> all = new ArrayList<>(tools.values());
+        all.addAll(mcp.tools());
+        return all;
+    }
+
+    private void register(Tool tool) {
+        tools.put(tool.name(), tool);
+    }
+
+    /** The tools a run in {@code mode} may call: chat and read-only runs only those that never change anything. */
+    public List<Tool> available(String mode, boolean readOnly) {
+        List<Tool> available = new ArrayList<>();
+        for (Tool tool : all()) {
+            if (!tool.mayChange() || !(readOnly || "chat".equals(mode))) {
+                available.add(tool);
+            }
+        }
+        return available;
+    }
+
+    /**
+     * Whether this call waits for the user's go-ahead under {@code approvalMode}: {@code manual} asks before every call
+     * that changes something, {@code balanced} before those of the operator's sensitive tools, {@code auto} never.
+     */
+    public boolean needsApproval(Tool tool, JsonNode arguments, String approvalMode) {
+        if (!tool.changesSomething(arguments)) {
+            return false;
+        }
+        return switch (approvalMode == null ? "manual" : approvalMode) {
+            case "auto" -> false;
+            case "balanced" -> config.sensitive().orElse(List.of()).contains(tool.name());
+            default -> true;
+        };
+    }
+
+    /** Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. */
+    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets) {
+        Tool tool = all().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
+        if (tool == null) {
+            return Uni.createFrom().item(ToolResult.failed("no tool named " + name));
+        }
+        return Uni.createFrom().item(() -> {
+                    try {
+                        return tool.call(arguments, secrets);
+                    } catch (Exception e) {
+                        return ToolResult.failed(name + " failed: " + e.getClass().getSimpleName());
+                    }
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(tool.timeout().orElse(config.timeout()).plus(Duration.ofSeconds(1)))
+                .recoverWithItem(() -> ToolResult.failed(name + " did not finish within "
+                        + tool.timeout().orElse(config.timeout()).toSeconds() + " s"))
+                .map(result -> result.bounded(config.maxResultCharacters(), secrets.values()));
+    }
+}

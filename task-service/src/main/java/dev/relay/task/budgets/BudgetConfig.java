@@ -1,0 +1,31 @@
+package dev.relay.task.budgets;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How runs are admitted against their organization's budget (the state the billing service publishes). */
+@ConfigMapping(prefix = "relay.budget")
+public interface BudgetConfig {
+
+    /** The Neo tokens a run reserves when admitted, until its usage settles it (less when less is left). */
+    @WithDefault("2000")
+    long runEstimate();
+
+    /** A run is refused when a limit has less than this left. */
+    @WithDefault("1")
+    long minimumHeadroom();
+
+    /** The share of a limit at which creates carry a warning (and the task's stream a budget.warning event). */
+    @WithDefault("0.8")
+    double warnAt();
+
+    /** A reservation whose run has not ended after this long is released (a run waiting for an answer, say). */
+    @WithDefault("6h")
+    Duration reservationTtl();
+
+    /** How often expired reservations are looked for. */
+    @WithDefault("1m")
+    Duration sweepInterval();
+}

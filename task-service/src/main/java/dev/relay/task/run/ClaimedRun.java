@@ -1,0 +1,28 @@
+package dev.relay.task.run;
+
+import java.util.List;
+
+import dev.relay.task.budgets.BudgetHolder;
+import dev.relay.task.task.Approval;
+import dev.relay.task.task.TaskMessage;
+import dev.relay.task.task.TaskRun;
+
+/**
+ * The state a run starts (or resumes) from: its task's conversation so far (messages and tool calls; the calls of
+ * this run still without a result are settled before the agent goes on), the answer to the confirmation it asked
+ * for without a call (null when none), the approvals of its calls, and the task's settings.
+ */
+record ClaimedRun(TaskRun run, List<TaskMessage> messages, List<ToolCall> calls, Approval answer,
+        List<Approval> approvals, BudgetHolder holder, List<String> secretNames, String approvalMode, boolean readOnly) {
+
+    /** This run's calls without a result: made before a restart, or waiting for an approval that came. */
+    List<ToolCall> unsettled() {
+        return calls.stream().filter(call -> call.streamId.equals(run.id) && !call.hasResult()).toList();
+    }
+
+    /** The answered approval of {@code call}, or null. */
+    Approval approvalOf(ToolCall call) {
+        return approvals.stream().filter(approval -> call.id.equals(approval.toolCallId) && !approval.isPending())
+                .findFirst().orElse(null);
+    }
+}

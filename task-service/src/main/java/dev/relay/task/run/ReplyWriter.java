@@ -1,0 +1,80 @@
+package dev.relay.task.run;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.common.reactive.InTurn;
+import dev.relay.task.task.Task;
+import dev.relay.task.task.TaskEventLog;
+import dev.relay.task.task.TaskMessage;
+import dev.relay.task.task.TaskMessageRepository;
+import dev.relay.task.task.TaskRepository;
+import dev.relay.task.task.TaskRun;
+import io.smallrye.mutiny.Uni;
+
+/** Writes the assistant's reply of a run: its chunks ({@code message.delta}) and its end ({@code message.completed}). */
+@ApplicationScoped
+class ReplyWriter {
+
+    private final TaskRepository tasks;
+    private final TaskMessageRepository messages;
+    private final TaskEventLog eventLog;
+    private final ActiveRuns activeRuns;
+    private final Outbox outbox;
+
+    ReplyWriter(TaskRepository tasks, TaskMessageRepository messages, TaskEventLog eventLog, ActiveRuns activeRuns, Outbox outbox) {
+        this.tasks = tasks;
+        this.messages = messages;
+        this.eventLog = eventLog;
+        this.activeRuns = activeRuns;
+        this.outbox = outbox;
+    }
+
+    /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
+    Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
+        // the hot path of a run: one statement takes the seq if the run is still active, without loading the task
+        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, claimed.attempt, Task.RUNNING, Instant.now())
+                .chain(next -> {
+                    if (next == null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
+                    Uni<?> saved = first ? messages.persist(TaskMessage.assistant(claimed, messageId, chunk, next.seq(), Instant.now()))
+                            : messages.append(messageId, chunk);
+                    return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, TaskEventTypes.MESSAGE_DELTA, data))
+                            .replaceWith(true);
+                }));
+    }
+
+    /** Completes an assistant message that is followed by a tool call ({@code message.completed}). */
+    Uni<Boolean> close(TaskRun claimed, UUID messageId) {
+        return activeRuns.applied(claimed, (task, run) -> complete(task, run, messageId));
+    }
+
+    /** Completes the message {@code messageId} if the run wrote it and it is not complete yet. */
+    Uni<Void> complete(Task task, TaskRun run, UUID messageId) {
+        if (messageId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.findById(messageId).chain(message -> {
+            if (message == null || message.complete) {
+                return Uni.createFrom().voidItem();
+            }
+            message.complete = true;
+            ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
+                    .put("role", message.role).put("content", message.content);
+            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed);
+        });
+    }
+
+    /** Completes the messages a run's lost worker was writing, where they stopped. */
+    Uni<Void> completeUnfinished(Task task, TaskRun run) {
+        return messages.unfinishedOf(run.id).chain(unfinished -> InTurn.each(unfinished, message -> complete(task, run, message.id)));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.relay.task.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.ScheduledRunReported;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.task.task.Approval;
+import dev.relay.task.task.ApprovalRepository;
+import dev.relay.task.task.RunStatus;
+import dev.relay.task.task.ScheduleReports;
+import dev.relay.task.task.Task;
+import dev.relay.task.task.TaskEventLog;
+import dev.relay.task.task.TaskMessageRepository;
+import dev.relay.task.task.TaskRun;
+import io.smallrye.mutiny.Uni;
+
+/** A worker takes a pending run: the run becomes active under a new attempt, and the worker gets what it starts from. */
+@ApplicationScoped
+class RunClaims {
+
+    private final ActiveRuns activeRuns;
+    private final Outbox outbox;
+    private final TaskEventLog eventLog;
+    private final ApprovalRepository approvals;
+    private final TaskMessageRepository messages;
+    private final ToolCallRepository toolCalls;
+    private final ReplyWriter replies;
+    private final ScheduleReports scheduleReports;
+
+    RunClaims(ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
+            TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports) {
+        this.activeRuns = activeRuns;
+        this.outbox = outbox;
+        this.eventLog = eventLog;
+        this.approvals = approvals;
+        this.messages = messages;
+        this.toolCalls = toolCalls;
+        this.replies = replies;
+        this.scheduleReports = scheduleReports;
+    }
+
+    /**
+     * Moves a pending run to active and announces it ({@code run.started}, or {@code run.resumed} after an approval
+     * or a recovery); a run that is not pending is left alone (redelivery, or cancelled), and the answer is null.
+     */
+    Uni<ClaimedRun> claim(UUID streamId) {
+        return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> {
+            if (run.runStatus() != RunStatus.PENDING) {
+                return Uni.createFrom().nullItem();
+            }
+            boolean recovered = run.claim(Instant.now());
+            task.heartbeat(Task.RUNNING, Instant.now());
+            return approvals.ofRun(run.id).chain(ofRun -> announce(task, run, recovered, ofRun)
+                    .chain(() -> messages.ofTask(task.id))
+                    .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
+                            latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
+                            task.isReadOnly()))));
+        }));
+    }
+
+    private Uni<Void> announce(Task task, TaskRun run, boolean recovered, List<Approval> ofRun) {
+        Approval latest = latestAnswered(ofRun, false);
+        ObjectNode data = eventLog.data();
+        if (recovered) {
+            data.put("reason", "recovered").put("recoveries", run.recoveries);
+        } else if (latest == null) {
+            data.putPOJO("run_config", run.runConfig);
+        } else {
+            data.put("approval_request_id", latest.id.toString());
+        }
+        boolean started = latest == null && !recovered;
+        return eventLog.append(task, run.id, started ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED, data)
+                // the message its lost worker was writing ends where it stopped
+                .call(() -> recovered ? replies.completeUnfinished(task, run) : Uni.createFrom().voidItem())
+                .call(() -> started ? scheduleReports.run(run, ScheduledRunReported.STARTED, null) : Uni.createFrom().voidItem());
+    }
+
+    /** The last answered approval of the run ({@code generalOnly}: of a confirmation asked for without a call), or null. */
+    private static Approval latestAnswered(List<Approval> ofRun, boolean generalOnly) {
+        return ofRun.stream().filter(approval -> !approval.isPending()
+                        && (!generalOnly || Approval.GENERAL.equals(approval.approvalType)))
+                .reduce((first, second) -> second).orElse(null);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.relay.task.run;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.ScheduledRunReported;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.task.budgets.BudgetAdmission;
+import dev.relay.task.task.RunStatus;
+import dev.relay.task.task.ScheduleReports;
+import dev.relay.task.task.Task;
+import dev.relay.task.task.TaskEventLog;
+import dev.relay.task.task.TaskMetrics;
+import dev.relay.task.task.TaskRun;
+import dev.relay.task.task.TaskRunRepository;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * How a run ends by its own doing: completed (its reply completed and handed off) or failed. Either way its budget
+ * reservation is released and a schedule that started it hears of it. A cancel ends it from outside (the task's
+ * {@code RunCancellation}).
+ */
+@ApplicationScoped
+class RunEndings {
+
+    private final ActiveRuns activeRuns;
+    private final TaskRunRepository runs;
+    private final Outbox outbox;
+    private final TaskEventLog eventLog;
+    private final ReplyWriter replies;
+    private final CompletionDelivery completion;
+    private final BudgetAdmission budget;
+    private final ScheduleReports scheduleReports;
+    private final TaskMetrics metrics;
+
+    RunEndings(ActiveRuns activeRuns, TaskRunRepository runs, Outbox outbox, TaskEventLog eventLog, ReplyWriter replies,
+            CompletionDelivery completion, BudgetAdmission budget, ScheduleReports scheduleReports, TaskMetrics metrics) {
+        this.activeRuns = activeRuns;
+        this.runs = runs;
+        this.outbox = outbox;
+        this.eventLog = eventLog;
+        this.replies = replies;
+        this.completion = completion;
+        this.budget = budget;
+        this.scheduleReports = scheduleReports;
+        this.metrics = metrics;
+    }
+
+    /** Completes the assistant message (when the run wrote one) and ends the run. */
+    Uni<Boolean> complete(TaskRun claimed, UUID messageId) {
+        return activeRuns.applied(claimed, (task, run) -> {
+            run.finish(RunStatus.COMPLETED, Instant.now());
+            task.heartbeat(Task.READY, Instant.now());
+            task.runEnded();
+            return replies.complete(task, run, messageId)
+                    .chain(() -> completion.completed(task, run))
+                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
+                            eventLog.data().put("status", RunStatus.COMPLETED.value())))
+                    .call(() -> budget.release(run.id))
+                    .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
+        }).invoke(ended -> counted(ended, RunStatus.COMPLETED));
+    }
+
+    /** Ends a run that could not go on (whoever works it); a run already finished is left alone. */
+    Uni<Boolean> fail(UUID streamId, String reason) {
+        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null ? Uni.createFrom().item(false)
+                : fail(found.taskId, streamId, null, reason, null));
+    }
+
+    /**
+     * Ends the claimed run as failed, with the error {@code code} (a budget's refusal code) in the event's data when
+     * there is one; a run claimed again since (its worker was taken for dead) is left to its new worker.
+     */
+    Uni<Boolean> fail(TaskRun claimed, String reason, String code) {
+        return fail(claimed.taskId, claimed.id, claimed.attempt, reason, code);
+    }
+
+    /** Ends a run as failed if its worker is still silent since {@code staleBefore} (and nobody claimed it since). */
+    Uni<Boolean> failIfSilent(UUID streamId, Instant staleBefore, String reason) {
+        return outbox.transaction(() -> runs.findById(streamId)).chain(found -> found == null || !found.silentSince(staleBefore)
+                ? Uni.createFrom().item(false)
+                : fail(found.taskId, streamId, found.attempt, reason, null));
+    }
+
+    private Uni<Boolean> fail(UUID taskId, UUID streamId, Integer attempt, String reason, String code) {
+        return activeRuns.applied(taskId, streamId, attempt, (task, run) -> {
+            run.finish(RunStatus.ERROR, Instant.now());
+            task.runEnded();
+            ObjectNode data = eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason);
+            if (code != null) {
+                data.put("code", code);
+            }
+            return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
+                    .call(() -> budget.release(run.id))
+                    .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
+        }).invoke(ended -> counted(ended, RunStatus.ERROR));
+    }
+
+    private void counted(boolean ended, RunStatus status) {
+        if (ended) {
+            metrics.runEnded(status);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.relay.task.run;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import dev.relay.task.agent.AgentRuntime;
+import dev.relay.task.agent.ProviderFailure;
+import dev.relay.task.task.RunAborted;
+import dev.relay.task.task.TaskMetrics;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Executes runs: claims a requested run and works it on a Vert.x context of its own (so runs of many tasks proceed at
+ * once), keeping the runs this instance works and how to stop each at once.
+ */
+@ApplicationScoped
+class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    private final RunClaims claims;
+    private final RunLoop loop;
+    private final RunEndings endings;
+    private final Vertx vertx;
+    private final TaskMetrics metrics;
+    /** The runs this instance works, each with how to stop its agent at once (its agent registers that). */
+    private final Map<UUID, Runnable> working = new ConcurrentHashMap<>();
+
+    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics) {
+        this.claims = claims;
+        this.loop = loop;
+        this.endings = endings;
+        this.vertx = vertx;
+        this.metrics = metrics;
+    }
+
+    /** The runs this instance is working now. */
+    Set<UUID> working() {
+        return Set.copyOf(working.keySet());
+    }
+
+    /** Stops the agent of a run that was just cancelled at once, if this instance works it. */
+    void stopHere(@Observes RunAborted aborted) {
+        Runnable stop = working.get(aborted.streamId());
+        if (stop != null) {
+            stop.run();
+        }
+    }
+
+    /** Claims the run and starts executing it; completes once the claim is committed, before the run ends. */
+    Uni<Void> start(UUID streamId) {
+        return claims.claim(streamId).invoke(claimed -> {
+            if (claimed == null) {
+                LOG.debugf("run %s already claimed, ignoring the request", streamId);
+            } else {
+                executeDetached(claimed);
+            }
+        }).replaceWithVoid();
+    }
+
+    private void executeDetached(ClaimedRun claimed) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        UUID streamId = claimed.run().id;
+        io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+        context.runOnContext(ignored -> {
+            // every line the run logs names its task, its run and the trace of the request that started it: the MDC and
+            // the trace live in this context, which serves this run only (so the trace's scope is never closed)
+            trace.makeCurrent();
+            MDC.put("taskId", claimed.run().taskId.toString());
+            MDC.put("runId", streamId.toString());
+            metrics.runStarted();
+            working.put(streamId, () -> { });
+            loop.work(claimed, context, stop -> working.replace(streamId, stop)).onTermination().invoke(() -> {
+                working.remove(streamId);
+                metrics.runLeft();
+            }).subscribe().with(
+                    done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
+                    failure -> failed(claimed, context, failure));
+        });
+    }
+
+    private void failed(ClaimedRun claimed, Context context, Throwable failure) {
+        UUID streamId = claimed.run().id;
+        if (failure instanceof AgentRuntime.RunStopped) {
+            LOG.infof("run %s of task %s stopped while its agent worked", streamId, claimed.run().taskId);
+            return;
+        }
+        String reason = failure instanceof ProviderFailure ? failure.getMessage() : "the agent runtime failed";
+        if (failure instanceof ProviderFailure) {
+            LOG.warnf("run %s failed: %s", streamId, reason);
+        } else {
+            LOG.errorf(failure, "run %s failed", streamId);
+        }
+        // the failure may come on a provider's thread: the run's steps use its own context
+        context.runOnContext(again -> endings.fail(claimed.run(), reason, null)
+                .subscribe().with(ok -> { }, e -> LOG.errorf(e, "could not record the failure of run %s", streamId)));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.relay.task.run;
+
+import java.util.function.Consumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+
+import dev.relay.task.agent.AgentRuntime;
+import dev.relay.task.agent.AgentRuntime.Output;
+import dev.relay.task.agent.Answer;
+import dev.relay.task.agent.RuntimeConfig;
+import dev.relay.task.agent.tools.ToolRegistry;
+import dev.relay.task.secrets.SecretVault;
+import dev.relay.task.task.Approval;
+import dev.relay.task.task.TaskRun;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * One claimed run worked to its end with the agent: its calls settled first, then the agent's output taken as it
+ * comes (text, usage, tool calls) until it completes the run or suspends it on a question.
+ */
+@ApplicationScoped
+class RunLoop {
+
+    private static final String ASK_QUESTION = "ask_question";
+
+    private final AgentRuntime agent;
+    private final RuntimeConfig config;
+    private final ToolRegistry tools;
+    private final SecretVault secrets;
+    private final ReplyWriter replies;
+    private final RunUsage usage;
+    private final RunEndings endings;
+    private final RunApprovals approvals;
+    private final ToolCallLog toolCalls;
+
+    RunLoop(AgentRuntime agent, RuntimeConfig config, ToolRegistry tools, SecretVault secrets, ReplyWriter replies, RunUsage usage,
+            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls) {
+        this.agent = agent;
+        this.config = config;
+        this.tools = tools;
+        this.secrets = secrets;
+        this.replies = replies;
+        this.usage = usage;
+        this.endings = endings;
+        this.approvals = approvals;
+        this.toolCalls = toolCalls;
+    }
+
+    /** Works the run on {@code context}; {@code stopRegistry} is told how to stop its agent at once. */
+    Uni<Void> work(ClaimedRun claimed, Context context, Consumer<Runnable> stopRegistry) {
+        ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, config.deltaInterval(), config.budgetCheckInterval());
+        return reply.stopIfBudgetUsedUp().chain(stopped -> stopped ? Uni.createFrom().voidItem()
+                : secrets.resolve(claimed.holder().org(), claimed.secretNames()).chain(resolved -> {
+                    RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, context, stopRegistry);
+                    return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
+                }));
+    }
+
+    /**
+     * Takes the agent's output as it comes, on the run's own context, one output at a time, each step done before the
+     * next is asked for: a tool call (which the agent makes while producing output) never uses the run's database
+     * session with a step. Stops asking the agent for more (which closes a provider's stream) once a step finds the
+     * run no longer active or the agent done.
+     */
+    private Uni<Void> follow(ReplyBuffer reply, RunTools runTools, Context context) {
+        ClaimedRun claimed = reply.claimed();
+        Approval answered = claimed.answer();
+        Answer answer = answered == null ? null : new Answer(answered.isApproved(), answered.instructions());
+        return agent.run(Transcript.turns(claimed.messages(), claimed.calls()), claimed.run().runConfig, answer, runTools)
+                .onItem().transformToUni(output -> Uni.createFrom().deferred(() -> step(reply, output))
+                        .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run())))
+                // an agent's failure waits for the step in progress: a transaction is never cut off half-way
+                .collectFailures().concatenate()
+                .skip().where(goOn -> goOn)
+                .toUni().replaceWithVoid();
+    }
+
+    /** Handles one piece of output; answers whether the run goes on. */
+    private Uni<Boolean> step(ReplyBuffer reply, Output output) {
+        TaskRun run = reply.claimed().run();
+        if (output instanceof Output.Text text) {
+            return reply.add(text.delta());
+        }
+        if (output instanceof Output.Usage used) {
+            return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens())
+                    : Uni.createFrom().item(false));
+        }
+        AgentRuntime.Question question = ((Output.Finished) output).question();
+        Uni<Boolean> ended;
+        if (question == null) {
+            ended = reply.flush().chain(goOn -> goOn ? endings.complete(run, reply.messageId()) : Uni.createFrom().item(false));
+        } else if (question.callId() == null) {
+            ended = reply.flush().chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)
+                    : Uni.createFrom().item(false));
+        } else {
+            ended = reply.beforeCall().chain(goOn -> goOn ? toolCalls.recordCall(run, question.callId(), ASK_QUESTION,
+                            JsonNodeFactory.instance.objectNode().put("question", question.text())) : Uni.createFrom().<ToolCall>nullItem())
+                    .chain(call -> call == null ? Uni.createFrom().item(false)
+                            : approvals.suspend(run, null, Approval.QUESTION, question.text(), call.id));
+        }
+        return ended.replaceWith(false);
+    }
+}

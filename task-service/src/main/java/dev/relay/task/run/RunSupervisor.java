@@ -1,0 +1,68 @@
+package dev.relay.task.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.relay.common.reactive.InTurn;
+import dev.relay.task.agent.RuntimeConfig;
+import dev.relay.task.task.TaskRunRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Keeps runs alive across the death of the instance working them: this instance says the runs it works are alive
+ * every {@code relay.runtime.heartbeat-interval}; a run nobody spoke for within {@code relay.runtime.stale-after} lost
+ * its worker (kill -9, a lost node) and is handed to a worker again, which resumes it from its recorded steps,
+ * up to {@code relay.runtime.max-recoveries} times; then it is ended as failed, so it never stays busy forever.
+ */
+@ApplicationScoped
+class RunSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(RunSupervisor.class);
+
+    private final TaskRunRepository runs;
+    private final RunRecovery recovery;
+    private final RunEndings endings;
+    private final RunExecutor executor;
+    private final RuntimeConfig config;
+
+    RunSupervisor(TaskRunRepository runs, RunRecovery recovery, RunEndings endings, RunExecutor executor, RuntimeConfig config) {
+        this.runs = runs;
+        this.recovery = recovery;
+        this.endings = endings;
+        this.executor = executor;
+        this.config = config;
+    }
+
+    @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> heartbeat() {
+        Set<UUID> working = executor.working();
+        return working.isEmpty() ? Uni.createFrom().voidItem()
+                : Panache.withTransaction(() -> runs.heartbeat(working, Instant.now())).replaceWithVoid();
+    }
+
+    @Scheduled(every = "{relay.runtime.reap-interval}", delayed = "{relay.runtime.reap-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> recover() {
+        Instant staleBefore = Instant.now().minus(config.staleAfter());
+        return Panache.withSession(() -> runs.activeSilentSince(staleBefore)).chain(silent -> recover(silent, staleBefore));
+    }
+
+    private Uni<Void> recover(List<UUID> silent, Instant staleBefore) {
+        if (silent.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        LOG.warnf("%d runs lost their worker, handing them to a worker again: %s", silent.size(), silent);
+        return InTurn.each(silent, streamId -> recovery.recover(streamId, staleBefore, config.maxRecoveries())
+                .chain(handedOver -> handedOver ? Uni.createFrom().item(true)
+                        : endings.failIfSilent(streamId, staleBefore, "the agent runtime stopped responding "
+                                + "(its run was resumed " + config.maxRecoveries() + " times)")));
+    }
+}

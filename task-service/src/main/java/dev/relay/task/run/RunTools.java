@@ -1,0 +1,128 @@
+package dev.relay.task.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.relay.task.agent.AgentRuntime;
+import dev.relay.task.agent.tools.Tool;
+import dev.relay.task.agent.tools.ToolRegistry;
+import dev.relay.task.agent.tools.ToolResult;
+import dev.relay.task.task.Approval;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+
+/**
+ * A run's tools: what its mode and permissions allow, each call recorded as {@code tool.call} and
+ * {@code tool.result} events (the text before it completed first), with the task's named secrets; a call that
+ * changes something waits for the user's approval when the task's approval mode asks for it. On the run's own
+ * context.
+ */
+final class RunTools implements AgentRuntime.Tools {
+
+    private final ReplyBuffer reply;
+    private final ToolRegistry tools;
+    private final ToolCallLog log;
+    private final RunApprovals approvals;
+    private final Map<String, String> secretValues;
+    private final Context context;
+    private final Consumer<Runnable> stopRegistry;
+
+    RunTools(ReplyBuffer reply, ToolRegistry tools, ToolCallLog log, RunApprovals approvals, Map<String, String> secretValues,
+            Context context, Consumer<Runnable> stopRegistry) {
+        this.reply = reply;
+        this.tools = tools;
+        this.log = log;
+        this.approvals = approvals;
+        this.secretValues = secretValues;
+        this.context = context;
+        this.stopRegistry = stopRegistry;
+    }
+
+    @Override
+    public List<Tool> available() {
+        return tools.available(reply.claimed().run().runConfig.mode(), reply.claimed().readOnly());
+    }
+
+    @Override
+    public void onStop(Runnable stop) {
+        stopRegistry.accept(stop);
+    }
+
+    @Override
+    public Uni<ToolResult> call(String callId, String name, JsonNode arguments) {
+        ClaimedRun claimed = reply.claimed();
+        Tool tool = offered(name);
+        return Uni.createFrom().deferred(() -> reply.beforeCall()
+                .chain(goOn -> goOn ? log.recordCall(claimed.run(), callId, name, arguments) : Uni.createFrom().<ToolCall>nullItem())
+                .chain(call -> {
+                    if (call == null) {
+                        return stopped();
+                    }
+                    if (tool != null && tools.needsApproval(tool, arguments, claimed.approvalMode())) {
+                        return approvals.suspend(claimed.run(), null, Approval.TOOL_CALL,
+                                "May the agent call " + name + " with " + arguments + "?", call.id).chain(suspended -> stopped());
+                    }
+                    return run(call, tool == null ? null : arguments)
+                            .chain(result -> result == null ? stopped() : Uni.createFrom().item(result));
+                })).runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    /**
+     * Gives every call of this run that has no result yet its result, before the agent goes on: the user's answer
+     * to a question, the call itself once the user approved it, the refusal when they did not, and for a call
+     * whose instance died before its result was recorded, that it was interrupted (it is not made again: whether
+     * it took effect is unknown). Answers whether the run is still active.
+     */
+    Uni<Boolean> settle() {
+        Uni<Boolean> settled = Uni.createFrom().item(true);
+        for (ToolCall call : reply.claimed().unsettled()) {
+            settled = settled.chain(goOn -> goOn ? settle(call) : Uni.createFrom().item(false));
+        }
+        return settled;
+    }
+
+    private Uni<Boolean> settle(ToolCall call) {
+        Approval approval = reply.claimed().approvalOf(call);
+        if (approval != null && approval.isApproved() && Approval.TOOL_CALL.equals(approval.approvalType)) {
+            return run(call, offered(call.name) == null ? null : Transcript.arguments(call.arguments)).map(result -> result != null);
+        }
+        return log.recordResult(reply.claimed().run(), call, resultWithoutCall(approval), 0);
+    }
+
+    /** The result of a call that is not made: interrupted, answered by the user, or refused by them. */
+    private static ToolResult resultWithoutCall(Approval approval) {
+        if (approval == null) {
+            return ToolResult.failed("this call was interrupted (the run's worker stopped) before its result was recorded;"
+                    + " it was not made again, and whether it took effect is unknown");
+        }
+        if (Approval.QUESTION.equals(approval.approvalType)) {
+            return ToolResult.ok(approval.isApproved()
+                    ? "The user answered: " + (approval.instructions() == null ? "yes" : approval.instructions())
+                    : "The user declined to answer." + (approval.instructions() == null ? "" : " They said: " + approval.instructions()));
+        }
+        return ToolResult.failed("the user did not approve this call"
+                + (approval.instructions() == null ? "" : "; they said: " + approval.instructions()));
+    }
+
+    private Tool offered(String name) {
+        return available().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Makes a recorded call ({@code arguments} null: no such tool for this run) and records its result; null once the run stopped. */
+    private Uni<ToolResult> run(ToolCall call, JsonNode arguments) {
+        long started = System.nanoTime();
+        Uni<ToolResult> result = arguments == null
+                ? Uni.createFrom().item(ToolResult.failed("no tool named " + call.name + " is available to this run"))
+                : tools.call(call.name, arguments, secretValues);
+        return result.emitOn(command -> context.runOnContext(ignored -> command.run()))
+                .chain(made -> log.recordResult(reply.claimed().run(), call, made, (System.nanoTime() - started) / 1_000_000)
+                        .map(recorded -> recorded ? made : null));
+    }
+
+    private static <T> Uni<T> stopped() {
+        return Uni.createFrom().failure(new AgentRuntime.RunStopped());
+    }
+}

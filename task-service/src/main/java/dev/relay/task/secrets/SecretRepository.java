@@ -1,0 +1,49 @@
+package dev.relay.task.secrets;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
+
+    /** The organization's secrets by name. */
+    public Uni<List<Secret>> ofOrg(String org) {
+        return list("org = ?1", Sort.by("name"), org);
+    }
+
+    public Uni<Secret> named(String org, String name) {
+        return find("org = ?1 and name = ?2", org, name).firstResult();
+    }
+
+    /** The named secrets of the organization that exist. */
+    public Uni<List<Secret>> named(String org, Collection<String> names) {
+        return list("org = ?1 and name in ?2", org, names);
+    }
+
+    /**
+     * Stores the secret, or replaces the sealed value of the one of the same organization and name (concurrent
+     * stores of one name: the last one wins); answers whether it was new.
+     */
+    public Uni<Boolean> upsert(Secret secret) {
+        return getSession().chain(session -> session.createNativeQuery(
+                "INSERT INTO {h-schema}secret (id, org, name, sealed, key_id, created_by, created_at, updated_at) "
+                        + "VALUES (:id, :org, :name, :sealed, :keyId, :createdBy, :at, :at) "
+                        + "ON CONFLICT (org, name) DO UPDATE SET sealed = excluded.sealed, key_id = excluded.key_id, "
+                        + "updated_at = excluded.updated_at RETURNING (xmax = 0)", Boolean.class)
+                .setParameter("id", secret.id).setParameter("org", secret.org).setParameter("name", secret.name)
+                .setParameter("sealed", secret.sealed).setParameter("keyId", secret.keyId)
+                .setParameter("createdBy", secret.createdBy).setParameter("at", secret.updatedAt)
+                .getSingleResult());
+    }
+
+    public Uni<Boolean> deleteNamed(String org, String name) {
+        return delete("org = ?1 and name = ?2", org, name).map(deleted -> deleted > 0);
+    }
+}

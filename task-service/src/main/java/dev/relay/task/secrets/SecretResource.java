@@ -1,0 +1,107 @@
+package dev.relay.task.secrets;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.relay.common.api.SecuritySchemes;
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.error.ErrorBody;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The organization's secrets, which a task names in {@code secrets} for its run's tools: values are write-only —
+ * stored encrypted, never answered, listed by name only.
+ */
+@Path("/api/v1/secrets")
+@Tag(name = "Secrets", description = "Write-only secrets a task's tools may use")
+@Authenticated
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
+public class SecretResource {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final int MAX_VALUE_CHARACTERS = 65_536;
+
+    private final SecretVault vault;
+    private final SecurityIdentity identity;
+
+    public SecretResource(SecretVault vault, SecurityIdentity identity) {
+        this.vault = vault;
+        this.identity = identity;
+    }
+
+    public record StoreRequest(String name, String value) {
+    }
+
+    /** A secret as shown: its name and dates, never its value. */
+    public record SecretView(String name, @JsonProperty("created_by") String createdBy, @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("updated_at") Instant updatedAt) {
+
+        static SecretView of(Secret secret) {
+            return new SecretView(secret.name, secret.createdBy, secret.createdAt, secret.updatedAt);
+        }
+    }
+
+    public record SecretList(List<SecretView> secrets) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "store-secret", summary = "Store secret",
+            description = "Stores `value` under `name` (letters, digits, `_`; at most 64), replacing the value of a secret of that name. "
+                    + "The value is encrypted at rest and never answered.")
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SecretView.class)))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(schema = @Schema(implementation = SecretView.class)))
+    @APIResponse(responseCode = "400", description = "Bad name or value", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "No key configured", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<RestResponse<SecretView>> store(StoreRequest request) {
+        if (request == null || request.name() == null || !NAME.matcher(request.name()).matches()) {
+            throw ApiException.invalidRequest("field 'name' must be 1 to 64 letters, digits or '_', not starting with a digit");
+        }
+        if (request.value() == null || request.value().isEmpty() || request.value().length() > MAX_VALUE_CHARACTERS) {
+            throw ApiException.invalidRequest("field 'value' must be 1 to " + MAX_VALUE_CHARACTERS + " characters");
+        }
+        return vault.store(Caller.from(identity), request.name(), request.value()).map(stored -> RestResponse.status(
+                stored.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, SecretView.of(stored.secret())));
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "list-secrets", summary = "List secrets", description = "The organization's secrets by name; never a value.")
+    public Uni<SecretList> list() {
+        return vault.list(Caller.from(identity)).map(secrets -> new SecretList(secrets.stream().map(SecretView::of).toList()));
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @Operation(operationId = "delete-secret", summary = "Delete secret")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such secret", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Void> delete(@PathParam("name") String name) {
+        return vault.delete(Caller.from(identity), name);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.relay.task.secrets;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * An organization's secrets: stored sealed ({@link SecretCipher}), listed by name, deleted; opened only for a run
+ * that names them ({@link #resolve}). A value never leaves here except to the tools of such a run.
+ */
+@ApplicationScoped
+public class SecretVault {
+
+    /** What storing did: made a new secret or replaced the value of one. */
+    public record Stored(Secret secret, boolean created) {
+    }
+
+    private final SecretRepository secrets;
+    private final SecretCipher cipher;
+
+    public SecretVault(SecretRepository secrets, SecretCipher cipher) {
+        this.secrets = secrets;
+        this.cipher = cipher;
+    }
+
+    public Uni<Stored> store(Caller caller, String name, String value) {
+        Secret secret = new Secret();
+        secret.id = UUID.randomUUID();
+        secret.org = caller.org();
+        secret.name = name;
+        secret.sealed = cipher.seal(caller.org(), name, value);
+        secret.keyId = cipher.keyId();
+        secret.createdBy = caller.email();
+        secret.updatedAt = Instant.now();
+        return Panache.withTransaction(() -> secrets.upsert(secret).chain(created -> secrets.named(caller.org(), name)
+                .map(stored -> new Stored(stored, created))));
+    }
+
+    public Uni<List<Secret>> list(Caller caller) {
+        return Panache.withSession(() -> secrets.ofOrg(caller.org()));
+    }
+
+    public Uni<Void> delete(Caller caller, String name) {
+        return Panache.withTransaction(() -> secrets.deleteNamed(caller.org(), name)).invoke(deleted -> {
+            if (!deleted) {
+                throw ApiException.notFound("secret " + name + " not found");
+            }
+        }).replaceWithVoid();
+    }
+
+    /** The values of the named secrets of {@code org} that exist, for one run's tools. */
+    public Uni<Map<String, String>> resolve(String org, Collection<String> names) {
+        if (names.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.withSession(() -> secrets.named(org, names)).map(found -> found.stream()
+                .collect(Collectors.toMap(secret -> secret.name, secret -> cipher.open(org, secret.name, secret.sealed))));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.relay.task.task;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/**
+ * A validated request to start a task, or to continue the caller's task {@code taskId} with a new run.
+ * {@code prompt} is the text of the user message; {@code parts} its parts as given, {@code fileKeys} the files it refers to. {@code agent} holds what the
+ * agents API sets on a new task (null: the defaults).
+ */
+public record NewTask(
+        UUID taskId,
+        UUID messageId,
+        String prompt,
+        ArrayNode parts,
+        ArrayNode fileKeys,
+        String visibility,
+        UUID projectId,
+        String completionDelivery,
+        boolean isolated,
+        ArrayNode secretNames,
+        RunConfig runConfig,
+        Schedule schedule,
+        AgentSettings agent) {
+
+    /** The agents API's settings of a new task; {@code integrations} null inherits the organization's. */
+    public record AgentSettings(String approvalMode, String permissionMode, String toolExecutionMode, String source,
+            ArrayNode integrations) {
+    }
+}

@@ -1,0 +1,137 @@
+package dev.relay.task.task;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.hibernate.exception.ConstraintViolationException;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.event.ScheduleRequested;
+import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.Outbox;
+import dev.relay.task.budgets.Admission;
+import dev.relay.task.budgets.BudgetWarning;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Starting a task, or continuing the caller's existing one, with a new run: the task (when new) and the run's request
+ * ({@link RunRequests}) are written in one transaction with their events; an idempotency key makes a retry answer
+ * what the first request did.
+ */
+@ApplicationScoped
+public class TaskCreation {
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final IdempotencyKeyRepository idempotencyKeys;
+    private final TaskEventLog eventLog;
+    private final Outbox outbox;
+    private final RunRequests runRequests;
+    private final TaskMetrics metrics;
+
+    TaskCreation(TaskRepository tasks, TaskRunRepository runs, IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog,
+            Outbox outbox, RunRequests runRequests, TaskMetrics metrics) {
+        this.runRequests = runRequests;
+        this.metrics = metrics;
+        this.tasks = tasks;
+        this.runs = runs;
+        this.idempotencyKeys = idempotencyKeys;
+        this.eventLog = eventLog;
+        this.outbox = outbox;
+    }
+
+    /** What a create answers: the task, and the warnings of the budget its run was admitted against. */
+    public record Started(UUID taskId, List<BudgetWarning> warnings) {
+    }
+
+    /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
+    public Uni<Started> start(Caller caller, NewTask request) {
+        return start(caller, request, null);
+    }
+
+    /**
+     * As {@link #start(Caller, NewTask)}; with an idempotency key, a retry of the same request answers the task the
+     * first one made (and starts nothing), and the same key with another request is a 409. A run the budget has no
+     * room for is a 402 with the limit's code, and nothing is created.
+     */
+    public Uni<Started> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
+        return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
+                        ? Uni.createFrom().item(new Started(earlier, List.of()))
+                        : taskToRun(caller, request).chain(task -> (task.waitsForItsSchedule()
+                                        ? Uni.createFrom().item(Admission.UNLIMITED) : runRequests.request(task, request))
+                                .call(() -> remember(caller, idempotent, task.id))
+                                .map(admission -> new Started(task.id, admission.warnings())))))
+                // a concurrent first request with the same key won; this one's transaction rolled back whole
+                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
+                        ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)).map(earlier -> new Started(earlier, List.of())))
+                .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
+    }
+
+    private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
+        if (idempotent == null) {
+            return Uni.createFrom().nullItem();
+        }
+        var id = new IdempotencyKey.Key(caller.org(), caller.email(), idempotent.key());
+        return idempotencyKeys.findById(id, LockModeType.PESSIMISTIC_WRITE).map(found -> {
+            if (found == null) {
+                return null;
+            }
+            IdempotentCalls.requireSameRequest(found, idempotent);
+            return found.taskId;
+        });
+    }
+
+    private Uni<Void> remember(Caller caller, IdempotentRequest idempotent, UUID taskId) {
+        if (idempotent == null) {
+            return Uni.createFrom().voidItem();
+        }
+        IdempotencyKey row = IdempotencyKey.claim(new IdempotencyKey.Key(caller.org(), caller.email(), idempotent.key()),
+                taskId, idempotent.fingerprint());
+        return idempotencyKeys.persist(row).replaceWithVoid();
+    }
+
+    private Uni<Task> taskToRun(Caller caller, NewTask request) {
+        if (request.taskId() == null) {
+            return create(Task.create(caller.org(), caller.email(), UUID.randomUUID(), request, Instant.now()));
+        }
+        return tasks.lock(request.taskId()).chain(existing -> {
+            if (existing == null) {
+                return create(Task.create(caller.org(), caller.email(), request.taskId(), request, Instant.now()));
+            }
+            if (!existing.org.equals(caller.org()) || !existing.isCreatedBy(caller.email())) {
+                return Uni.createFrom().failure(TaskQueries.notFound(request.taskId()));
+            }
+            return runs.latestOf(existing.id).map(latest -> {
+                if (latest != null && !latest.runStatus().isFinished()) {
+                    throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress");
+                }
+                return existing;
+            });
+        });
+    }
+
+    private Uni<Task> create(Task task) {
+        var data = eventLog.data().put("created_by", task.createdBy).put("visibility", task.visibility).put("title", task.title);
+        return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data))
+                .call(() -> requestSchedule(task));
+    }
+
+    /** A task created with a schedule asks the schedule service for it, in the same transaction. */
+    private Uni<Void> requestSchedule(Task task) {
+        Schedule schedule = task.schedule;
+        if (schedule == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return outbox.add(Topics.SCHEDULE_REQUESTS, task.id.toString(), schedule.id(), new ScheduleRequested(schedule.id(), task.id,
+                task.org, task.createdBy, schedule.name(), schedule.type(), schedule.frequency(), schedule.startTime(), schedule.timeZone(),
+                schedule.nextExecutionAt()));
+    }
+
+}

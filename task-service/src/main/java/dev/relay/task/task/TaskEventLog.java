@@ -1,0 +1,56 @@
+package dev.relay.task.task;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.relay.common.event.RunRequested;
+import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.Outbox;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Appends a task's next event: the seq comes from the locked task row, the event goes to the outbox in the
+ * same transaction, so seqs are gap-free and an event exists exactly when the change it describes does.
+ */
+@ApplicationScoped
+public class TaskEventLog {
+
+    private final Outbox outbox;
+    private final ObjectMapper json;
+
+    public TaskEventLog(Outbox outbox, ObjectMapper json) {
+        this.outbox = outbox;
+        this.json = json;
+    }
+
+    /** Must run inside an {@link Outbox#transaction} holding the lock of {@code task} (see {@code TaskRepository.lock}). */
+    public Uni<Void> append(Task task, UUID streamId, String type, ObjectNode data) {
+        Instant now = Instant.now();
+        task.lastSeq++;
+        task.updatedAt = now;
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, type, now, data);
+        return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event);
+    }
+
+    /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
+    public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, String type, ObjectNode data) {
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, type, Instant.now(), data);
+        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event);
+    }
+
+    /** Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}. */
+    public Uni<Void> requestRun(Task task, UUID streamId) {
+        UUID id = UUID.randomUUID();
+        return outbox.add(Topics.TASK_RUNS, task.id.toString(), id, new RunRequested(id, task.id, streamId));
+    }
+
+    public ObjectNode data() {
+        return json.createObjectNode();
+    }
+}

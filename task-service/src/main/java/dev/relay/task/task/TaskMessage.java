@@ -1,0 +1,71 @@
+package dev.relay.task.task;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/** A user or assistant message, materialized from the task's events as they are appended. */
+@Entity
+@Table(name = "task_message")
+@DynamicUpdate
+public class TaskMessage {
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    @Column(name = "stream_id")
+    public UUID streamId;
+    public String role;
+    public String content;
+    @Mutability(Immutability.class)
+    @Convert(converter = JsonArrayConverter.class)
+    public ArrayNode parts;
+    /** False while an assistant message is still streaming. */
+    public boolean complete;
+    /** The seq of the event that created the message. */
+    @Column(name = "first_seq")
+    public long firstSeq;
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    /** The assistant's reply in run {@code run}, begun with its first chunk at {@code firstSeq}. */
+    public static TaskMessage assistant(TaskRun run, UUID id, String firstChunk, long firstSeq, Instant now) {
+        TaskMessage message = new TaskMessage();
+        message.id = id;
+        message.taskId = run.taskId;
+        message.streamId = run.id;
+        message.role = "assistant";
+        message.content = firstChunk;
+        message.complete = false;
+        message.firstSeq = firstSeq;
+        message.createdAt = now;
+        return message;
+    }
+
+    /** The user's message that run {@code run} answers, its event the task's next ({@code firstSeq}). */
+    public static TaskMessage user(TaskRun run, UUID id, String content, ArrayNode parts, long firstSeq, Instant now) {
+        TaskMessage message = new TaskMessage();
+        message.id = id;
+        message.taskId = run.taskId;
+        message.streamId = run.id;
+        message.role = "user";
+        message.content = content;
+        message.parts = parts;
+        message.complete = true;
+        message.firstSeq = firstSeq;
+        message.createdAt = now;
+        return message;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.relay.task.task;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+@ApplicationScoped
+public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage, UUID> {
+
+    /** The task's messages in the order their first event was appended. */
+    public Uni<List<TaskMessage>> ofTask(UUID taskId) {
+        return list("taskId", Sort.by("firstSeq"), taskId);
+    }
+
+    /** Adds a chunk to the end of a message's content without reading it. */
+    public Uni<Integer> append(UUID messageId, String chunk) {
+        return update("content = concat(content, ?1) where id = ?2", chunk, messageId);
+    }
+
+    /** The run's last assistant message, or null. */
+    public Uni<TaskMessage> lastAssistantOf(UUID streamId) {
+        return find("streamId = ?1 and role = 'assistant'", Sort.descending("firstSeq"), streamId).firstResult();
+    }
+
+    /** The run's messages still being written. */
+    public Uni<List<TaskMessage>> unfinishedOf(UUID streamId) {
+        return list("streamId = ?1 and complete = false", Sort.by("firstSeq"), streamId);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.relay.task.task;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Reading tasks as a caller may see them: another organization's task, or a private one of another user, is a 404. */
+@ApplicationScoped
+public class TaskQueries {
+
+    private final TaskRepository tasks;
+    private final TaskRunRepository runs;
+    private final TaskMessageRepository messages;
+    private final ApprovalRepository approvals;
+
+    public TaskQueries(TaskRepository tasks, TaskRunRepository runs, TaskMessageRepository messages, ApprovalRepository approvals) {
+        this.approvals = approvals;
+        this.tasks = tasks;
+        this.runs = runs;
+        this.messages = messages;
+    }
+
+    /** The task with its runs, messages and pending approvals, all at the same {@code lastSeq}. */
+    public Uni<TaskSnapshot> snapshot(Caller caller, UUID taskId) {
+        // FOR SHARE: writers lock the task row before they touch its messages, so the snapshot is exact at lastSeq
+        return Panache.withTransaction(() -> tasks.findById(taskId, LockModeType.PESSIMISTIC_READ)
+                .map(task -> visibleOrNotFound(task, caller, taskId))
+                .chain(task -> runs.ofTask(taskId)
+                        .chain(taskRuns -> messages.ofTask(taskId)
+                                .chain(taskMessages -> approvals.pendingOf(taskId)
+                                        .map(pending -> new TaskSnapshot(task, taskRuns, taskMessages, pending))))));
+    }
+
+    /** The task when the caller may see it (else 404), in the caller's session. */
+    public Uni<Task> visible(Caller caller, UUID taskId) {
+        return tasks.findById(taskId).map(task -> visibleOrNotFound(task, caller, taskId));
+    }
+
+    /** A page of the organization's tasks that the caller may see; one more than asked tells whether more follow. */
+    public Uni<List<Task>> list(Caller caller, String org, TaskListQuery query) {
+        caller.requireOrg(org);
+        return Panache.withSession(() -> tasks.page(org, caller.email(), query));
+    }
+
+    /** The task as {@code caller} may see it in {@code org}, or 404. */
+    public Uni<Task> find(Caller caller, String org, UUID taskId) {
+        caller.requireOrg(org);
+        return Panache.withSession(() -> tasks.findById(taskId)).map(task -> {
+            if (task != null && !task.org.equals(org)) {
+                throw notFound(taskId);
+            }
+            return visibleOrNotFound(task, caller, taskId);
+        });
+    }
+
+    /** The task as {@code caller} may see it in {@code org} (else 404), when the caller created it (else 403). */
+    public Uni<Task> findOwn(Caller caller, String org, UUID taskId, String action) {
+        return find(caller, org, taskId).invoke(task -> {
+            if (!task.isCreatedBy(caller.email())) {
+                throw ApiException.forbidden("only the task's creator may " + action + " it");
+            }
+        });
+    }
+
+    static ApiException notFound(UUID taskId) {
+        return ApiException.notFound("task " + taskId + " not found");
+    }
+
+    private static Task visibleOrNotFound(Task task, Caller caller, UUID taskId) {
+        if (task == null || !task.isVisibleTo(caller.org(), caller.email())) {
+            throw notFound(taskId);
+        }
+        return task;
+    }
+}

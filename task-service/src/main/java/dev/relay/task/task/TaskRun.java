@@ -1,0 +1,138 @@
+package dev.relay.task.task;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.DynamicUpdate;
+import org.hibernate.annotations.Mutability;
+import org.hibernate.type.descriptor.java.Immutability;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One execution of a task by the agent runtime; its id is the {@code stream_id} of the events it produced. */
+@Entity
+@Table(name = "task_run")
+@DynamicUpdate
+public class TaskRun {
+
+    @Id
+    public UUID id;
+    @Column(name = "task_id")
+    public UUID taskId;
+    public String status;
+    // a record, never changed: no snapshot copy or deep comparison at each flush
+    @Mutability(Immutability.class)
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "run_config")
+    public RunConfig runConfig;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "completed_at")
+    public Instant completedAt;
+    // set when a schedule's firing started the run
+    @Column(name = "schedule_id")
+    public UUID scheduleId;
+    @Column(name = "schedule_execution_id")
+    public UUID scheduleExecutionId;
+
+    /** Counts the claims of this run: a worker's steps apply only while its claim is the latest. */
+    public int attempt;
+    /** When the worker of this active run last said it is alive. */
+    @Column(name = "heartbeat_at")
+    public Instant heartbeatAt;
+    /** How often the run was handed to a worker again after its worker stopped. */
+    public int recoveries;
+    /** Set while the run waits for a worker after its worker stopped. */
+    public boolean recovering;
+    /** The model tokens the run used so far, as reported. */
+    @Column(name = "input_tokens")
+    public long inputTokens;
+    @Column(name = "output_tokens")
+    public long outputTokens;
+
+    public RunStatus runStatus() {
+        return RunStatus.of(status);
+    }
+
+    /** A new run of {@code taskId}, waiting for a worker. */
+    public static TaskRun pending(UUID id, UUID taskId, RunConfig runConfig, Instant now) {
+        TaskRun run = new TaskRun();
+        run.id = id;
+        run.taskId = taskId;
+        run.status = RunStatus.PENDING.value();
+        run.runConfig = runConfig;
+        run.createdAt = now;
+        return run;
+    }
+
+    /** Marks the run as started by a schedule's firing. */
+    public void firedBy(UUID scheduleId, UUID executionId) {
+        this.scheduleId = scheduleId;
+        this.scheduleExecutionId = executionId;
+    }
+
+    /**
+     * A worker takes the pending run: it becomes active under the next attempt (steps of older attempts no longer
+     * apply). Answers whether the run was handed over after its previous worker stopped.
+     */
+    public boolean claim(Instant now) {
+        requireStatus(RunStatus.PENDING, "claim");
+        status = RunStatus.ACTIVE.value();
+        attempt++;
+        heartbeatAt = now;
+        boolean recovered = recovering;
+        recovering = false;
+        return recovered;
+    }
+
+    /** The active run waits for the user's answer to an approval request. */
+    public void suspend() {
+        requireStatus(RunStatus.ACTIVE, "suspend");
+        status = RunStatus.SUSPENDED.value();
+    }
+
+    /** The suspended run was answered: it waits for a worker again. */
+    public void answered() {
+        requireStatus(RunStatus.SUSPENDED, "answer");
+        status = RunStatus.PENDING.value();
+    }
+
+    /** The active run lost its worker: it waits for another one, which resumes it from its recorded steps. */
+    public void handBack() {
+        requireStatus(RunStatus.ACTIVE, "hand back");
+        recoveries++;
+        recovering = true;
+        status = RunStatus.PENDING.value();
+    }
+
+    /** Whether the run's worker has not said it is alive since {@code before}. */
+    public boolean silentSince(Instant before) {
+        return (heartbeatAt == null ? createdAt : heartbeatAt).isBefore(before);
+    }
+
+    /** Counts what one model call of the run used. */
+    public void used(int inputTokens, int outputTokens) {
+        this.inputTokens += inputTokens;
+        this.outputTokens += outputTokens;
+    }
+
+    public void finish(RunStatus finalStatus, Instant at) {
+        if (runStatus().isFinished()) {
+            throw new IllegalStateException("run " + id + " is " + status + " already");
+        }
+        status = finalStatus.value();
+        completedAt = at;
+    }
+
+    private void requireStatus(RunStatus expected, String change) {
+        if (runStatus() != expected) {
+            throw new IllegalStateException("cannot " + change + " run " + id + ": it is " + status + ", not " + expected.value());
+        }
+    }
+}

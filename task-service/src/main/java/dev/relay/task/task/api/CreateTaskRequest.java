@@ -1,0 +1,52 @@
+package dev.relay.task.task.api;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The Neo v1 {@code CreateTaskRequest}; enums stay strings here so that a bad value gets a message naming it. */
+public record CreateTaskRequest(
+        @JsonProperty("agent_id") String agentId,
+        @JsonProperty("agent_ids") List<String> agentIds,
+        @JsonProperty("ask_question") Boolean askQuestion,
+        @JsonProperty("auto_execute") Boolean autoExecute,
+        @JsonProperty("completion_delivery") String completionDelivery,
+        @JsonProperty("file_keys") List<String> fileKeys,
+        String id,
+        Boolean isolated,
+        @JsonProperty("max_iterations") Integer maxIterations,
+        @JsonProperty("max_steps") Integer maxSteps,
+        MessageInput message,
+        String mode,
+        String model,
+        @JsonProperty("project_id") String projectId,
+        @JsonProperty("response_format") String responseFormat,
+        @JsonProperty("sandbox_id") String sandboxId,
+        ScheduleConfigInput schedule,
+        List<String> secrets,
+        String task,
+        String visibility) {
+
+    public record MessageInput(String id, List<MessagePart> parts, String role) {
+    }
+
+@Schema(name = "MessagePartInputV2")
+    public record MessagePart(
+            String type,
+            String text,
+            @JsonProperty("media_type") String mediaType,
+            String name,
+            String url) {
+    }
+
+    public record ScheduleConfigInput(
+            String name,
+            @JsonProperty("scan_frequency") String scanFrequency,
+            @JsonProperty("schedule_type") String scheduleType,
+            @JsonProperty("start_time") String startTime,
+            @Schema(description = "Relay: the IANA time zone start_time is in (default UTC); due times follow its daylight-saving changes")
+            @JsonProperty("time_zone") String timeZone) {
+    }
+}

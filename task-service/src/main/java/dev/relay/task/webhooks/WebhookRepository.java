@@ -1,0 +1,9 @@
+package dev.relay.task.webhooks;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+
+@ApplicationScoped
+public class WebhookRepository implements PanacheRepositoryBase<Webhook, String> {
+}

@@ -1,0 +1,167 @@
+package dev.relay.task.webhooks;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.SecuritySchemes;
+import dev.relay.common.auth.Caller;
+import dev.relay.common.error.ApiException;
+import dev.relay.common.error.ErrorBody;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The organization's webhook, where tasks with {@code completion_delivery: webhook} are POSTed when they complete,
+ * signed the Standard Webhooks way with a secret shown once; and the log of every delivery attempt.
+ */
+@Path("/api/v1/webhook")
+@Tag(name = "Webhook", description = "Completion delivery to the organization's webhook")
+@Authenticated
+@SecurityRequirement(name = SecuritySchemes.BEARER)
+@SecurityRequirement(name = SecuritySchemes.API_KEY)
+public class WebhookResource {
+
+    private static final int MAX_URL_CHARACTERS = 2048;
+    private static final int DEFAULT_DELIVERIES = 50;
+
+    private final Webhooks webhooks;
+    private final SecurityIdentity identity;
+
+    public WebhookResource(Webhooks webhooks, SecurityIdentity identity) {
+        this.webhooks = webhooks;
+        this.identity = identity;
+    }
+
+    public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookView(
+            String url,
+            @Schema(description = "The signing secret (whsec_…): answered only when the webhook is created or its secret "
+                    + "rotated; keep it, it is not shown again") String secret,
+            @JsonProperty("created_by") String createdBy,
+            @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("updated_at") Instant updatedAt) {
+
+        static WebhookView of(Webhook webhook, String secret) {
+            return new WebhookView(webhook.url, secret, webhook.createdBy, webhook.createdAt, webhook.updatedAt);
+        }
+    }
+
+    public record Attempt(@JsonProperty("attempted_at") Instant attemptedAt, @JsonProperty("status_code") Integer statusCode,
+            String error, @JsonProperty("duration_ms") long durationMs) {
+    }
+
+    public record DeliveryView(
+            @Schema(description = "The webhook-id header of every attempt: deduplicate by it") String id,
+            @JsonProperty("task_id") java.util.UUID taskId,
+            @JsonProperty("event_type") String eventType,
+            @Schema(description = "pending, delivered or failed (given up)") String status,
+            @JsonProperty("created_at") Instant createdAt,
+            @JsonProperty("next_attempt_at") Instant nextAttemptAt,
+            @JsonProperty("finished_at") Instant finishedAt,
+            List<Attempt> attempts) {
+    }
+
+    public record DeliveryList(List<DeliveryView> deliveries) {
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "set-webhook", summary = "Set webhook",
+            description = "Sets the URL (http or https) completions are POSTed to. Creating the webhook, or `rotate_secret: true`, "
+                    + "makes a new signing secret, answered this once.")
+    @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
+    @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
+    @APIResponse(responseCode = "400", description = "Bad URL", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<RestResponse<WebhookView>> set(SetRequest request) {
+        String url = request == null ? null : request.url();
+        if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
+            throw ApiException.invalidRequest("field 'url' must be an absolute http or https URL of at most "
+                    + MAX_URL_CHARACTERS + " characters");
+        }
+        boolean rotate = request.rotateSecret() != null && request.rotateSecret();
+        return webhooks.set(Caller.from(identity), url, rotate).map(saved -> RestResponse.status(
+                saved.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, WebhookView.of(saved.webhook(), saved.secret())));
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "get-webhook", summary = "Get webhook", description = "The webhook's URL; never its secret.")
+    @APIResponse(responseCode = "200", description = "The webhook", content = @Content(schema = @Schema(implementation = WebhookView.class)))
+    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<WebhookView> get() {
+        return webhooks.find(Caller.from(identity)).map(webhook -> WebhookView.of(webhook, null));
+    }
+
+    @DELETE
+    @Operation(operationId = "delete-webhook", summary = "Delete webhook",
+            description = "Removes the webhook; messages not yet delivered are given up at their next attempt.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<Void> delete() {
+        return webhooks.delete(Caller.from(identity));
+    }
+
+    @GET
+    @Path("/deliveries")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "list-webhook-deliveries", summary = "List webhook deliveries",
+            description = "The organization's most recent webhook messages (newest first, at most `limit`, default 50) with every attempt.")
+    @APIResponse(responseCode = "200", description = "Deliveries", content = @Content(schema = @Schema(implementation = DeliveryList.class)))
+    @APIResponse(responseCode = "400", description = "Bad limit", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<DeliveryList> deliveries(@QueryParam("limit") String limit) {
+        int count = FieldRules.range("limit", limit == null ? null : parse(limit), 1, 500, DEFAULT_DELIVERIES);
+        return webhooks.deliveries(Caller.from(identity), count).map(found -> new DeliveryList(found.stream()
+                .map(delivery -> new DeliveryView(delivery.delivery().id, delivery.delivery().taskId, delivery.delivery().eventType,
+                        delivery.delivery().status, delivery.delivery().createdAt, delivery.delivery().nextAttemptAt,
+                        delivery.delivery().finishedAt, delivery.attempts().stream().map(attempt -> new Attempt(attempt.attemptedAt,
+                                attempt.statusCode, attempt.error, attempt.durationMs)).toList()))
+                .toList()));
+    }
+
+    private static Integer parse(String limit) {
+        try {
+            return Integer.valueOf(limit.strip());
+        } catch (NumberFormatException notANumber) {
+            throw ApiException.invalidRequest("query parameter 'limit' must be a whole number");
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return uri.isAbsolute() && uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getUserInfo() == null;
+        } catch (java.net.URISyntaxException malformed) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.relay.task.agent.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.task.agent.ToolsConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+
+/** Which tools a mode gets, and what a call's result may hold. */
+class ToolRegistryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void chatAndReadOnlyTasksGetTheToolsThatChangeNothingAndAgentAllOfThem() {
+        ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
+        assertThat(registry.available("chat", false)).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect");
+        assertThat(registry.available("agent", false)).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect", "http_request");
+        assertThat(registry.available("agent", true)).extracting(Tool::name).as("read-only")
+                .containsExactly("dns_lookup", "tls_inspect");
+        assertThat(new ToolRegistry(config(List.of())).available("agent", false)).extracting(Tool::name)
+                .as("no allowed host: no http_request").containsExactly("dns_lookup", "tls_inspect");
+    }
+
+    @Test
+    void manualAsksBeforeEveryChangingCallBalancedBeforeSensitiveOnesAutoNever() throws Exception {
+        ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
+        Tool http = registry.available("agent", false).get(2);
+        JsonNode post = JSON.readTree("{\"url\":\"https://api.example.com/x\",\"method\":\"POST\"}");
+        JsonNode get = JSON.readTree("{\"url\":\"https://api.example.com/x\"}");
+        assertThat(registry.needsApproval(http, post, "manual")).isTrue();
+        assertThat(registry.needsApproval(http, get, "manual")).as("a GET changes nothing").isFalse();
+        assertThat(registry.needsApproval(http, post, "auto")).isFalse();
+        assertThat(registry.needsApproval(http, post, "balanced")).as("not marked sensitive").isFalse();
+        assertThat(new ToolRegistry(config(List.of("api.example.com"), List.of("http_request"))).needsApproval(http, post, "balanced"))
+                .isTrue();
+    }
+
+    @Test
+    void aCallsResultIsBoundedAndHoldsNoSecret() throws Exception {
+        ToolRegistry registry = new ToolRegistry(config(List.of()));
+        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of()).await().atMost(Duration.ofSeconds(5));
+        assertThat(unknown.error()).isTrue();
+        ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"))
+                .await().atMost(Duration.ofSeconds(5));
+        assertThat(found.output()).contains("***").doesNotContain("127.0.0.1");
+    }
+
+    private static ToolsConfig config(List<String> hosts) {
+        return config(hosts, List.of());
+    }
+
+    private static ToolsConfig config(List<String> hosts, List<String> sensitive) {
+        return new ToolsConfig() {
+            @Override
+            public Optional<List<String>> sensitive() {
+                return Optional.of(sensitive);
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofSeconds(2);
+            }
+
+            @Override
+            public int maxResultCharacters() {
+                return 1000;
+            }
+
+            @Override
+            public Http http() {
+                return new Http() {
+                    @Override
+                    public Optional<List<String>> allowedHosts() {
+                        return Optional.of(hosts);
+                    }
+
+                    @Override
+                    public MemorySize maxResponseBytes() {
+                        return new MemorySize(java.math.BigInteger.valueOf(4096));
+                    }
+                };
+            }
+        };
+    }
+}

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configuration reference names every setting an operator may change: each property of every
- * {@code @ConfigMapping} interface of the services and common, and every {@code relay.*} property read one by one.
+ * The configuration reference ({@code docs/configuration.md}) names every setting an operator may change: each
+ * property of every {@code @ConfigMapping} interface of the services and common, and every {@code relay.*} property
+ * read one by one.
  */
 class ConfigReferenceTest {
 
@@ -26,12 +27,13 @@ class ConfigReferenceTest {
     private static final Pattern SINGLE = Pattern.compile("@ConfigProperty\\(name = \"(relay\\.[^\"]+)\"");
 
     @Test
-    void theReadmeNamesEverySetting() {
+    void theConfigurationReferenceNamesEverySetting() {
         Set<String> settings = settings();
         assertThat(settings).contains("relay.outbox.sweep-interval", "relay.stream.max-backlog", "relay.billing.publish-interval")
                 .hasSizeGreaterThan(40);
-        String readme = Manifests.read(Manifests.ROOT.resolve("README.md"));
-        assertThat(settings).allSatisfy(setting -> assertThat(readme).as("README names %s", setting).contains("`" + setting));
+        String reference = Manifests.read(Manifests.ROOT.resolve("docs/configuration.md"));
+        assertThat(settings).allSatisfy(setting -> assertThat(reference).as("docs/configuration.md names %s", setting)
+                .contains("`" + setting));
     }
 
     private static Set<String> settings() {

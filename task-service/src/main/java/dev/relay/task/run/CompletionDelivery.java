@@ -1,11 +1,11 @@
 package dev.relay.task.run;
 
+import dev.relay.task.webhooks.WebhookMessages;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,16 +13,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskRun;
-import dev.relay.task.webhooks.WebhookDelivery;
 import dev.relay.task.task.TaskMessageRepository;
-import dev.relay.task.webhooks.WebhookDeliveryRepository;
-import dev.relay.task.webhooks.WebhookRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Hands off a completed run as the task's {@code completion_delivery} asks: {@code artifact} keeps the completion
  * artifact (final message, tool outputs, usage) for {@code GET /api/v1/tasks/{id}/artifacts}; {@code webhook} keeps
- * it too and writes a message for the organization's webhook, sent after the commit by {@link WebhookDispatcher}.
+ * it too and writes a message for the organization's webhook, sent after the commit by the webhooks feature.
  * Runs in the completing transaction, so a completed run has its artifact and message exactly once.
  */
 @ApplicationScoped
@@ -32,22 +29,18 @@ class CompletionDelivery {
     public static final String WEBHOOK = "webhook";
     static final String COMPLETED_EVENT = "task.completed";
 
-    private static final Logger LOG = Logger.getLogger(CompletionDelivery.class);
-
     private final TaskMessageRepository messages;
     private final ToolCallRepository toolCalls;
     private final ArtifactRepository artifacts;
-    private final WebhookRepository webhooks;
-    private final WebhookDeliveryRepository deliveries;
+    private final WebhookMessages webhookMessages;
     private final ObjectMapper json;
 
     CompletionDelivery(TaskMessageRepository messages, ToolCallRepository toolCalls, ArtifactRepository artifacts,
-            WebhookRepository webhooks, WebhookDeliveryRepository deliveries, ObjectMapper json) {
+            WebhookMessages webhookMessages, ObjectMapper json) {
         this.messages = messages;
         this.toolCalls = toolCalls;
         this.artifacts = artifacts;
-        this.webhooks = webhooks;
-        this.deliveries = deliveries;
+        this.webhookMessages = webhookMessages;
         this.json = json;
     }
 
@@ -74,20 +67,9 @@ class CompletionDelivery {
                     .put("output_tokens", run.outputTokens).put("total_tokens", run.inputTokens + run.outputTokens);
             content.put("completed_at", now.toString());
             artifact.content = content.toString();
-            return artifacts.persist(artifact).chain(() -> WEBHOOK.equals(how) ? enqueue(task, content, now) : Uni.createFrom().voidItem());
+            return artifacts.persist(artifact).chain(() -> WEBHOOK.equals(how)
+                    ? webhookMessages.enqueue(task.org, task.id, COMPLETED_EVENT, content, now).replaceWithVoid()
+                    : Uni.createFrom().voidItem());
         }));
-    }
-
-    private Uni<Void> enqueue(Task task, ObjectNode content, Instant now) {
-        return webhooks.findById(task.org).chain(webhook -> {
-            if (webhook == null) {
-                LOG.infof("task %s asks for webhook delivery, but organization %s has no webhook: its artifact is kept", task.id, task.org);
-                return Uni.createFrom().voidItem();
-            }
-            ObjectNode payload = json.createObjectNode().put("type", COMPLETED_EVENT).put("timestamp", now.toString());
-            payload.set("data", content);
-            return deliveries.persist(WebhookDelivery.of(task.org, task.id, COMPLETED_EVENT, webhook.url, payload.toString(), now))
-                    .replaceWithVoid();
-        });
     }
 }

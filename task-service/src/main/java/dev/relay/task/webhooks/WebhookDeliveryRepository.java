@@ -10,7 +10,7 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 @ApplicationScoped
-public class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery, String> {
+class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery, String> {
 
     /**
      * Takes up to {@code limit} deliveries that are due, for this instance only until {@code leaseUntil} (another

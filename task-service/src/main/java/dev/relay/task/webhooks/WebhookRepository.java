@@ -5,5 +5,5 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class WebhookRepository implements PanacheRepositoryBase<Webhook, String> {
+class WebhookRepository implements PanacheRepositoryBase<Webhook, String> {
 }

@@ -42,28 +42,24 @@ public class TaskMessage {
 
     /** The assistant's reply in run {@code run}, begun with its first chunk at {@code firstSeq}. */
     public static TaskMessage assistant(TaskRun run, UUID id, String firstChunk, long firstSeq, Instant now) {
-        TaskMessage message = new TaskMessage();
-        message.id = id;
-        message.taskId = run.taskId;
-        message.streamId = run.id;
-        message.role = "assistant";
-        message.content = firstChunk;
-        message.complete = false;
-        message.firstSeq = firstSeq;
-        message.createdAt = now;
-        return message;
+        return of(run, id, "assistant", firstChunk, null, false, firstSeq, now);
     }
 
     /** The user's message that run {@code run} answers, its event the task's next ({@code firstSeq}). */
     public static TaskMessage user(TaskRun run, UUID id, String content, ArrayNode parts, long firstSeq, Instant now) {
+        return of(run, id, "user", content, parts, true, firstSeq, now);
+    }
+
+    private static TaskMessage of(TaskRun run, UUID id, String role, String content, ArrayNode parts, boolean complete, long firstSeq,
+            Instant now) {
         TaskMessage message = new TaskMessage();
         message.id = id;
         message.taskId = run.taskId;
         message.streamId = run.id;
-        message.role = "user";
+        message.role = role;
         message.content = content;
         message.parts = parts;
-        message.complete = true;
+        message.complete = complete;
         message.firstSeq = firstSeq;
         message.createdAt = now;
         return message;

@@ -36,19 +36,24 @@ class BenchmarksIT {
     private static CompletableFuture<PackagedService> scheduleService;
     private static CompletableFuture<PackagedService> billingService;
 
-    /** All four services start at once (each benchmark waits for the ones it runs against): most of this class's time. */
+    /**
+     * The services start two at a time (the machine's two cores): the stream and billing services, then the task
+     * service once its stream service answers and the schedule service once billing is up. Each benchmark waits for
+     * the ones it runs against. Starting them is most of this class's time.
+     */
     @BeforeAll
     static void startServices() {
         KafkaBroker.shared();
         streamService = CompletableFuture.supplyAsync(() -> PackagedService.start("stream-service", Map.of()));
-        scheduleService = CompletableFuture.supplyAsync(() -> PackagedService.start("schedule-service", Map.of()));
         billingService = CompletableFuture.supplyAsync(() -> PackagedService.start("billing-service", Map.of()));
+        scheduleService = billingService.handle((started, failed) -> null)
+                .thenApplyAsync(ignored -> PackagedService.start("schedule-service", Map.of()));
         // quick runs (the simulated agent's pause before each chunk): the create benchmark waits for every run to complete
         taskService = streamService.thenApplyAsync(stream -> PackagedService.start("task-service", Map.of(
                 "RELAY_STREAM_SERVICE_URL", stream.uri("").toString(), "RELAY_PUBLIC_URL", stream.uri("").toString(),
                 "RELAY_RUNTIME_CHUNK_DELAY", "5ms")));
         for (CompletableFuture<PackagedService> service : List.of(streamService, taskService, scheduleService, billingService)) {
-            service.thenAccept(started -> System.out.printf("[figures] %s ready in %d ms (started together)%n", started.log().getFileName(),
+            service.thenAccept(started -> System.out.printf("[figures] %s ready in %d ms%n", started.log().getFileName(),
                     started.startedIn().toMillis()));
         }
     }

@@ -6,7 +6,8 @@
 #      both delivered and stored; an event counts once it reached its viewer and the log)
 #   3. nchan (nginx module) with the same subscribers and message size, and RSS per idle connection for
 #      nchan and the stream service at N = 1,000 and 10,000
-# Prints every figure and each Relay figure as a ratio to its reference.
+# Prints every figure and each Relay figure as a ratio to its reference. Each load checks itself first: a stream
+# that did not answer 200, or an event not delivered or not stored exactly once, stops the command (exit 1) with why.
 # Each load first runs unmeasured for BENCH_WARMUP seconds (the JVMs compile their hot paths meanwhile).
 # Environment: BENCH_TASKS (100), BENCH_SECONDS (20), BENCH_WARMUP (30), BENCH_IDLE ("1000 10000"), RELAY_SKIP_BUILD=1.
 set -euo pipefail
@@ -111,15 +112,15 @@ cat "$results.nfixed" "$results.nmax" >>"$results"
 
 # --- idle connections ----------------------------------------------------------------------------------------------------
 nginx_pids() { echo "$nginx_master" $(pgrep -P "$nginx_master"); }
-idle_task=$(java -cp "$bench_cp" dev.relay.bench.Benchmark seed "$bootstrap" "$org" "$user" | tail -1)
-sleep 2
+idle_task=$(java -cp "$bench_cp" dev.relay.bench.Benchmark seed "$bootstrap" "$jdbc_url" "$db_user" "$org" "$user" | tail -1)
 hold() { # hold URL TOKEN N PID…: RSS growth per connection while N idle streams are open
   local url=$1 tok=$2 n=$3; shift 3
   local before after client
   before=$(rss_kib "$@")
   java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark idle "$url" "$tok" "$n" 600 >"$work/idle.out" 2>&1 &
   client=$!
-  for _ in $(seq 1 600); do grep -q READY "$work/idle.out" && break; sleep 0.5; done
+  for _ in $(seq 1 600); do grep -q READY "$work/idle.out" && break; kill -0 "$client" 2>/dev/null || break; sleep 0.5; done
+  grep -q READY "$work/idle.out" || { cat "$work/idle.out" >&2; fail "the idle streams did not all open"; }
   grep RESULT "$work/idle.out" >&2 || true
   sleep 3
   after=$(rss_kib "$@")

@@ -5,12 +5,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Creates tasks through the gateway ({@code POST /api/v1/tasks}, JSON acknowledgement) while their runs execute,
@@ -21,58 +27,66 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code max CONCURRENCY}: a closed loop of that many clients, each sending its next create as soon as the last
  * is answered: the most creates/s the system accepts.</li>
  * </ul>
- * Usage: {@code CreateBenchmark BASE_URL TOKEN fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS}.
- * Prints {@code RESULT creates.<load>.<figure> <value>} lines.
+ * Usage: {@code CreateBenchmark BASE_URL TOKEN JDBC_URL DB_USER fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS}.
+ * After the load it waits for the created tasks' runs (read from the task service's database) and prints
+ * {@code RESULT creates.<load>.<figure> <value>} lines. A create that was refused or not answered, or a run that did
+ * not complete, prints why on stderr and exits 1 instead of figures.
  */
 public final class CreateBenchmark {
 
     private static final String BODY = "{\"task\":\"Check the TLS setup of example.com\",\"response_format\":\"json\"}";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USAGE = "usage: CreateBenchmark BASE_URL TOKEN JDBC_URL DB_USER fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
     private final String token;
     private final AtomicInteger failures = new AtomicInteger();
+    private final Queue<UUID> created = new ConcurrentLinkedQueue<>();
     private volatile String failureSample;
+    private volatile boolean unanswered;
 
     private CreateBenchmark(String base, String token) {
         this.uri = URI.create(base + "/api/v1/tasks");
         this.token = token;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 6) {
-            System.err.println("usage: CreateBenchmark BASE_URL TOKEN fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS");
-            System.exit(2);
+    public static void main(String[] args) {
+        Command.exitAfter(() -> run(args));
+    }
+
+    /** One load, without exiting: what main and the tiny-scale test run. */
+    static void run(String... args) throws Exception {
+        if (args.length != 8) {
+            throw new IllegalArgumentException(USAGE);
         }
         CreateBenchmark bench = new CreateBenchmark(args[0], args[1]);
-        String load = args[2];
-        int amount = Integer.parseInt(args[3]);
-        int seconds = Integer.parseInt(args[4]);
-        int warmup = Integer.parseInt(args[5]);
+        String load = args[4];
+        int amount = Integer.parseInt(args[5]);
+        int seconds = Integer.parseInt(args[6]);
+        int warmup = Integer.parseInt(args[7]);
         if (warmup > 0) {
-            bench.run(load, amount, warmup, new Latencies());
+            bench.load(load, amount, warmup, new Latencies());
         }
-        bench.failures.set(0);
         Latencies latencies = new Latencies();
         long started = System.nanoTime();
-        int created = bench.run(load, amount, seconds, latencies);
+        int accepted = bench.load(load, amount, seconds, latencies);
         double elapsed = (System.nanoTime() - started) / 1e9;
+        InvariantViolation.check(!bench.unanswered, "creates not answered within %d s of the load's end", 60);
+        InvariantViolation.check(bench.failures.get() == 0, "%d creates failed, e.g. %s", bench.failures.get(), bench.failureSample);
         String key = "creates." + load;
+        new FinishedRuns(args[2], args[3]).await(key, List.copyOf(bench.created));
         System.out.printf("RESULT %s.offered %s%n", key, load.equals("fixed") ? amount + "/s" : amount + " concurrent");
-        System.out.printf("RESULT %s.per_s %.1f%n", key, created / elapsed);
+        System.out.printf("RESULT %s.per_s %.1f%n", key, accepted / elapsed);
         System.out.printf("RESULT %s.p50_ms %.2f%n", key, latencies.percentileMillis(0.50));
         System.out.printf("RESULT %s.p99_ms %.2f%n", key, latencies.percentileMillis(0.99));
         System.out.printf("RESULT %s.max_ms %.2f%n", key, latencies.percentileMillis(1.0));
-        System.out.printf("RESULT %s.created %d%n", key, created);
-        System.out.printf("RESULT %s.failed %d%n", key, bench.failures.get());
+        System.out.printf("RESULT %s.created %d%n", key, accepted);
         System.out.printf("SERIES %s %s%n", key, latencies.bySecond(started));
-        if (bench.failureSample != null) {
-            System.out.printf("FAILURE %s%n", bench.failureSample);
-        }
     }
 
     /** Runs one load for {@code seconds}; answers how many creates were accepted (202). */
-    private int run(String load, int amount, int seconds, Latencies latencies) throws InterruptedException {
+    private int load(String load, int amount, int seconds, Latencies latencies) throws InterruptedException {
         return switch (load) {
             case "fixed" -> fixed(amount, seconds, latencies);
             case "max" -> closedLoop(amount, seconds, latencies);
@@ -96,7 +110,7 @@ public final class CreateBenchmark {
                 done.countDown();
             }), due - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
-        done.await(seconds + 60L, TimeUnit.SECONDS);
+        unanswered |= !done.await(seconds + 60L, TimeUnit.SECONDS);
         timer.shutdownNow();
         return accepted.get();
     }
@@ -108,7 +122,7 @@ public final class CreateBenchmark {
         for (int i = 0; i < concurrency; i++) {
             next(end, latencies, accepted, clients);
         }
-        clients.await(seconds + 60L, TimeUnit.SECONDS);
+        unanswered |= !clients.await(seconds + 60L, TimeUnit.SECONDS);
         return accepted.get();
     }
 
@@ -136,8 +150,10 @@ public final class CreateBenchmark {
                 .POST(HttpRequest.BodyPublishers.ofString(BODY))
                 .build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            if (failure == null && response.statusCode() == 202) {
+            UUID task = failure == null && response.statusCode() == 202 ? taskId(response.body()) : null;
+            if (task != null) {
                 latencies.record(System.nanoTime() - due);
+                created.add(task);
                 return true;
             }
             failures.incrementAndGet();
@@ -146,5 +162,14 @@ public final class CreateBenchmark {
             }
             return false;
         });
+    }
+
+    /** The created task's id, or null for an acknowledgement without one (counted as a failed create). */
+    private static UUID taskId(String acknowledgement) {
+        try {
+            return UUID.fromString(JSON.readTree(acknowledgement).path("task_id").asText());
+        } catch (Exception e) {
+            return null;
+        }
     }
 }

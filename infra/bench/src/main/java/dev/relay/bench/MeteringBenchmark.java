@@ -23,6 +23,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * into a copy of the ledger (same columns, keys and indexes), 2 000 per statement and commit as the service does, with
  * neither Kafka nor Java in the way: the most any design that keeps one durable row per event can meter here.</li>
  * </ul>
+ * A run in which the ledger does not hold every report exactly once, with exactly the tokens sent, prints why on
+ * stderr and exits 1 instead of figures.
  */
 public final class MeteringBenchmark {
 
@@ -32,7 +34,12 @@ public final class MeteringBenchmark {
     private MeteringBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        Command.exitAfter(() -> run(args));
+    }
+
+    /** One mode, without exiting: what main and the tiny-scale test run. */
+    static void run(String... args) throws Exception {
         switch (args[0]) {
             case "fill" -> fill(args[1], Integer.parseInt(args[2]));
             case "watch" -> watch(args[1], args[2], Integer.parseInt(args[3]));
@@ -52,11 +59,19 @@ public final class MeteringBenchmark {
                 producer.send(new ProducerRecord<>("task-events", task, "{\"id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + task
                         + "\",\"org\":\"bench-org-" + (i % ORGS) + "\",\"seq\":" + (5 + i % 3) + ",\"stream_id\":\"" + UUID.randomUUID()
                         + "\",\"type\":\"usage.reported\",\"created_at\":\"" + Instant.now() + "\",\"data\":{\"model\":\"sonnet-4.6\","
-                        + "\"input_tokens\":" + (100 + i % 900) + ",\"output_tokens\":" + (20 + i % 300) + ",\"total_tokens\":0,"
+                        + "\"input_tokens\":" + inputTokens(i) + ",\"output_tokens\":" + outputTokens(i) + ",\"total_tokens\":0,"
                         + "\"user\":\"user-" + (i % 500) + "@bench.dev\"}}"));
             }
         }
         System.out.printf("filled task-events with %d usage reports%n", count);
+    }
+
+    private static long inputTokens(int report) {
+        return 100 + report % 900;
+    }
+
+    private static long outputTokens(int report) {
+        return 20 + report % 300;
     }
 
     private static void watch(String jdbcUrl, String user, int count) throws Exception {
@@ -67,7 +82,7 @@ public final class MeteringBenchmark {
             long deadline = System.currentTimeMillis() + 600_000;
             boolean budgeted = false;
             while (rows < count && System.currentTimeMillis() < deadline) {
-                try (ResultSet result = statement.executeQuery("SELECT count(*) FROM billing.usage_entry")) {
+                try (ResultSet result = statement.executeQuery("SELECT count(*) FROM billing.usage_entry WHERE org LIKE 'bench-org-%'")) {
                     result.next();
                     rows = result.getLong(1);
                     if (!budgeted) {
@@ -90,6 +105,7 @@ public final class MeteringBenchmark {
             }
             last = System.currentTimeMillis();
         }
+        checkLedger(jdbcUrl, user, count);
         long states;
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement();
                 ResultSet result = statement.executeQuery("SELECT coalesce(sum(version), 0) FROM billing.budget_publication")) {
@@ -101,6 +117,24 @@ public final class MeteringBenchmark {
         System.out.printf("RESULT metering.events %d of %d%n", rows, count);
         System.out.printf("RESULT metering.seconds %.2f%n", seconds);
         System.out.printf("RESULT metering.events_per_s %.0f%n", rows / Math.max(seconds, 0.001));
+    }
+
+    /** Every report metered exactly once: as many ledger rows as reports, and exactly the tokens they carried. */
+    private static void checkLedger(String jdbcUrl, String user, int count) throws Exception {
+        long input = 0;
+        long output = 0;
+        for (int i = 0; i < count; i++) {
+            input += inputTokens(i);
+            output += outputTokens(i);
+        }
+        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); Statement statement = db.createStatement();
+                ResultSet ledger = statement.executeQuery("SELECT count(*), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0)"
+                        + " FROM billing.usage_entry WHERE org LIKE 'bench-org-%'")) {
+            ledger.next();
+            InvariantViolation.check(ledger.getLong(1) == count && ledger.getLong(2) == input && ledger.getLong(3) == output,
+                    "%d usage reports with %d input and %d output tokens sent, the ledger holds %d with %d and %d", count, input, output,
+                    ledger.getLong(1), ledger.getLong(2), ledger.getLong(3));
+        }
     }
 
     private static void ceiling(String jdbcUrl, String user, int count) throws Exception {
@@ -115,6 +149,10 @@ public final class MeteringBenchmark {
                         + ") i ON CONFLICT (event_id) DO NOTHING");
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM billing.usage_ceiling")) {
+                rows.next();
+                InvariantViolation.check(rows.getLong(1) == count, "%d ledger rows inserted, the table holds %d", count, rows.getLong(1));
+            }
             statement.execute("DROP TABLE billing.usage_ceiling");
             System.out.printf("RESULT postgres.ledger_rows_per_s %.0f (%d rows in %.2f s, no Kafka, no Java)%n", count / seconds, count, seconds);
         }

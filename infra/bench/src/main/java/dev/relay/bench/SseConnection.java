@@ -3,7 +3,11 @@ package dev.relay.bench;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -49,6 +53,27 @@ final class SseConnection {
                 })
                 .onFailure(status::completeExceptionally);
         return status;
+    }
+
+    /**
+     * Waits for every stream's answer and tallies the statuses; any stream that did not answer 200 (or not at all
+     * within {@code seconds}) breaks the run: figures of refused streams measure nothing.
+     */
+    static Map<Integer, Integer> requireAllOk(List<CompletableFuture<Integer>> opened, int seconds, String what) {
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (CompletableFuture<Integer> status : opened) {
+            int answer;
+            try {
+                answer = status.get(seconds, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                answer = -1;
+            }
+            statuses.merge(answer, 1, Integer::sum);
+        }
+        int ok = statuses.getOrDefault(200, 0);
+        InvariantViolation.check(ok == opened.size(), "%d of %d %s did not answer 200 (status: count, -1 = no answer) %s",
+                opened.size() - ok, opened.size(), what, statuses);
+        return statuses;
     }
 
     private void onBytes(Buffer bytes) {

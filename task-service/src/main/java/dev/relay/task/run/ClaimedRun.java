@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.relay.task.budgets.BudgetHolder;
 import dev.relay.task.task.Approval;
+import dev.relay.task.task.ApprovalMode;
 import dev.relay.task.task.TaskMessage;
 import dev.relay.task.task.TaskRun;
 
@@ -13,7 +14,7 @@ import dev.relay.task.task.TaskRun;
  * for without a call (null when none), the approvals of its calls, and the task's settings.
  */
 record ClaimedRun(TaskRun run, List<TaskMessage> messages, List<ToolCall> calls, Approval answer,
-        List<Approval> approvals, BudgetHolder holder, List<String> secretNames, String approvalMode, boolean readOnly) {
+        List<Approval> approvals, BudgetHolder holder, List<String> secretNames, ApprovalMode approvalMode, boolean readOnly) {
 
     /** This run's calls without a result: made before a restart, or waiting for an approval that came. */
     List<ToolCall> unsettled() {

@@ -25,7 +25,7 @@ public record NewTask(
         AgentSettings agent) {
 
     /** The agents API's settings of a new task; {@code integrations} null inherits the organization's. */
-    public record AgentSettings(String approvalMode, String permissionMode, String toolExecutionMode, String source,
+    public record AgentSettings(ApprovalMode approvalMode, PermissionMode permissionMode, String toolExecutionMode, String source,
             ArrayNode integrations) {
     }
 }

@@ -30,8 +30,8 @@ public record RunConfig(
      * A run started through the agents API: plan mode plans and verifies once; the run asks the user to confirm
      * before acting when the task's approval mode is {@code manual}.
      */
-    public static RunConfig forAgentsApi(String approvalMode, String mode, String model) {
-        return new RunConfig(null, null, "manual".equals(approvalMode), false, "plan".equals(mode) ? 1 : 0, SWARM_MAX_STEPS,
+    public static RunConfig forAgentsApi(ApprovalMode approvalMode, String mode, String model) {
+        return new RunConfig(null, null, approvalMode == ApprovalMode.MANUAL, false, "plan".equals(mode) ? 1 : 0, SWARM_MAX_STEPS,
                 mode, model, null);
     }
 }

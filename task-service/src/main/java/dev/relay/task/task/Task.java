@@ -62,11 +62,13 @@ public class Task {
     @Column(name = "task_type")
     public String taskType = "sync";
     @Column(name = "approval_mode")
-    public String approvalMode = "manual";
+    @Convert(converter = WireValueColumn.ApprovalModes.class)
+    public ApprovalMode approvalMode = ApprovalMode.MANUAL;
     @Column(name = "plan_mode")
     public boolean planMode;
     @Column(name = "permission_mode")
-    public String permissionMode = "default";
+    @Convert(converter = WireValueColumn.PermissionModes.class)
+    public PermissionMode permissionMode = PermissionMode.DEFAULT;
     @Column(name = "tool_execution_mode")
     public String toolExecutionMode = "cloud";
     public String source = "api";
@@ -76,7 +78,8 @@ public class Task {
     public Instant sharedAt;
     /** {@code running} while a run is pending or active, else {@code idle}. */
     @Column(name = "run_state")
-    public String runState = "idle";
+    @Convert(converter = WireValueColumn.RunStates.class)
+    public RunState runState = RunState.IDLE;
     @Column(name = "tokens_used")
     public long tokensUsed;
     @Column(name = "context_used_tokens")
@@ -168,13 +171,13 @@ public class Task {
 
     /** The task's run ended (completed, failed, cancelled): it is idle and its runtime waits. */
     public void runEnded() {
-        runState = "idle";
+        runState = RunState.IDLE;
         runtimePhase = READY;
     }
 
     /** A run of the task was requested (a new one, an answered one, or one handed back): it waits for a worker. */
     public void runRequested() {
-        runState = "running";
+        runState = RunState.RUNNING;
         runtimePhase = BOOTING;
     }
 
@@ -200,7 +203,7 @@ public class Task {
 
     /** Whether its runs may only use tools that change nothing. */
     public boolean isReadOnly() {
-        return PermissionMode.READ_ONLY.value().equals(permissionMode);
+        return permissionMode == PermissionMode.READ_ONLY;
     }
 
     /** Whether the task was just created with a schedule: it waits for the schedule instead of running now. */

@@ -48,10 +48,10 @@ public class TaskSettings {
                 task.title = changes.name();
             }
             if (changes.approvalMode() != null) {
-                task.approvalMode = changes.approvalMode().value();
+                task.approvalMode = changes.approvalMode();
             }
             if (changes.permissionMode() != null) {
-                task.permissionMode = changes.permissionMode().value();
+                task.permissionMode = changes.permissionMode();
             }
             if (changes.shared() != null) {
                 task.share(changes.shared(), Instant.now());

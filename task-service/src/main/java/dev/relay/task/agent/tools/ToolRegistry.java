@@ -1,5 +1,7 @@
 package dev.relay.task.agent.tools;
 
+import dev.relay.task.task.ApprovalMode;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,14 +77,14 @@ public class ToolRegistry {
      * Whether this call waits for the user's go-ahead under {@code approvalMode}: {@code manual} asks before every call
      * that changes something, {@code balanced} before those of the operator's sensitive tools, {@code auto} never.
      */
-    public boolean needsApproval(Tool tool, JsonNode arguments, String approvalMode) {
+    public boolean needsApproval(Tool tool, JsonNode arguments, ApprovalMode approvalMode) {
         if (!tool.changesSomething(arguments)) {
             return false;
         }
-        return switch (approvalMode == null ? "manual" : approvalMode) {
-            case "auto" -> false;
-            case "balanced" -> config.sensitive().orElse(List.of()).contains(tool.name());
-            default -> true;
+        return switch (approvalMode == null ? ApprovalMode.MANUAL : approvalMode) {
+            case AUTO -> false;
+            case BALANCED -> config.sensitive().orElse(List.of()).contains(tool.name());
+            case MANUAL -> true;
         };
     }
 

@@ -44,11 +44,11 @@ public class AgentTaskMapper {
             throw ApiException.invalidRequest("a JSON body is required");
         }
         String content = userMessage("message", request.message());
-        String approvalMode = FieldRules.oneOf("approvalMode", request.approvalMode(), ApprovalMode.class,
-                FieldRules.oneOf("relay.tasks.default-approval-mode", defaults.approvalMode(), ApprovalMode.class, null)).value();
+        ApprovalMode approvalMode = FieldRules.oneOf("approvalMode", request.approvalMode(), ApprovalMode.class,
+                FieldRules.oneOf("relay.tasks.default-approval-mode", defaults.approvalMode(), ApprovalMode.class, null));
         boolean planMode = Boolean.TRUE.equals(request.planMode());
         var settings = new NewTask.AgentSettings(approvalMode,
-                FieldRules.oneOf("permissionMode", request.permissionMode(), PermissionMode.class, PermissionMode.DEFAULT).value(),
+                FieldRules.oneOf("permissionMode", request.permissionMode(), PermissionMode.class, PermissionMode.DEFAULT),
                 FieldRules.oneOf("toolExecutionMode", request.toolExecutionMode(), TOOL_EXECUTION_MODES, "cloud"),
                 FieldRules.oneOf("source", request.source(), SOURCES, "api"),
                 integrations(request.integrations()));
@@ -122,9 +122,9 @@ public class AgentTaskMapper {
         String login = task.createdBy.contains("@") ? task.createdBy.substring(0, task.createdBy.indexOf('@')) : task.createdBy;
         boolean usageKnown = task.contextUsedTokens > 0;
         boolean scheduled = task.schedule != null && task.schedule.id() != null;
-        return new AgentTask(task.id, task.title, task.taskType, scheduled ? "scheduled" : null, task.runState, task.createdAt, task.approvalMode,
+        return new AgentTask(task.id, task.title, task.taskType, scheduled ? "scheduled" : null, task.runState.value(), task.createdAt, task.approvalMode.value(),
                 List.of(), task.planMode, task.shared, task.sharedAt, new AgentTask.UserInfo(login, login, ""),
-                task.permissionMode, task.runtimePhase, task.lastHeartbeat,
+                task.permissionMode.value(), task.runtimePhase, task.lastHeartbeat,
                 usageKnown ? task.contextUsedTokens : null,
                 usageKnown ? ModelCatalog.contextWindowTokens(task.model) : null,
                 usageKnown ? COMPACTION_THRESHOLD_PERCENT : null,

@@ -1,5 +1,7 @@
 package dev.relay.task.agent.tools;
 
+import dev.relay.task.task.ApprovalMode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -37,11 +39,11 @@ class ToolRegistryTest {
         Tool http = registry.available("agent", false).get(2);
         JsonNode post = JSON.readTree("{\"url\":\"https://api.example.com/x\",\"method\":\"POST\"}");
         JsonNode get = JSON.readTree("{\"url\":\"https://api.example.com/x\"}");
-        assertThat(registry.needsApproval(http, post, "manual")).isTrue();
-        assertThat(registry.needsApproval(http, get, "manual")).as("a GET changes nothing").isFalse();
-        assertThat(registry.needsApproval(http, post, "auto")).isFalse();
-        assertThat(registry.needsApproval(http, post, "balanced")).as("not marked sensitive").isFalse();
-        assertThat(new ToolRegistry(config(List.of("api.example.com"), List.of("http_request"))).needsApproval(http, post, "balanced"))
+        assertThat(registry.needsApproval(http, post, ApprovalMode.MANUAL)).isTrue();
+        assertThat(registry.needsApproval(http, get, ApprovalMode.MANUAL)).as("a GET changes nothing").isFalse();
+        assertThat(registry.needsApproval(http, post, ApprovalMode.AUTO)).isFalse();
+        assertThat(registry.needsApproval(http, post, ApprovalMode.BALANCED)).as("not marked sensitive").isFalse();
+        assertThat(new ToolRegistry(config(List.of("api.example.com"), List.of("http_request"))).needsApproval(http, post, ApprovalMode.BALANCED))
                 .isTrue();
     }
 

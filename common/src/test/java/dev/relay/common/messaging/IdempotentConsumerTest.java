@@ -57,7 +57,7 @@ class IdempotentConsumerTest {
         TestTopics.send(TallyConsumer.TOPIC, "k", value, Map.of());
         UUID marker = sendMarker();
         await().atMost(Duration.ofSeconds(20)).until(() -> tally(marker) == 1);
-        var dead = TestTopics.readUntil(TallyConsumer.TOPIC + "-dlq", Duration.ofSeconds(20),
+        var dead = TestTopics.readUntil("test-events.common-test.dlq", Duration.ofSeconds(20),
                 read -> read.stream().anyMatch(record -> record.value().equals(value)));
         assertThat(dead).anyMatch(record -> record.value().equals(value));
     }

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +33,7 @@ import io.vertx.core.Vertx;
  * Puts a record that can never be processed on its channel's dead-letter topic
  * ({@code mp.messaging.incoming.<channel>.dead-letter-queue.topic}, one per consumer group:
  * {@code <topic>.<group>.dlq}), with SmallRye's dead-letter headers (the failure, the record's topic, partition and
- * offset), an ERROR log and {@code relay_consumer_dead_letters_total{channel,topic}}. The returned Uni completes once
+ * offset), an ERROR log and {@code relay_consumer_dead_letters_total{channel}}. The returned Uni completes once
  * the broker has acknowledged the copy, so the original's offset is committed only after that.
  */
 @ApplicationScoped
@@ -72,11 +73,17 @@ public class DeadLetters {
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .emitOn(context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run()))
                     .invoke(() -> {
-                        registry.counter("relay.consumer.dead.letters", "channel", channel, "topic", record.topic()).increment();
+                        counter(channel).increment();
                         LOG.errorf("%s: record %s-%d@%d (key %s) can never be processed; sent to %s: %s", channel, record.topic(),
                                 record.partition(), record.offset(), record.key(), deadLetterTopic, Failures.describe(reason));
                     });
         });
+    }
+
+    /** {@code relay_consumer_dead_letters_total{channel}}, there from the start at 0. */
+    Counter counter(String channel) {
+        return Counter.builder("relay.consumer.dead.letters").description("Records put on the channel's dead-letter topic")
+                .tag("channel", channel).register(registry);
     }
 
     private String topicOf(String channel) {

@@ -65,7 +65,7 @@ class IdempotentConsumerTest {
         assertThat(TestTopics.header(copy, "dead-letter-topic")).isEqualTo(TallyConsumer.TOPIC);
         assertThat(TestTopics.header(copy, "dead-letter-offset")).isNotNull();
         // through DeadLetters (the channels' failure strategy), as a batch's isolated record: logged and counted
-        assertThat(registry.find("relay.consumer.dead.letters").tag("channel", TallyConsumer.TOPIC).counter()).isNotNull();
+        assertThat(registry.find("relay.consumer.dead.letters").tag("channel", TallyConsumer.TOPIC).counter().count()).isPositive();
     }
 
     @Test

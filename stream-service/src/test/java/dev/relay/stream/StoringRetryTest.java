@@ -49,7 +49,7 @@ class StoringRetryTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 given().header("Authorization", token).get(events).then().statusCode(200).body("events", hasSize(3)));
-        assertThat(TestTopics.readUntil(Topics.TASK_EVENTS + "-dlq", Duration.ofSeconds(2), read -> false))
+        assertThat(TestTopics.readUntil(Topics.deadLetter(Topics.TASK_EVENTS, "stream-service"), Duration.ofSeconds(2), read -> false))
                 .noneMatch(record -> task.toString().equals(record.key()));
     }
 }

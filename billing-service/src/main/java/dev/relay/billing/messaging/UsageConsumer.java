@@ -1,17 +1,17 @@
 package dev.relay.billing.messaging;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.relay.billing.domain.UsageReport;
 import dev.relay.billing.service.Metering;
+import dev.relay.common.event.EnvelopeReader;
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
@@ -20,34 +20,35 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Meters the usage reports among the task events, a batch at a time; the ledger's key (the event id) makes it
- * idempotent, and the batch's offsets are committed once its transaction has.
+ * idempotent, and the batch's offsets are committed once its transaction has. A report that can never be metered
+ * goes alone to this consumer's dead-letter topic; the rest of its batch is metered.
  */
 @ApplicationScoped
 public class UsageConsumer {
 
-    private static final String CONSUMER = "billing-service-usage";
-
     private final Metering metering;
+    private final EnvelopeReader reader;
     private final IdempotentConsumer consumer;
 
-    public UsageConsumer(Metering metering, IdempotentConsumer consumer) {
+    public UsageConsumer(Metering metering, EnvelopeReader reader, IdempotentConsumer consumer) {
         this.metering = metering;
+        this.reader = reader;
         this.consumer = consumer;
     }
 
     @Incoming(Topics.TASK_EVENTS)
-    public Uni<Void> onBatch(List<String> payloads) {
-        List<UsageReport> reports = new ArrayList<>();
-        for (String payload : payloads) {
-            // most task events are not usage: skip them without parsing
-            if (payload.contains("\"" + TaskEventTypes.USAGE_REPORTED + "\"")) {
-                TaskEvent event = consumer.read(payload, TaskEvent.class);
-                if (TaskEventTypes.USAGE_REPORTED.equals(event.type())) {
-                    reports.add(report(event));
-                }
-            }
+    public Uni<Void> onBatch(ConsumerRecords<String, String> records) {
+        return consumer.records(Topics.TASK_EVENTS, records, this::usage, metering::record);
+    }
+
+    /** The report a usage event carries; null for every other event. */
+    private UsageReport usage(String payload) {
+        // most task events are not usage: skip them without parsing
+        if (!payload.contains("\"" + TaskEventTypes.USAGE_REPORTED + "\"")) {
+            return null;
         }
-        return consumer.idempotent(CONSUMER, () -> metering.record(reports)).replaceWithVoid();
+        TaskEvent event = reader.read(payload, TaskEventTypes.USAGE_REPORTED::equals);
+        return TaskEventTypes.USAGE_REPORTED.equals(event.type()) ? report(event) : null;
     }
 
     private UsageReport report(TaskEvent event) {

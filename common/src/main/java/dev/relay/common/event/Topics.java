@@ -4,8 +4,9 @@ import java.util.Set;
 
 /**
  * Every Kafka topic Relay uses. An incoming channel is named after its topic; a second reader of the same topic in
- * one service adds its role ({@code task-events-live}). Each topic's dead-letter topic is its name plus
- * {@value #DEAD_LETTER_SUFFIX}.
+ * one service adds its role ({@code task-events-live}). Each consumer group has a dead-letter topic of its own,
+ * {@link #deadLetter}: a record it can never process waits there for that consumer alone (the others of the topic
+ * have processed it, or put it on theirs).
  */
 public final class Topics {
 
@@ -51,8 +52,13 @@ public final class Topics {
     /** The topics that hold the latest state per key: compacted, kept for ever (infra/k8s declares them so). */
     public static final Set<String> COMPACTED = Set.of(API_KEYS, SCHEDULE_UPDATES, BUDGET_STATES);
 
-    /** Where a consumer puts a record of topic X that can never be processed: X + this suffix. */
-    public static final String DEAD_LETTER_SUFFIX = "-dlq";
+    /**
+     * Where consumer group {@code group} puts a record of {@code topic} that it can never process:
+     * {@code <topic>.<group>.dlq} (each channel's {@code dead-letter-queue.topic}; infra/k8s declares every one).
+     */
+    public static String deadLetter(String topic, String group) {
+        return topic + "." + group + ".dlq";
+    }
 
     private Topics() {
     }

@@ -1,8 +1,8 @@
 package dev.relay.common.messaging;
 
 /**
- * A record that can never be processed (it is not what the topic's contract says): the consumer gives it to the
- * channel's dead-letter topic instead of retrying it. Every other failure is retried until it succeeds.
+ * A record that can never be processed (it is not what the topic's contract says): it is not retried but put on its
+ * consumer's dead-letter topic, as every failure {@link Failures} finds permanent; the others are retried.
  */
 public class PoisonRecord extends RuntimeException {
 

@@ -28,6 +28,8 @@ class IdempotentConsumerTest {
     Pool pool;
     @Inject
     IdempotentConsumer consumer;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Test
     void anEventDeliveredThreeTimesIsProcessedOnce() {
@@ -57,9 +59,13 @@ class IdempotentConsumerTest {
         TestTopics.send(TallyConsumer.TOPIC, "k", value, Map.of());
         UUID marker = sendMarker();
         await().atMost(Duration.ofSeconds(20)).until(() -> tally(marker) == 1);
-        var dead = TestTopics.readUntil(TallyConsumer.TOPIC + "-dlq", Duration.ofSeconds(20),
+        var dead = TestTopics.readUntil("test-events.common-test.dlq", Duration.ofSeconds(20),
                 read -> read.stream().anyMatch(record -> record.value().equals(value)));
-        assertThat(dead).anyMatch(record -> record.value().equals(value));
+        var copy = dead.stream().filter(record -> record.value().equals(value)).findFirst().orElseThrow();
+        assertThat(TestTopics.header(copy, "dead-letter-topic")).isEqualTo(TallyConsumer.TOPIC);
+        assertThat(TestTopics.header(copy, "dead-letter-offset")).isNotNull();
+        // through DeadLetters (the channels' failure strategy), as a batch's isolated record: logged and counted
+        assertThat(registry.find("relay.consumer.dead.letters").tag("channel", TallyConsumer.TOPIC).counter().count()).isPositive();
     }
 
     @Test

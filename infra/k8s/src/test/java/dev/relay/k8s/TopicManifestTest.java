@@ -26,8 +26,9 @@ import dev.relay.common.event.Topics;
 import dev.relay.k8s.Manifests.Document;
 
 /**
- * Every Kafka topic the code uses — the shared topic names, each one's dead-letter topic, and every topic a service's
- * channels name in its configuration — is a Strimzi KafkaTopic of the base; keyed state topics are compacted.
+ * Every Kafka topic the code uses — the shared topic names, every topic a service's channels name in its configuration
+ * and each consumer group's dead-letter topic — is a Strimzi KafkaTopic of the base; keyed state topics are compacted;
+ * every consumer group has a dead-letter topic of its own, named as {@link Topics#deadLetter} says.
  */
 class TopicManifestTest {
 
@@ -37,17 +38,34 @@ class TopicManifestTest {
     @Test
     void theManifestsDeclareEveryTopicTheCodeUses() {
         Map<String, String> used = usedTopics();
-        assertThat(used).containsKeys(Topics.TASK_EVENTS, Topics.API_KEYS + Topics.DEAD_LETTER_SUFFIX, "task-runs-dlq");
+        assertThat(used).containsKeys(Topics.TASK_EVENTS, Topics.deadLetter(Topics.API_KEYS, "stream-service-api-keys"),
+                "task-runs.task-service-runtime.dlq", "task-events.billing-service-usage.dlq", "task-events.stream-service.dlq");
         assertThat(undeclared(used, declaredTopics(topicDocuments()))).isEmpty();
     }
 
     @Test
     void aTopicTheManifestsLackIsFound() {
+        String dropped = "api-keys.schedule-service-api-keys.dlq";
         List<Document> withoutOne = topicDocuments().stream()
-                .filter(document -> !document.name().equals("api-keys-dlq")).toList();
+                .filter(document -> !document.name().equals(dropped)).toList();
         assertThat(undeclared(usedTopics(), declaredTopics(withoutOne)))
-                .containsOnlyKeys("api-keys-dlq")
-                .hasEntrySatisfying("api-keys-dlq", where -> assertThat(where).contains("Topics.API_KEYS"));
+                .containsOnlyKeys(dropped)
+                .hasEntrySatisfying(dropped, where -> assertThat(where).contains("schedule-service"));
+    }
+
+    @Test
+    void everyConsumerGroupHasADeadLetterTopicOfItsOwn() {
+        Map<String, String> owners = new TreeMap<>();
+        for (Channel channel : channels()) {
+            if (channel.failureStrategy().equals("ignore")) {
+                continue;
+            }
+            assertThat(channel.deadLetterTopic()).as(channel.where())
+                    .isEqualTo(Topics.deadLetter(channel.topic(), channel.group()));
+            assertThat(owners.put(channel.deadLetterTopic(), channel.where())).as(channel.where() + " shares its dead-letter topic")
+                    .isNull();
+        }
+        assertThat(owners).hasSize(11);
     }
 
     @Test
@@ -64,38 +82,55 @@ class TopicManifestTest {
     static Map<String, String> usedTopics() {
         Map<String, String> used = new TreeMap<>();
         for (Field field : Topics.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class
-                    && !field.getName().equals("DEAD_LETTER_SUFFIX")) {
-                String topic = constant(field);
-                used.put(topic, "Topics." + field.getName());
-                used.put(topic + Topics.DEAD_LETTER_SUFFIX, "dead-letter topic of Topics." + field.getName());
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                used.put(constant(field), "Topics." + field.getName());
             }
         }
-        for (String service : SERVICES) {
-            Properties properties = new Properties();
-            try {
-                properties.load(new StringReader(Manifests.read(
-                        Manifests.ROOT.resolve(service).resolve("src/main/resources/application.properties"))));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        for (Channel channel : channels()) {
+            used.putIfAbsent(channel.topic(), channel.where());
+            if (channel.deadLetterTopic() != null) {
+                used.putIfAbsent(channel.deadLetterTopic(), channel.where() + " dead-letter-queue.topic");
             }
-            Map<String, String> channelTopics = new TreeMap<>();
+        }
+        return used;
+    }
+
+    /** An incoming or outgoing channel of a service, as its application.properties configures it. */
+    record Channel(String where, String topic, String group, String deadLetterTopic, String failureStrategy) {
+    }
+
+    static List<Channel> channels() {
+        Properties defaults = load(Manifests.ROOT.resolve("common/src/main/resources/META-INF/microprofile-config.properties"));
+        List<Channel> channels = new ArrayList<>();
+        for (String service : SERVICES) {
+            Properties properties = load(Manifests.ROOT.resolve(service).resolve("src/main/resources/application.properties"));
+            Map<String, Map<String, String>> attributes = new TreeMap<>();
             for (String key : properties.stringPropertyNames()) {
                 Matcher channel = CHANNEL.matcher(key.startsWith("%prod.") ? key.substring(6) : key);
                 if (key.startsWith("%") && !key.startsWith("%prod.") || !channel.matches()) {
                     continue;
                 }
-                String where = service + " " + key;
-                channelTopics.putIfAbsent(channel.group(2), channel.group(2));
-                switch (channel.group(3)) {
-                    case "topic" -> channelTopics.put(channel.group(2), properties.getProperty(key));
-                    case "dead-letter-queue.topic" -> used.putIfAbsent(properties.getProperty(key), where);
-                    default -> { }
-                }
+                attributes.computeIfAbsent(channel.group(1) + " " + channel.group(2), name -> new TreeMap<>())
+                        .put(channel.group(3), properties.getProperty(key));
             }
-            channelTopics.values().forEach(topic -> used.putIfAbsent(topic, service + " channel"));
+            attributes.forEach((name, channel) -> {
+                String channelName = name.substring(name.indexOf(' ') + 1);
+                channels.add(new Channel(service + " " + name, channel.getOrDefault("topic", channelName), channel.get("group.id"),
+                        channel.get("dead-letter-queue.topic"), channel.getOrDefault("failure-strategy",
+                                defaults.getProperty("mp.messaging.connector.smallrye-kafka.failure-strategy"))));
+            });
         }
-        return used;
+        return channels;
+    }
+
+    private static Properties load(java.nio.file.Path file) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(Manifests.read(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
     }
 
     static Map<String, String> undeclared(Map<String, String> used, Set<String> declared) {

@@ -1,6 +1,5 @@
 package dev.relay.stream.messaging;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.relay.common.event.EnvelopeReader;
 import dev.relay.common.event.Topics;
+import dev.relay.common.messaging.PoisonRecord;
 import dev.relay.common.messaging.TraceParent;
 import dev.relay.stream.domain.EventFrame;
 import dev.relay.stream.sse.LiveEvents;
@@ -60,7 +61,7 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
                     if (record.headers().lastHeader(TraceParent.HEADER) != null) {
                         deliveries.add(deliverySpan(record, event));
                     }
-                } catch (IOException malformed) {
+                } catch (PoisonRecord malformed) {
                     // the storing consumer reports it; a stream never sees what the log never holds
                 }
             }

@@ -31,7 +31,9 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
     /**
      * One round trip per batch; rows already stored (same task and seq) change nothing. The batch's runs are derived
      * from the same arrays and recorded in the same statement (a run's first seq only ever moves down, should its
-     * events come out of order).
+     * events come out of order). A stream id belongs to one task: a batch that gives one to two tasks fails (21000,
+     * a row affected twice), and an event that gives a stored run's id to another task fails (23000, see
+     * {@code V6__a_stream_belongs_to_one_task.sql}); both are permanent, so the consumer isolates the event.
      */
     private static final String INSERT = """
             WITH runs AS (
@@ -40,8 +42,10 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
                 FROM unnest($5::uuid[], $1::uuid[], $2::bigint[]) AS e(stream_id, task_id, seq)
                 WHERE stream_id IS NOT NULL
                 GROUP BY stream_id, task_id
-                ON CONFLICT (stream_id) DO UPDATE SET first_seq = EXCLUDED.first_seq
-                WHERE EXCLUDED.first_seq < task_run.first_seq)
+                ON CONFLICT (stream_id) DO UPDATE SET first_seq = least(task_run.first_seq, EXCLUDED.first_seq),
+                    task_id = CASE WHEN task_run.task_id = EXCLUDED.task_id THEN task_run.task_id
+                        ELSE stream.run_of_another_task(task_run.stream_id, task_run.task_id, EXCLUDED.task_id) END
+                WHERE EXCLUDED.first_seq < task_run.first_seq OR EXCLUDED.task_id <> task_run.task_id)
             INSERT INTO stream.task_event (task_id, seq, id, org, stream_id, type, created_at, envelope)
             SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
                                  $7::timestamptz[], $8::text[])

@@ -1,9 +1,8 @@
-package dev.relay.stream.messaging;
+package dev.relay.common.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.relay.common.event.TaskEvent;
+import dev.relay.common.messaging.PoisonRecord;
 
 class EnvelopeReaderTest {
 
@@ -20,9 +19,9 @@ class EnvelopeReaderTest {
             + "\",\"org\":\"acme\",\"seq\":7,\"stream_id\":null,";
 
     @Test
-    void readsTheHeaderAndSkipsTheDataOfRunEvents() throws IOException {
+    void readsTheHeaderAndSkipsTheDataOfRunEvents() {
         TaskEvent event = READER.read(HEAD + "\"type\":\"message.delta\",\"created_at\":\"2026-11-23T10:00:00Z\","
-                + "\"data\":{\"delta\":\"x\",\"nested\":{\"a\":[1,2]}},\"later\":{\"b\":1}}");
+                + "\"data\":{\"delta\":\"x\",\"nested\":{\"a\":[1,2]}},\"later\":{\"b\":1}}", TaskEventTypes::isTaskLevel);
         assertThat(event.seq()).isEqualTo(7);
         assertThat(event.org()).isEqualTo("acme");
         assertThat(event.streamId()).isNull();
@@ -32,12 +31,12 @@ class EnvelopeReaderTest {
     }
 
     @Test
-    void keepsTheDataOfTaskLevelEventsWhateverTheFieldOrder() throws IOException {
+    void keepsTheDataOfTaskLevelEventsWhateverTheFieldOrder() {
         TaskEvent created = READER.read(HEAD + "\"type\":\"task.created\",\"created_at\":\"2026-11-23T10:00:00Z\","
-                + "\"data\":{\"visibility\":\"team\"}}");
+                + "\"data\":{\"visibility\":\"team\"}}", TaskEventTypes::isTaskLevel);
         assertThat(created.data().get("visibility").asText()).isEqualTo("team");
         TaskEvent dataFirst = READER.read("{\"data\":{\"visibility\":\"public\"}," + HEAD.substring(1)
-                + "\"type\":\"task.updated\",\"created_at\":\"2026-11-23T10:00:00Z\"}");
+                + "\"type\":\"task.updated\",\"created_at\":\"2026-11-23T10:00:00Z\"}", TaskEventTypes::isTaskLevel);
         assertThat(dataFirst.data().get("visibility").asText()).isEqualTo("public");
     }
 
@@ -55,18 +54,22 @@ class EnvelopeReaderTest {
     }
 
     @Test
-    void thePositionOfALiveEventIsReadWithoutTheRest() throws IOException {
+    void thePositionOfALiveEventIsReadWithoutTheRest() {
         UUID task = UUID.randomUUID();
         EnvelopeReader.Position position = READER.position("{\"id\":\"x\",\"task_id\":\"" + task
                 + "\",\"seq\":12,\"type\":\"message.delta\",\"data\":{\"not\":\"read\"}, this is never scanned");
         assertThat(position).isEqualTo(new EnvelopeReader.Position(task, 12, "message.delta"));
-        assertThatThrownBy(() -> READER.position("{\"seq\":1,\"type\":\"x\"}")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> READER.position("{\"seq\":1,\"type\":\"x\"}")).isInstanceOf(PoisonRecord.class);
     }
 
     @Test
     void aRecordThatIsNotAnEnvelopeIsRefused() {
-        assertThatThrownBy(() -> READER.read("[1,2]")).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> READER.read("{\"id\":\"nope\"}")).isInstanceOf(IOException.class);
-        assertThatThrownBy(() -> READER.read(HEAD + "\"type\":\"x\"}")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> READER.read("[1,2]", type -> true)).isInstanceOf(PoisonRecord.class);
+        assertThatThrownBy(() -> READER.read("{\"id\":\"nope\"}", type -> true)).isInstanceOf(PoisonRecord.class);
+        assertThatThrownBy(() -> READER.read("{\"id\":", type -> true)).isInstanceOf(PoisonRecord.class);
+        assertThatThrownBy(() -> READER.read(HEAD + "\"type\":\"x\"}", type -> true)).isInstanceOf(PoisonRecord.class);
+        // a type whose data the consumer needs, without it
+        assertThatThrownBy(() -> READER.read(HEAD + "\"type\":\"usage.reported\",\"created_at\":\"2026-11-23T10:00:00Z\"}",
+                TaskEventTypes.USAGE_REPORTED::equals)).isInstanceOf(PoisonRecord.class);
     }
 }

@@ -1,10 +1,11 @@
-package dev.relay.stream.messaging;
+package dev.relay.common.event;
 
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,14 +14,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.relay.common.event.TaskEvent;
-import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.messaging.PoisonRecord;
 
 /**
- * Reads what the stream service needs of an envelope in one streaming pass. The stored and served envelope is the
- * record's own text, so {@code data} is only parsed for the events about the task itself (who may read it); for
- * every other event it is skipped, which is most of the work of a full parse. Both readers of the topic go through
- * here for every record, so the common shapes take the short paths.
+ * The one reader of {@link TaskEvent} envelopes, in one streaming pass: {@code data} is only parsed for the types a
+ * consumer asks for (the stream service stores the record's own text and needs the data of the events about the task
+ * itself; billing that of usage reports); for every other event it is skipped, which is most of the work of a full
+ * parse. Every consumer of the topic goes through here for every record, so the common shapes take the short paths.
+ * What is not an envelope is a {@link PoisonRecord}.
  */
 @ApplicationScoped
 public class EnvelopeReader {
@@ -37,8 +38,8 @@ public class EnvelopeReader {
     public record Position(UUID taskId, long seq, String type) {
     }
 
-    /** The envelope's fields; {@code data} is null unless the event is task-level. */
-    public TaskEvent read(String envelope) throws IOException {
+    /** The envelope's fields; {@code data} is null unless {@code withData} holds for the event's type. */
+    public TaskEvent read(String envelope, Predicate<String> withData) {
         UUID id = null;
         UUID taskId = null;
         String org = null;
@@ -61,7 +62,7 @@ public class EnvelopeReader {
                     case "created_at" -> createdAt = instant(parser.getText());
                     case "data" -> {
                         // the producer writes type before data; if another one does not, data is read to be safe
-                        if (value == JsonToken.START_OBJECT && (type == null || TaskEventTypes.isTaskLevel(type))) {
+                        if (value == JsonToken.START_OBJECT && (type == null || withData.test(type))) {
                             data = parser.readValueAsTree();
                         } else {
                             parser.skipChildren();
@@ -70,17 +71,20 @@ public class EnvelopeReader {
                     default -> parser.skipChildren();
                 }
             }
-        } catch (IllegalArgumentException | DateTimeException malformed) {
-            throw new IOException("malformed envelope field", malformed);
+        } catch (IOException | IllegalArgumentException | DateTimeException malformed) {
+            throw new PoisonRecord("not a task event envelope: " + malformed.getMessage(), malformed);
         }
         if (id == null || taskId == null || org == null || seq < 1 || type == null || createdAt == null) {
-            throw new IOException("an envelope needs id, task_id, org, seq, type and created_at");
+            throw new PoisonRecord("a task event envelope needs id, task_id, org, seq, type and created_at", null);
+        }
+        if (data == null && withData.test(type)) {
+            throw new PoisonRecord("a " + type + " event needs its data object", null);
         }
         return new TaskEvent(id, taskId, org, seq, streamId, type, createdAt, data);
     }
 
     /** Only the task, seq and type, read up to the last of them: the rest of the envelope is not even scanned. */
-    public Position position(String envelope) throws IOException {
+    public Position position(String envelope) {
         UUID taskId = null;
         long seq = -1;
         String type = null;
@@ -95,11 +99,11 @@ public class EnvelopeReader {
                     default -> parser.skipChildren();
                 }
             }
-        } catch (IllegalArgumentException malformed) {
-            throw new IOException("malformed envelope field", malformed);
+        } catch (IOException | IllegalArgumentException malformed) {
+            throw new PoisonRecord("not a task event envelope: " + malformed.getMessage(), malformed);
         }
         if (taskId == null || seq < 1 || type == null) {
-            throw new IOException("an envelope needs task_id, seq and type");
+            throw new PoisonRecord("a task event envelope needs task_id, seq and type", null);
         }
         return new Position(taskId, seq, type);
     }

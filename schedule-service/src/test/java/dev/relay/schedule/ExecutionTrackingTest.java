@@ -71,7 +71,7 @@ class ExecutionTrackingTest {
     }
 
     private void fireAt(Instant now) {
-        TestSchedules.await(() -> firing.fireDue(now));
+        TestSchedules.fireAllDue(firing, now);
     }
 
     /** Executions oldest first, as "status" or "status/attempt" when triggered again. */
@@ -191,9 +191,9 @@ class ExecutionTrackingTest {
         Instant retryAt = execution(queueing, 0).releaseAt;
         assertThat(retryAt).isAfter(Instant.now());
 
-        TestSchedules.await(() -> firing.releaseDue(retryAt.minusSeconds(1)));
+        TestSchedules.releaseAllDue(firing, retryAt.minusSeconds(1));
         assertThat(statuses(queueing)).containsExactly("buffered");
-        TestSchedules.await(() -> firing.releaseDue(retryAt));
+        TestSchedules.releaseAllDue(firing, retryAt);
         assertThat(statuses(queueing)).containsExactly("pending/1");
         assertThat(triggerOf(queueing, execution(queueing, 0).id).attempt()).isEqualTo(1);
     }

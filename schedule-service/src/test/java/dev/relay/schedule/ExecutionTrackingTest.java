@@ -1,6 +1,7 @@
 package dev.relay.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -122,6 +123,11 @@ class ExecutionTrackingTest {
                 .filter(record -> record.key().equals(schedule.id.toString())).anyMatch(record -> record.value().contains("\"failed\"")))
                 .stream().filter(record -> record.key().equals(schedule.id.toString())).map(record -> read(record.value())).toList();
         ScheduleChanged newest = states.stream().max((a, b) -> Long.compare(a.version(), b.version())).orElseThrow();
+        // before its run started, the execution (the seeds' ExecutionInfo, started_at required) started when it fired
+        ScheduleChanged pending = states.stream().filter(state -> state.execution() != null)
+                .min((a, b) -> Long.compare(a.version(), b.version())).orElseThrow();
+        assertThat(pending.execution().status()).isEqualTo("pending");
+        assertThat(pending.execution().startedAt()).isCloseTo(fired.firedAt, within(1, ChronoUnit.MILLIS));
         assertThat(newest.execution().status()).isEqualTo("failed");
         assertThat(newest.execution().startedAt()).isEqualTo(started);
         assertThat(newest.executionCount()).isEqualTo(1);

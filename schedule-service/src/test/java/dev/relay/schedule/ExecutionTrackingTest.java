@@ -1,6 +1,7 @@
 package dev.relay.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -71,7 +72,7 @@ class ExecutionTrackingTest {
     }
 
     private void fireAt(Instant now) {
-        TestSchedules.await(() -> firing.fireDue(now));
+        TestSchedules.fireAllDue(firing, now);
     }
 
     /** Executions oldest first, as "status" or "status/attempt" when triggered again. */
@@ -122,6 +123,11 @@ class ExecutionTrackingTest {
                 .filter(record -> record.key().equals(schedule.id.toString())).anyMatch(record -> record.value().contains("\"failed\"")))
                 .stream().filter(record -> record.key().equals(schedule.id.toString())).map(record -> read(record.value())).toList();
         ScheduleChanged newest = states.stream().max((a, b) -> Long.compare(a.version(), b.version())).orElseThrow();
+        // before its run started, the execution (the seeds' ExecutionInfo, started_at required) started when it fired
+        ScheduleChanged pending = states.stream().filter(state -> state.execution() != null)
+                .min((a, b) -> Long.compare(a.version(), b.version())).orElseThrow();
+        assertThat(pending.execution().status()).isEqualTo("pending");
+        assertThat(pending.execution().startedAt()).isCloseTo(fired.firedAt, within(1, ChronoUnit.MILLIS));
         assertThat(newest.execution().status()).isEqualTo("failed");
         assertThat(newest.execution().startedAt()).isEqualTo(started);
         assertThat(newest.executionCount()).isEqualTo(1);
@@ -191,9 +197,9 @@ class ExecutionTrackingTest {
         Instant retryAt = execution(queueing, 0).releaseAt;
         assertThat(retryAt).isAfter(Instant.now());
 
-        TestSchedules.await(() -> firing.releaseDue(retryAt.minusSeconds(1)));
+        TestSchedules.releaseAllDue(firing, retryAt.minusSeconds(1));
         assertThat(statuses(queueing)).containsExactly("buffered");
-        TestSchedules.await(() -> firing.releaseDue(retryAt));
+        TestSchedules.releaseAllDue(firing, retryAt);
         assertThat(statuses(queueing)).containsExactly("pending/1");
         assertThat(triggerOf(queueing, execution(queueing, 0).id).attempt()).isEqualTo(1);
     }

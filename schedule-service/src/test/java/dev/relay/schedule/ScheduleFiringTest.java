@@ -68,13 +68,8 @@ class ScheduleFiringTest {
         return VertxContextSupport.subscribeAndAwait(() -> schedules.create(UUID.randomUUID(), "acme", "alice@acme.dev", "nightly", recurrence, catchUp));
     }
 
-    private int fireAt(Instant now) throws Throwable {
-        int fired = 0;
-        for (int batch = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now)); batch > 0;
-                batch = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now))) {
-            fired += batch;
-        }
-        return fired;
+    private int fireAt(Instant now) {
+        return TestSchedules.fireAllDue(firing, now);
     }
 
     private List<Row> executions(UUID schedule) {

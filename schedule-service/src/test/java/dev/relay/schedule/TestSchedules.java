@@ -18,6 +18,7 @@ import dev.relay.schedule.domain.CatchUp;
 import dev.relay.schedule.domain.Execution;
 import dev.relay.schedule.domain.Schedule;
 import dev.relay.schedule.service.ExecutionReports;
+import dev.relay.schedule.service.ScheduleFiring;
 import dev.relay.schedule.service.Schedules;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +47,26 @@ public final class TestSchedules {
                 ScheduledRunReported.STARTED.equals(status) ? UUID.randomUUID() : null, status,
                 ScheduledRunReported.BUSY.equals(status) ? "another run of the task was in progress" : null, Instant.now(), 0);
         await(() -> outbox.transaction(() -> reports.apply(report)));
+    }
+
+    /**
+     * Fires every schedule due at {@code now}, batch after batch, as the service's timer does: the due schedules
+     * other test classes left behind (one claim takes {@code claim-batch} of them, oldest due first) cannot keep a
+     * test's own out of the firing. Answers how many fired.
+     */
+    public static int fireAllDue(ScheduleFiring firing, Instant now) {
+        int fired = 0;
+        for (int batch = await(() -> firing.fireDue(now)); batch > 0; batch = await(() -> firing.fireDue(now))) {
+            fired += batch;
+        }
+        return fired;
+    }
+
+    /** Releases every buffered execution whose time has come at {@code now}, batch after batch. */
+    public static void releaseAllDue(ScheduleFiring firing, Instant now) {
+        while (await(() -> firing.releaseDue(now)) > 0) {
+            // the next batch
+        }
     }
 
     /** The item of {@code work}, run on a Vert.x context as Hibernate Reactive needs. */

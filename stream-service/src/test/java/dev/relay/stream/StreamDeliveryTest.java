@@ -19,19 +19,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.relay.stream.sse.LiveEvents;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.SseClient;
 import dev.relay.testsupport.SseEvent;
@@ -50,6 +57,8 @@ class StreamDeliveryTest {
 
     @TestHTTPResource("/")
     URI base;
+    @Inject
+    LiveEvents live;
 
     @BeforeEach
     void liveReaderIsUp() {
@@ -62,12 +71,15 @@ class StreamDeliveryTest {
             UUID task = UUID.randomUUID();
             List<String> envelopes = TestEvents.run(task, 1, 40);
             TestEvents.send(task, envelopes.get(0));
+            // each send waits for the broker's acknowledgement, which spreads the run over time
+            AtomicInteger sent = new AtomicInteger(1);
             Thread publisher = new Thread(() -> envelopes.subList(1, 40).forEach(envelope -> {
-                TestEvents.sendAsync(task, envelope);
-                pause(ThreadLocalRandom.current().nextInt(3));
+                TestEvents.send(task, envelope);
+                sent.incrementAndGet();
             }));
             publisher.start();
-            pause(ThreadLocalRandom.current().nextInt(60)); // the viewer joins at a random point of the run
+            int joinAt = ThreadLocalRandom.current().nextInt(1, 40); // the viewer joins at a random point of the run
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> sent.get() >= joinAt);
 
             SseClient.Result result = SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30));
             publisher.join();
@@ -104,17 +116,25 @@ class StreamDeliveryTest {
             lock.setAutoCommit(false);
             // storing stalls (reads go on) for three times the gap wait, while the live reader goes on
             lock.createStatement().execute("LOCK TABLE stream.task_event IN EXCLUSIVE MODE");
+            // seq 2 and 3 pass the live reader before any stream follows the task, and are not stored yet
+            Set<Long> passed = ConcurrentHashMap.newKeySet();
+            Runnable stopWatching = live.listen(task, batch -> batch.forEach(frame -> passed.add(frame.seq())));
             TestEvents.publish(task, envelopes.subList(1, 3));
-            pause(500); // seq 2 and 3 pass the live reader before anyone follows the task, and are not stored yet
+            await().atMost(Duration.ofSeconds(10)).until(() -> passed.containsAll(Set.of(2L, 3L)));
+            stopWatching.run();
             CountDownLatch following = new CountDownLatch(1);
+            List<SseEvent> received = new CopyOnWriteArrayList<>();
             CompletableFuture<SseClient.Result> viewer = CompletableFuture.supplyAsync(
                     () -> SseClient.get(uri(task), Map.of("Authorization", TOKEN), Duration.ofSeconds(30), event -> {
+                        received.add(event);
                         following.countDown(); // seq 1 came from the log, so the stream already listens live
                         return false;
                     }));
             assertThat(following.await(20, TimeUnit.SECONDS)).isTrue();
             TestEvents.publish(task, envelopes.subList(3, 5)); // live, two ahead of what the log holds
-            pause(3000); // storing stays stalled for three times the test's gap wait (1 s): long enough for a false gap
+            // storing stays stalled for three times the test's gap wait (1 s), long enough for a false gap: none comes
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> received.stream().noneMatch(event -> "stream.gap".equals(event.event())));
             lock.rollback();
 
             assertThat(viewer.get().events()).extracting(SseEvent::event).doesNotContain("stream.gap");
@@ -216,13 +236,5 @@ class StreamDeliveryTest {
 
     private static List<Long> seqs(List<SseEvent> events) {
         return events.stream().map(e -> Long.parseLong(e.id())).toList();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -14,6 +14,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** States of tasks that tests start from. */
 public final class TaskFixtures {
 
+    /** A run's settings as a create through the Neo API stores them. */
+    private static final String RUN_CONFIG = "{\"mode\":\"agent\",\"model\":\"auto\",\"max_steps\":60,\"max_iterations\":0}";
+
     private TaskFixtures() {
     }
 
@@ -31,14 +34,14 @@ public final class TaskFixtures {
     /** A run a worker is executing (it said so just now). */
     public static void addActiveRun(Pool pool, String taskId) {
         pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at) "
-                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, now())")
+                        + "VALUES ($1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, now())")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
     }
 
     /** What a worker that died mid-run leaves behind: an active run nobody heartbeats, handed over {@code recoveries} times. */
     public static void addOrphanedActiveRun(Pool pool, String taskId, int recoveries) {
         pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, recoveries) "
-                        + "VALUES ($1, $2, 'active', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, "
+                        + "VALUES ($1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, "
                         + "now() - interval '1 hour', $3)")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId), recoveries)).await().indefinitely();
     }

@@ -1,6 +1,7 @@
 package dev.relay.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,7 @@ class CrashRecoveryIT {
     private final AtomicInteger refusedCreates = new AtomicInteger();
     private final AtomicInteger viewerDuplicates = new AtomicInteger();
     private final AtomicInteger viewerEvents = new AtomicInteger();
+    private final AtomicInteger viewerBreaks = new AtomicInteger();
     private final AtomicBoolean brokerDown = new AtomicBoolean();
     private final AtomicInteger acceptedWhileBrokerDown = new AtomicInteger();
     private final AtomicInteger refusedWhileBrokerDown = new AtomicInteger();
@@ -99,38 +102,43 @@ class CrashRecoveryIT {
             load.submit(() -> view(running));
         }
 
-        pause(5);
+        // each part is killed once the load made progress, and restarted once its absence was felt
+        loadProgresses();
+        int breaks = viewerBreaks.get();
         streamService.kill();
-        pause(2);
+        await("a viewer lost its stream").atMost(Duration.ofSeconds(30)).until(() -> viewerBreaks.get() > breaks);
         streamService = streamService.restart();
-        pause(5);
+        loadProgresses();
+        int refused = refusedCreates.get();
         taskService.kill();
-        pause(2);
+        await("a create was refused").atMost(Duration.ofSeconds(30)).until(() -> refusedCreates.get() > refused);
         taskService = taskService.restart();
-        pause(5);
+        loadProgresses();
         brokerDown.set(true);
         broker.kill();
-        pause(3);
+        await("creates answered while the broker is down").atMost(Duration.ofSeconds(30))
+                .until(() -> acceptedWhileBrokerDown.get() + refusedWhileBrokerDown.get() >= 10);
         broker.restart();
         brokerDown.set(false);
-        pause(5);
+        loadProgresses();
         running.set(false);
         load.shutdown();
         assertThat(load.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
         Instant recoveryStarted = Instant.now();
         Map<String, Verdict> verdicts = new HashMap<>();
-        while (Duration.between(recoveryStarted, Instant.now()).compareTo(RECOVERY_BOUND) < 0) {
-            for (String taskId : acknowledged) {
-                Verdict known = verdicts.get(taskId);
-                if (known == null || !known.settled()) {
-                    verdicts.put(taskId, verdict(taskId));
+        try {
+            await("every task settled").atMost(RECOVERY_BOUND).pollInSameThread().pollInterval(Duration.ofSeconds(1)).until(() -> {
+                for (String taskId : acknowledged) {
+                    Verdict known = verdicts.get(taskId);
+                    if (known == null || !known.settled()) {
+                        verdicts.put(taskId, verdict(taskId));
+                    }
                 }
-            }
-            if (verdicts.values().stream().allMatch(Verdict::settled)) {
-                break;
-            }
-            pause(1);
+                return verdicts.values().stream().allMatch(Verdict::settled);
+            });
+        } catch (ConditionTimeoutException notAllSettled) {
+            // the tasks not settled are reported below, with the figures
         }
         Duration recovery = Duration.between(recoveryStarted, Instant.now());
         int resumedChecked = checkResumedStreams(verdicts);
@@ -191,7 +199,7 @@ class CrashRecoveryIT {
             } catch (InterruptedException e) {
                 return;
             }
-            sleepMillis(100);
+            pace(100);
         }
     }
 
@@ -199,7 +207,7 @@ class CrashRecoveryIT {
     private void view(AtomicBoolean running) {
         while (running.get()) {
             if (acknowledged.isEmpty()) {
-                sleepMillis(200);
+                pace(200);
                 continue;
             }
             String taskId = acknowledged.get(Math.max(0, acknowledged.size() - 1 - ThreadLocalRandom.current().nextInt(5)));
@@ -214,7 +222,8 @@ class CrashRecoveryIT {
                     }
                 }
             } catch (RuntimeException broken) {
-                sleepMillis(500); // the stream service is down: a viewer reconnects
+                viewerBreaks.incrementAndGet();
+                pace(500); // the stream service is down: a viewer reconnects
             }
         }
     }
@@ -292,11 +301,14 @@ class CrashRecoveryIT {
         }
     }
 
-    private static void pause(int seconds) {
-        sleepMillis(seconds * 1000L);
+    /** Until the load made progress: 30 more tasks acknowledged (about 3 s of creates). */
+    private void loadProgresses() {
+        int before = acknowledged.size();
+        await("30 more tasks acknowledged").atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= before + 30);
     }
 
-    private static void sleepMillis(long millis) {
+    /** The load's own pace (creates about 10 per second, viewers reconnecting), not a wait for an outcome. */
+    private static void pace(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

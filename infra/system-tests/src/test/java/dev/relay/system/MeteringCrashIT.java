@@ -2,6 +2,7 @@ package dev.relay.system;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -75,12 +77,12 @@ class MeteringCrashIT {
                 if (i == REPORTS / 3 || i == 2 * REPORTS / 3) {
                     producer.flush();
                     // kill it while it meters what was just sent: once its total has moved past all sent before
-                    long now;
-                    while ((now = metered()) <= sentBefore) {
-                        Thread.sleep(20);
-                    }
+                    long before = sentBefore;
+                    AtomicLong now = new AtomicLong();
+                    await("metering moved past what was sent before").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> now.updateAndGet(any -> metered()) > before);
                     sentBefore = expected;
-                    meteredAtKills.add(now);
+                    meteredAtKills.add(now.get());
                     billing.kill();
                     billing = billing.restart();
                 }
@@ -88,11 +90,10 @@ class MeteringCrashIT {
         }
 
         long total = expected;
-        long metered = -1;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (Instant.now().isBefore(deadline) && (metered = metered()) != total) {
-            Thread.sleep(500);
-        }
+        AtomicLong lastMetered = new AtomicLong(-1);
+        await("all metered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(lastMetered.updateAndGet(any -> metered())).as("Neo tokens metered").isEqualTo(total));
+        long metered = lastMetered.get();
         System.out.printf("[figures] metering crash: %d usage reports (+%d sent twice), billing killed -9 and restarted twice "
                 + "(Neo tokens metered just before the kills: %s): metered %d of %d exactly, %.1f s after the first report%n", REPORTS,
                 duplicates, meteredAtKills, metered, total, Duration.between(started, Instant.now()).toMillis() / 1000.0);

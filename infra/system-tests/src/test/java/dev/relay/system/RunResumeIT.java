@@ -1,6 +1,7 @@
 package dev.relay.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,43 +122,36 @@ class RunResumeIT {
         return JSON.readTree(response.body()).get("task_id").asText();
     }
 
-    private static JsonNode awaitDetails(String taskId, java.util.function.Predicate<JsonNode> until, Duration bound) throws Exception {
-        Instant deadline = Instant.now().plus(bound);
-        JsonNode details = null;
-        while (Instant.now().isBefore(deadline)) {
+    private static JsonNode awaitDetails(String taskId, java.util.function.Predicate<JsonNode> until, Duration bound) {
+        AtomicReference<JsonNode> details = new AtomicReference<>();
+        await("task " + taskId + " getting there").atMost(bound).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(taskService.uri("/api/v1/tasks/" + taskId))
                     .header("Authorization", TOKEN).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                details = JSON.readTree(response.body());
-                if (until.test(details)) {
-                    return details;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("task " + taskId + " did not get there within " + bound + "; last seen: " + details);
+            assertThat(response.statusCode()).as("details of task %s", taskId).isEqualTo(200);
+            details.set(JSON.readTree(response.body()));
+            assertThat(until.test(details.get())).as("task %s got there; last seen: %s", taskId, details.get()).isTrue();
+        });
+        return details.get();
     }
 
     /** The task's events from the stream service, from the first, until one of {@code lastType}. */
     private static List<JsonNode> eventsUntil(String taskId, String lastType, Duration bound) throws Exception {
         URI stream = streamService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/events/stream");
         Instant deadline = Instant.now().plus(bound);
-        List<SseEvent> seen = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            seen = SseClient.get(stream, Map.of("Authorization", TOKEN), Duration.between(Instant.now(), deadline),
-                    event -> lastType.equals(event.event())).events();
-            if (seen.stream().anyMatch(event -> lastType.equals(event.event()))) {
-                List<JsonNode> events = new ArrayList<>();
-                for (SseEvent event : seen) {
-                    com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(event.data());
-                    events.add(json.put("type", event.event()));
-                }
-                return events;
-            }
-            Thread.sleep(500);
+        AtomicReference<List<SseEvent>> seen = new AtomicReference<>(List.of());
+        // each attempt reads the stream until its end or the deadline; one without the last event reads it again
+        await("a " + lastType + " for task " + taskId).atMost(bound).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Duration left = Duration.between(Instant.now(), deadline);
+            seen.set(SseClient.get(stream, Map.of("Authorization", TOKEN), left.toMillis() > 0 ? left : Duration.ofMillis(1),
+                    event -> lastType.equals(event.event())).events());
+            assertThat(seen.get()).extracting(SseEvent::event).contains(lastType);
+        });
+        List<JsonNode> events = new ArrayList<>();
+        for (SseEvent event : seen.get()) {
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(event.data());
+            events.add(json.put("type", event.event()));
         }
-        throw new AssertionError("no " + lastType + " for task " + taskId + " within " + bound + "; seen: "
-                + seen.stream().map(SseEvent::event).toList());
+        return events;
     }
 
     private static List<JsonNode> ofType(List<JsonNode> events, String type) {

@@ -2,6 +2,7 @@ package dev.relay.system;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,13 +88,13 @@ class ScheduleFailoverIT {
         awaitUntil(Duration.ofSeconds(30), () -> executionCounts().size() == SCHEDULES, "all schedules made");
         assertThat(Instant.now()).as("the schedules were made before they came due").isBefore(due);
 
-        while (Instant.now().isBefore(due)) {
-            Thread.sleep(5);
-        }
-        int firedAtKill;
-        do {
-            firedAtKill = executionCounts().values().stream().mapToInt(Integer::intValue).sum();
-        } while (firedAtKill < SCHEDULES / 4);
+        // kill a replica while it fires: once a quarter of the firings are in
+        AtomicInteger fired = new AtomicInteger();
+        Duration untilDue = Duration.between(Instant.now(), due);
+        untilDue = untilDue.isNegative() ? Duration.ZERO : untilDue;
+        await("a quarter fired").pollDelay(untilDue).pollInterval(Duration.ofMillis(5)).atMost(untilDue.plusSeconds(60))
+                .until(() -> fired.updateAndGet(any -> executionCounts().values().stream().mapToInt(Integer::intValue).sum()) >= SCHEDULES / 4);
+        int firedAtKill = fired.get();
         victim.kill();
         Instant killed = Instant.now();
 
@@ -102,7 +104,9 @@ class ScheduleFailoverIT {
             awaitUntil(Duration.ofSeconds(60), () -> streamsOf(task).size() == 2 && "completed".equals(task(task).getString("task.status")),
                     "task " + task + " ran its scheduled run");
         }
-        Thread.sleep(3_000); // a duplicate trigger would have started a third run by now
+        // a duplicate trigger would start a third run: none does for 3 s
+        await("no task runs a third time").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> tasks.stream().allMatch(task -> streamsOf(task).size() == 2));
 
         int duplicateRuns = 0;
         int missedRuns = 0;
@@ -185,18 +189,7 @@ class ScheduleFailoverIT {
         return counts;
     }
 
-    private static void awaitUntil(Duration bound, BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plus(bound);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + ": not within " + bound);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+    private static void awaitUntil(Duration bound, Callable<Boolean> condition, String what) {
+        await(what).atMost(bound).pollInterval(Duration.ofMillis(100)).until(condition);
     }
 }

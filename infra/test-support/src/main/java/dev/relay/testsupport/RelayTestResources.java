@@ -6,12 +6,14 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points a {@code @QuarkusTest} service at the JVM's shared real Kafka broker and fresh PostgreSQL database,
- * and at the public key of {@link TestTokens}.
+ * and at the public key of {@link TestTokens}; every JSON body its REST Assured calls receive from an operation the
+ * seeds describe is checked against their schema ({@link SeedContractFilter}).
  */
 public class RelayTestResources implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        SeedContractFilter.install();
         TestDatabase db = TestDatabase.shared();
         return Map.of(
                 "kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers(),

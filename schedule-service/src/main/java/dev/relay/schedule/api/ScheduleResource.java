@@ -28,6 +28,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.KeysetPage;
 import dev.relay.common.api.PageToken;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
@@ -71,12 +72,10 @@ public class ScheduleResource {
     public Uni<SchedulePage> list(@QueryParam("pageSize") Integer pageSize, @QueryParam("continuationToken") String token) {
         int size = FieldRules.pageSize(pageSize);
         Position after = Position.of(token);
-        return schedules.page(Caller.from(identity), after == null ? null : after.at(), after == null ? null : after.id(), size + 1)
-                .map(rows -> {
-                    List<ScheduleView> views = rows.stream().limit(size).map(ScheduleView::of).toList();
-                    String next = rows.size() > size ? Position.token(views.get(size - 1).createdAt(), views.get(size - 1).id()) : null;
-                    return new SchedulePage(views, next);
-                });
+        return schedules.page(Caller.from(identity), after == null ? null : after.at(), after == null ? null : after.id(),
+                        KeysetPage.fetchSize(size))
+                .map(rows -> KeysetPage.of(rows, size, schedule -> Position.fields(schedule.createdAt, schedule.id)).map(ScheduleView::of))
+                .map(page -> new SchedulePage(page.items(), page.continuationToken()));
     }
 
     @GET
@@ -88,12 +87,12 @@ public class ScheduleResource {
             @QueryParam("continuationToken") String token) {
         int size = FieldRules.pageSize(pageSize);
         Position after = Position.of(token);
-        return schedules.get(Caller.from(identity), id, after == null ? null : after.at(), after == null ? null : after.id(), size + 1)
+        return schedules.get(Caller.from(identity), id, after == null ? null : after.at(), after == null ? null : after.id(),
+                        KeysetPage.fetchSize(size))
                 .map(found -> {
-                    List<ExecutionView> views = found.executions().stream().limit(size).map(ExecutionView::of).toList();
-                    String next = found.executions().size() > size
-                            ? Position.token(views.get(size - 1).scheduledAt(), views.get(size - 1).id()) : null;
-                    return new ScheduleDetails(ScheduleView.of(found.schedule()), views, next);
+                    KeysetPage<ExecutionView> page = KeysetPage.of(found.executions(), size,
+                            execution -> Position.fields(execution.scheduledAt, execution.id)).map(ExecutionView::of);
+                    return new ScheduleDetails(ScheduleView.of(found.schedule()), page.items(), page.continuationToken());
                 });
     }
 
@@ -155,15 +154,15 @@ public class ScheduleResource {
         return schedules.delete(Caller.from(identity), id);
     }
 
-    /** Where a page ends: the sort instant and id of its last row, as a continuation token. */
+    /** Where a page ends: the sort instant and id of its last row, the continuation token's fields. */
     private record Position(Instant at, UUID id) {
         static Position of(String token) {
             return PageToken.decode(token, "is not one this API issued",
                     fields -> fields.size() == 2 ? new Position(Instant.parse(fields.get(0)), UUID.fromString(fields.get(1))) : null);
         }
 
-        static String token(Instant at, UUID id) {
-            return PageToken.encode(List.of(at.toString(), id.toString()));
+        static List<String> fields(Instant at, UUID id) {
+            return List.of(at.toString(), id.toString());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.relay.schedule.service;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,9 +48,13 @@ public class ScheduleUpdates {
                 ScheduleChanged.deleted(schedule.id, schedule.taskId, schedule.org));
     }
 
-    /** An execution as the seeds' {@code ExecutionInfo} shows it: waiting is pending. */
+    /**
+     * An execution as the seeds' {@code ExecutionInfo} shows it: waiting is pending; started_at, which the seeds
+     * require, is when its run started, and until then when it fired.
+     */
     private static ScheduleChanged.ExecutionState shown(Execution execution) {
         String status = Execution.BUFFERED.equals(execution.status) ? Execution.PENDING : execution.status;
-        return new ScheduleChanged.ExecutionState(execution.id, execution.scheduledAt, execution.startedAt, execution.completedAt, status);
+        Instant started = execution.startedAt != null ? execution.startedAt : execution.firedAt;
+        return new ScheduleChanged.ExecutionState(execution.id, execution.scheduledAt, started, execution.completedAt, status);
     }
 }

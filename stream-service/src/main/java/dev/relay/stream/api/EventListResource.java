@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.KeysetPage;
 import dev.relay.common.api.PageToken;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.stream.domain.StoredEvent;
@@ -66,14 +67,9 @@ public class EventListResource {
         int size = FieldRules.pageSize(pageSize);
         Long after = PageToken.decode(continuationToken, "is not a token this API issued",
                 fields -> fields.size() == 2 && fields.get(0).equals(TOKEN_KIND) ? Long.valueOf(fields.get(1)) : null);
-        return log.page(Caller.from(identity), org, id, after == null ? 0 : after, size + 1).map(page -> toPage(page, size));
-    }
-
-    private EventPage toPage(List<StoredEvent> page, int size) {
-        boolean more = page.size() > size;
-        List<StoredEvent> shown = more ? page.subList(0, size) : page;
-        String token = more ? PageToken.encode(List.of(TOKEN_KIND, String.valueOf(shown.get(shown.size() - 1).seq))) : null;
-        return new EventPage(shown.stream().map(this::item).toList(), token);
+        return log.page(Caller.from(identity), org, id, after == null ? 0 : after, KeysetPage.fetchSize(size))
+                .map(fetched -> KeysetPage.of(fetched, size, event -> List.of(TOKEN_KIND, String.valueOf(event.seq))).map(this::item))
+                .map(page -> new EventPage(page.items(), page.continuationToken()));
     }
 
     private EventPage.Item item(StoredEvent event) {

@@ -73,7 +73,7 @@ public record TaskDetails(
             @JsonProperty("next_execution_at") Instant nextExecutionAt,
             @JsonProperty("last_executed_at") Instant lastExecutedAt,
             @Schema(description = "Relay: the IANA time zone start_time is in") @JsonProperty("time_zone") String timeZone,
-            @JsonProperty("execution_info") ScheduleChanged.ExecutionState executionInfo) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("execution_info") ScheduleChanged.ExecutionState executionInfo) {
 
         static ScheduleInfo of(Schedule schedule) {
             return schedule == null || schedule.isDeleted() ? null : new ScheduleInfo(schedule.id(), schedule.name(), schedule.type(),

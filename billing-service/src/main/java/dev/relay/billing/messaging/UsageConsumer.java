@@ -1,18 +1,15 @@
 package dev.relay.billing.messaging;
 
-import java.util.UUID;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import dev.relay.billing.domain.UsageReport;
 import dev.relay.billing.service.Metering;
 import dev.relay.common.event.EnvelopeReader;
 import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.TaskEventData;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.IdempotentConsumer;
@@ -52,17 +49,10 @@ public class UsageConsumer {
     }
 
     private UsageReport report(TaskEvent event) {
-        JsonNode data = event.data();
-        String model = text(data, "model", "unknown");
-        long input = data.path("input_tokens").asLong();
-        long output = data.path("output_tokens").asLong();
-        UUID run = event.streamId();
-        return new UsageReport(event.id(), event.org(), text(data, "user", null), text(data, "project_id", null), event.taskId(), run,
-                model, input, output, metering.neoTokens(model, input, output), event.createdAt());
-    }
-
-    private static String text(JsonNode data, String field, String fallback) {
-        JsonNode value = data.get(field);
-        return value == null || value.isNull() ? fallback : value.asText();
+        TaskEventData.UsageReported usage = reader.data(event, TaskEventData.UsageReported.class);
+        String model = usage.model() == null ? "unknown" : usage.model();
+        return new UsageReport(event.id(), event.org(), usage.user(), usage.projectId(), event.taskId(), event.streamId(), model,
+                usage.inputTokens(), usage.outputTokens(), metering.neoTokens(model, usage.inputTokens(), usage.outputTokens()),
+                event.createdAt());
     }
 }

@@ -83,6 +83,16 @@ public class EnvelopeReader {
         return new TaskEvent(id, taskId, org, seq, streamId, type, createdAt, data);
     }
 
+    /** The event's data as the record its type writes; data that is not that record is a {@link PoisonRecord}. */
+    public <T extends TaskEventData> T data(TaskEvent event, Class<T> type) {
+        try {
+            return json.treeToValue(event.data(), type);
+        } catch (IOException | IllegalArgumentException malformed) {
+            throw new PoisonRecord("the data of " + event.type() + " event " + event.id() + " is not a " + type.getSimpleName()
+                    + ": " + malformed.getMessage(), malformed);
+        }
+    }
+
     /** Only the task, seq and type, read up to the last of them: the rest of the envelope is not even scanned. */
     public Position position(String envelope) {
         UUID taskId = null;

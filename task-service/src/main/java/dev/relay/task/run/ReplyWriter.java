@@ -1,13 +1,12 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.task.task.Task;
@@ -44,10 +43,9 @@ class ReplyWriter {
                     if (next == null) {
                         return Uni.createFrom().item(false);
                     }
-                    ObjectNode data = eventLog.data().put("message_id", messageId.toString()).put("delta", chunk);
                     Uni<?> saved = first ? messages.persist(TaskMessage.assistant(claimed, messageId, chunk, next.seq(), Instant.now()))
                             : messages.append(messageId, chunk);
-                    return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, TaskEventTypes.MESSAGE_DELTA, data))
+                    return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, new TaskEventData.MessageDelta(messageId, chunk)))
                             .replaceWith(true);
                 }));
     }
@@ -67,9 +65,7 @@ class ReplyWriter {
                 return Uni.createFrom().voidItem();
             }
             message.complete = true;
-            ObjectNode completed = eventLog.data().put("message_id", messageId.toString())
-                    .put("role", message.role).put("content", message.content);
-            return eventLog.append(task, run.id, TaskEventTypes.MESSAGE_COMPLETED, completed);
+            return eventLog.append(task, run.id, new TaskEventData.MessageCompleted(messageId, message.role, message.content));
         });
     }
 

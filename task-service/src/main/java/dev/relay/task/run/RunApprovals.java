@@ -1,13 +1,12 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.task.task.Approval;
 import dev.relay.task.task.ApprovalRepository;
 import dev.relay.task.task.Task;
@@ -43,14 +42,11 @@ class RunApprovals {
             Approval approval = Approval.requested(run, approvalType, question, toolCallId, Instant.now());
             run.suspend();
             task.heartbeat(Task.READY, Instant.now());
-            ObjectNode data = eventLog.data().put("id", approval.id.toString()).put("message", approval.message)
-                    .put("source", "agent").put("approval_type", approvalType);
             return replies.complete(task, run, messageId)
                     .chain(() -> approvals.persist(approval))
-                    .chain(() -> toolCallId == null ? Uni.createFrom().voidItem()
-                            : toolCalls.findById(toolCallId).invoke(call -> data.put("call_id", call.callId).put("tool", call.name))
-                                    .replaceWithVoid())
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.APPROVAL_REQUESTED, data));
+                    .chain(() -> toolCallId == null ? Uni.createFrom().<ToolCall>nullItem() : toolCalls.findById(toolCallId))
+                    .chain(call -> eventLog.append(task, run.id, new TaskEventData.ApprovalRequested(approval.id, approval.message,
+                            "agent", approvalType, call == null ? null : call.callId, call == null ? null : call.name)));
         });
     }
 }

@@ -1,15 +1,14 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.relay.common.event.ScheduledRunReported;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.task.Approval;
 import dev.relay.task.task.ApprovalRepository;
@@ -67,16 +66,10 @@ class RunClaims {
 
     private Uni<Void> announce(Task task, TaskRun run, boolean recovered, List<Approval> ofRun) {
         Approval latest = latestAnswered(ofRun, false);
-        ObjectNode data = eventLog.data();
-        if (recovered) {
-            data.put("reason", "recovered").put("recoveries", run.recoveries);
-        } else if (latest == null) {
-            data.putPOJO("run_config", run.runConfig);
-        } else {
-            data.put("approval_request_id", latest.id.toString());
-        }
         boolean started = latest == null && !recovered;
-        return eventLog.append(task, run.id, started ? TaskEventTypes.RUN_STARTED : TaskEventTypes.RUN_RESUMED, data)
+        TaskEventData data = recovered ? TaskEventData.RunResumed.recovered(run.recoveries)
+                : started ? new TaskEventData.RunStarted(eventLog.tree(run.runConfig)) : TaskEventData.RunResumed.answered(latest.id);
+        return eventLog.append(task, run.id, data)
                 // the message its lost worker was writing ends where it stopped
                 .call(() -> recovered ? replies.completeUnfinished(task, run) : Uni.createFrom().voidItem())
                 .call(() -> started ? scheduleReports.run(run, ScheduledRunReported.STARTED, null) : Uni.createFrom().voidItem());

@@ -1,14 +1,13 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.relay.common.event.ScheduledRunReported;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.BudgetAdmission;
 import dev.relay.task.task.RunStatus;
@@ -59,8 +58,7 @@ class RunEndings {
             task.runEnded();
             return replies.complete(task, run, messageId)
                     .chain(() -> completion.completed(task, run))
-                    .chain(() -> eventLog.append(task, run.id, TaskEventTypes.RUN_COMPLETED,
-                            eventLog.data().put("status", RunStatus.COMPLETED.value())))
+                    .chain(() -> eventLog.append(task, run.id, new TaskEventData.RunCompleted(RunStatus.COMPLETED.value())))
                     .call(() -> budget.release(run.id))
                     .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
         }).invoke(ended -> counted(ended, RunStatus.COMPLETED));
@@ -91,11 +89,7 @@ class RunEndings {
         return activeRuns.applied(taskId, streamId, attempt, (task, run) -> {
             run.finish(RunStatus.ERROR, Instant.now());
             task.runEnded();
-            ObjectNode data = eventLog.data().put("status", RunStatus.ERROR.value()).put("reason", reason);
-            if (code != null) {
-                data.put("code", code);
-            }
-            return eventLog.append(task, run.id, TaskEventTypes.RUN_FAILED, data)
+            return eventLog.append(task, run.id, new TaskEventData.RunFailed(RunStatus.ERROR.value(), reason, code))
                     .call(() -> budget.release(run.id))
                     .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
         }).invoke(ended -> counted(ended, RunStatus.ERROR));

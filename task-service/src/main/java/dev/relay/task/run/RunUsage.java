@@ -1,10 +1,9 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.Admission;
 import dev.relay.task.budgets.BudgetAdmission;
@@ -35,16 +34,9 @@ class RunUsage {
      */
     Uni<Boolean> report(TaskRun claimed, String model, int inputTokens, int outputTokens) {
         return activeRuns.applied(claimed, (task, run) -> {
-            ObjectNode usage = eventLog.data().put("model", model)
-                    .put("input_tokens", inputTokens).put("output_tokens", outputTokens)
-                    .put("total_tokens", inputTokens + outputTokens)
-                    // who and what the usage is billed to (the billing service meters these events)
-                    .put("user", task.createdBy);
-            if (task.projectId != null) {
-                usage.put("project_id", task.projectId.toString());
-            }
             run.used(inputTokens, outputTokens);
-            return eventLog.append(task, run.id, TaskEventTypes.USAGE_REPORTED, usage)
+            return eventLog.append(task, run.id, TaskEventData.UsageReported.of(model, inputTokens, outputTokens, task.createdBy,
+                            task.budgetHolder().project()))
                     // the task counts Neo tokens, priced as the billing ledger prices this usage
                     .chain(() -> budget.settle(task.budgetHolder(), run.id, model, inputTokens, outputTokens))
                     .invoke(neoTokens -> task.used(inputTokens, neoTokens))

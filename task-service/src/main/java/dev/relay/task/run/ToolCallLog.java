@@ -1,13 +1,13 @@
 package dev.relay.task.run;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.task.agent.tools.ToolResult;
 import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.TaskRun;
@@ -30,9 +30,7 @@ class ToolCallLog {
     /** Records a call the model made while the run is active; answers the call's row, or null when the run is not. */
     Uni<ToolCall> recordCall(TaskRun claimed, String callId, String name, JsonNode arguments) {
         return activeRuns.whileActive(claimed, (task, run) -> {
-            ObjectNode data = eventLog.data().put("call_id", callId).put("name", name);
-            data.set("arguments", arguments);
-            return eventLog.append(task, run.id, TaskEventTypes.TOOL_CALL, data)
+            return eventLog.append(task, run.id, new TaskEventData.ToolCalled(callId, name, arguments))
                     .chain(() -> toolCalls.persist(ToolCall.recorded(run, callId, task.lastSeq, name, arguments.toString(), Instant.now())));
         });
     }
@@ -42,9 +40,8 @@ class ToolCallLog {
         return activeRuns.applied(claimed, (task, run) -> toolCalls.findById(call.id).chain(row -> {
             row.finish(result.output(), result.error(), Instant.now());
             call.finish(result.output(), result.error(), row.finishedAt);
-            return eventLog.append(task, run.id, TaskEventTypes.TOOL_RESULT, eventLog.data().put("call_id", call.callId)
-                    .put("name", call.name).put("output", result.output()).put("error", result.error())
-                    .put("duration_ms", durationMillis));
+            return eventLog.append(task, run.id,
+                    new TaskEventData.ToolResulted(call.callId, call.name, result.output(), result.error(), durationMillis));
         }));
     }
 }

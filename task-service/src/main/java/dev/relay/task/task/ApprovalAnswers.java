@@ -1,14 +1,13 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.relay.common.error.ApiException;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import io.smallrye.mutiny.Uni;
 
@@ -46,11 +45,7 @@ class ApprovalAnswers {
                 approval.answer(ok, instructions, Instant.now());
                 run.answered();
                 task.runRequested();
-                ObjectNode data = eventLog.data().put("approval_request_id", approvalId.toString()).put("ok", ok);
-                if (approval.instructions() != null) {
-                    data.put("instructions", approval.instructions());
-                }
-                return eventLog.append(task, run.id, TaskEventTypes.APPROVAL_ANSWERED, data)
+                return eventLog.append(task, run.id, new TaskEventData.ApprovalAnswered(approvalId, ok, approval.instructions()))
                         .chain(() -> eventLog.requestRun(task, run.id));
             });
         })));

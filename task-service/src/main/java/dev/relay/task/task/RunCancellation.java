@@ -1,12 +1,13 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.event.ScheduledRunReported;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.BudgetAdmission;
 import io.smallrye.mutiny.Uni;
@@ -45,8 +46,7 @@ class RunCancellation {
             }
             latest.finish(RunStatus.ABORTED, Instant.now());
             task.runEnded();
-            return eventLog.append(task, latest.id, TaskEventTypes.RUN_ABORTED, eventLog.data()
-                    .put("status", RunStatus.ABORTED.value()).put("reason", "cancelled").put("force", force))
+            return eventLog.append(task, latest.id, new TaskEventData.RunAborted(RunStatus.ABORTED.value(), "cancelled", force))
                     .call(() -> budget.release(latest.id))
                     .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
                     .replaceWith(latest.id);

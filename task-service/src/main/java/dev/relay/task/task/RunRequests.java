@@ -1,5 +1,7 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,7 +12,6 @@ import org.jboss.logging.Logger;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleFired;
 import dev.relay.common.event.ScheduledRunReported;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.task.budgets.Admission;
 import dev.relay.task.budgets.BudgetAdmission;
 import dev.relay.task.budgets.BudgetWarning;
@@ -73,8 +74,8 @@ class RunRequests {
     private Uni<Void> warn(Task task, UUID runId, Admission admission) {
         Uni<Void> appended = Uni.createFrom().voidItem();
         for (BudgetWarning warning : admission.warnings()) {
-            appended = appended.chain(() -> eventLog.append(task, runId, TaskEventTypes.BUDGET_WARNING, eventLog.data()
-                    .put("code", warning.code()).put("scope", warning.scope()).put("message", warning.message())));
+            appended = appended.chain(() -> eventLog.append(task, runId,
+                    new TaskEventData.BudgetWarned(warning.code(), warning.scope(), warning.message())));
         }
         return appended;
     }
@@ -89,22 +90,12 @@ class RunRequests {
         TaskMessage message = TaskMessage.user(run, request.messageId() != null ? request.messageId() : UUID.randomUUID(),
                 request.prompt(), request.parts(), task.lastSeq + 1, now);
 
-        var data = eventLog.data()
-                .put("message_id", message.id.toString())
-                .put("role", message.role)
-                .put("content", message.content);
-        data.set("parts", request.parts());
-        if (!request.fileKeys().isEmpty()) {
-            data.set("file_keys", request.fileKeys());
-        }
-        data.putPOJO("run_config", request.runConfig());
-        if (trigger != null) {
-            data.put("source", "schedule").put("schedule_id", trigger.scheduleId().toString())
-                    .put("execution_id", trigger.executionId().toString());
-        }
+        var data = new TaskEventData.UserMessage(message.id, message.role, message.content, request.parts(), request.fileKeys(),
+                eventLog.tree(request.runConfig()), trigger == null ? null : "schedule", trigger == null ? null : trigger.scheduleId(),
+                trigger == null ? null : trigger.executionId());
         return runs.persist(run)
                 .chain(() -> messages.persist(message))
-                .chain(() -> eventLog.append(task, run.id, TaskEventTypes.USER_MESSAGE, data))
+                .chain(() -> eventLog.append(task, run.id, data))
                 .chain(() -> eventLog.requestRun(task, run.id));
     }
 }

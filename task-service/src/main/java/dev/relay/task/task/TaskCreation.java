@@ -1,5 +1,7 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -12,7 +14,6 @@ import org.hibernate.exception.ConstraintViolationException;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleRequested;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.Admission;
@@ -118,8 +119,8 @@ public class TaskCreation {
     }
 
     private Uni<Task> create(Task task) {
-        var data = eventLog.data().put("created_by", task.createdBy).put("visibility", task.visibility).put("title", task.title);
-        return tasks.persist(task).call(() -> eventLog.append(task, null, TaskEventTypes.TASK_CREATED, data))
+        var data = new TaskEventData.TaskCreated(task.createdBy, task.visibility, task.title);
+        return tasks.persist(task).call(() -> eventLog.append(task, null, data))
                 .call(() -> requestSchedule(task));
     }
 

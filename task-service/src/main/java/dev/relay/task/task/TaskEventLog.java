@@ -1,10 +1,13 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -30,17 +33,17 @@ public class TaskEventLog {
     }
 
     /** Must run inside an {@link Outbox#transaction} holding the lock of {@code task} (see {@code TaskRepository.lock}). */
-    public Uni<Void> append(Task task, UUID streamId, String type, ObjectNode data) {
+    public Uni<Void> append(Task task, UUID streamId, TaskEventData data) {
         Instant now = Instant.now();
         task.lastSeq++;
         task.updatedAt = now;
-        TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, type, now, data);
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, data.type(), now, tree(data));
         return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event);
     }
 
     /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
-    public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, String type, ObjectNode data) {
-        TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, type, Instant.now(), data);
+    public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, TaskEventData data) {
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, data.type(), Instant.now(), tree(data));
         return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event);
     }
 
@@ -50,7 +53,12 @@ public class TaskEventLog {
         return outbox.add(Topics.TASK_RUNS, task.id.toString(), id, new RunRequested(id, task.id, streamId));
     }
 
-    public ObjectNode data() {
-        return json.createObjectNode();
+    /** A value of the task's as event data (a run's settings). */
+    public JsonNode tree(Object value) {
+        return json.valueToTree(value);
+    }
+
+    private ObjectNode tree(TaskEventData data) {
+        return json.valueToTree(data);
     }
 }

@@ -1,5 +1,7 @@
 package dev.relay.task.task;
 
+import dev.relay.common.event.TaskEventData;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -7,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
 import dev.relay.common.auth.Caller;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.common.messaging.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -60,8 +61,7 @@ public class TaskSettings {
             if (!sharingChanged && changes.name() == null) {
                 return Uni.createFrom().item(task);
             }
-            var data = eventLog.data().put("visibility", task.visibility).put("is_shared", task.shared).put("title", task.title);
-            return eventLog.append(task, null, TaskEventTypes.TASK_UPDATED, data).replaceWith(task);
+            return eventLog.append(task, null, new TaskEventData.TaskUpdated(task.visibility, task.shared, task.title)).replaceWith(task);
         })));
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.KeysetPage;
 import dev.relay.common.api.PageToken;
 import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskListQuery;
@@ -28,10 +29,10 @@ final class TaskPages {
         String sort = FieldRules.oneOf("sortBy", sortBy, SORTS, "lastEvent");
         String direction = FieldRules.oneOf("sortDirection", sortDirection, DIRECTIONS, "desc");
         String type = FieldRules.oneOf("taskType", taskType, TASK_TYPES, null);
-        TaskListQuery first = new TaskListQuery("lastEvent".equals(sort), "desc".equals(direction), type, size + 1, null, null);
+        TaskListQuery first = new TaskListQuery("lastEvent".equals(sort), "desc".equals(direction), type, KeysetPage.fetchSize(size), null, null);
         TaskListQuery after = PageToken.decode(continuationToken, "was not issued for this sort order",
                 fields -> fields.size() == 4 && fields.get(0).equals(sort) && fields.get(1).equals(direction)
-                        ? new TaskListQuery(first.byLastEvent(), first.descending(), type, size + 1,
+                        ? new TaskListQuery(first.byLastEvent(), first.descending(), type, KeysetPage.fetchSize(size),
                                 Instant.parse(fields.get(2)), UUID.fromString(fields.get(3)))
                         : null);
         return after != null ? after : first;
@@ -39,15 +40,10 @@ final class TaskPages {
 
     /** The page shown for {@code found} (which may hold one row more than the page). */
     static AgentTask.Page page(TaskListQuery query, List<Task> found) {
-        int size = query.pageSize() - 1;
-        boolean more = found.size() > size;
-        List<Task> shown = more ? found.subList(0, size) : found;
-        String token = null;
-        if (more) {
-            Task last = shown.get(shown.size() - 1);
-            token = PageToken.encode(List.of(query.byLastEvent() ? "lastEvent" : "createdAt", query.descending() ? "desc" : "asc",
-                    (query.byLastEvent() ? last.updatedAt : last.createdAt).toString(), last.id.toString()));
-        }
-        return new AgentTask.Page(shown.stream().map(AgentTaskMapper::toAgentTask).toList(), token);
+        String sort = query.byLastEvent() ? "lastEvent" : "createdAt";
+        String direction = query.descending() ? "desc" : "asc";
+        KeysetPage<AgentTask> page = KeysetPage.of(found, query.pageSize() - 1, last -> List.of(sort, direction,
+                (query.byLastEvent() ? last.updatedAt : last.createdAt).toString(), last.id.toString())).map(AgentTaskMapper::toAgentTask);
+        return new AgentTask.Page(page.items(), page.continuationToken());
     }
 }

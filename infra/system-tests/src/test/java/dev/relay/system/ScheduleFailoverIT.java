@@ -71,8 +71,10 @@ class ScheduleFailoverIT {
 
     @Test
     void everyDueFiringHappensExactlyOnceThoughAReplicaIsKilledWhileFiring() throws Exception {
+        lastPhase = Instant.now();
         List<String> tasks = createTasks();
         tasks.forEach(ScheduleFailoverIT::awaitCompleted);
+        phase("400 tasks created and completed");
 
         // all due at one instant a few seconds ahead, asked for as a task create does (schedule-requests)
         Instant due = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
@@ -86,6 +88,7 @@ class ScheduleFailoverIT {
                     + "\"first_due_at\":\"" + due + "\"}", Map.of());
         }
         awaitUntil(Duration.ofSeconds(30), () -> executionCounts().size() == SCHEDULES, "all schedules made");
+        phase("schedules made");
         assertThat(Instant.now()).as("the schedules were made before they came due").isBefore(due);
 
         // kill a replica while it fires: once a quarter of the firings are in
@@ -97,16 +100,20 @@ class ScheduleFailoverIT {
         int firedAtKill = fired.get();
         victim.kill();
         Instant killed = Instant.now();
+        phase("a quarter fired, replica killed");
 
         awaitUntil(Duration.ofSeconds(90), () -> executionCounts().values().stream().allMatch(count -> count >= 1), "every schedule fired");
         Instant allFired = Instant.now();
+        phase("every schedule fired");
         for (String task : tasks) {
             awaitUntil(Duration.ofSeconds(60), () -> streamsOf(task).size() == 2 && "completed".equals(task(task).getString("task.status")),
                     "task " + task + " ran its scheduled run");
         }
+        phase("every task ran its scheduled run");
         // a duplicate trigger would start a third run: none does for 3 s (one look at every task takes seconds under load)
         await("no task runs a third time").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> tasks.stream().allMatch(task -> streamsOf(task).size() == 2));
+        phase("no third run");
 
         int duplicateRuns = 0;
         int missedRuns = 0;
@@ -122,6 +129,7 @@ class ScheduleFailoverIT {
         }).count();
         long triggerRecords = TestTopics.readUntil(Topics.TASK_TRIGGERS, Duration.ofSeconds(5), read -> false).stream()
                 .filter(record -> scheduleOfTask.containsKey(record.key())).count();
+        phase("checked executions and trigger records");
         System.out.printf("[figures] schedule failover: %d schedules due at once on 2 replicas, one killed -9 after %d had fired; "
                         + "all fired %.1f s after the due time (%.1f s after the kill); %d trigger records for %d firings "
                         + "(redelivered records are deduplicated by execution id); duplicate runs %d, missed runs %d%n",
@@ -187,6 +195,13 @@ class ScheduleFailoverIT {
             token = body.hasNonNull("continuationToken") ? body.get("continuationToken").asText() : null;
         } while (token != null);
         return counts;
+    }
+
+    private static Instant lastPhase = Instant.now();
+
+    private static void phase(String what) {
+        System.out.printf("[timing] schedule failover: %s in %d ms%n", what, Duration.between(lastPhase, Instant.now()).toMillis());
+        lastPhase = Instant.now();
     }
 
     private static void awaitUntil(Duration bound, Callable<Boolean> condition, String what) {

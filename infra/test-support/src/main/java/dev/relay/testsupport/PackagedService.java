@@ -106,7 +106,9 @@ public final class PackagedService implements AutoCloseable {
             Process process = builder.start();
             PackagedService starting = new PackagedService(module, process, port, log, Duration.ZERO, Map.copyOf(extraEnv));
             starting.awaitReady(Duration.ofSeconds(90));
-            return new PackagedService(module, process, port, log, Duration.between(started, Instant.now()), Map.copyOf(extraEnv));
+            Duration startedIn = Duration.between(started, Instant.now());
+            System.out.printf("[timing] %s ready in %d ms%n", module, startedIn.toMillis());
+            return new PackagedService(module, process, port, log, startedIn, Map.copyOf(extraEnv));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -174,6 +176,7 @@ public final class PackagedService implements AutoCloseable {
     @Override
     public void close() {
         // a service started from an image runs under unshare, which does not pass SIGTERM on: stop the service itself
+        Instant stopping = Instant.now();
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
@@ -181,5 +184,6 @@ public final class PackagedService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        System.out.printf("[timing] %s stopped in %d ms%n", module, Duration.between(stopping, Instant.now()).toMillis());
     }
 }

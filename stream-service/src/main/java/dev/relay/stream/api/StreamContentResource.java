@@ -32,6 +32,8 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1/streams/{streamId}/content")
 @Tag(name = "Task events")
+@APIResponse(responseCode = "403", description = "The link is expired or was not issued by Relay",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class StreamContentResource {
 
     private final EventLog log;
@@ -48,9 +50,8 @@ public class StreamContentResource {
             description = "Answers `{stream_id, task_id, events}` with every stored event of the run, each the envelope the "
                     + "SSE stream sends. The link comes from the task details' `streamUrls`; `expires` and `signature` "
                     + "must be as issued and the link not expired.")
-    @APIResponse(responseCode = "200", description = "The run's events", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "403", description = "The link is expired or was not issued by Relay",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "200", description = "The run's events",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
     public Uni<String> content(@PathParam("streamId") String streamId, @QueryParam("expires") Long expires,
             @QueryParam("signature") String signature) {
         UUID id = StreamRequests.parseId("stream", streamId);

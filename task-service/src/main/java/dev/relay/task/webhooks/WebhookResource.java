@@ -45,6 +45,8 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class WebhookResource {
 
     private static final int MAX_URL_CHARACTERS = 2048;
@@ -102,9 +104,10 @@ public class WebhookResource {
                     + "makes a new signing secret, answered this once.")
     @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "400", description = "Bad URL", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad URL",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<WebhookView>> set(SetRequest request) {
         String url = request == null ? null : request.url();
         if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
@@ -120,7 +123,8 @@ public class WebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "get-webhook", summary = "Get webhook", description = "The webhook's URL; never its secret.")
     @APIResponse(responseCode = "200", description = "The webhook", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No webhook set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<WebhookView> get() {
         return webhooks.find(Caller.from(identity)).map(webhook -> WebhookView.of(webhook, null));
     }
@@ -129,7 +133,8 @@ public class WebhookResource {
     @Operation(operationId = "delete-webhook", summary = "Delete webhook",
             description = "Removes the webhook; messages not yet delivered are given up at their next attempt.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No webhook set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete() {
         return webhooks.delete(Caller.from(identity));
     }
@@ -142,7 +147,8 @@ public class WebhookResource {
                     + "at a time; pass the answer's `continuationToken` to get the next page. `limit` is a deprecated alias of "
                     + "`pageSize`.")
     @APIResponse(responseCode = "200", description = "Deliveries", content = @Content(schema = @Schema(implementation = DeliveryList.class)))
-    @APIResponse(responseCode = "400", description = "Bad page size or token", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad page size or token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<DeliveryList> deliveries(@QueryParam("pageSize") Integer pageSize,
             @QueryParam("continuationToken") String continuationToken,
             @Parameter(deprecated = true, description = "Use pageSize") @QueryParam("limit") Integer limit) {

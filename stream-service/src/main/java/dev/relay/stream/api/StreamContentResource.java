@@ -21,9 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
-import dev.relay.stream.config.StreamLinkConfig;
+import dev.relay.common.auth.StreamLinkConfig;
 import dev.relay.stream.domain.StoredEvent;
 import dev.relay.stream.service.EventLog;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,6 +35,8 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "Task events")
 @APIResponse(responseCode = "403", description = "The link is expired or was not issued by Relay",
         content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+// created at start, so a missing stream link secret stops the service there, not at its first request
+@Startup
 public class StreamContentResource {
 
     private final EventLog log;
@@ -41,7 +44,7 @@ public class StreamContentResource {
 
     public StreamContentResource(EventLog log, StreamLinkConfig config) {
         this.log = log;
-        this.signer = new StreamLinkSigner(config.secret());
+        this.signer = config.signer();
     }
 
     @GET

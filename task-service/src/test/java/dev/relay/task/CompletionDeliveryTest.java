@@ -131,6 +131,41 @@ class CompletionDeliveryTest {
     }
 
     @Test
+    void theDeliveryLogPagesNewestFirstWithAContinuationToken() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        String url = startReceiver(received, 0);
+        String token = TestTokens.bearer("hooks-pages", "pam@hooks.dev");
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                .put("/api/v1/webhook").then().statusCode(201);
+        for (int i = 0; i < 3; i++) {
+            create(token, "{\"task\":\"page me " + i + "\",\"completion_delivery\":\"webhook\",\"response_format\":\"json\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", token)
+                .get("/api/v1/webhook/deliveries").then().statusCode(200).body("deliveries", hasSize(3))
+                .body("continuationToken", nullValue()));
+        List<String> all = given().header("Authorization", token).get("/api/v1/webhook/deliveries").then().extract().path("deliveries.id");
+
+        JsonPath first = given().header("Authorization", token).queryParam("pageSize", 2).get("/api/v1/webhook/deliveries")
+                .then().statusCode(200).body("deliveries", hasSize(2)).extract().jsonPath();
+        String next = first.getString("continuationToken");
+        assertThat(next).isNotBlank();
+        given().header("Authorization", token).queryParam("pageSize", 2).queryParam("continuationToken", next)
+                .get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries.id", equalTo(all.subList(2, 3)))
+                .body("continuationToken", nullValue());
+        assertThat(first.getList("deliveries.id", String.class)).isEqualTo(all.subList(0, 2));
+        List<String> created = first.getList("deliveries.created_at", String.class);
+        assertThat(java.time.Instant.parse(created.get(0))).isAfterOrEqualTo(java.time.Instant.parse(created.get(1)));
+        // the deprecated limit still sizes the page; a token made up by the client, or a page size out of range, is a 400
+        given().header("Authorization", token).queryParam("limit", 1).get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries.id", equalTo(all.subList(0, 1)));
+        given().header("Authorization", token).queryParam("continuationToken", "bm90IG91cnM").get("/api/v1/webhook/deliveries")
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+        given().header("Authorization", token).queryParam("pageSize", 0).get("/api/v1/webhook/deliveries")
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    @Test
     void aWebhookNeedsAnHttpUrl() {
         String token = TestTokens.bearer("hooks-bad", "bea@hooks.dev");
         for (String url : new String[] {"ftp://example.com/x", "not a url", "/relative", "http://user:pw@example.com/"}) {

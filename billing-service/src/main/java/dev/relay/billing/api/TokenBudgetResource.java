@@ -44,8 +44,10 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid credentials", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-@APIResponse(responseCode = "404", description = "Another organization, or no cap applies", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "404", description = "Another organization, or no cap applies",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class TokenBudgetResource {
 
     private final Budgets budgets;
@@ -72,8 +74,10 @@ public class TokenBudgetResource {
             description = "Window kind, base allowance per window and window length in days (0: never resets). Changing an "
                     + "existing budget keeps the current window's consumption.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = TokenBudget.class)))
-    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not an admin of the organization", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<TokenBudget> put(@PathParam("org") String org, BudgetRequest request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body with windowKind, baseAllowanceTokens and windowDays is required");
@@ -95,7 +99,8 @@ public class TokenBudgetResource {
     @Operation(operationId = "delete-org-neo-token-budget", summary = "Remove the token budget (admins)",
             description = "No cap applies afterwards (the budget reads 404); the usage history stays.")
     @APIResponse(responseCode = "204", description = "Removed")
-    @APIResponse(responseCode = "403", description = "Not an admin of the organization", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete(@PathParam("org") String org) {
         return budgets.delete(Caller.from(identity), org);
     }
@@ -106,8 +111,10 @@ public class TokenBudgetResource {
     @Operation(operationId = "post-org-neo-token-bonus", summary = "Grant bonus tokens (admins)",
             description = "Extra Neo tokens on top of the base allowance until expiresAt.")
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = BonusView.class)))
-    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not an admin of the organization", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<BonusView>> grant(@PathParam("org") String org, BonusRequest request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body with tokens and expiresAt is required");
@@ -126,8 +133,10 @@ public class TokenBudgetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "put-user-spending-cap", summary = "Cap a user's spend per window (admins)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = CapView.class)))
-    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not an admin of the organization", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<CapView> capUser(@PathParam("org") String org, @PathParam("email") String email, CapRequest request) {
         return cap(org, "user", email, request);
     }
@@ -137,8 +146,10 @@ public class TokenBudgetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "put-project-spending-cap", summary = "Cap a project's spend per window (admins)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = CapView.class)))
-    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not an admin of the organization", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<CapView> capProject(@PathParam("org") String org, @PathParam("projectId") String projectId, CapRequest request) {
         return cap(org, "project", projectId, request);
     }

@@ -35,7 +35,10 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid credentials", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "400", description = "A parameter is not valid",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class UsageResource {
 
     private final UsageQueries usage;
@@ -51,7 +54,6 @@ public class UsageResource {
             description = "Input, output and Neo tokens from `from` until `to` (ISO-8601 instants; default: the budget's current "
                     + "window), summed by `groupBy` (day, the default, model, user, project or task).")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsagePage.class)))
-    @APIResponse(responseCode = "400", description = "A parameter is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<UsagePage> get(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy) {
         GroupBy by = FieldRules.oneOf("groupBy", groupBy, GroupBy.class, GroupBy.DAY);
         Instant start = FieldRules.instant("from", from);

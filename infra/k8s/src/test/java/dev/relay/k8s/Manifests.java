@@ -87,6 +87,18 @@ final class Manifests {
         }
     }
 
+    /** The services whose builds store an OpenAPI document. */
+    static final List<String> SERVICES = List.of("task-service", "stream-service", "schedule-service", "billing-service");
+
+    /** The OpenAPI document {@code service}'s build stored. */
+    static JsonNode openApi(String service) {
+        Path document = ROOT.resolve(service).resolve("target/openapi/openapi.yaml");
+        if (!Files.exists(document)) {
+            throw new IllegalStateException(service + "'s OpenAPI document, stored by its build, is missing (build the services first)");
+        }
+        return documents(read(document)).get(0);
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file);

@@ -2,7 +2,6 @@ package dev.relay.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +25,6 @@ import dev.relay.k8s.RouteTable.Route;
  */
 class RouteTableTest {
 
-    private static final List<String> SERVICES = List.of("task-service", "stream-service", "schedule-service", "billing-service");
     private static final Path NGINX = Manifests.ROOT.resolve("infra/gateway/nginx.conf.template");
 
     @Test
@@ -60,10 +58,8 @@ class RouteTableTest {
     /** Sample path of each operation → the service whose document has it. */
     private static Map<String, String> operations() {
         Map<String, String> operations = new TreeMap<>();
-        for (String service : SERVICES) {
-            Path document = Manifests.ROOT.resolve(service).resolve("target/openapi/openapi.yaml");
-            assertThat(document).as("%s's OpenAPI document, stored by its build (build the services first)", service).exists();
-            JsonNode paths = Manifests.documents(Manifests.read(document)).get(0).path("paths");
+        for (String service : Manifests.SERVICES) {
+            JsonNode paths = Manifests.openApi(service).path("paths");
             paths.fieldNames().forEachRemaining(path -> operations.put(path.replaceAll("\\{[^}]+}", "x1"), service));
         }
         return operations;

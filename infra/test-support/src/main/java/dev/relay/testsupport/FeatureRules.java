@@ -38,8 +38,12 @@ public final class FeatureRules {
      * features may use besides the features' root packages.
      */
     public static void check(String root, Map<String, Set<String>> mayUse, Set<String> published) {
-        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages(root);
+        check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(root),
+                root, mayUse, published);
+    }
+
+    /** The same check over {@code classes}, all under {@code root} (its own test runs it over test fixtures). */
+    static void check(JavaClasses classes, String root, Map<String, Set<String>> mayUse, Set<String> published) {
         Set<String> features = mayUse.keySet();
         Set<String> undeclared = new TreeSet<>();
         classes.forEach(type -> {

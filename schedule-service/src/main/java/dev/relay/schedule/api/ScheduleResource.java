@@ -53,7 +53,8 @@ import io.smallrye.mutiny.Uni;
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = "No valid credentials", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class ScheduleResource {
 
     private final Schedules schedules;
@@ -69,6 +70,8 @@ public class ScheduleResource {
     @GET
     @Operation(operationId = "list-schedules", summary = "List schedules", description = "The caller's schedules, newest first.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SchedulePage.class)))
+    @APIResponse(responseCode = "400", description = "Bad page size or token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<SchedulePage> list(@QueryParam("pageSize") Integer pageSize, @QueryParam("continuationToken") String token) {
         int size = FieldRules.pageSize(pageSize);
         Position after = Position.of(token);
@@ -82,7 +85,10 @@ public class ScheduleResource {
     @Path("/{id}")
     @Operation(operationId = "get-schedule", summary = "Get a schedule", description = "The schedule and its executions, newest first, page by page.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScheduleDetails.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad page size or token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ScheduleDetails> get(@PathParam("id") UUID id, @QueryParam("pageSize") Integer pageSize,
             @QueryParam("continuationToken") String token) {
         int size = FieldRules.pageSize(pageSize);
@@ -103,8 +109,10 @@ public class ScheduleResource {
             description = "Name, frequency, start time, time zone, catch-up and overlap policies; absent fields stay. A new "
                     + "frequency, start time or zone takes effect from now.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScheduleView.class)))
-    @APIResponse(responseCode = "400", description = "A field is not valid", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "A field is not valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ScheduleView> update(@PathParam("id") UUID id, ScheduleChangeRequest request) {
         return schedules.update(Caller.from(identity), id, ScheduleChangeMapper.changes(request)).map(ScheduleView::of);
     }
@@ -113,7 +121,8 @@ public class ScheduleResource {
     @Path("/{id}/pause")
     @Operation(operationId = "pause-schedule", summary = "Pause a schedule", description = "Stops firing, with an optional note, until resumed.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScheduleView.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PauseRequest.class)))
     public Uni<ScheduleView> pause(@PathParam("id") UUID id, String body) throws JsonProcessingException {
         // the body is optional: read as text so that a pause without one (and without a content type) is served
@@ -130,7 +139,8 @@ public class ScheduleResource {
     @Operation(operationId = "resume-schedule", summary = "Resume a schedule",
             description = "Fires again from its next due time; what came due while paused is not made up.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ScheduleView.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ScheduleView> resume(@PathParam("id") UUID id) {
         return schedules.resume(Caller.from(identity), id).map(ScheduleView::of);
     }
@@ -140,7 +150,8 @@ public class ScheduleResource {
     @Operation(operationId = "trigger-schedule", summary = "Run a schedule now",
             description = "Starts one execution now; the schedule's due times stay as they are.")
     @APIResponse(responseCode = "202", content = @Content(schema = @Schema(implementation = Triggered.class)))
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<Triggered>> trigger(@PathParam("id") UUID id) {
         return schedules.trigger(Caller.from(identity), id).map(execution -> RestResponse.accepted(new Triggered(execution)));
     }
@@ -149,7 +160,8 @@ public class ScheduleResource {
     @Path("/{id}")
     @Operation(operationId = "delete-schedule", summary = "Delete a schedule", description = "The schedule and its history; it never fires again.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such schedule of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such schedule of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return schedules.delete(Caller.from(identity), id);
     }

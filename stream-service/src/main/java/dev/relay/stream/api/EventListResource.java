@@ -39,6 +39,12 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "400", description = "Bad page size or token",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "404", description = "Task not found",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class EventListResource {
 
     private static final String TOKEN_KIND = "after";
@@ -59,8 +65,6 @@ public class EventListResource {
             description = "The task's events in seq order, `pageSize` (1-1000, default 100) at a time; pass the answer's "
                     + "`continuationToken` to get the next page. Pages are stable: events are only ever appended.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = EventPage.class)))
-    @APIResponse(responseCode = "400", description = "Bad page size or token", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<EventPage> list(@PathParam("org") String org, @PathParam("taskId") String taskId,
             @QueryParam("continuationToken") String continuationToken, @QueryParam("pageSize") Integer pageSize) {
         UUID id = StreamRequests.parseTaskId(taskId);

@@ -21,9 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
-import dev.relay.stream.config.StreamLinkConfig;
+import dev.relay.common.auth.StreamLinkConfig;
 import dev.relay.stream.domain.StoredEvent;
 import dev.relay.stream.service.EventLog;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,6 +33,10 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1/streams/{streamId}/content")
 @Tag(name = "Task events")
+@APIResponse(responseCode = "403", description = "The link is expired or was not issued by Relay",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+// created at start, so a missing stream link secret stops the service there, not at its first request
+@Startup
 public class StreamContentResource {
 
     private final EventLog log;
@@ -39,7 +44,7 @@ public class StreamContentResource {
 
     public StreamContentResource(EventLog log, StreamLinkConfig config) {
         this.log = log;
-        this.signer = new StreamLinkSigner(config.secret());
+        this.signer = config.signer();
     }
 
     @GET
@@ -48,9 +53,8 @@ public class StreamContentResource {
             description = "Answers `{stream_id, task_id, events}` with every stored event of the run, each the envelope the "
                     + "SSE stream sends. The link comes from the task details' `streamUrls`; `expires` and `signature` "
                     + "must be as issued and the link not expired.")
-    @APIResponse(responseCode = "200", description = "The run's events", content = @Content(mediaType = MediaType.APPLICATION_JSON))
-    @APIResponse(responseCode = "403", description = "The link is expired or was not issued by Relay",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "200", description = "The run's events",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON))
     public Uni<String> content(@PathParam("streamId") String streamId, @QueryParam("expires") Long expires,
             @QueryParam("signature") String signature) {
         UUID id = StreamRequests.parseId("stream", streamId);

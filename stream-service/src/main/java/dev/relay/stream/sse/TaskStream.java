@@ -16,11 +16,11 @@ import io.vertx.core.Context;
  * One viewer's connection to one task's stream: every event after {@code after}, in seq order, each exactly once,
  * then live events until the task's run ends. It listens before it reads the log, holds live events back while it
  * replays, and fills any hole from the log, so the hand-over from history to live neither loses nor repeats an
- * event; what to send next is {@link StreamSequence}'s to decide, this class does the reading, writing and timing.
- * A hole is re-read from the log with a growing pause; a gap the log itself shows becomes a {@code stream.gap}
- * after {@code relay.stream.gap-wait}. It writes only as fast as the connection takes frames; a viewer that falls
- * more than {@code maxBacklog} events behind is cut off with a {@code stream.cutoff} event naming the seq to resume
- * after. All its work runs on one Vert.x context, so its state needs no locks.
+ * event; what to send next is {@link StreamSequence}'s to decide, this class does the reading and writing, and
+ * {@link StreamTimers} the timing. A hole is re-read from the log with a growing pause; a gap the log itself shows
+ * becomes a {@code stream.gap} after {@code relay.stream.gap-wait}. It writes only as fast as the connection takes
+ * frames; a viewer that falls more than {@code maxBacklog} events behind is cut off with a {@code stream.cutoff}
+ * event naming the seq to resume after. All its work runs on one Vert.x context, so its state needs no locks.
  */
 final class TaskStream {
 
@@ -34,17 +34,13 @@ final class TaskStream {
     private final StoredEventRepository log;
     private final StreamConfig config;
     private final StreamSequence sequence;
+    private final StreamTimers timers;
 
     private boolean replaying = true;
     private boolean reading;
     private boolean readAgain;
     private boolean awaitingDrain;
     private boolean closed;
-    private long heartbeatTimer = -1;
-    private long gapTimer = -1;
-    /** The seq the gap timer waits for. */
-    private long gapAwaited;
-    private long holeReadTimer = -1;
     private Runnable stopListening = () -> { };
 
     TaskStream(UUID taskId, long after, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
@@ -57,19 +53,20 @@ final class TaskStream {
         this.context = context;
         this.log = log;
         this.config = config;
+        this.timers = new StreamTimers(context);
     }
 
     void start(LiveEvents live) {
         out.onClose(() -> context.runOnContext(ignored -> close()));
         out.open(config.retry().toMillis());
         stopListening = live.listen(taskId, frames -> context.runOnContext(ignored -> onLive(frames)));
-        heartbeatTimer = context.owner().setPeriodic(config.heartbeat().toMillis(), id -> context.runOnContext(ignored -> {
+        timers.heartbeat(config.heartbeat().toMillis(), () -> {
             if (!closed && !out.isFull()) {
                 out.comment("keep-alive");
                 out.flush();
             }
             readLog();
-        }));
+        });
         readLog();
     }
 
@@ -160,7 +157,7 @@ final class TaskStream {
                     complete();
                 }
             }
-            cancelGapTimer();
+            timers.cancelGapClock();
             if (replaying && !reading && !closed) {
                 readLog();
             }
@@ -175,31 +172,19 @@ final class TaskStream {
      */
     private void awaitMissing() {
         long missing = sequence.missing();
-        if (gapAwaited != missing) {
-            // the clock of an earlier hole says nothing about this one
-            cancelGapTimer();
-            if (sequence.logShowsGapAt(missing)) {
-                gapAwaited = missing;
-                gapTimer = context.owner().setTimer(config.gapWait().toMillis(), id -> context.runOnContext(ignored -> skipGap()));
-            }
-        }
+        timers.awaitGap(missing, () -> sequence.logShowsGapAt(missing), config.gapWait().toMillis(), this::skipGap);
         if (reading) {
             return;
         }
         if (replaying) {
             readLog();
-        } else if (holeReadTimer < 0) {
-            holeReadTimer = context.owner().setTimer(sequence.nextHoleReadPause(), id -> context.runOnContext(ignored -> {
-                holeReadTimer = -1;
-                readLog();
-            }));
+        } else {
+            timers.holeRead(sequence::nextHoleReadPause, this::readLog);
         }
     }
 
     /** The log still lacks the next seq after the bounded wait: say so with a typed event, then go on. */
     private void skipGap() {
-        gapTimer = -1;
-        gapAwaited = 0;
         if (closed) {
             return;
         }
@@ -252,21 +237,7 @@ final class TaskStream {
         closed = true;
         stopListening.run();
         onClose.run();
-        if (heartbeatTimer >= 0) {
-            context.owner().cancelTimer(heartbeatTimer);
-        }
-        cancelGapTimer();
-        if (holeReadTimer >= 0) {
-            context.owner().cancelTimer(holeReadTimer);
-        }
+        timers.cancelAll();
         sequence.clear();
-    }
-
-    private void cancelGapTimer() {
-        if (gapTimer >= 0) {
-            context.owner().cancelTimer(gapTimer);
-            gapTimer = -1;
-        }
-        gapAwaited = 0;
     }
 }

@@ -38,6 +38,8 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class ApiKeyResource {
 
     private final ApiKeyService keys;
@@ -71,7 +73,8 @@ public class ApiKeyResource {
     @Operation(operationId = "create-api-key", summary = "Create API key",
             description = "Answers the new key (`key`) once: Relay keeps only its hash. Send it as `X-Api-Key`.")
     @APIResponse(responseCode = "201", content = @Content(schema = @Schema(implementation = KeyView.class)))
-    @APIResponse(responseCode = "400", description = "Bad name", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad name",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<KeyView>> create(CreateRequest request) {
         String name = request == null || request.name() == null || request.name().isBlank() ? "API key" : request.name().strip();
         if (name.length() > 100) {
@@ -93,7 +96,8 @@ public class ApiKeyResource {
     @Operation(operationId = "revoke-api-key", summary = "Revoke API key",
             description = "The key stops working at once here and, within moments, in every service. Revoking twice is harmless.")
     @APIResponse(responseCode = "204", description = "Revoked")
-    @APIResponse(responseCode = "404", description = "No such key of the caller's", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such key of the caller's",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> revoke(@PathParam("id") UUID id) {
         return keys.revoke(Caller.from(identity), id);
     }

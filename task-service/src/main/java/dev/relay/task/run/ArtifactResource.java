@@ -34,6 +34,10 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "404", description = "Task not found",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class ArtifactResource {
 
     private final TaskQueries queries;
@@ -55,7 +59,6 @@ public class ArtifactResource {
                     + "its final message, the outputs of its tool calls and its usage; oldest first.")
     @APIResponse(responseCode = "200", description = "The task's artifacts",
             content = @Content(schema = @Schema(implementation = ArtifactList.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ArtifactList> artifacts(@PathParam("id") UUID id) {
         Caller caller = Caller.from(identity);
         return Panache.withSession(() -> queries.visible(caller, id).chain(task -> artifacts.ofTask(id))).map(this::list);

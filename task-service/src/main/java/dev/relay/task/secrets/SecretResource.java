@@ -40,6 +40,8 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class SecretResource {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -76,8 +78,10 @@ public class SecretResource {
                     + "The value is encrypted at rest and never answered.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SecretView.class)))
     @APIResponse(responseCode = "200", description = "Replaced", content = @Content(schema = @Schema(implementation = SecretView.class)))
-    @APIResponse(responseCode = "400", description = "Bad name or value", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "503", description = "No key configured", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad name or value",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "No key configured",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<SecretView>> store(StoreRequest request) {
         if (request == null || request.name() == null || !NAME.matcher(request.name()).matches()) {
             throw ApiException.invalidRequest("field 'name' must be 1 to 64 letters, digits or '_', not starting with a digit");
@@ -100,7 +104,8 @@ public class SecretResource {
     @Path("/{name}")
     @Operation(operationId = "delete-secret", summary = "Delete secret")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such secret", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No such secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete(@PathParam("name") String name) {
         return vault.delete(Caller.from(identity), name);
     }

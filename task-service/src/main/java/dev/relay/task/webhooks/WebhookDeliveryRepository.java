@@ -27,9 +27,17 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                 .getResultList());
     }
 
-    /** The organization's most recent deliveries, newest first. */
-    public Uni<List<WebhookDelivery>> recentOf(String org, int limit) {
-        return find("org", Sort.descending("createdAt", "id"), org).page(0, limit).list();
+    /**
+     * The organization's deliveries, newest first: the most recent, or those after ({@code afterAt}, {@code afterId})
+     * in that order when they are given.
+     */
+    public Uni<List<WebhookDelivery>> recentOf(String org, Instant afterAt, String afterId, int limit) {
+        Sort newestFirst = Sort.descending("createdAt", "id");
+        if (afterAt == null) {
+            return find("org", newestFirst, org).page(0, limit).list();
+        }
+        return find("org = ?1 and (createdAt < ?2 or (createdAt = ?2 and id < ?3))", newestFirst, org, afterAt, afterId)
+                .page(0, limit).list();
     }
 
     /** The attempts of these deliveries, oldest first. */

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -25,6 +26,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.KeysetPage;
+import dev.relay.common.api.PageToken;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
@@ -42,10 +45,11 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class WebhookResource {
 
     private static final int MAX_URL_CHARACTERS = 2048;
-    private static final int DEFAULT_DELIVERIES = 50;
 
     private final Webhooks webhooks;
     private final SecurityIdentity identity;
@@ -87,7 +91,9 @@ public class WebhookResource {
             List<Attempt> attempts) {
     }
 
-    public record DeliveryList(List<DeliveryView> deliveries) {
+    /** One page of the delivery log; no {@code continuationToken} on the last page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliveryList(List<DeliveryView> deliveries, String continuationToken) {
     }
 
     @PUT
@@ -98,9 +104,10 @@ public class WebhookResource {
                     + "makes a new signing secret, answered this once.")
     @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "400", description = "Bad URL", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad URL",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<WebhookView>> set(SetRequest request) {
         String url = request == null ? null : request.url();
         if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
@@ -116,7 +123,8 @@ public class WebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "get-webhook", summary = "Get webhook", description = "The webhook's URL; never its secret.")
     @APIResponse(responseCode = "200", description = "The webhook", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No webhook set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<WebhookView> get() {
         return webhooks.find(Caller.from(identity)).map(webhook -> WebhookView.of(webhook, null));
     }
@@ -125,7 +133,8 @@ public class WebhookResource {
     @Operation(operationId = "delete-webhook", summary = "Delete webhook",
             description = "Removes the webhook; messages not yet delivered are given up at their next attempt.")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No webhook set", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "No webhook set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete() {
         return webhooks.delete(Caller.from(identity));
     }
@@ -134,25 +143,34 @@ public class WebhookResource {
     @Path("/deliveries")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "list-webhook-deliveries", summary = "List webhook deliveries",
-            description = "The organization's most recent webhook messages (newest first, at most `limit`, default 50) with every attempt.")
+            description = "The organization's webhook messages, newest first, with every attempt: `pageSize` (1-1000, default 100) "
+                    + "at a time; pass the answer's `continuationToken` to get the next page. `limit` is a deprecated alias of "
+                    + "`pageSize`.")
     @APIResponse(responseCode = "200", description = "Deliveries", content = @Content(schema = @Schema(implementation = DeliveryList.class)))
-    @APIResponse(responseCode = "400", description = "Bad limit", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<DeliveryList> deliveries(@QueryParam("limit") String limit) {
-        int count = FieldRules.range("limit", limit == null ? null : parse(limit), 1, 500, DEFAULT_DELIVERIES);
-        return webhooks.deliveries(Caller.from(identity), count).map(found -> new DeliveryList(found.stream()
-                .map(delivery -> new DeliveryView(delivery.delivery().id, delivery.delivery().taskId, delivery.delivery().eventType,
-                        delivery.delivery().status, delivery.delivery().createdAt, delivery.delivery().nextAttemptAt,
-                        delivery.delivery().finishedAt, delivery.attempts().stream().map(attempt -> new Attempt(attempt.attemptedAt,
-                                attempt.statusCode, attempt.error, attempt.durationMs)).toList()))
-                .toList()));
+    @APIResponse(responseCode = "400", description = "Bad page size or token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<DeliveryList> deliveries(@QueryParam("pageSize") Integer pageSize,
+            @QueryParam("continuationToken") String continuationToken,
+            @Parameter(deprecated = true, description = "Use pageSize") @QueryParam("limit") Integer limit) {
+        int size = FieldRules.pageSize(pageSize != null ? pageSize : limit);
+        Position after = PageToken.decode(continuationToken, "is not one this API issued",
+                fields -> fields.size() == 2 ? new Position(Instant.parse(fields.get(0)), fields.get(1)) : null);
+        return webhooks.deliveries(Caller.from(identity), after == null ? null : after.at(), after == null ? null : after.id(),
+                        KeysetPage.fetchSize(size))
+                .map(found -> KeysetPage.of(found, size, last -> List.of(last.delivery().createdAt.toString(), last.delivery().id))
+                        .map(WebhookResource::view))
+                .map(page -> new DeliveryList(page.items(), page.continuationToken()));
     }
 
-    private static Integer parse(String limit) {
-        try {
-            return Integer.valueOf(limit.strip());
-        } catch (NumberFormatException notANumber) {
-            throw ApiException.invalidRequest("query parameter 'limit' must be a whole number");
-        }
+    private static DeliveryView view(Webhooks.Delivery found) {
+        WebhookDelivery delivery = found.delivery();
+        return new DeliveryView(delivery.id, delivery.taskId, delivery.eventType, delivery.status, delivery.createdAt,
+                delivery.nextAttemptAt, delivery.finishedAt, found.attempts().stream()
+                        .map(attempt -> new Attempt(attempt.attemptedAt, attempt.statusCode, attempt.error, attempt.durationMs)).toList());
+    }
+
+    /** Where a page of the delivery log ends: its last delivery's creation time and id. */
+    private record Position(Instant at, String id) {
     }
 
     private static boolean isHttpUrl(String url) {

@@ -85,8 +85,9 @@ class Webhooks {
         }).replaceWithVoid();
     }
 
-    public Uni<List<Delivery>> deliveries(Caller caller, int limit) {
-        return Panache.withSession(() -> deliveries.recentOf(caller.org(), limit).chain(recent -> deliveries
+    /** The caller's organization's deliveries, newest first, after ({@code afterAt}, {@code afterId}) when given. */
+    public Uni<List<Delivery>> deliveries(Caller caller, Instant afterAt, String afterId, int limit) {
+        return Panache.withSession(() -> deliveries.recentOf(caller.org(), afterAt, afterId, limit).chain(recent -> deliveries
                 .attemptsOf(recent.stream().map(delivery -> delivery.id).toList()).map(attempts -> {
                     Map<String, List<WebhookAttempt>> byDelivery = attempts.stream()
                             .collect(Collectors.groupingBy(attempt -> attempt.deliveryId));

@@ -46,6 +46,10 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+@APIResponse(responseCode = "404", description = "Another organization, or no such task the caller may see",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class AgentTaskResource {
 
     private final TaskCreation creation;
@@ -79,11 +83,13 @@ public class AgentTaskResource {
                     + "of `{id}` objects is a whitelist. A retry with the same `Idempotency-Key` and body answers the first task.")
     @APIResponse(responseCode = "201", description = "The created task and its `taskId`",
             content = @Content(schema = @Schema(implementation = AgentTask.Created.class)))
-    @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad field",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "402", description = "A budget limit is used up (code insufficient_neo_credits, "
-            + "user_spending_cap_reached or project_spending_cap_reached)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            + "user_spending_cap_reached or project_spending_cap_reached)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "409", description = "Idempotency-Key reused with another body",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<AgentTask.Created>> create(@PathParam("org") String org, AgentTaskRequests.Create request,
             @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
@@ -105,12 +111,14 @@ public class AgentTaskResource {
                     + "409 while an earlier request on the task is still being worked on.")
     @APIResponse(responseCode = "200", description = "The task after the answer",
             content = @Content(schema = @Schema(implementation = AgentTask.class)))
-    @APIResponse(responseCode = "400", description = "Bad event", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad event",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "404", description = "Task or approval request not found",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "409", description = "A run is still going, or the approval is not pending",
-            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> respond(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
             AgentTaskRequests.Respond request, @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         Caller caller = Caller.from(identity);
@@ -127,7 +135,8 @@ public class AgentTaskResource {
                     + "the default, or `asc`), optionally only `taskType` `sync` or `async`. Pass `continuationToken` for the "
                     + "next page; pages sorted by `createdAt` are stable under concurrent inserts.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.Page.class)))
-    @APIResponse(responseCode = "400", description = "Bad parameter", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad parameter",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask.Page> list(@PathParam("org") String org, @QueryParam("continuationToken") String continuationToken,
             @QueryParam("pageSize") Integer pageSize, @QueryParam("sortBy") String sortBy,
             @QueryParam("sortDirection") String sortDirection, @QueryParam("taskType") String taskType) {
@@ -140,7 +149,6 @@ public class AgentTaskResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "get-agent-task", summary = "Get task")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> get(@PathParam("org") String org, @PathParam("taskId") UUID taskId) {
         return queries.find(Caller.from(identity), org, taskId).map(AgentTaskMapper::toAgentTask);
     }
@@ -153,9 +161,10 @@ public class AgentTaskResource {
             description = "Changes the name (1-255 characters after trimming), sharing, approval mode or permission mode; "
                     + "null means unchanged. Only the task's creator may. `sharedAt` is set when the task is first shared.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
-    @APIResponse(responseCode = "400", description = "Bad field", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad field",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> update(@PathParam("org") String org, @PathParam("taskId") UUID taskId, AgentTaskRequests.Update request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
@@ -175,9 +184,10 @@ public class AgentTaskResource {
                     + "flag) and leaves the task idle. The built-in runtime has nothing to wind down, so a graceful cancel "
                     + "(`force: false`) ends the run the same way. Cancelling an idle task changes nothing.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = AgentTask.class)))
-    @APIResponse(responseCode = "400", description = "`force` missing", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "403", description = "Not the task's creator", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "`force` missing",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not the task's creator",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<AgentTask> cancel(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
             AgentTaskRequests.Cancel request, @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         if (request == null || request.force() == null) {

@@ -10,13 +10,15 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.error.ApiException;
-import dev.relay.task.task.StreamLinkConfig;
+import dev.relay.common.auth.StreamLinkConfig;
 import dev.relay.task.task.TaskDefaults;
 import dev.relay.task.task.RunConfig;
 import dev.relay.task.task.Schedule;
@@ -27,6 +29,8 @@ import dev.relay.task.task.TaskSnapshot;
 
 /** Maps the Neo v1 wire types to the domain and back, validating every request field on the way in. */
 @ApplicationScoped
+// created at start, so a missing stream link secret stops the service there, not at its first request
+@Startup
 public class TaskMapper {
 
     static final Set<String> MODES = Set.of("agent", "chat", "plan");
@@ -49,7 +53,7 @@ public class TaskMapper {
         this.defaults = defaults;
         this.json = json;
         this.links = links;
-        this.signer = new StreamLinkSigner(links.secret());
+        this.signer = links.signer();
     }
 
     public NewTask toNewTask(CreateTaskRequest request) {

@@ -51,6 +51,8 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 @SecurityRequirement(name = SecuritySchemes.BEARER)
 @SecurityRequirement(name = SecuritySchemes.API_KEY)
+@APIResponse(responseCode = "401", description = "No valid credentials",
+        content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class TaskResource {
 
     private static final Logger LOG = Logger.getLogger(TaskResource.class);
@@ -82,10 +84,11 @@ public class TaskResource {
                     + "task id when `response_format=json`, or when it is omitted and `Accept: application/json` is sent.")
     @APIResponse(responseCode = "202", description = "Task accepted (JSON acknowledgement mode)",
             content = @Content(schema = @Schema(implementation = CreateTaskAccepted.class)))
-    @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "401", description = "Unauthorized", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad request",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "402", description = "A budget limit is used up (code insufficient_neo_credits, "
-            + "user_spending_cap_reached or project_spending_cap_reached)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            + "user_spending_cap_reached or project_spending_cap_reached)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<CreateTaskAccepted>> create(CreateTaskRequest request,
             @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey) {
         return creation.start(Caller.from(identity), mapper.toNewTask(request), idempotent(idempotencyKey, request))
@@ -100,9 +103,10 @@ public class TaskResource {
                     + "(the default when `response_format` is omitted). Each event has `id` = seq and `event` = type.")
     @APIResponse(responseCode = "200", description = "Streaming SSE response",
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(implementation = String.class)))
-    @APIResponse(responseCode = "400", description = "Bad request", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad request",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "402", description = "A budget limit is used up (the create is refused before any "
-            + "event is sent)", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+            + "event is sent)", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> createStreaming(CreateTaskRequest request,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey,
             @HeaderParam(RequestRules.IDEMPOTENCY_KEY) String idempotencyKey, @Context SseEventSink sink) {
@@ -177,7 +181,8 @@ public class TaskResource {
                     + "first. Resume the SSE stream from `last_seq + 1` to receive exactly the rest.")
     @APIResponse(responseCode = "200", description = "Task details with messages",
             content = @Content(schema = @Schema(implementation = TaskDetails.class)))
-    @APIResponse(responseCode = "404", description = "Task not found", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "404", description = "Task not found",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<TaskDetails> get(@PathParam("id") UUID id) {
         Caller caller = Caller.from(identity);
         return queries.snapshot(caller, id).map(snapshot -> mapper.toDetails(snapshot, caller));

@@ -1,0 +1,5 @@
+package dev.relay.testsupport.featurefixtures.inside.billing.internal;
+
+/** Internal to billing. */
+public class Ledger {
+}

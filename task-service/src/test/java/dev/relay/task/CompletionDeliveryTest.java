@@ -141,6 +141,20 @@ class CompletionDeliveryTest {
         given().header("Authorization", token).delete("/api/v1/webhook").then().statusCode(404);
     }
 
+    @Test
+    void aWebhookThatLeadsInsideIsRefusedWhenSet() {
+        // the test profile lets 127.0.0.1 through (the receivers above); nothing else inside
+        String token = TestTokens.bearer("hooks-inside", "ina@hooks.dev");
+        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/", "http://10.0.0.1/hook",
+                "https://0xa9fea9fe/", "http://[::1]:8080/hook", "https://localhost/hook", "http://kube-dns.kube-system.svc.cluster.local/",
+                "http://127.0.0.1:22/", "https://hooks.example.com:6379/"}) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                    .put("/api/v1/webhook").then().statusCode(400).body("code", equalTo("invalid_request"))
+                    .body("message", equalTo("field 'url': destination not allowed by the egress policy"));
+        }
+        given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(404);
+    }
+
     private static String create(String token, String body) {
         return given().header("Authorization", token).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");

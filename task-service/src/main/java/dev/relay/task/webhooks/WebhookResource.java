@@ -27,6 +27,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import io.quarkus.security.Authenticated;
@@ -49,10 +51,12 @@ public class WebhookResource {
 
     private final Webhooks webhooks;
     private final SecurityIdentity identity;
+    private final EgressPolicy egress;
 
-    public WebhookResource(Webhooks webhooks, SecurityIdentity identity) {
+    public WebhookResource(Webhooks webhooks, SecurityIdentity identity, EgressPolicy egress) {
         this.webhooks = webhooks;
         this.identity = identity;
+        this.egress = egress;
     }
 
     public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret) {
@@ -94,11 +98,12 @@ public class WebhookResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "set-webhook", summary = "Set webhook",
-            description = "Sets the URL (http or https) completions are POSTed to. Creating the webhook, or `rotate_secret: true`, "
+            description = "Sets the URL (http or https) completions are POSTed to; a URL that leads inside the operator's network "
+                    + "(loopback, private, link-local addresses, localhost names, ports other than the allowed ones) is refused. Creating the webhook, or `rotate_secret: true`, "
                     + "makes a new signing secret, answered this once.")
     @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "400", description = "Bad URL", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "400", description = "Bad URL, or one the egress policy refuses", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<WebhookView>> set(SetRequest request) {
@@ -106,6 +111,10 @@ public class WebhookResource {
         if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
             throw ApiException.invalidRequest("field 'url' must be an absolute http or https URL of at most "
                     + MAX_URL_CHARACTERS + " characters");
+        }
+        // what can be told without a lookup; every send checks the URL again, resolved
+        if (egress.refusesOnItsFace(URI.create(url))) {
+            throw ApiException.invalidRequest("field 'url': " + EgressRefused.MESSAGE);
         }
         boolean rotate = request.rotateSecret() != null && request.rotateSecret();
         return webhooks.set(Caller.from(identity), url, rotate).map(saved -> RestResponse.status(

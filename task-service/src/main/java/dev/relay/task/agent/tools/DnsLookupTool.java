@@ -33,7 +33,7 @@ class DnsLookupTool implements Tool {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.?");
     private static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "NS", "TXT");
-
+    /** The types whose answers are host names (the last word), withheld when the policy refuses that name. */
     private static final Set<String> NAME_VALUED = Set.of("CNAME", "MX", "NS");
     private static final String NONE = "no such host, or no answer the egress policy lets through";
 

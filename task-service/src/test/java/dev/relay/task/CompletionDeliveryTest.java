@@ -3,13 +3,17 @@ package dev.relay.task;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -17,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +42,8 @@ import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -53,6 +62,9 @@ class CompletionDeliveryTest {
     }
 
     private HttpServer receiver;
+
+    @Inject
+    Pool pool;
 
     @AfterEach
     void stopReceiver() {
@@ -174,6 +186,57 @@ class CompletionDeliveryTest {
         }
         given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(404);
         given().header("Authorization", token).delete("/api/v1/webhook").then().statusCode(404);
+    }
+
+    @Test
+    void aWebhookThatLeadsInsideIsRefusedWhenSet() {
+        // the test profile lets 127.0.0.1 through (the receivers above); nothing else inside
+        String token = TestTokens.bearer("hooks-inside", "ina@hooks.dev");
+        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/", "http://10.0.0.1/hook",
+                "https://0xa9fea9fe/", "http://[::1]:8080/hook", "https://localhost/hook", "http://kube-dns.kube-system.svc.cluster.local/",
+                "http://127.0.0.1:22/", "https://hooks.example.com:25/"}) {
+            given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                    .put("/api/v1/webhook").then().statusCode(400).body("code", equalTo("invalid_request"))
+                    .body("message", endsWith("field 'url': destination not allowed by the egress policy"));
+        }
+        given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(404);
+    }
+
+    @Test
+    void aWebhookThatLeadsInsideWhenSentIsGivenUpAtOnceWithoutAConnection() throws Exception {
+        // set while it pointed at 127.0.0.1 (which the test profile allows); by the time the message is sent it points
+        // at 127.0.0.2, which nothing allows (a DNS record that changed, say): the send checks again and opens no socket
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"))) {
+            AtomicInteger accepted = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try (Socket socket = listener.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String token = TestTokens.bearer("hooks-moved", "mo@hooks.dev");
+            int port = listener.getLocalPort();
+            given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", "http://127.0.0.1:" + port + "/hook"))
+                    .put("/api/v1/webhook").then().statusCode(201);
+            pool.preparedQuery("UPDATE task.webhook SET url = $1 WHERE org = $2")
+                    .execute(Tuple.of("http://127.0.0.2:" + port + "/hook", "hooks-moved")).await().atMost(Duration.ofSeconds(10));
+
+            create(token, "{\"task\":\"tell me when done\",\"completion_delivery\":\"webhook\",\"response_format\":\"json\"}");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", token)
+                    .get("/api/v1/webhook/deliveries").then().statusCode(200)
+                    .body("deliveries", hasSize(1))
+                    .body("deliveries[0].status", equalTo("failed"))
+                    .body("deliveries[0].attempts", hasSize(1))
+                    .body("deliveries[0].attempts[0].error", equalTo("destination not allowed by the egress policy"))
+                    .body("deliveries[0].attempts[0].status_code", nullValue())
+                    .body("deliveries[0].attempts[0].duration_ms", equalTo(0)));
+            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+        }
     }
 
     private static String create(String token, String body) {

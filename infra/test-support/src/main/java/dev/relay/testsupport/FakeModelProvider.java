@@ -43,6 +43,11 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     public static final List<String> ECHO_METHODS = new CopyOnWriteArrayList<>();
     /** The prompts (markers) whose stream the client closed before the fake was done writing it. */
     public static final List<String> CLOSED_BY_CLIENT = new CopyOnWriteArrayList<>();
+    /**
+     * The tool calls a {@code probe-inside} task's model makes, one per model call in this order ({tool, arguments as
+     * JSON}), then "Probed."; a test sets them (the egress probe).
+     */
+    public static final List<String[]> PROBES = new CopyOnWriteArrayList<>();
 
     private static final java.util.concurrent.atomic.AtomicInteger RESUME_ANSWERS = new java.util.concurrent.atomic.AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -166,6 +171,15 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         if (body.toString().contains("plan-it")) {
             streamText(exchange, model, lastMessage.contains("Verify your work") ? List.of("Verified.")
                     : lastMessage.contains("The plan is approved") ? List.of("Done ", "as planned.") : List.of("1. Look ", "it up."));
+            return;
+        }
+        if (body.toString().contains("probe-inside")) {
+            int answered = (int) body.path("messages").findValuesAsText("role").stream().filter("tool"::equals).count();
+            if (answered < PROBES.size()) {
+                streamToolCall(exchange, model, PROBES.get(answered)[0], PROBES.get(answered)[1]);
+            } else {
+                streamText(exchange, model, List.of("Probed."));
+            }
             return;
         }
         if (body.toString().contains("use-dns") && (!toolAnswered || body.toString().contains("loop-tools"))) {

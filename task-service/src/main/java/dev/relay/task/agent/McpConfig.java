@@ -21,7 +21,10 @@ public interface McpConfig {
 
     interface Server {
 
-        /** The server's streamable HTTP endpoint. */
+        /**
+         * The server's streamable HTTP endpoint. The operator's choice, never a task's, so it is not checked by the
+         * egress policy and may point inside (docs/security.md, "The egress boundary").
+         */
         String url();
 
         /**

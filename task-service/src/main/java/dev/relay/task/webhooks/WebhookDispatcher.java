@@ -58,7 +58,8 @@ public class WebhookDispatcher {
                         : sender.send(addressed.url(), addressed.secret(), deliveryId, addressed.delivery().payload)
                                 // the answer comes on the HTTP client's thread; the attempt is recorded on this context
                                 .emitOn(command -> context.runOnContext(ignored -> command.run()))
-                                .chain(outcome -> record(deliveryId, outcome, false)))
+                                // a destination the egress policy refuses is given up at once, not retried for a day
+                                .chain(outcome -> record(deliveryId, outcome, outcome.refused())))
                 .onFailure().invoke(failure -> LOG.errorf(failure, "webhook message %s could not be attempted", deliveryId))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -66,7 +67,7 @@ public class WebhookDispatcher {
     private record Addressed(WebhookDelivery delivery, String url, String secret) {
     }
 
-    /** Records the attempt; {@code last}: no later attempt can succeed (the webhook is gone), so give up now. */
+    /** Records the attempt; {@code last}: no later attempt can succeed (the webhook is gone or refused), so give up now. */
     private Uni<Void> record(String deliveryId, WebhookSender.Outcome outcome, boolean last) {
         Instant now = Instant.now();
         return Panache.withTransaction(() -> deliveries.findById(deliveryId).chain(delivery -> {

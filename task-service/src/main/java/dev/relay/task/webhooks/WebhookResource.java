@@ -30,6 +30,8 @@ import dev.relay.common.api.KeysetPage;
 import dev.relay.common.api.PageToken;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import io.quarkus.security.Authenticated;
@@ -53,10 +55,12 @@ public class WebhookResource {
 
     private final Webhooks webhooks;
     private final SecurityIdentity identity;
+    private final EgressPolicy egress;
 
-    public WebhookResource(Webhooks webhooks, SecurityIdentity identity) {
+    public WebhookResource(Webhooks webhooks, SecurityIdentity identity, EgressPolicy egress) {
         this.webhooks = webhooks;
         this.identity = identity;
+        this.egress = egress;
     }
 
     public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret) {
@@ -100,11 +104,12 @@ public class WebhookResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "set-webhook", summary = "Set webhook",
-            description = "Sets the URL (http or https) completions are POSTed to. Creating the webhook, or `rotate_secret: true`, "
+            description = "Sets the URL (http or https) completions are POSTed to; a URL that leads inside the operator's network "
+                    + "(loopback, private, link-local addresses, localhost names, ports other than the allowed ones) is refused. Creating the webhook, or `rotate_secret: true`, "
                     + "makes a new signing secret, answered this once.")
     @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
-    @APIResponse(responseCode = "400", description = "Bad URL",
+    @APIResponse(responseCode = "400", description = "Bad URL, or one the egress policy refuses",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
@@ -113,6 +118,10 @@ public class WebhookResource {
         if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
             throw ApiException.invalidRequest("field 'url' must be an absolute http or https URL of at most "
                     + MAX_URL_CHARACTERS + " characters");
+        }
+        // what can be told without a lookup; every send checks the URL again, resolved
+        if (egress.refusesOnItsFace(URI.create(url))) {
+            throw ApiException.invalidRequest("field 'url': " + EgressRefused.MESSAGE);
         }
         boolean rotate = request.rotateSecret() != null && request.rotateSecret();
         return webhooks.set(Caller.from(identity), url, rotate).map(saved -> RestResponse.status(

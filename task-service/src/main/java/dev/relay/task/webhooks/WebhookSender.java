@@ -1,13 +1,15 @@
 package dev.relay.task.webhooks;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,12 +18,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
 
+import dev.relay.common.egress.Destination;
+import dev.relay.common.egress.EgressHttp;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * POSTs a message to a webhook the Standard Webhooks way (the standardwebhooks library signs it): headers
  * {@code webhook-id}, {@code webhook-timestamp} (seconds) and {@code webhook-signature} ({@code v1,} + base64
- * HMAC-SHA256 of {@code id.timestamp.body} under the secret). Redirects are not followed.
+ * HMAC-SHA256 of {@code id.timestamp.body} under the secret). Redirects are not followed. Every send goes through the
+ * egress policy, which resolves the URL's host then and there and checks it: a refused one opens no socket and is
+ * answered {@link Outcome#refused()}, the same for every reason and with no time taken.
  */
 @ApplicationScoped
 class WebhookSender {
@@ -32,46 +41,63 @@ class WebhookSender {
         public boolean accepted() {
             return statusCode != null && statusCode >= 200 && statusCode < 300;
         }
+
+        /** The egress policy refused the destination: nothing was sent, and nothing later will be. */
+        public boolean refused() {
+            return EgressRefused.MESSAGE.equals(error);
+        }
+
+        static Outcome ofRefusal() {
+            return new Outcome(null, EgressRefused.MESSAGE, 0);
+        }
     }
 
-    private final HttpClient http;
+    private final EgressHttp http = EgressHttp.withDefaultTrust();
     private final Duration timeout;
+    private final EgressPolicy egress;
 
     /** {@code timeout}: how long the receiver has to answer (its setting is documented with {@code WebhooksConfig}). */
-    WebhookSender(@ConfigProperty(name = "relay.webhooks.timeout", defaultValue = "10s") Duration timeout) {
+    WebhookSender(@ConfigProperty(name = "relay.webhooks.timeout", defaultValue = "10s") Duration timeout, EgressPolicy egress) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.egress = egress;
     }
 
     public Uni<Outcome> send(String url, String secret, String messageId, String payload) {
-        long started = System.nanoTime();
-        HttpRequest request;
+        URI uri;
+        List<Map.Entry<String, String>> headers;
         try {
+            uri = URI.create(url);
             long timestamp = Instant.now().getEpochSecond();
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Relay-Webhooks/1")
-                    .header("webhook-id", messageId)
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", new Webhook(secret).sign(messageId, timestamp, payload))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build();
+            headers = List.of(Map.entry("Content-Type", "application/json"), Map.entry("User-Agent", "Relay-Webhooks/1"),
+                    Map.entry("webhook-id", messageId), Map.entry("webhook-timestamp", Long.toString(timestamp)),
+                    Map.entry("webhook-signature", new Webhook(secret).sign(messageId, timestamp, payload)));
         } catch (WebhookSigningException | IllegalArgumentException e) {
             return Uni.createFrom().item(new Outcome(null, "the message could not be signed or addressed", 0));
         }
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
-                .map(response -> new Outcome(response.statusCode(), null, millisSince(started)))
-                .onFailure().recoverWithItem(failure -> new Outcome(null, reason(failure), millisSince(started)));
+        byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        return Uni.createFrom().item(() -> attempt(uri, headers, body)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private static String reason(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof java.net.http.HttpTimeoutException) {
-            return "no answer in time";
+    /** One POST, blocking (on a worker thread): to the address the policy checked now, or not at all. */
+    private Outcome attempt(URI url, List<Map.Entry<String, String>> headers, byte[] body) {
+        long started = System.nanoTime();
+        Destination destination;
+        try {
+            destination = egress.check(url);
+        } catch (EgressRefused refused) {
+            return Outcome.ofRefusal();
+        } catch (UnknownHostException unknown) {
+            return new Outcome(null, "could not connect", millisSince(started));
         }
-        if (cause instanceof java.net.ConnectException) {
-            return "could not connect";
+        try {
+            return new Outcome(http.exchange(destination, "POST", url, headers, body, 0, timeout).status(), null, millisSince(started));
+        } catch (SocketTimeoutException slow) {
+            return new Outcome(null, "no answer in time", millisSince(started));
+        } catch (ConnectException refused) {
+            return new Outcome(null, "could not connect", millisSince(started));
+        } catch (IOException | RuntimeException failed) {
+            return new Outcome(null, "the connection failed", millisSince(started));
         }
-        return cause instanceof IOException ? "the connection failed" : "the request failed";
     }
 
     private static long millisSince(long started) {

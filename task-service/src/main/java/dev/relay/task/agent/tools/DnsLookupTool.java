@@ -21,17 +21,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code dns_lookup}: a host name's A, AAAA (the system resolver), CNAME, MX, NS or TXT records (the JDK's DNS client). */
+import dev.relay.common.egress.EgressPolicy;
+
+/**
+ * {@code dns_lookup}: a host name's A, AAAA (through the egress policy's resolver), CNAME, MX, NS or TXT records (the
+ * JDK's DNS client). Answers the egress policy would not let a connection reach are withheld — addresses inside,
+ * names under {@code localhost}, {@code .local}, {@code .internal} — and a name with none left reads as one with none.
+ */
 class DnsLookupTool implements Tool {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9])?\\.?");
     private static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "NS", "TXT");
+    /** The types whose answers are host names (the last word), withheld when the policy refuses that name. */
+    private static final Set<String> NAME_VALUED = Set.of("CNAME", "MX", "NS");
+    private static final String NONE = "no such host, or no answer the egress policy lets through";
 
     private final int timeoutMillis;
+    private final EgressPolicy egress;
 
-    DnsLookupTool(int timeoutMillis) {
+    DnsLookupTool(int timeoutMillis, EgressPolicy egress) {
         this.timeoutMillis = timeoutMillis;
+        this.egress = egress;
     }
 
     @Override
@@ -72,20 +83,25 @@ class DnsLookupTool implements Tool {
         List<String> records = new ArrayList<>();
         try {
             if (type.equals("A") || type.equals("AAAA")) {
-                for (InetAddress address : InetAddress.getAllByName(name)) {
+                for (InetAddress address : egress.allowedAddresses(name)) {
                     if (type.equals("A") ? address instanceof Inet4Address : address instanceof Inet6Address) {
                         records.add(address.getHostAddress());
                     }
                 }
-            } else {
-                records.addAll(query(name, type));
+            } else if (!egress.refusesName(name)) {
+                for (String record : query(name, type)) {
+                    String[] parts = record.strip().split("\\s+");
+                    if (!NAME_VALUED.contains(type) || !egress.refusesName(parts[parts.length - 1])) {
+                        records.add(record);
+                    }
+                }
             }
         } catch (UnknownHostException | NameNotFoundException notFound) {
-            return ToolResult.ok(answer(name, type, records, "no such host"));
+            records.clear();
         } catch (NamingException failed) {
             return ToolResult.failed("the DNS query for " + name + " " + type + " failed: " + failed.getClass().getSimpleName());
         }
-        return ToolResult.ok(answer(name, type, records, null));
+        return ToolResult.ok(answer(name, type, records, records.isEmpty() ? NONE : null));
     }
 
     private List<String> query(String name, String type) throws NamingException {

@@ -1,12 +1,10 @@
 package dev.relay.task.agent.tools;
 
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,10 +16,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.relay.common.egress.Destination;
+import dev.relay.common.egress.EgressHttp;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
+
 /**
  * {@code http_request}: GET, HEAD or POST to a host on the operator's allow-list, with a bounded response and time;
  * no redirects are followed (the answer says where one points). {@code {{secrets.NAME}}} in the URL, headers or body
- * is replaced by the run's secret of that name, which never comes back in the result.
+ * is replaced by the run's secret of that name, which never comes back in the result. Besides the allow-list, every
+ * request goes through the egress policy (port, and every address the host resolves to) and to the address it checked.
  */
 class HttpRequestTool implements Tool {
 
@@ -33,14 +37,15 @@ class HttpRequestTool implements Tool {
     private final List<String> allowedHosts;
     private final long maxResponseBytes;
     private final Duration timeout;
-    private final HttpClient http;
+    private final EgressPolicy egress;
+    private final EgressHttp http;
 
-    HttpRequestTool(List<String> allowedHosts, long maxResponseBytes, Duration timeout) {
+    HttpRequestTool(List<String> allowedHosts, long maxResponseBytes, Duration timeout, EgressPolicy egress) {
         this.allowedHosts = allowedHosts.stream().map(host -> host.toLowerCase(Locale.ROOT)).toList();
         this.maxResponseBytes = maxResponseBytes;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build();
+        this.egress = egress;
+        this.http = EgressHttp.withDefaultTrust();
     }
 
     @Override
@@ -96,38 +101,44 @@ class HttpRequestTool implements Tool {
         if (!allows(url)) {
             return ToolResult.failed("host " + url.getHost() + " is not on the allow-list (" + String.join(", ", allowedHosts) + ")");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout);
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        byte[] body;
         try {
             for (var header : (Iterable<Map.Entry<String, JsonNode>>) () -> arguments.path("headers").fields()) {
-                request.header(header.getKey(), fill(header.getValue().asText(), secrets));
+                String value = fill(header.getValue().asText(), secrets);
+                EgressHttp.checkHeader(header.getKey(), value);
+                headers.add(Map.entry(header.getKey(), value));
             }
-            String body = arguments.hasNonNull("body") ? fill(arguments.path("body").asText(), secrets) : null;
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            body = arguments.hasNonNull("body") ? fill(arguments.path("body").asText(), secrets).getBytes(StandardCharsets.UTF_8) : null;
         } catch (MissingSecret missing) {
             return ToolResult.failed(missing.getMessage());
         } catch (IllegalArgumentException badHeader) {
             return ToolResult.failed("a header is not allowed: " + badHeader.getMessage());
         }
+        Destination destination;
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            ObjectNode answer = JSON.createObjectNode().put("status", response.statusCode());
-            ObjectNode headers = answer.putObject("headers");
-            response.headers().map().forEach((name, values) -> {
-                if (SHOWN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                    headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values));
+            destination = egress.check(url);
+        } catch (EgressRefused refused) {
+            return ToolResult.failed(refused.getMessage());
+        } catch (UnknownHostException unknown) {
+            return ToolResult.failed("no answer from " + url.getHost());
+        }
+        try {
+            EgressHttp.Response response = http.exchange(destination, method, url, headers, body, maxResponseBytes, timeout);
+            ObjectNode answer = JSON.createObjectNode().put("status", response.status());
+            ObjectNode shown = answer.putObject("headers");
+            response.headers().forEach((name, values) -> {
+                if (SHOWN_HEADERS.contains(name)) {
+                    shown.put(name, String.join(", ", values));
                 }
             });
-            try (InputStream in = response.body()) {
-                byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
-                boolean cut = read.length > maxResponseBytes;
-                answer.put("body", new String(read, 0, (int) Math.min(read.length, maxResponseBytes), StandardCharsets.UTF_8));
-                if (cut) {
-                    answer.put("body_cut_at_bytes", maxResponseBytes);
-                }
+            answer.put("body", new String(response.body(), StandardCharsets.UTF_8));
+            if (response.cut()) {
+                answer.put("body_cut_at_bytes", maxResponseBytes);
             }
             return ToolResult.ok(answer.toString());
         } catch (java.io.IOException unreachable) {
-            return ToolResult.failed("no answer from " + url.getHost() + ": " + unreachable.getClass().getSimpleName());
+            return ToolResult.failed("no answer from " + url.getHost());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.relay.task.agent.tools;
 
-import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -24,10 +24,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.relay.common.egress.Destination;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
+
 /**
  * {@code tls_inspect}: connects to a TLS server and reports what it presents — protocol, cipher suite, the
  * certificate chain with its dates and names — and whether the chain is trusted by the JDK's trust store (a chain
- * that is not is still reported: that is what one inspects it for).
+ * that is not is still reported: that is what one inspects it for). Only destinations the egress policy lets through
+ * are reached, at the address it checked; every failure to get a handshake reads the same, so the tool cannot tell a
+ * closed port from a filtered one or a server that speaks no TLS.
  */
 class TlsInspectTool implements Tool {
 
@@ -35,15 +41,17 @@ class TlsInspectTool implements Tool {
 
     private final int timeoutMillis;
     private final X509TrustManager trusted;
+    private final EgressPolicy egress;
 
-    TlsInspectTool(int timeoutMillis) {
-        this(timeoutMillis, defaultTrust());
+    TlsInspectTool(int timeoutMillis, EgressPolicy egress) {
+        this(timeoutMillis, defaultTrust(), egress);
     }
 
     /** With the trust store a chain is judged by (the JDK's by default). */
-    TlsInspectTool(int timeoutMillis, X509TrustManager trusted) {
+    TlsInspectTool(int timeoutMillis, X509TrustManager trusted, EgressPolicy egress) {
         this.timeoutMillis = timeoutMillis;
         this.trusted = trusted;
+        this.egress = egress;
     }
 
     @Override
@@ -79,22 +87,34 @@ class TlsInspectTool implements Tool {
         if (host.isBlank() || host.contains("/") || port < 1 || port > 65535) {
             return ToolResult.failed("'host' must be a host name and 'port' a port number");
         }
+        Destination destination;
+        try {
+            destination = egress.check(host, port);
+        } catch (EgressRefused refused) {
+            return ToolResult.failed(refused.getMessage());
+        } catch (UnknownHostException unknown) {
+            return ToolResult.failed(noHandshake(host, port));
+        }
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new AcceptAll()}, null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.connect(destination.socketAddress(), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             SSLParameters parameters = socket.getSSLParameters();
-            if (!Character.isDigit(host.charAt(0))) {
-                parameters.setServerNames(List.of(new SNIHostName(host)));
+            if (!destination.literal()) {
+                parameters.setServerNames(List.of(new SNIHostName(destination.host())));
             }
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             return ToolResult.ok(report(host, port, socket.getSession()));
-        } catch (java.io.IOException unreachable) {
-            return ToolResult.failed("no TLS handshake with " + host + ":" + port + ": " + unreachable.getClass().getSimpleName()
-                    + (unreachable.getMessage() == null ? "" : " (" + unreachable.getMessage() + ")"));
+        } catch (java.io.IOException | IllegalArgumentException unreachable) {
+            return ToolResult.failed(noHandshake(host, port));
         }
+    }
+
+    /** The one answer for no handshake, whatever the reason (refused, timed out, not TLS, no such host). */
+    private static String noHandshake(String host, int port) {
+        return "no TLS handshake with " + host + ":" + port;
     }
 
     private String report(String host, int port, SSLSession session) throws Exception {

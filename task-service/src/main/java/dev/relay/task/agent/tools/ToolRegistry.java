@@ -13,6 +13,9 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressResolver;
+import dev.relay.common.egress.EgressRules;
 import dev.relay.task.agent.ToolsConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,7 +23,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * The agent's tools by name, and which a run may use: {@code chat} and read-only tasks get the tools that never
  * change anything (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the
- * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
+ * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). The built-in
+ * tools connect and resolve only through the egress policy ({@link EgressPolicy}). Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
  * run replaced, so no secret reaches an event or the model.
  */
 @ApplicationScoped
@@ -30,21 +34,26 @@ public class ToolRegistry {
     private final ToolsConfig config;
     private final McpServers mcp;
 
-    /** The built-in tools only. */
+    /** The built-in tools only, under the default egress policy. */
     public ToolRegistry(ToolsConfig config) {
-        this(config, null);
+        this(config, new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM));
+    }
+
+    /** The built-in tools only. */
+    public ToolRegistry(ToolsConfig config, EgressPolicy egress) {
+        this(config, null, egress);
     }
 
     @Inject
-    public ToolRegistry(ToolsConfig config, McpServers mcp) {
+    public ToolRegistry(ToolsConfig config, McpServers mcp, EgressPolicy egress) {
         this.config = config;
         this.mcp = mcp;
         int millis = (int) config.timeout().toMillis();
-        register(new DnsLookupTool(millis));
-        register(new TlsInspectTool(millis));
+        register(new DnsLookupTool(millis, egress));
+        register(new TlsInspectTool(millis, egress));
         List<String> hosts = config.http().allowedHosts().orElse(List.of());
         if (!hosts.isEmpty()) {
-            register(new HttpRequestTool(hosts, config.http().maxResponseBytes().asLongValue(), config.timeout()));
+            register(new HttpRequestTool(hosts, config.http().maxResponseBytes().asLongValue(), config.timeout(), egress));
         }
     }
 

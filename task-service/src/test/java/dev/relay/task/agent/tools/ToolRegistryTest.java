@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressResolver;
+import dev.relay.common.egress.EgressRules;
 import dev.relay.task.agent.ToolsConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 
@@ -49,7 +52,9 @@ class ToolRegistryTest {
 
     @Test
     void aCallsResultIsBoundedAndHoldsNoSecret() throws Exception {
-        ToolRegistry registry = new ToolRegistry(config(List.of()));
+        // localhost answers 127.0.0.1 only where the egress policy lets loopback through
+        ToolRegistry registry = new ToolRegistry(config(List.of()),
+                new EgressPolicy(EgressRules.DEFAULT.allowing("127.0.0.1/32"), EgressResolver.SYSTEM));
         ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of()).await().atMost(Duration.ofSeconds(5));
         assertThat(unknown.error()).isTrue();
         ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"))

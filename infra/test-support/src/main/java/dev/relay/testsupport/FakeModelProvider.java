@@ -19,7 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
  * first two requests of one containing {@code busy-twice}; markers in the prompt ask for tool calls
- * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
+ * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
  * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
  * request it got (body and Authorization header) for the tests to look at.
@@ -151,6 +151,16 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             } else {
                 streamText(exchange, model, List.of("I need to know one thing."), "ask_question",
                         "{\"question\":\"Which port should I check?\"}");
+            }
+            return;
+        }
+        if (body.toString().contains("plan-post")) {
+            // asked while planning: a POST the plan phase does not offer
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("1. Post ", lastMessage.contains("you sent") ? "posted." : "it later."));
+            } else {
+                String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
+                streamToolCall(exchange, model, "http_request", "{\"url\":\"" + url + "\",\"method\":\"POST\",\"body\":\"hi\"}");
             }
             return;
         }

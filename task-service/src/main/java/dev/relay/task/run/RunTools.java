@@ -2,7 +2,9 @@ package dev.relay.task.run;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -29,6 +31,8 @@ final class RunTools implements AgentRuntime.Tools {
     private final Map<String, String> secretValues;
     private final Context context;
     private final Consumer<Runnable> stopRegistry;
+    /** The names of the tools offered to the model for its current call; null before the agent's first offer. */
+    private volatile Set<String> offered;
 
     RunTools(ReplyBuffer reply, ToolRegistry tools, ToolCallLog log, RunApprovals approvals, Map<String, String> secretValues,
             Context context, Consumer<Runnable> stopRegistry) {
@@ -43,7 +47,15 @@ final class RunTools implements AgentRuntime.Tools {
 
     @Override
     public List<Tool> available() {
-        return tools.available(reply.claimed().run().runConfig.mode(), reply.claimed().readOnly());
+        ClaimedRun claimed = reply.claimed();
+        return tools.available(claimed.run().runConfig.mode(), claimed.readOnly(), claimed.integrations());
+    }
+
+    @Override
+    public List<Tool> offer(boolean onlyReading) {
+        List<Tool> offer = available().stream().filter(tool -> !onlyReading || !tool.mayChange()).toList();
+        offered = offer.stream().map(Tool::name).collect(Collectors.toUnmodifiableSet());
+        return offer;
     }
 
     @Override
@@ -54,7 +66,9 @@ final class RunTools implements AgentRuntime.Tools {
     @Override
     public Uni<ToolResult> call(String callId, String name, JsonNode arguments) {
         ClaimedRun claimed = reply.claimed();
-        Tool tool = offered(name);
+        Set<String> offeredNow = offered;
+        // the model may ask for any name: only a tool it was offered for this call is made
+        Tool tool = offeredNow == null || offeredNow.contains(name) ? offered(name) : null;
         return Uni.createFrom().deferred(() -> reply.beforeCall()
                 .chain(goOn -> goOn ? log.recordCall(claimed.run(), callId, name, arguments) : Uni.createFrom().<ToolCall>nullItem())
                 .chain(call -> {
@@ -107,6 +121,7 @@ final class RunTools implements AgentRuntime.Tools {
                 + (approval.instructions() == null ? "" : "; they said: " + approval.instructions()));
     }
 
+    /** The tool of that name the run may use at all, or null. */
     private Tool offered(String name) {
         return available().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
     }
@@ -115,7 +130,8 @@ final class RunTools implements AgentRuntime.Tools {
     private Uni<ToolResult> run(ToolCall call, JsonNode arguments) {
         long started = System.nanoTime();
         Uni<ToolResult> result = arguments == null
-                ? Uni.createFrom().item(ToolResult.failed("no tool named " + call.name + " is available to this run"))
+                ? Uni.createFrom().item(ToolResult.failed("no tool named " + call.name + " is available to this run now"
+                        + " (not offered: the run's mode, permissions, integrations or plan phase exclude it); it was not called"))
                 : tools.call(call.name, arguments, secretValues);
         return result.emitOn(command -> context.runOnContext(ignored -> command.run()))
                 .chain(made -> log.recordResult(reply.claimed().run(), call, made, (System.nanoTime() - started) / 1_000_000)

@@ -267,6 +267,21 @@ class ModelProviderTest {
     }
 
     @Test
+    void aToolThePlanPhaseDoesNotOfferIsRefusedWhenTheModelCallsItAnyway() throws Exception {
+        int posts = posts();
+        String taskId = create("{\"task\":\"plan-post something\",\"mode\":\"plan\",\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "approval.requested");
+        assertThat(lastRequestContaining("plan-post something").body().path("tools").toString()).doesNotContain("http_request");
+        JsonNode result = ofType(events, "tool.result").path("data");
+        assertThat(result.path("error").asBoolean()).isTrue();
+        assertThat(result.path("output").asText()).contains("no tool named http_request", "not called");
+        // no call was made, nor asked about: the run waits on its plan only
+        assertThat(ofType(events, "approval.requested").path("data").path("message").asText()).isEqualTo("Approve this plan?");
+        assertThat(ofAllTypes(events, "message.completed").get(0).path("data").path("content").asText()).isEqualTo("1. Post it later.");
+        assertThat(posts()).isEqualTo(posts);
+    }
+
+    @Test
     void cancellingARunInTheMiddleOfAStreamClosesTheProvidersStream() throws Exception {
         String taskId = create("{\"task\":\"slow-stream please\",\"response_format\":\"json\"}");
         eventsUntil(taskId, "message.delta");

@@ -64,9 +64,18 @@ public class ToolRegistry {
 
     /** The tools a run in {@code mode} may call: chat and read-only runs only those that never change anything. */
     public List<Tool> available(String mode, boolean readOnly) {
+        return available(mode, readOnly, null);
+    }
+
+    /**
+     * The tools a run in {@code mode} may call: chat and read-only runs only those that never change anything; of
+     * the MCP servers' tools, those of the servers named in {@code integrations} (null: every configured server).
+     */
+    public List<Tool> available(String mode, boolean readOnly, List<String> integrations) {
         List<Tool> available = new ArrayList<>();
         for (Tool tool : all()) {
-            if (!tool.mayChange() || !(readOnly || "chat".equals(mode))) {
+            boolean integrated = !(tool instanceof McpTool mcpTool) || integrations == null || integrations.contains(mcpTool.server());
+            if (integrated && (!tool.mayChange() || !(readOnly || "chat".equals(mode)))) {
                 available.add(tool);
             }
         }

@@ -57,6 +57,58 @@ class ToolRegistryTest {
         assertThat(found.output()).contains("***").doesNotContain("127.0.0.1");
     }
 
+    @Test
+    void anMcpServersReadOnlyHintCountsOnlyWhenTheOperatorTrustsIt() {
+        dev.langchain4j.agent.tool.ToolSpecification hinted = dev.langchain4j.agent.tool.ToolSpecification.builder().name("wipe")
+                .metadata(Map.of(dev.langchain4j.mcp.client.McpToolMetadataKeys.READ_ONLY_HINT, true)).build();
+        dev.langchain4j.agent.tool.ToolSpecification plain = dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build();
+        assertThat(McpServers.readOnly(server(false, List.of()), hinted)).as("a hint alone").isFalse();
+        assertThat(McpServers.readOnly(server(true, List.of()), hinted)).as("the operator trusts the hints").isTrue();
+        assertThat(McpServers.readOnly(server(false, List.of("echo")), plain)).as("the operator's list").isTrue();
+        assertThat(McpServers.readOnly(server(false, List.of("echo")), hinted)).isFalse();
+    }
+
+    @Test
+    void aTasksIntegrationsDecideWhichMcpServersToolsItGets() {
+        McpServers servers = new McpServers(null) {
+            @Override
+            public List<Tool> tools() {
+                return List.of(new McpTool("notes", null, dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build(),
+                        true, Duration.ofSeconds(1)));
+            }
+        };
+        ToolRegistry registry = new ToolRegistry(config(List.of()), servers);
+        assertThat(registry.available("agent", false, null)).extracting(Tool::name).as("absent: every server")
+                .containsExactly("dns_lookup", "tls_inspect", "notes_echo");
+        assertThat(registry.available("agent", false, List.of())).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect");
+        assertThat(registry.available("agent", false, List.of("notes"))).extracting(Tool::name).contains("notes_echo");
+        assertThat(registry.available("agent", false, List.of("github"))).extracting(Tool::name).doesNotContain("notes_echo");
+    }
+
+    private static dev.relay.task.agent.McpConfig.Server server(boolean trustHint, List<String> readOnly) {
+        return new dev.relay.task.agent.McpConfig.Server() {
+            @Override
+            public String url() {
+                return "http://127.0.0.1:1/mcp";
+            }
+
+            @Override
+            public Optional<List<String>> readOnlyTools() {
+                return Optional.of(readOnly);
+            }
+
+            @Override
+            public boolean trustReadOnlyHint() {
+                return trustHint;
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofSeconds(1);
+            }
+        };
+    }
+
     private static ToolsConfig config(List<String> hosts) {
         return config(hosts, List.of());
     }

@@ -118,6 +118,7 @@ class HttpRequestTool implements Tool {
                 }
             });
             try (InputStream in = response.body()) {
+                CallDeadline.closeOnExpiry(in); // an interrupt does not end a read of the body: closing it does
                 byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxResponseBytes + 1));
                 boolean cut = read.length > maxResponseBytes;
                 answer.put("body", new String(read, 0, (int) Math.min(read.length, maxResponseBytes), StandardCharsets.UTF_8));

@@ -82,6 +82,7 @@ class TlsInspectTool implements Tool {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new AcceptAll()}, null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            CallDeadline.closeOnExpiry(socket);
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             SSLParameters parameters = socket.getSSLParameters();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,8 +21,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * The agent's tools by name, and which a run may use: {@code chat} and read-only tasks get the tools that never
  * change anything (dns_lookup, tls_inspect), {@code agent} and {@code plan} all of them; http_request only when the
- * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). Calls run on a worker thread, bounded in time; results are cut to size with every secret value of the
- * run replaced, so no secret reaches an event or the model.
+ * operator allowed some hosts; the tools of the configured MCP servers join them ({@link McpServers}). Calls run on a
+ * worker thread, stopped at their deadline; results are cut to size and redacted by the caller's redactor, so no
+ * secret reaches an event or the model.
  */
 @ApplicationScoped
 public class ToolRegistry {
@@ -97,23 +99,34 @@ public class ToolRegistry {
         };
     }
 
-    /** Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. */
-    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets) {
+    /**
+     * Calls {@code name} with {@code arguments}; an unknown tool, a failure or a timeout is a failed result. The
+     * call's deadline ({@code relay.tools.timeout}, an MCP tool's server timeout) stops its work: its thread is
+     * interrupted and its connection closed ({@link CallDeadline}), so a peer that trickles its answer holds no thread.
+     * The result is bounded and passed through {@code redact} (the run's secrets taken out) before anyone sees it.
+     */
+    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets, UnaryOperator<String> redact) {
         Tool tool = all().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
         if (tool == null) {
             return Uni.createFrom().item(ToolResult.failed("no tool named " + name));
         }
+        Duration timeout = tool.timeout().orElse(config.timeout());
+        CallDeadline deadline = new CallDeadline();
         return Uni.createFrom().item(() -> {
                     try {
-                        return tool.call(arguments, secrets);
+                        return deadline.run(() -> tool.call(arguments, secrets));
+                    } catch (InterruptedException stopped) {
+                        return ToolResult.failed(name + " was stopped at its deadline");
                     } catch (Exception e) {
                         return ToolResult.failed(name + " failed: " + e.getClass().getSimpleName());
                     }
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(tool.timeout().orElse(config.timeout()).plus(Duration.ofSeconds(1)))
-                .recoverWithItem(() -> ToolResult.failed(name + " did not finish within "
-                        + tool.timeout().orElse(config.timeout()).toSeconds() + " s"))
-                .map(result -> result.bounded(config.maxResultCharacters(), secrets.values()));
+                .ifNoItem().after(timeout)
+                .recoverWithItem(() -> {
+                    deadline.expire();
+                    return ToolResult.failed(name + " did not finish within " + timeout.toMillis() + " ms and was stopped");
+                })
+                .map(result -> result.bounded(config.maxResultCharacters(), redact));
     }
 }

@@ -50,9 +50,10 @@ class ToolRegistryTest {
     @Test
     void aCallsResultIsBoundedAndHoldsNoSecret() throws Exception {
         ToolRegistry registry = new ToolRegistry(config(List.of()));
-        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of()).await().atMost(Duration.ofSeconds(5));
+        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of(), text -> text).await().atMost(Duration.ofSeconds(5));
         assertThat(unknown.error()).isTrue();
-        ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"))
+        ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"),
+                        text -> text.replace("127.0.0.1", "***"))
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(found.output()).contains("***").doesNotContain("127.0.0.1");
     }
@@ -114,7 +115,21 @@ class ToolRegistryTest {
     }
 
     private static ToolsConfig config(List<String> hosts, List<String> sensitive) {
+        return config(hosts, sensitive, Duration.ofSeconds(2));
+    }
+
+    static ToolsConfig config(List<String> hosts, List<String> sensitive, Duration timeout) {
         return new ToolsConfig() {
+            @Override
+            public int maxCallsPerMessage() {
+                return 8;
+            }
+
+            @Override
+            public int maxCallsPerRun() {
+                return 40;
+            }
+
             @Override
             public Optional<List<String>> sensitive() {
                 return Optional.of(sensitive);
@@ -122,7 +137,7 @@ class ToolRegistryTest {
 
             @Override
             public Duration timeout() {
-                return Duration.ofSeconds(2);
+                return timeout;
             }
 
             @Override

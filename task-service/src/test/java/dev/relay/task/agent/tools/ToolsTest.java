@@ -118,7 +118,8 @@ class ToolsTest {
             assertThat(answer.path("body").asText()).startsWith("you sent Bearer s3cr3t-planted").hasSize(100);
             assertThat(answer.path("body_cut_at_bytes").asInt()).isEqualTo(100);
             // what leaves the tool (for events and the model) never holds the secret
-            assertThat(answered.bounded(10_000, secrets.values()).output()).doesNotContain("s3cr3t-planted").contains("Bearer ***");
+            assertThat(answered.bounded(10_000, text -> text.replace("s3cr3t-planted", "***")).output())
+                    .doesNotContain("s3cr3t-planted").contains("Bearer ***");
 
             assertThat(http.call(args("{\"url\":\"https://example.com/\"}"), secrets).output()).contains("not on the allow-list");
             assertThat(http.call(args("{\"url\":\"" + url + "\",\"headers\":{\"X\":\"{{secrets.OTHER}}\"}}"), secrets).output())

@@ -1,5 +1,8 @@
 package dev.relay.task.run;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +58,13 @@ class RunLoop {
 
     /** Works the run on {@code context}; {@code stopRegistry} is told how to stop its agent at once. */
     Uni<Void> work(ClaimedRun claimed, Context context, Consumer<Runnable> stopRegistry) {
-        return secrets.resolve(claimed.holder().org(), claimed.secretNames()).chain(resolved -> {
+        return secrets.resolveBound(claimed.holder().org(), claimed.secretNames()).chain(bound -> {
+            Map<String, String> resolved = new HashMap<>();
+            Map<String, List<String>> hosts = new HashMap<>();
+            bound.forEach((name, secret) -> {
+                resolved.put(name, secret.value());
+                hosts.put(name, secret.hosts());
+            });
             // every text the run's tools and model produce is redacted with its secrets before anyone sees it
             Redactor redactor = Redactor.of(resolved.values());
             ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, config.deltaInterval(), config.budgetCheckInterval(), redactor);
@@ -63,7 +72,7 @@ class RunLoop {
                 if (stopped) {
                     return Uni.createFrom().voidItem();
                 }
-                RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, redactor, context, stopRegistry,
+                RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, hosts, redactor, context, stopRegistry,
                         toolLimits);
                 return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
             });

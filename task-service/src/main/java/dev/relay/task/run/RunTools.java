@@ -33,6 +33,7 @@ final class RunTools implements AgentRuntime.Tools {
     private final ToolCallLog log;
     private final RunApprovals approvals;
     private final Map<String, String> secretValues;
+    private final Map<String, List<String>> secretHosts;
     private final Redactor redactor;
     private final Context context;
     private final Consumer<Runnable> stopRegistry;
@@ -44,12 +45,13 @@ final class RunTools implements AgentRuntime.Tools {
     private volatile Set<String> offered;
 
     RunTools(ReplyBuffer reply, ToolRegistry tools, ToolCallLog log, RunApprovals approvals, Map<String, String> secretValues,
-            Redactor redactor, Context context, Consumer<Runnable> stopRegistry, ToolsConfig limits) {
+            Map<String, List<String>> secretHosts, Redactor redactor, Context context, Consumer<Runnable> stopRegistry, ToolsConfig limits) {
         this.reply = reply;
         this.tools = tools;
         this.log = log;
         this.approvals = approvals;
         this.secretValues = secretValues;
+        this.secretHosts = secretHosts;
         this.redactor = redactor;
         this.context = context;
         this.stopRegistry = stopRegistry;
@@ -151,7 +153,7 @@ final class RunTools implements AgentRuntime.Tools {
     /** Makes a recorded call and records its result; null once the run stopped. */
     private Uni<ToolResult> run(ToolCall call, JsonNode arguments) {
         long started = System.nanoTime();
-        return tools.call(call.name, arguments, secretValues, redactor::output)
+        return tools.call(call.name, arguments, secretValues, secretHosts, redactor::output)
                 .emitOn(command -> context.runOnContext(ignored -> command.run()))
                 .chain(made -> log.recordResult(reply.claimed().run(), call, made, (System.nanoTime() - started) / 1_000_000)
                         .map(recorded -> recorded ? made : null));

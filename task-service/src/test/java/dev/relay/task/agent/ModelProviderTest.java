@@ -140,6 +140,12 @@ class ModelProviderTest {
                 .body(Map.of("name", "SHODAN_TOKEN", "value", planted, "hosts", List.of("127.0.0.1"))).post("/api/v1/secrets")
                 .then().statusCode(201);
         String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"response_format\":\"json\"}");
+        // a GET changes nothing, but it carries a secret: in manual mode (the default) the user is asked first
+        JsonNode asked = ofType(eventsUntil(taskId, "approval.requested"), "approval.requested").path("data");
+        assertThat(asked.path("approval_type").asText()).isEqualTo("tool_call");
+        assertThat(asked.path("message").asText()).contains("{{secrets.SHODAN_TOKEN}}").doesNotContain(planted);
+        assertThat(FakeModelProvider.ECHOED).doesNotContain("Bearer " + planted);
+        respond(taskId, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + asked.path("id").asText() + "\",\"ok\":true}");
         List<JsonNode> events = eventsUntil(taskId, "run.completed");
 
         assertThat(FakeModelProvider.ECHOED).contains("Bearer " + planted);

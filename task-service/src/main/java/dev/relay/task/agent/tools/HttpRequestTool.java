@@ -20,8 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code http_request}: GET, HEAD or POST to a host on the operator's allow-list, with a bounded response and time;
- * no redirects are followed (the answer says where one points). {@code {{secrets.NAME}}} in the URL, headers or body
- * is replaced by the run's secret of that name, which never comes back in the result.
+ * no redirects are followed (the answer says where one points). {@code {{secrets.NAME}}} in a header's value or the
+ * body is replaced by the run's secret of that name when the request goes to one of the hosts that secret is bound
+ * to (never in the URL: a path, query or host name is logged and resolved by others); it never comes back in the
+ * result.
  */
 class HttpRequestTool implements Tool {
 
@@ -51,7 +53,8 @@ class HttpRequestTool implements Tool {
     @Override
     public String description() {
         return "Sends an HTTP GET, HEAD or POST to an allowed host (" + String.join(", ", allowedHosts) + ") and answers the "
-                + "status, main headers and the start of the body. Write {{secrets.NAME}} to use a secret the task named.";
+                + "status, main headers and the start of the body. Write {{secrets.NAME}} in a header or the body to use a secret the "
+                + "task named (only towards the hosts that secret is bound to).";
     }
 
     @Override
@@ -73,22 +76,34 @@ class HttpRequestTool implements Tool {
 
     /** Whether the URL's host is one the operator allows (exact, or under a {@code *.} entry). */
     public boolean allows(URI url) {
-        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-        return allowedHosts.stream().anyMatch(allowed -> allowed.startsWith("*.")
-                ? host.endsWith(allowed.substring(1)) : host.equals(allowed));
+        return matches(allowedHosts, url.getHost());
+    }
+
+    /** Whether {@code host} is one of {@code hosts} (exact, or under a {@code *.} entry). */
+    private static boolean matches(List<String> hosts, String host) {
+        String name = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        return hosts.stream().anyMatch(allowed -> allowed.startsWith("*.") ? name.endsWith(allowed.substring(1)) : name.equals(allowed));
     }
 
     @Override
     public ToolResult call(JsonNode arguments, Map<String, String> secrets) throws Exception {
+        return call(arguments, secrets, Map.of());
+    }
+
+    @Override
+    public ToolResult call(JsonNode arguments, Map<String, String> secrets, Map<String, List<String>> secretHosts) throws Exception {
         String method = arguments.path("method").asText("GET").toUpperCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
             return ToolResult.failed("'method' must be GET, HEAD or POST");
         }
         URI url;
         try {
-            url = URI.create(fill(arguments.path("url").asText(""), secrets));
-        } catch (IllegalArgumentException | MissingSecret bad) {
-            return ToolResult.failed(bad instanceof MissingSecret ? bad.getMessage() : "'url' is not a URL");
+            if (SECRET.matcher(arguments.path("url").asText("")).find()) {
+                return ToolResult.failed("a secret may only be used in a header or the body, never in the URL");
+            }
+            url = URI.create(arguments.path("url").asText(""));
+        } catch (IllegalArgumentException bad) {
+            return ToolResult.failed("'url' is not a URL");
         }
         if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
             return ToolResult.failed("'url' must be an http or https URL");
@@ -99,9 +114,12 @@ class HttpRequestTool implements Tool {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout);
         try {
             for (var header : (Iterable<Map.Entry<String, JsonNode>>) () -> arguments.path("headers").fields()) {
-                request.header(header.getKey(), fill(header.getValue().asText(), secrets));
+                if (SECRET.matcher(header.getKey()).find()) {
+                    return ToolResult.failed("a secret may only be used in a header's value or the body");
+                }
+                request.header(header.getKey(), fill(header.getValue().asText(), secrets, secretHosts, url.getHost()));
             }
-            String body = arguments.hasNonNull("body") ? fill(arguments.path("body").asText(), secrets) : null;
+            String body = arguments.hasNonNull("body") ? fill(arguments.path("body").asText(), secrets, secretHosts, url.getHost()) : null;
             request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         } catch (MissingSecret missing) {
             return ToolResult.failed(missing.getMessage());
@@ -132,13 +150,20 @@ class HttpRequestTool implements Tool {
         }
     }
 
-    private static String fill(String text, Map<String, String> secrets) {
+    /** {@code text} with each secret it names filled in, when {@code host} is one that secret may be sent to. */
+    private static String fill(String text, Map<String, String> secrets, Map<String, List<String>> secretHosts, String host) {
         Matcher reference = SECRET.matcher(text);
         StringBuilder filled = new StringBuilder();
         while (reference.find()) {
             String value = secrets.get(reference.group(1));
             if (value == null) {
                 throw new MissingSecret(reference.group(1));
+            }
+            List<String> hosts = secretHosts.getOrDefault(reference.group(1), List.of());
+            if (!matches(hosts, host)) {
+                throw new MissingSecret(reference.group(1), hosts.isEmpty()
+                        ? "has no hosts it may be sent to (it was stored before hosts were required: store it again with its hosts)"
+                        : "may only be sent to " + String.join(", ", hosts) + ", not to " + host);
             }
             reference.appendReplacement(filled, Matcher.quoteReplacement(value));
         }
@@ -148,6 +173,10 @@ class HttpRequestTool implements Tool {
     private static final class MissingSecret extends RuntimeException {
         MissingSecret(String name) {
             super("secret " + name + " was not named by the task (secrets) or does not exist");
+        }
+
+        MissingSecret(String name, String why) {
+            super("secret " + name + " " + why + "; the request was not sent");
         }
     }
 }

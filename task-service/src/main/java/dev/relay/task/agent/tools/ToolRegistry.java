@@ -28,6 +28,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 @ApplicationScoped
 public class ToolRegistry {
 
+    /** How a call's arguments name a secret of the run. */
+    private static final String SECRET_REFERENCE = "{{secrets.";
+
     private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final ToolsConfig config;
     private final McpServers mcp;
@@ -86,9 +89,14 @@ public class ToolRegistry {
 
     /**
      * Whether this call waits for the user's go-ahead under {@code approvalMode}: {@code manual} asks before every call
-     * that changes something, {@code balanced} before those of the operator's sensitive tools, {@code auto} never.
+     * that changes something or carries a secret ({@code {{secrets.NAME}}}), {@code balanced} before those of the
+     * operator's sensitive tools and those that carry a secret, {@code auto} never.
      */
     public boolean needsApproval(Tool tool, JsonNode arguments, ApprovalMode approvalMode) {
+        ApprovalMode mode = approvalMode == null ? ApprovalMode.MANUAL : approvalMode;
+        if (mode != ApprovalMode.AUTO && arguments.toString().contains(SECRET_REFERENCE)) {
+            return true;
+        }
         if (!tool.changesSomething(arguments)) {
             return false;
         }
@@ -105,7 +113,8 @@ public class ToolRegistry {
      * interrupted and its connection closed ({@link CallDeadline}), so a peer that trickles its answer holds no thread.
      * The result is bounded and passed through {@code redact} (the run's secrets taken out) before anyone sees it.
      */
-    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets, UnaryOperator<String> redact) {
+    public Uni<ToolResult> call(String name, JsonNode arguments, Map<String, String> secrets, Map<String, List<String>> secretHosts,
+            UnaryOperator<String> redact) {
         Tool tool = all().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
         if (tool == null) {
             return Uni.createFrom().item(ToolResult.failed("no tool named " + name));
@@ -114,7 +123,7 @@ public class ToolRegistry {
         CallDeadline deadline = new CallDeadline();
         return Uni.createFrom().item(() -> {
                     try {
-                        return deadline.run(() -> tool.call(arguments, secrets));
+                        return deadline.run(() -> tool.call(arguments, secrets, secretHosts));
                     } catch (InterruptedException stopped) {
                         return ToolResult.failed(name + " was stopped at its deadline");
                     } catch (Exception e) {

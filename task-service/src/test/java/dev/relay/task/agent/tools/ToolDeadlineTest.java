@@ -36,7 +36,7 @@ class ToolDeadlineTest {
             ToolRegistry registry = new ToolRegistry(ToolRegistryTest.config(List.of(), List.of(), DEADLINE));
             long started = System.nanoTime();
             ToolResult result = registry.call("tls_inspect", JSON.readTree("{\"host\":\"127.0.0.1\",\"port\":" + peer.port() + "}"),
-                    Map.of(), text -> text).await().atMost(Duration.ofSeconds(10));
+                    Map.of(), Map.of(), text -> text).await().atMost(Duration.ofSeconds(10));
             assertThat(result.error()).isTrue();
             assertThat(result.output()).contains("did not finish within 1500 ms");
             assertThat(peer.closedAfter(started)).as("the connection is closed at the deadline")
@@ -51,7 +51,7 @@ class ToolDeadlineTest {
             ToolRegistry registry = new ToolRegistry(ToolRegistryTest.config(List.of("127.0.0.1"), List.of(), DEADLINE));
             long started = System.nanoTime();
             ToolResult result = registry.call("http_request",
-                    JSON.readTree("{\"url\":\"http://127.0.0.1:" + peer.port() + "/slow\"}"), Map.of(), text -> text).await().atMost(Duration.ofSeconds(10));
+                    JSON.readTree("{\"url\":\"http://127.0.0.1:" + peer.port() + "/slow\"}"), Map.of(), Map.of(), text -> text).await().atMost(Duration.ofSeconds(10));
             assertThat(result.error()).isTrue();
             assertThat(result.output()).contains("did not finish within 1500 ms");
             assertThat(peer.closedAfter(started)).as("the connection is closed at the deadline")

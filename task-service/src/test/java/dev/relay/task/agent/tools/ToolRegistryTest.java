@@ -48,12 +48,22 @@ class ToolRegistryTest {
     }
 
     @Test
+    void aCallThatCarriesASecretIsAskedAboutInManualAndBalancedModesEvenAGet() throws Exception {
+        ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
+        Tool http = registry.available("agent", false).get(2);
+        JsonNode get = JSON.readTree("{\"url\":\"https://api.example.com/x\",\"headers\":{\"Authorization\":\"Bearer {{secrets.TOKEN}}\"}}");
+        assertThat(registry.needsApproval(http, get, ApprovalMode.MANUAL)).isTrue();
+        assertThat(registry.needsApproval(http, get, ApprovalMode.BALANCED)).isTrue();
+        assertThat(registry.needsApproval(http, get, ApprovalMode.AUTO)).isFalse();
+    }
+
+    @Test
     void aCallsResultIsBoundedAndHoldsNoSecret() throws Exception {
         ToolRegistry registry = new ToolRegistry(config(List.of()));
-        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of(), text -> text).await().atMost(Duration.ofSeconds(5));
+        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of(), Map.of(), text -> text).await().atMost(Duration.ofSeconds(5));
         assertThat(unknown.error()).isTrue();
         ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"),
-                        text -> text.replace("127.0.0.1", "***"))
+                        Map.of(), text -> text.replace("127.0.0.1", "***"))
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(found.output()).contains("***").doesNotContain("127.0.0.1");
     }

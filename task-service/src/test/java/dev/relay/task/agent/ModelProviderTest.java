@@ -139,7 +139,8 @@ class ModelProviderTest {
         given().header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("name", "SHODAN_TOKEN", "value", planted, "hosts", List.of("127.0.0.1"))).post("/api/v1/secrets")
                 .then().statusCode(201);
-        String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"response_format\":\"json\"}");
+        String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"completion_delivery\":\"artifact\","
+                + "\"response_format\":\"json\"}");
         // a GET changes nothing, but it carries a secret: in manual mode (the default) the user is asked first
         JsonNode asked = ofType(eventsUntil(taskId, "approval.requested"), "approval.requested").path("data");
         assertThat(asked.path("approval_type").asText()).isEqualTo("tool_call");
@@ -157,6 +158,11 @@ class ModelProviderTest {
         given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(planted)));
         assertThat(java.nio.file.Files.readString(LOG)).contains(taskId).doesNotContain(planted);
+        // the artifact (and a webhook's payload, made of the same content) holds the redacted records only
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(given().header("Authorization", TOKEN)
+                .get("/api/v1/tasks/" + taskId + "/artifacts").then().statusCode(200).extract().asString()).contains("Bearer ***"));
+        assertThat(given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId + "/artifacts").then().extract().asString())
+                .doesNotContain(planted).doesNotContain(escaped).doesNotContain(planted.substring(planted.length() - 12));
     }
 
     @Test

@@ -84,7 +84,7 @@ final class RunTools implements AgentRuntime.Tools {
         ClaimedRun claimed = reply.claimed();
         Set<String> offeredNow = offered;
         // the model may ask for any name: only a tool it was offered for this call is made
-        Tool tool = offeredNow == null || offeredNow.contains(name) ? offered(name) : null;
+        Tool tool = offeredNow == null || offeredNow.contains(name) ? availableNamed(name) : null;
         String refusal = tool == null ? notOffered(redactor.text(name))
                 : overLimit(callsOfMessage.incrementAndGet(), callsOfRun.incrementAndGet());
         // what the model asked is recorded (and shown, and asked about) without the run's secrets
@@ -124,7 +124,7 @@ final class RunTools implements AgentRuntime.Tools {
     private Uni<Boolean> settle(ToolCall call) {
         Approval approval = reply.claimed().approvalOf(call);
         if (approval != null && approval.isApproved() && Approval.TOOL_CALL.equals(approval.approvalType)) {
-            return (offered(call.name) == null ? refused(call, notOffered(call.name)) : run(call, Transcript.arguments(call.arguments)))
+            return (availableNamed(call.name) == null ? refused(call, notOffered(call.name)) : run(call, Transcript.arguments(call.arguments)))
                     .map(result -> result != null);
         }
         return log.recordResult(reply.claimed().run(), call, resultWithoutCall(approval), 0);
@@ -146,7 +146,7 @@ final class RunTools implements AgentRuntime.Tools {
     }
 
     /** The tool of that name the run may use at all, or null. */
-    private Tool offered(String name) {
+    private Tool availableNamed(String name) {
         return available().stream().filter(candidate -> candidate.name().equals(name)).findFirst().orElse(null);
     }
 

@@ -69,6 +69,31 @@ class ToolRegistryTest {
     }
 
     @Test
+    void aSecretCutByTheResponseLimitLeavesNoFragmentInTheResult() throws Exception {
+        String secret = "cut\"me\\-" + java.util.UUID.randomUUID();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        // the response limit (4096 bytes here) falls 12 characters into the echoed secret
+        byte[] body = ("x".repeat(4096 - 12) + secret + " and more").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ToolRegistry registry = new ToolRegistry(config(List.of("127.0.0.1"), List.of(), Duration.ofSeconds(5)));
+            ToolResult result = registry.call("http_request", JSON.readTree("{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/\"}"),
+                    Map.of(), Map.of(), dev.relay.task.secrets.Redactor.of(List.of(secret))::output).await().atMost(Duration.ofSeconds(10));
+            JsonNode answer = JSON.readTree(result.output());
+            assertThat(answer.path("body_cut_at_bytes").asInt()).isEqualTo(4096);
+            assertThat(answer.path("body").asText()).endsWith("x***").doesNotContain(secret.substring(0, 8));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void anMcpServersReadOnlyHintCountsOnlyWhenTheOperatorTrustsIt() {
         dev.langchain4j.agent.tool.ToolSpecification hinted = dev.langchain4j.agent.tool.ToolSpecification.builder().name("wipe")
                 .metadata(Map.of(dev.langchain4j.mcp.client.McpToolMetadataKeys.READ_ONLY_HINT, true)).build();
@@ -152,7 +177,7 @@ class ToolRegistryTest {
 
             @Override
             public int maxResultCharacters() {
-                return 1000;
+                return 10_000;
             }
 
             @Override

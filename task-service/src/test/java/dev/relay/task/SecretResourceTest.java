@@ -50,13 +50,16 @@ class SecretResourceTest {
         String value = "planted-" + UUID.randomUUID();
 
         String created = given().header("Authorization", token).contentType(ContentType.JSON)
-                .body(Map.of("name", "SHODAN_KEY", "value", value)).post("/api/v1/secrets")
-                .then().statusCode(201).body("name", equalTo("SHODAN_KEY")).body("value", nullValue()).extract().asString();
+                .body(Map.of("name", "SHODAN_KEY", "value", value, "hosts", List.of("API.shodan.io"))).post("/api/v1/secrets")
+                .then().statusCode(201).body("name", equalTo("SHODAN_KEY")).body("hosts", equalTo(List.of("api.shodan.io")))
+                .body("value", nullValue()).extract().asString();
         assertThat(created).doesNotContain(value);
         given().header("Authorization", token).contentType(ContentType.JSON)
-                .body(Map.of("name", "SHODAN_KEY", "value", value + "-2")).post("/api/v1/secrets").then().statusCode(200);
+                .body(Map.of("name", "SHODAN_KEY", "value", value + "-2", "hosts", List.of("api.shodan.io", "*.shodan.io")))
+                .post("/api/v1/secrets").then().statusCode(200);
         String listed = given().header("Authorization", token).get("/api/v1/secrets").then().statusCode(200)
-                .body("secrets.name", equalTo(List.of("SHODAN_KEY"))).extract().asString();
+                .body("secrets.name", equalTo(List.of("SHODAN_KEY")))
+                .body("secrets[0].hosts", equalTo(List.of("api.shodan.io", "*.shodan.io"))).extract().asString();
         assertThat(listed).doesNotContain(value);
 
         byte[] sealed = pool.preparedQuery("SELECT sealed FROM task.secret WHERE org = $1 AND name = $2")
@@ -84,10 +87,28 @@ class SecretResourceTest {
     }
 
     @Test
-    void aBadNameOrValueIsA400() {
+    void aSecretStoredBeforeHostsWereRequiredIsListedWithoutHostsAndGoesNowhere() {
+        String org = "vault-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestTokens.bearer(org, "keeper@" + org + ".dev");
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "OLD_KEY", "value", "old-value", "hosts", List.of("api.example.com"))).post("/api/v1/secrets")
+                .then().statusCode(201);
+        // as a row from before the migration: no hosts
+        pool.preparedQuery("UPDATE task.secret SET hosts = NULL WHERE org = $1").execute(Tuple.of(org)).await().indefinitely();
+        given().header("Authorization", token).get("/api/v1/secrets").then().statusCode(200)
+                .body("secrets[0].name", equalTo("OLD_KEY")).body("secrets[0].hosts", equalTo(List.of()));
+    }
+
+    @Test
+    void aBadNameValueOrHostsIsA400() {
         String token = TestTokens.bearer("vault", "keeper@vault.dev");
-        for (Map<String, String> body : List.of(Map.of("name", "1BAD", "value", "v"), Map.of("name", "bad-name", "value", "v"),
-                Map.of("name", "OK"), Map.of("name", "OK", "value", ""), Map.of("value", "v"))) {
+        List<String> hosts = List.of("api.example.com");
+        for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("name", "1BAD", "value", "v", "hosts", hosts),
+                Map.of("name", "bad-name", "value", "v", "hosts", hosts),
+                Map.of("name", "OK", "hosts", hosts), Map.of("name", "OK", "value", "", "hosts", hosts), Map.of("value", "v", "hosts", hosts),
+                Map.of("name", "OK", "value", "v"), Map.of("name", "OK", "value", "v", "hosts", List.of()),
+                Map.of("name", "OK", "value", "v", "hosts", List.of("https://api.example.com/")),
+                Map.of("name", "OK", "value", "v", "hosts", List.of("api.example.com:8443")))) {
             given().header("Authorization", token).contentType(ContentType.JSON).body(body).post("/api/v1/secrets")
                     .then().statusCode(400).body("code", equalTo("invalid_request"));
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SNIHostName;
@@ -83,10 +84,16 @@ public final class EgressHttp {
      */
     public Response exchange(Destination destination, String method, URI url, List<Map.Entry<String, String>> headers, byte[] body,
             long maxBodyBytes, Duration timeout) throws IOException {
+        return exchange(destination, method, url, headers, body, maxBodyBytes, timeout, socket -> { });
+    }
+
+    /** As above, handing the socket to {@code opened} first (for a caller that may need to close it from elsewhere). */
+    public Response exchange(Destination destination, String method, URI url, List<Map.Entry<String, String>> headers, byte[] body,
+            long maxBodyBytes, Duration timeout, Consumer<? super Socket> opened) throws IOException {
         headers.forEach(header -> checkHeader(header.getKey(), header.getValue()));
         boolean secure = "https".equalsIgnoreCase(url.getScheme());
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Socket socket = connect(destination, secure, timeout)) {
+        try (Socket socket = connect(destination, secure, timeout, opened)) {
             StringBuilder head = new StringBuilder();
             String target = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                     + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
@@ -109,10 +116,12 @@ public final class EgressHttp {
         }
     }
 
-    private Socket connect(Destination destination, boolean secure, Duration timeout) throws IOException {
+    private Socket connect(Destination destination, boolean secure, Duration timeout, Consumer<? super Socket> opened)
+            throws IOException {
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Socket socket = secure ? tls.getSocketFactory().createSocket() : new Socket();
         try {
+            opened.accept(socket);
             socket.connect(destination.socketAddress(), millis);
             socket.setSoTimeout(millis);
             if (socket instanceof SSLSocket ssl) {

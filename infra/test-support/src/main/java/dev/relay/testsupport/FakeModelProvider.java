@@ -19,7 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
  * first two requests of one containing {@code busy-twice}; markers in the prompt ask for tool calls
- * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
+ * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
  * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
  * request it got (body and Authorization header) for the tests to look at.
@@ -29,6 +29,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     /** The API key the service is configured with. */
     public static final String API_KEY = "sk-relay-test-0d9f3c";
     public static final List<String> CHUNKS = List.of("Hel", "lo ", "from ", "the ", "model.");
+    /** What a model asked with {@code leak-split} echoes (split across two deltas, base64 in a call's body): a test stores it as a secret. */
+    public static final String LEAKED = "leaked-7c41-d2e9-a0b3-55f1";
     public static final int PROMPT_TOKENS = 11;
     public static final int COMPLETION_TOKENS = 5;
 
@@ -159,6 +161,27 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             }
             return;
         }
+        if (body.toString().contains("many-calls") && !toolAnswered) {
+            streamToolCalls(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}", 5);
+            return;
+        }
+        if (body.toString().contains("leak-split") && !toolAnswered) {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
+            String encoded = java.util.Base64.getEncoder().encodeToString(("me:" + LEAKED).getBytes(StandardCharsets.UTF_8));
+            streamText(exchange, model, List.of("The key is ", LEAKED.substring(0, 12), LEAKED.substring(12) + ", I think."), "http_request",
+                    "{\"url\":\"" + url + "?k=" + LEAKED + "\",\"method\":\"POST\",\"body\":\"Basic " + encoded + "\"}");
+            return;
+        }
+        if (body.toString().contains("plan-post")) {
+            // asked while planning: a POST the plan phase does not offer
+            if (toolAnswered) {
+                streamText(exchange, model, List.of("1. Post ", lastMessage.contains("you sent") ? "posted." : "it later."));
+            } else {
+                String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
+                streamToolCall(exchange, model, "http_request", "{\"url\":\"" + url + "\",\"method\":\"POST\",\"body\":\"hi\"}");
+            }
+            return;
+        }
         if (body.toString().contains("use-post")) {
             if (toolAnswered) {
                 streamText(exchange, model, List.of("Posted: ", lastMessage.contains("you sent") ? "done" : "not done"));
@@ -220,6 +243,17 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
                         + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":\"\"}}]}",
                 "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + JSON.writeValueAsString(arguments) + "}}]}"),
                 "tool_calls");
+    }
+
+    /** A reply that asks for {@code count} calls of {@code tool} at once. */
+    private void streamToolCalls(HttpExchange exchange, String model, String tool, String arguments, int count) throws IOException {
+        List<String> deltas = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            deltas.add("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":" + i + ",\"id\":\"call_" + RECEIVED.size() + "_" + i
+                    + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":"
+                    + JSON.writeValueAsString(arguments) + "}}]}");
+        }
+        stream(exchange, model, deltas, "tool_calls");
     }
 
     private void streamText(HttpExchange exchange, String model, List<String> chunks) throws IOException {

@@ -70,7 +70,9 @@ public class McpTestServer implements QuarkusTestResourceLifecycleManager {
             }
         }
         notes = URI.create("http://127.0.0.1:" + port + "/notes");
-        return Map.of("relay.mcp.servers.notes.url", "http://127.0.0.1:" + port + "/mcp");
+        // the operator trusts this server's readOnlyHint (its echo tool is then read-only)
+        return Map.of("relay.mcp.servers.notes.url", "http://127.0.0.1:" + port + "/mcp",
+                "relay.mcp.servers.notes.trust-read-only-hint", "true");
     }
 
     @Override

@@ -29,7 +29,15 @@ public interface AgentRuntime {
     /** The tools one run may call, and the way it calls them. */
     interface Tools {
 
+        /** The tools the run may use at all: those its mode, permissions and integrations allow. */
         List<Tool> available();
+
+        /**
+         * The tools offered to the model for its next call ({@code onlyReading}: those that change nothing, as while
+         * a plan is made). Until the next offer a call of any other tool is refused (a plain failed result), whatever
+         * the model asks.
+         */
+        List<Tool> offer(boolean onlyReading);
 
         /**
          * Registers how to stop the agent's current work at once (its run was cancelled on this instance); the last

@@ -28,10 +28,17 @@ public interface McpConfig {
         String url();
 
         /**
-         * Tools of this server the operator declares read-only (besides those the server marks {@code readOnlyHint}):
-         * chat, plans and read-only tasks get them, and approvals do not ask about them.
+         * Tools of this server the operator declares read-only: chat, plans and read-only tasks get them, and
+         * approvals do not ask about them. Every other tool of the server counts as changing something.
          */
         Optional<List<String>> readOnlyTools();
+
+        /**
+         * Whether the server's own {@code readOnlyHint} marks a tool read-only too (off: the server's hints are text
+         * it writes, not the operator's decision).
+         */
+        @WithDefault("false")
+        boolean trustReadOnlyHint();
 
         /** How long one request to the server may take. */
         @WithDefault("30s")

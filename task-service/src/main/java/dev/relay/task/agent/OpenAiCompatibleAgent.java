@@ -67,8 +67,8 @@ class OpenAiCompatibleAgent implements AgentRuntime {
 
         /** The tools the model is offered in {@code phase}: planning only reads; ask_question when the task allows. */
         List<ToolSpecification> specifications(Phase phase) {
-            List<ToolSpecification> specifications = new ArrayList<>(tools.available().stream()
-                    .filter(tool -> phase != Phase.PLAN || !tool.mayChange()).map(Tool::specification).toList());
+            List<ToolSpecification> specifications = new ArrayList<>(tools.offer(phase == Phase.PLAN).stream()
+                    .map(Tool::specification).toList());
             if (run.askQuestion()) {
                 specifications.add(ASK_QUESTION);
             }

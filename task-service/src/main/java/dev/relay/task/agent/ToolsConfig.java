@@ -12,9 +12,20 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "relay.tools")
 public interface ToolsConfig {
 
-    /** How long one tool call may take. */
+    /**
+     * How long one call of a built-in tool may take, all of it (connecting, the handshake, reading the answer): at
+     * the deadline the call is stopped (its connection closed), and the model gets a failed result.
+     */
     @WithDefault("10s")
     Duration timeout();
+
+    /** The most tool calls one model message may ask for; the calls past it are refused (a failed result). */
+    @WithDefault("8")
+    int maxCallsPerMessage();
+
+    /** The most tool calls one run may make (across its resumes); the calls past it are refused (a failed result). */
+    @WithDefault("40")
+    int maxCallsPerRun();
 
     /** The most characters of a tool's result kept (in the run's events and sent to the model). */
     @WithDefault("16384")

@@ -11,10 +11,12 @@ import dev.relay.task.task.TaskRun;
 /**
  * The state a run starts (or resumes) from: its task's conversation so far (messages and tool calls; the calls of
  * this run still without a result are settled before the agent goes on), the answer to the confirmation it asked
- * for without a call (null when none), the approvals of its calls, and the task's settings.
+ * for without a call (null when none), the approvals of its calls, and the task's settings ({@code integrations}
+ * null: every MCP server the operator configured).
  */
 record ClaimedRun(TaskRun run, List<TaskMessage> messages, List<ToolCall> calls, Approval answer,
-        List<Approval> approvals, BudgetHolder holder, List<String> secretNames, ApprovalMode approvalMode, boolean readOnly) {
+        List<Approval> approvals, BudgetHolder holder, List<String> secretNames, ApprovalMode approvalMode, boolean readOnly,
+        List<String> integrations) {
 
     /** This run's calls without a result: made before a restart, or waiting for an approval that came. */
     List<ToolCall> unsettled() {

@@ -3,6 +3,7 @@ package dev.relay.task.run;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.relay.task.secrets.Redactor;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -16,18 +17,26 @@ final class ReplyBuffer {
     private final RunUsage usage;
     private final Duration deltaInterval;
     private final Duration budgetCheckInterval;
+    private final Redactor redactor;
     private final StringBuilder held = new StringBuilder();
     private UUID messageId = UUID.randomUUID();
     private boolean first = true;
     private long lastSent;
     private long lastBudgetCheck;
 
-    ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, Duration deltaInterval, Duration budgetCheckInterval) {
+    ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, Duration deltaInterval, Duration budgetCheckInterval,
+            Redactor redactor) {
         this.claimed = claimed;
         this.replies = replies;
         this.usage = usage;
         this.deltaInterval = deltaInterval;
         this.budgetCheckInterval = budgetCheckInterval;
+        this.redactor = redactor;
+    }
+
+    /** The run's redactor: its secrets, in every form, out of what the run shows. */
+    Redactor redactor() {
+        return redactor;
     }
 
     ClaimedRun claimed() {
@@ -43,7 +52,7 @@ final class ReplyBuffer {
     Uni<Boolean> add(String text) {
         held.append(text);
         boolean due = first || System.nanoTime() - lastSent >= deltaInterval.toNanos();
-        return due ? flush() : Uni.createFrom().item(true);
+        return due ? send(false) : Uni.createFrom().item(true);
     }
 
     /** Sends what is held and completes the message before a tool call: text after the call is a new message. */
@@ -59,13 +68,29 @@ final class ReplyBuffer {
         });
     }
 
-    /** Sends what is held as one delta; answers whether the run goes on. */
+    /** Sends what is held as one delta (the model's text for now is complete); answers whether the run goes on. */
     Uni<Boolean> flush() {
-        if (held.isEmpty()) {
+        return send(true);
+    }
+
+    /**
+     * Sends what is held, redacted, as one delta. Unless {@code complete}, the end of the text that may be the start
+     * of a secret the next delta completes stays held (a secret split across two deltas never goes out in parts).
+     */
+    private Uni<Boolean> send(boolean complete) {
+        String text = redactor.whole(held.toString());
+        held.setLength(0);
+        String chunk;
+        if (complete) {
+            chunk = redactor.text(text);
+        } else {
+            int pending = redactor.pending(text);
+            chunk = text.substring(0, text.length() - pending);
+            held.append(text, text.length() - pending, text.length());
+        }
+        if (chunk.isEmpty()) {
             return Uni.createFrom().item(true);
         }
-        String chunk = held.toString();
-        held.setLength(0);
         boolean creates = first;
         first = false;
         lastSent = System.nanoTime();

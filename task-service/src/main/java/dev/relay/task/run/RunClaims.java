@@ -60,7 +60,7 @@ class RunClaims {
                     .chain(() -> messages.ofTask(task.id))
                     .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
                             latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
-                            task.isReadOnly()))));
+                            task.isReadOnly(), task.integrationIds()))));
         }));
     }
 

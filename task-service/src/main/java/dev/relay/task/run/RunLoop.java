@@ -1,5 +1,8 @@
 package dev.relay.task.run;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +13,9 @@ import dev.relay.task.agent.AgentRuntime;
 import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.agent.Answer;
 import dev.relay.task.agent.RuntimeConfig;
+import dev.relay.task.agent.ToolsConfig;
 import dev.relay.task.agent.tools.ToolRegistry;
+import dev.relay.task.secrets.Redactor;
 import dev.relay.task.secrets.SecretVault;
 import dev.relay.task.task.Approval;
 import dev.relay.task.task.TaskRun;
@@ -35,9 +40,10 @@ class RunLoop {
     private final RunEndings endings;
     private final RunApprovals approvals;
     private final ToolCallLog toolCalls;
+    private final ToolsConfig toolLimits;
 
     RunLoop(AgentRuntime agent, RuntimeConfig config, ToolRegistry tools, SecretVault secrets, ReplyWriter replies, RunUsage usage,
-            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls) {
+            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls, ToolsConfig toolLimits) {
         this.agent = agent;
         this.config = config;
         this.tools = tools;
@@ -47,16 +53,30 @@ class RunLoop {
         this.endings = endings;
         this.approvals = approvals;
         this.toolCalls = toolCalls;
+        this.toolLimits = toolLimits;
     }
 
     /** Works the run on {@code context}; {@code stopRegistry} is told how to stop its agent at once. */
     Uni<Void> work(ClaimedRun claimed, Context context, Consumer<Runnable> stopRegistry) {
-        ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, config.deltaInterval(), config.budgetCheckInterval());
-        return reply.stopIfBudgetUsedUp().chain(stopped -> stopped ? Uni.createFrom().voidItem()
-                : secrets.resolve(claimed.holder().org(), claimed.secretNames()).chain(resolved -> {
-                    RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, context, stopRegistry);
-                    return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
-                }));
+        return secrets.resolveBound(claimed.holder().org(), claimed.secretNames()).chain(bound -> {
+            Map<String, String> resolved = new HashMap<>();
+            Map<String, List<String>> hosts = new HashMap<>();
+            bound.forEach((name, secret) -> {
+                resolved.put(name, secret.value());
+                hosts.put(name, secret.hosts());
+            });
+            // every text the run's tools and model produce is redacted with its secrets before anyone sees it
+            Redactor redactor = Redactor.of(resolved.values());
+            ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, config.deltaInterval(), config.budgetCheckInterval(), redactor);
+            return reply.stopIfBudgetUsedUp().chain(stopped -> {
+                if (stopped) {
+                    return Uni.createFrom().voidItem();
+                }
+                RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, hosts, redactor, context, stopRegistry,
+                        toolLimits);
+                return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
+            });
+        });
     }
 
     /**
@@ -88,7 +108,9 @@ class RunLoop {
             return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens())
                     : Uni.createFrom().item(false));
         }
-        AgentRuntime.Question question = ((Output.Finished) output).question();
+        AgentRuntime.Question asked = ((Output.Finished) output).question();
+        AgentRuntime.Question question = asked == null ? null
+                : new AgentRuntime.Question(reply.redactor().text(asked.text()), asked.callId());
         Uni<Boolean> ended;
         if (question == null) {
             ended = reply.flush().chain(goOn -> goOn ? endings.complete(run, reply.messageId()) : Uni.createFrom().item(false));

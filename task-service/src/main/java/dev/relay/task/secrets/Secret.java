@@ -1,6 +1,7 @@
 package dev.relay.task.secrets;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -8,7 +9,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** A named secret of an organization, sealed: its value is only ever held encrypted here. */
+/**
+ * A named secret of an organization, sealed: its value is only ever held encrypted here, with the hosts it may be
+ * sent to.
+ */
 @Entity
 @Table(name = "secret")
 public class Secret {
@@ -26,4 +30,11 @@ public class Secret {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** The hosts it may be sent to, comma-separated; null for a secret stored before hosts were required (usable nowhere). */
+    public String hosts;
+
+    /** The hosts it may be sent to (none: it may be sent nowhere). */
+    public List<String> hostList() {
+        return hosts == null || hosts.isBlank() ? List.of() : List.of(hosts.split(","));
+    }
 }

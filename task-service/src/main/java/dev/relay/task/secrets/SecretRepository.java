@@ -28,18 +28,19 @@ class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
     }
 
     /**
-     * Stores the secret, or replaces the sealed value of the one of the same organization and name (concurrent
+     * Stores the secret, or replaces the sealed value and hosts of the one of the same organization and name (concurrent
      * stores of one name: the last one wins); answers whether it was new.
      */
     public Uni<Boolean> upsert(Secret secret) {
         return getSession().chain(session -> session.createNativeQuery(
-                "INSERT INTO {h-schema}secret (id, org, name, sealed, key_id, created_by, created_at, updated_at) "
-                        + "VALUES (:id, :org, :name, :sealed, :keyId, :createdBy, :at, :at) "
+                "INSERT INTO {h-schema}secret (id, org, name, sealed, key_id, created_by, created_at, updated_at, hosts) "
+                        + "VALUES (:id, :org, :name, :sealed, :keyId, :createdBy, :at, :at, :hosts) "
                         + "ON CONFLICT (org, name) DO UPDATE SET sealed = excluded.sealed, key_id = excluded.key_id, "
-                        + "updated_at = excluded.updated_at RETURNING (xmax = 0)", Boolean.class)
+                        + "updated_at = excluded.updated_at, hosts = excluded.hosts RETURNING (xmax = 0)", Boolean.class)
                 .setParameter("id", secret.id).setParameter("org", secret.org).setParameter("name", secret.name)
                 .setParameter("sealed", secret.sealed).setParameter("keyId", secret.keyId)
                 .setParameter("createdBy", secret.createdBy).setParameter("at", secret.updatedAt)
+                .setParameter("hosts", secret.hosts)
                 .getSingleResult());
     }
 

@@ -1,7 +1,9 @@
 package dev.relay.task.secrets;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
@@ -46,6 +48,8 @@ public class SecretResource {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_VALUE_CHARACTERS = 65_536;
+    private static final int MAX_HOSTS = 20;
+    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final SecretVault vault;
     private final SecurityIdentity identity;
@@ -55,15 +59,20 @@ public class SecretResource {
         this.identity = identity;
     }
 
-    public record StoreRequest(String name, String value) {
+    public record StoreRequest(String name, String value,
+            @Schema(description = "The hosts the secret may be sent to (exact names or `*.example.com`; 1 to 20): http_request "
+                    + "fills it only into the headers and body of a request to one of them") List<String> hosts) {
     }
 
-    /** A secret as shown: its name and dates, never its value. */
-    public record SecretView(String name, @JsonProperty("created_by") String createdBy, @JsonProperty("created_at") Instant createdAt,
+    /** A secret as shown: its name, the hosts it may be sent to and its dates, never its value. */
+    public record SecretView(String name,
+            @Schema(description = "Where it may be sent; empty for a secret stored before hosts were required, which no run may use "
+                    + "until it is stored again with its hosts") List<String> hosts,
+            @JsonProperty("created_by") String createdBy, @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt) {
 
         static SecretView of(Secret secret) {
-            return new SecretView(secret.name, secret.createdBy, secret.createdAt, secret.updatedAt);
+            return new SecretView(secret.name, secret.hostList(), secret.createdBy, secret.createdAt, secret.updatedAt);
         }
     }
 
@@ -74,11 +83,13 @@ public class SecretResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "store-secret", summary = "Store secret",
-            description = "Stores `value` under `name` (letters, digits, `_`; at most 64), replacing the value of a secret of that name. "
-                    + "The value is encrypted at rest and never answered.")
+            description = "Stores `value` under `name` (letters, digits, `_`; at most 64) with the `hosts` it may be sent to "
+                    + "(required: exact host names or `*.example.com`, 1 to 20), replacing the value and hosts of a secret of that name. "
+                    + "The value is encrypted at rest and never answered; a run's http_request fills `{{secrets.NAME}}` only into the "
+                    + "headers and body of a request to one of its hosts.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SecretView.class)))
     @APIResponse(responseCode = "200", description = "Replaced", content = @Content(schema = @Schema(implementation = SecretView.class)))
-    @APIResponse(responseCode = "400", description = "Bad name or value",
+    @APIResponse(responseCode = "400", description = "Bad name, value or hosts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
@@ -89,13 +100,32 @@ public class SecretResource {
         if (request.value() == null || request.value().isEmpty() || request.value().length() > MAX_VALUE_CHARACTERS) {
             throw ApiException.invalidRequest("field 'value' must be 1 to " + MAX_VALUE_CHARACTERS + " characters");
         }
-        return vault.store(Caller.from(identity), request.name(), request.value()).map(stored -> RestResponse.status(
+        List<String> hosts = hosts(request.hosts());
+        return vault.store(Caller.from(identity), request.name(), request.value(), hosts).map(stored -> RestResponse.status(
                 stored.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, SecretView.of(stored.secret())));
+    }
+
+    /** The hosts, checked and in lower case. */
+    private static List<String> hosts(List<String> hosts) {
+        if (hosts == null || hosts.isEmpty() || hosts.size() > MAX_HOSTS) {
+            throw ApiException.invalidRequest("field 'hosts' must list 1 to " + MAX_HOSTS + " hosts the secret may be sent to");
+        }
+        List<String> checked = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i) == null ? "" : hosts.get(i).strip().toLowerCase(Locale.ROOT);
+            if (!HOST.matcher(host).matches()) {
+                throw ApiException.invalidRequest("field 'hosts[" + i + "]' must be a host name (api.example.com) or *.example.com,"
+                        + " without scheme, port or path");
+            }
+            checked.add(host);
+        }
+        return checked;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "list-secrets", summary = "List secrets", description = "The organization's secrets by name; never a value.")
+    @Operation(operationId = "list-secrets", summary = "List secrets",
+            description = "The organization's secrets by name, with the hosts each may be sent to; never a value.")
     public Uni<SecretList> list() {
         return vault.list(Caller.from(identity)).map(secrets -> new SecretList(secrets.stream().map(SecretView::of).toList()));
     }

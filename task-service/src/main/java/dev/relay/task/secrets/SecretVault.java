@@ -15,8 +15,9 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * An organization's secrets: stored sealed ({@link SecretCipher}), listed by name, deleted; opened only for a run
- * that names them ({@link #resolve}). A value never leaves here except to the tools of such a run.
+ * An organization's secrets: stored sealed ({@link SecretCipher}) with the hosts they may be sent to, listed by name,
+ * deleted; opened only for a run that names them ({@link #resolveBound}). A value never leaves here except to the
+ * tools of such a run.
  */
 @ApplicationScoped
 public class SecretVault {
@@ -33,7 +34,11 @@ public class SecretVault {
         this.cipher = cipher;
     }
 
-    public Uni<Stored> store(Caller caller, String name, String value) {
+    /** A secret opened for a run: its value and the hosts it may be sent to (none: nowhere). */
+    public record Bound(String value, List<String> hosts) {
+    }
+
+    public Uni<Stored> store(Caller caller, String name, String value, List<String> hosts) {
         Secret secret = new Secret();
         secret.id = UUID.randomUUID();
         secret.org = caller.org();
@@ -42,6 +47,7 @@ public class SecretVault {
         secret.keyId = cipher.keyId();
         secret.createdBy = caller.email();
         secret.updatedAt = Instant.now();
+        secret.hosts = String.join(",", hosts);
         return Panache.withTransaction(() -> secrets.upsert(secret).chain(created -> secrets.named(caller.org(), name)
                 .map(stored -> new Stored(stored, created))));
     }
@@ -60,10 +66,17 @@ public class SecretVault {
 
     /** The values of the named secrets of {@code org} that exist, for one run's tools. */
     public Uni<Map<String, String>> resolve(String org, Collection<String> names) {
+        return resolveBound(org, names).map(found -> found.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().value())));
+    }
+
+    /** The named secrets of {@code org} that exist, each with the hosts it may be sent to, for one run's tools. */
+    public Uni<Map<String, Bound>> resolveBound(String org, Collection<String> names) {
         if (names.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return Panache.withSession(() -> secrets.named(org, names)).map(found -> found.stream()
-                .collect(Collectors.toMap(secret -> secret.name, secret -> cipher.open(org, secret.name, secret.sealed))));
+                .collect(Collectors.toMap(secret -> secret.name,
+                        secret -> new Bound(cipher.open(org, secret.name, secret.sealed), secret.hostList()))));
     }
 }

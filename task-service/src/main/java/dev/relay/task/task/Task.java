@@ -201,6 +201,19 @@ public class Task {
         return names;
     }
 
+    /**
+     * The ids of the integrations (the operator's MCP servers, by name) its runs get: null when the task names none
+     * ({@code integrations} absent: every configured server, as before), empty for {@code []} (none).
+     */
+    public List<String> integrationIds() {
+        if (integrations == null) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        integrations.forEach(integration -> ids.add(integration.path("id").asText()));
+        return ids;
+    }
+
     /** Whether its runs may only use tools that change nothing. */
     public boolean isReadOnly() {
         return permissionMode == PermissionMode.READ_ONLY;

@@ -54,12 +54,33 @@ class McpToolTest {
         assertThat(ofAllTypes(events, "message.completed").get(0).path("data").path("content").asText()).isEqualTo("Echoed: yes");
     }
 
+    /** The test server's configuration trusts its readOnlyHint (trust-read-only-hint): its echo counts as read-only. */
     @Test
     void chatGetsOnlyTheToolsTheServerMarksReadOnly() throws Exception {
         String taskId = create("{\"task\":\"use-mcp-echo in chat\",\"mode\":\"chat\",\"response_format\":\"json\"}");
         eventsUntil(taskId, "run.completed");
         assertThat(lastRequestContaining("use-mcp-echo in chat").body().path("tools").toString())
                 .contains("notes_echo").doesNotContain("notes_add_note");
+    }
+
+    @Test
+    void aTaskWithNoIntegrationsGetsNoMcpToolAndACallOfOneIsRefused() throws Exception {
+        int before = McpTestServer.notes();
+        String taskId = createAgentTask("use-mcp-note without integrations", "\"approvalMode\":\"auto\",\"integrations\":[]");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(lastRequestContaining("use-mcp-note without integrations").body().path("tools").toString())
+                .contains("dns_lookup").doesNotContain("notes_");
+        JsonNode result = ofType(events, "tool.result").path("data");
+        assertThat(result.path("error").asBoolean()).isTrue();
+        assertThat(result.path("output").asText()).contains("no tool named notes_add_note");
+        assertThat(McpTestServer.notes()).as("the server was not called").isEqualTo(before);
+
+        String named = createAgentTask("use-mcp-echo with notes", "\"approvalMode\":\"auto\",\"integrations\":[{\"id\":\"notes\"}]");
+        eventsUntil(named, "run.completed");
+        assertThat(lastRequestContaining("use-mcp-echo with notes").body().path("tools").toString()).contains("notes_echo");
+        String other = createAgentTask("use-mcp-echo with others", "\"approvalMode\":\"auto\",\"integrations\":[{\"id\":\"github\"}]");
+        eventsUntil(other, "run.completed");
+        assertThat(lastRequestContaining("use-mcp-echo with others").body().path("tools").toString()).doesNotContain("notes_");
     }
 
     @Test

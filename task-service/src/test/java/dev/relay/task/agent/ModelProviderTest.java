@@ -47,6 +47,7 @@ class ModelProviderTest {
             return Map.of("relay.llm.models.\"sonnet-4.6\"", "fake-large", "relay.llm.default-model", "fake-default",
                     "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms", "relay.llm.timeout", "3s",
                     "relay.tools.http.allowed-hosts", "127.0.0.1",
+                    "relay.tools.max-calls-per-message", "3", "relay.tools.max-calls-per-run", "6",
                     // the log of this test application, searched for a planted secret
                     "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString());
         }
@@ -133,20 +134,57 @@ class ModelProviderTest {
 
     @Test
     void aPlantedSecretReachesTheToolButNoEventTheModelOrTheLog() throws Exception {
-        String planted = "shodan-" + java.util.UUID.randomUUID();
+        // a quote and a backslash: escaped in the tool's JSON output, where a search for the value itself misses it
+        String planted = "shodan-\"q\\-" + java.util.UUID.randomUUID();
         given().header("Authorization", TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("name", "SHODAN_TOKEN", "value", planted)).post("/api/v1/secrets").then().statusCode(201);
-        String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"response_format\":\"json\"}");
+                .body(Map.of("name", "SHODAN_TOKEN", "value", planted, "hosts", List.of("127.0.0.1"))).post("/api/v1/secrets")
+                .then().statusCode(201);
+        String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"completion_delivery\":\"artifact\","
+                + "\"response_format\":\"json\"}");
+        // a GET changes nothing, but it carries a secret: in manual mode (the default) the user is asked first
+        JsonNode asked = ofType(eventsUntil(taskId, "approval.requested"), "approval.requested").path("data");
+        assertThat(asked.path("approval_type").asText()).isEqualTo("tool_call");
+        assertThat(asked.path("message").asText()).contains("{{secrets.SHODAN_TOKEN}}").doesNotContain(planted);
+        assertThat(FakeModelProvider.ECHOED).doesNotContain("Bearer " + planted);
+        respond(taskId, "{\"type\":\"user_confirmation\",\"approval_request_id\":\"" + asked.path("id").asText() + "\",\"ok\":true}");
         List<JsonNode> events = eventsUntil(taskId, "run.completed");
 
         assertThat(FakeModelProvider.ECHOED).contains("Bearer " + planted);
         assertThat(ofType(events, "tool.result").path("data").path("output").asText()).contains("Bearer ***");
         assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Called: redacted");
-        assertThat(events.toString()).doesNotContain(planted);
-        assertThat(FakeModelProvider.RECEIVED.toString()).doesNotContain(planted);
+        String escaped = planted.replace("\\", "\\\\").replace("\"", "\\\"");
+        assertThat(events.toString()).doesNotContain(planted).doesNotContain(escaped).doesNotContain(planted.substring(planted.length() - 12));
+        assertThat(FakeModelProvider.RECEIVED.toString()).doesNotContain(planted).doesNotContain(escaped);
         given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(planted)));
         assertThat(java.nio.file.Files.readString(LOG)).contains(taskId).doesNotContain(planted);
+        // the artifact (and a webhook's payload, made of the same content) holds the redacted records only
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(given().header("Authorization", TOKEN)
+                .get("/api/v1/tasks/" + taskId + "/artifacts").then().statusCode(200).extract().asString()).contains("Bearer ***"));
+        assertThat(given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId + "/artifacts").then().extract().asString())
+                .doesNotContain(planted).doesNotContain(escaped).doesNotContain(planted.substring(planted.length() - 12));
+    }
+
+    @Test
+    void aSecretTheModelEchoesIsTakenOutOfItsTextItsCallsAndTheApprovalAskedAboutThem() throws Exception {
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "LEAKY", "value", FakeModelProvider.LEAKED, "hosts", List.of("127.0.0.1")))
+                .post("/api/v1/secrets").then().statusCode(201);
+        String taskId = create("{\"task\":\"leak-split it\",\"secrets\":[\"LEAKY\"],\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "approval.requested");
+
+        String leaked = FakeModelProvider.LEAKED;
+        String deltas = String.join("", ofAllTypes(events, "message.delta").stream().map(event -> event.path("data").path("delta").asText()).toList());
+        assertThat(deltas).isEqualTo("The key is ***, I think.");
+        assertThat(ofType(events, "tool.call").path("data").path("arguments").path("url").asText()).endsWith("?k=***");
+        assertThat(ofType(events, "approval.requested").path("data").path("message").asText()).contains("http_request", "***");
+        String encoded = java.util.Base64.getEncoder().encodeToString(("me:" + leaked).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String form : List.of(leaked, leaked.substring(0, 12), leaked.substring(12), encoded.substring(4, 20))) {
+            assertThat(events.toString()).as(form).doesNotContain(form);
+            given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                    .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString(form)));
+        }
+        assertThat(java.nio.file.Files.readString(LOG)).contains(taskId).doesNotContain(leaked);
     }
 
     @Test
@@ -156,6 +194,22 @@ class ModelProviderTest {
         assertThat(events.stream().filter(event -> event.path("type").asText().equals("tool.call"))).hasSize(3);
         assertThat(ofType(events, "message.completed").path("data").path("content").asText())
                 .contains("limit of 4 model calls (max_steps)");
+    }
+
+    @Test
+    void theCallsPastAMessagesOrARunsBoundAreRefusedNotMade() throws Exception {
+        String many = create("{\"task\":\"many-calls at once\",\"response_format\":\"json\"}");
+        List<JsonNode> results = ofAllTypes(eventsUntil(many, "run.completed"), "tool.result");
+        assertThat(results).hasSize(5);
+        assertThat(results).filteredOn(result -> !result.path("data").path("error").asBoolean()).hasSize(3);
+        assertThat(results.get(4).path("data").path("output").asText()).contains("at most 3 tool calls");
+
+        String looping = create("{\"task\":\"use-dns loop-tools long\",\"max_steps\":10,\"response_format\":\"json\"}");
+        results = ofAllTypes(eventsUntil(looping, "run.completed"), "tool.result");
+        assertThat(results).hasSize(9);
+        assertThat(results.subList(0, 6)).allSatisfy(result -> assertThat(result.path("data").path("error").asBoolean()).isFalse());
+        assertThat(results.subList(6, 9)).allSatisfy(result -> assertThat(result.path("data").path("output").asText())
+                .contains("made its most tool calls (6)"));
     }
 
     @Test
@@ -264,6 +318,21 @@ class ModelProviderTest {
         events = eventsUntil(auto, "run.completed");
         assertThat(types(events)).doesNotContain("approval.requested");
         assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("1. Look it up.\n\nDone as planned.");
+    }
+
+    @Test
+    void aToolThePlanPhaseDoesNotOfferIsRefusedWhenTheModelCallsItAnyway() throws Exception {
+        int posts = posts();
+        String taskId = create("{\"task\":\"plan-post something\",\"mode\":\"plan\",\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "approval.requested");
+        assertThat(lastRequestContaining("plan-post something").body().path("tools").toString()).doesNotContain("http_request");
+        JsonNode result = ofType(events, "tool.result").path("data");
+        assertThat(result.path("error").asBoolean()).isTrue();
+        assertThat(result.path("output").asText()).contains("no tool named http_request", "not called");
+        // no call was made, nor asked about: the run waits on its plan only
+        assertThat(ofType(events, "approval.requested").path("data").path("message").asText()).isEqualTo("Approve this plan?");
+        assertThat(ofAllTypes(events, "message.completed").get(0).path("data").path("content").asText()).isEqualTo("1. Post it later.");
+        assertThat(posts()).isEqualTo(posts);
     }
 
     @Test

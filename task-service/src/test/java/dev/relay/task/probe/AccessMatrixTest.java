@@ -104,7 +104,7 @@ class AccessMatrixTest {
     private String secret() {
         String name = "MATRIX_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
         given().header("Authorization", "Bearer " + creatorToken).contentType(ContentType.JSON)
-                .body("{\"name\":\"" + name + "\",\"value\":\"v\"}").post("/api/v1/secrets").then().statusCode(201);
+                .body("{\"name\":\"" + name + "\",\"value\":\"v\",\"hosts\":[\"api.example.com\"]}").post("/api/v1/secrets").then().statusCode(201);
         return name;
     }
 

@@ -50,11 +50,8 @@ public class McpServers {
         config.servers().forEach((server, settings) -> {
             try {
                 McpClient client = clients.computeIfAbsent(server, name -> connect(name, settings));
-                List<String> readOnly = settings.readOnlyTools().orElse(List.of());
                 for (ToolSpecification specification : client.listTools()) {
-                    boolean hinted = "true".equals(String.valueOf(specification.metadata().get(McpToolMetadataKeys.READ_ONLY_HINT)));
-                    found.add(new McpTool(server, client, specification, hinted || readOnly.contains(specification.name()),
-                            settings.timeout()));
+                    found.add(new McpTool(server, client, specification, readOnly(settings, specification), settings.timeout()));
                 }
             } catch (RuntimeException unreachable) {
                 LOG.warnf("MCP server %s (%s) offers no tools for now: %s", server, settings.url(), unreachable.getMessage());
@@ -63,6 +60,19 @@ public class McpServers {
             }
         });
         tools = List.copyOf(found);
+    }
+
+    /**
+     * Whether a tool of the server changes nothing, as the operator says: one it lists in {@code read-only-tools};
+     * the server's own {@code readOnlyHint} (text an untrusted server writes) only when the operator opted into it
+     * ({@code trust-read-only-hint}).
+     */
+    static boolean readOnly(McpConfig.Server settings, ToolSpecification specification) {
+        if (settings.readOnlyTools().orElse(List.of()).contains(specification.name())) {
+            return true;
+        }
+        Object hint = specification.metadata() == null ? null : specification.metadata().get(McpToolMetadataKeys.READ_ONLY_HINT);
+        return settings.trustReadOnlyHint() && "true".equals(String.valueOf(hint));
     }
 
     private static McpClient connect(String server, McpConfig.Server settings) {

@@ -16,12 +16,14 @@ import dev.langchain4j.service.tool.ToolExecutionResult;
 
 /**
  * A tool of an MCP server, offered as {@code <server>_<tool>}: described as the server describes it, called on the
- * server. It changes something unless the server marks it {@code readOnlyHint} or the operator declares it read-only.
+ * server. It changes something unless the operator declares it read-only, or marks the server's {@code readOnlyHint}
+ * as trusted and the server hints so ({@link McpServers#readOnly}).
  */
 final class McpTool implements Tool {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String server;
     private final String name;
     private final McpClient client;
     private final ToolSpecification specification;
@@ -30,6 +32,7 @@ final class McpTool implements Tool {
 
     McpTool(String server, McpClient client, ToolSpecification specification, boolean readOnly, Duration timeout) {
         this.timeout = timeout;
+        this.server = server;
         this.name = nameOf(server, specification.name());
         this.client = client;
         this.specification = specification;
@@ -40,6 +43,11 @@ final class McpTool implements Tool {
     static String nameOf(String server, String tool) {
         String name = (server + "_" + tool).replaceAll("[^A-Za-z0-9_-]", "_");
         return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+
+    /** The configured server it belongs to (the id a task's {@code integrations} names). */
+    String server() {
+        return server;
     }
 
     @Override

@@ -98,6 +98,7 @@ class TlsInspectTool implements Tool {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new AcceptAll()}, null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+            CallDeadline.closeOnExpiry(socket);
             socket.connect(destination.socketAddress(), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);
             SSLParameters parameters = socket.getSSLParameters();

@@ -1,6 +1,7 @@
 package dev.relay.task.agent.tools;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,4 +51,12 @@ public interface Tool {
      * secrets; a bad argument or an unreachable target is a {@link ToolResult#failed} result, not an exception.
      */
     ToolResult call(JsonNode arguments, Map<String, String> secrets) throws Exception;
+
+    /**
+     * Runs the call with the run's secrets and the hosts each may be sent to ({@code secretHosts}): a tool that sends
+     * secrets somewhere checks the destination against them; the others ignore them.
+     */
+    default ToolResult call(JsonNode arguments, Map<String, String> secrets, Map<String, List<String>> secretHosts) throws Exception {
+        return call(arguments, secrets);
+    }
 }

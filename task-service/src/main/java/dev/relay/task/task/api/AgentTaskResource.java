@@ -79,8 +79,8 @@ public class AgentTaskResource {
     @Operation(operationId = "create-agent-task", summary = "Create task",
             description = "Creates a task from its first user message (`message`, a `user_message` event) and starts its "
                     + "first run. `approvalMode` (default: the organization's, `manual`) decides whether runs ask the user to "
-                    + "confirm before acting; `integrations` null inherits the organization's, [] turns them off, a list "
-                    + "of `{id}` objects is a whitelist. A retry with the same `Idempotency-Key` and body answers the first task.")
+                    + "confirm before acting; `integrations` (the operator's MCP servers by id) null gives every configured server, [] none, a list "
+                    + "of `{id}` objects only those. A retry with the same `Idempotency-Key` and body answers the first task.")
     @APIResponse(responseCode = "201", description = "The created task and its `taskId`",
             content = @Content(schema = @Schema(implementation = AgentTask.Created.class)))
     @APIResponse(responseCode = "400", description = "Bad field",

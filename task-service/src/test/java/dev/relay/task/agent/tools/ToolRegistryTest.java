@@ -51,15 +51,103 @@ class ToolRegistryTest {
     }
 
     @Test
+    void aCallThatCarriesASecretIsAskedAboutInManualAndBalancedModesEvenAGet() throws Exception {
+        ToolRegistry registry = new ToolRegistry(config(List.of("api.example.com")));
+        Tool http = registry.available("agent", false).get(2);
+        JsonNode get = JSON.readTree("{\"url\":\"https://api.example.com/x\",\"headers\":{\"Authorization\":\"Bearer {{secrets.TOKEN}}\"}}");
+        assertThat(registry.needsApproval(http, get, ApprovalMode.MANUAL)).isTrue();
+        assertThat(registry.needsApproval(http, get, ApprovalMode.BALANCED)).isTrue();
+        assertThat(registry.needsApproval(http, get, ApprovalMode.AUTO)).isFalse();
+    }
+
+    @Test
     void aCallsResultIsBoundedAndHoldsNoSecret() throws Exception {
         // localhost answers 127.0.0.1 only where the egress policy lets loopback through
         ToolRegistry registry = new ToolRegistry(config(List.of()),
                 new EgressPolicy(EgressRules.DEFAULT.allowing("127.0.0.1/32"), EgressResolver.SYSTEM));
-        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of()).await().atMost(Duration.ofSeconds(5));
+        ToolResult unknown = registry.call("rm_rf", JSON.readTree("{}"), Map.of(), Map.of(), text -> text).await().atMost(Duration.ofSeconds(5));
         assertThat(unknown.error()).isTrue();
-        ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"))
+        ToolResult found = registry.call("dns_lookup", JSON.readTree("{\"name\":\"localhost\"}"), Map.of("HOST_SECRET", "127.0.0.1"),
+                        Map.of(), text -> text.replace("127.0.0.1", "***"))
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(found.output()).contains("***").doesNotContain("127.0.0.1");
+    }
+
+    @Test
+    void aSecretCutByTheResponseLimitLeavesNoFragmentInTheResult() throws Exception {
+        String secret = "cut\"me\\-" + java.util.UUID.randomUUID();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        // the response limit (4096 bytes here) falls 12 characters into the echoed secret
+        byte[] body = ("x".repeat(4096 - 12) + secret + " and more").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ToolRegistry registry = new ToolRegistry(config(List.of("127.0.0.1"), List.of(), Duration.ofSeconds(5)), loopback());
+            ToolResult result = registry.call("http_request", JSON.readTree("{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/\"}"),
+                    Map.of(), Map.of(), dev.relay.task.secrets.Redactor.of(List.of(secret))::output).await().atMost(Duration.ofSeconds(10));
+            JsonNode answer = JSON.readTree(result.output());
+            assertThat(answer.path("body_cut_at_bytes").asInt()).isEqualTo(4096);
+            assertThat(answer.path("body").asText()).endsWith("x***").doesNotContain(secret.substring(0, 8));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anMcpServersReadOnlyHintCountsOnlyWhenTheOperatorTrustsIt() {
+        dev.langchain4j.agent.tool.ToolSpecification hinted = dev.langchain4j.agent.tool.ToolSpecification.builder().name("wipe")
+                .metadata(Map.of(dev.langchain4j.mcp.client.McpToolMetadataKeys.READ_ONLY_HINT, true)).build();
+        dev.langchain4j.agent.tool.ToolSpecification plain = dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build();
+        assertThat(McpServers.readOnly(server(false, List.of()), hinted)).as("a hint alone").isFalse();
+        assertThat(McpServers.readOnly(server(true, List.of()), hinted)).as("the operator trusts the hints").isTrue();
+        assertThat(McpServers.readOnly(server(false, List.of("echo")), plain)).as("the operator's list").isTrue();
+        assertThat(McpServers.readOnly(server(false, List.of("echo")), hinted)).isFalse();
+    }
+
+    @Test
+    void aTasksIntegrationsDecideWhichMcpServersToolsItGets() {
+        McpServers servers = new McpServers(null) {
+            @Override
+            public List<Tool> tools() {
+                return List.of(new McpTool("notes", null, dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build(),
+                        true, Duration.ofSeconds(1)));
+            }
+        };
+        ToolRegistry registry = new ToolRegistry(config(List.of()), servers, new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM));
+        assertThat(registry.available("agent", false, null)).extracting(Tool::name).as("absent: every server")
+                .containsExactly("dns_lookup", "tls_inspect", "notes_echo");
+        assertThat(registry.available("agent", false, List.of())).extracting(Tool::name).containsExactly("dns_lookup", "tls_inspect");
+        assertThat(registry.available("agent", false, List.of("notes"))).extracting(Tool::name).contains("notes_echo");
+        assertThat(registry.available("agent", false, List.of("github"))).extracting(Tool::name).doesNotContain("notes_echo");
+    }
+
+    private static dev.relay.task.agent.McpConfig.Server server(boolean trustHint, List<String> readOnly) {
+        return new dev.relay.task.agent.McpConfig.Server() {
+            @Override
+            public String url() {
+                return "http://127.0.0.1:1/mcp";
+            }
+
+            @Override
+            public Optional<List<String>> readOnlyTools() {
+                return Optional.of(readOnly);
+            }
+
+            @Override
+            public boolean trustReadOnlyHint() {
+                return trustHint;
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofSeconds(1);
+            }
+        };
     }
 
     private static ToolsConfig config(List<String> hosts) {
@@ -67,7 +155,21 @@ class ToolRegistryTest {
     }
 
     private static ToolsConfig config(List<String> hosts, List<String> sensitive) {
+        return config(hosts, sensitive, Duration.ofSeconds(2));
+    }
+
+    static ToolsConfig config(List<String> hosts, List<String> sensitive, Duration timeout) {
         return new ToolsConfig() {
+            @Override
+            public int maxCallsPerMessage() {
+                return 8;
+            }
+
+            @Override
+            public int maxCallsPerRun() {
+                return 40;
+            }
+
             @Override
             public Optional<List<String>> sensitive() {
                 return Optional.of(sensitive);
@@ -75,12 +177,12 @@ class ToolRegistryTest {
 
             @Override
             public Duration timeout() {
-                return Duration.ofSeconds(2);
+                return timeout;
             }
 
             @Override
             public int maxResultCharacters() {
-                return 1000;
+                return 10_000;
             }
 
             @Override
@@ -98,5 +200,10 @@ class ToolRegistryTest {
                 };
             }
         };
+    }
+
+    /** The default egress policy, but for loopback's 127.0.0.1 on any port (the tests' listeners). */
+    static EgressPolicy loopback() {
+        return new EgressPolicy(EgressRules.DEFAULT.allowing("127.0.0.1/32").withPorts("1024-65535"), EgressResolver.SYSTEM);
     }
 }

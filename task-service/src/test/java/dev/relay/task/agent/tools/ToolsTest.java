@@ -212,18 +212,20 @@ class ToolsTest {
                     allowingLoopback(server.getAddress().getPort()));
             Map<String, String> secrets = Map.of("TOKEN", "s3cr3t-planted");
 
+            Map<String, List<String>> hosts = Map.of("TOKEN", List.of("127.0.0.1"));
             ToolResult answered = http.call(args("{\"url\":\"" + url + "\",\"headers\":{\"Authorization\":\"Bearer {{secrets.TOKEN}}\"}}"),
-                    secrets);
+                    secrets, hosts);
             assertThat(answered.error()).isFalse();
             JsonNode answer = JSON.readTree(answered.output());
             assertThat(answer.path("status").asInt()).isEqualTo(200);
             assertThat(answer.path("body").asText()).startsWith("you sent Bearer s3cr3t-planted").hasSize(100);
             assertThat(answer.path("body_cut_at_bytes").asInt()).isEqualTo(100);
             // what leaves the tool (for events and the model) never holds the secret
-            assertThat(answered.bounded(10_000, secrets.values()).output()).doesNotContain("s3cr3t-planted").contains("Bearer ***");
+            assertThat(answered.bounded(10_000, text -> text.replace("s3cr3t-planted", "***")).output())
+                    .doesNotContain("s3cr3t-planted").contains("Bearer ***");
 
             assertThat(http.call(args("{\"url\":\"https://example.com/\"}"), secrets).output()).contains("not on the allow-list");
-            assertThat(http.call(args("{\"url\":\"" + url + "\",\"headers\":{\"X\":\"{{secrets.OTHER}}\"}}"), secrets).output())
+            assertThat(http.call(args("{\"url\":\"" + url + "\",\"headers\":{\"X\":\"{{secrets.OTHER}}\"}}"), secrets, hosts).output())
                     .contains("secret OTHER");
             assertThat(http.call(args("{\"method\":\"DELETE\",\"url\":\"" + url + "\"}"), secrets).error()).isTrue();
             assertThat(http.changesSomething(args("{\"method\":\"POST\"}"))).isTrue();
@@ -273,6 +275,47 @@ class ToolsTest {
             assertThat(answer.path("status").asInt()).isEqualTo(302);
             assertThat(answer.path("headers").path("location").asText()).isEqualTo("http://169.254.169.254/latest/meta-data/");
             assertThat(requests).hasValue(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aSecretGoesOnlyIntoTheHeadersAndBodyOfARequestToAHostItIsBoundTo() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.createContext("/", exchange -> {
+            received.add(exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            // both hosts are on the operator's allow-list; the secret is bound to one of them
+            HttpRequestTool http = new HttpRequestTool(List.of("127.0.0.1", "localhost"), 100, Duration.ofSeconds(5),
+                    allowingLoopback(server.getAddress().getPort()));
+            Map<String, String> secrets = Map.of("TOKEN", "s3cr3t-bound", "OLD", "s3cr3t-old");
+            Map<String, List<String>> hosts = Map.of("TOKEN", List.of("127.0.0.1"), "OLD", List.of());
+
+            assertThat(http.call(args("{\"url\":\"" + base + "/x?key={{secrets.TOKEN}}\"}"), secrets, hosts).output())
+                    .contains("never in the URL");
+            assertThat(http.call(args("{\"url\":\"http://{{secrets.TOKEN}}.localhost/\"}"), secrets, hosts).output())
+                    .contains("never in the URL");
+            String other = "http://localhost:" + server.getAddress().getPort() + "/x";
+            assertThat(http.call(args("{\"url\":\"" + other + "\",\"headers\":{\"Authorization\":\"{{secrets.TOKEN}}\"}}"), secrets, hosts)
+                    .output()).contains("may only be sent to 127.0.0.1, not to localhost");
+            assertThat(http.call(args("{\"url\":\"" + other + "\",\"method\":\"POST\",\"body\":\"{{secrets.TOKEN}}\"}"), secrets, hosts)
+                    .output()).contains("may only be sent to");
+            assertThat(http.call(args("{\"url\":\"" + base + "/x\",\"body\":\"{{secrets.OLD}}\",\"method\":\"POST\"}"), secrets, hosts)
+                    .output()).contains("has no hosts");
+            assertThat(received).as("no refused request was sent").isEmpty();
+
+            ToolResult sent = http.call(args("{\"url\":\"" + base + "/x\",\"method\":\"POST\",\"headers\":{\"Authorization\":\"{{secrets.TOKEN}}\"},"
+                    + "\"body\":\"k={{secrets.TOKEN}}\"}"), secrets, hosts);
+            assertThat(sent.error()).isFalse();
+            assertThat(received).containsExactly("/x s3cr3t-bound k=s3cr3t-bound");
         } finally {
             server.stop(0);
         }

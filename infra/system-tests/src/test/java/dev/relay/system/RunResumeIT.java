@@ -51,6 +51,8 @@ class RunResumeIT {
         Map<String, String> env = TaskServiceEnv.recoveringAfter(streamService, "4s");
         env.put("RELAY_LLM_BASE_URL", llm.get("relay.llm.base-url"));
         env.put("RELAY_LLM_API_KEY", llm.get("relay.llm.api-key"));
+        // the fake model's resumed run looks up localhost: its 127.0.0.1 is shown only where the egress policy allows it
+        env.put("RELAY_EGRESS_ALLOW_CIDRS", "127.0.0.1/32");
         taskService = PackagedService.start("task-service", env);
     }
 

@@ -73,7 +73,7 @@ class ScheduleFailoverIT {
     void everyDueFiringHappensExactlyOnceThoughAReplicaIsKilledWhileFiring() throws Exception {
         lastPhase = Instant.now();
         List<String> tasks = createTasks();
-        tasks.forEach(ScheduleFailoverIT::awaitCompleted);
+        awaitEach(tasks, Duration.ofSeconds(120), task -> "completed".equals(task(task).getString("task.status")), "completed");
         phase("400 tasks created and completed");
 
         // all due at one instant a few seconds ahead, asked for as a task create does (schedule-requests)
@@ -105,10 +105,10 @@ class ScheduleFailoverIT {
         awaitUntil(Duration.ofSeconds(90), () -> executionCounts().values().stream().allMatch(count -> count >= 1), "every schedule fired");
         Instant allFired = Instant.now();
         phase("every schedule fired");
-        for (String task : tasks) {
-            awaitUntil(Duration.ofSeconds(60), () -> streamsOf(task).size() == 2 && "completed".equals(task(task).getString("task.status")),
-                    "task " + task + " ran its scheduled run");
-        }
+        awaitEach(tasks, Duration.ofSeconds(120), task -> {
+            JsonPath details = task(task);
+            return details.getList("streams").size() == 2 && "completed".equals(details.getString("task.status"));
+        }, "ran its scheduled run");
         phase("every task ran its scheduled run");
         // a duplicate trigger would start a third run: none does for 3 s (one look at every task takes seconds under load)
         await("no task runs a third time").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -166,8 +166,14 @@ class ScheduleFailoverIT {
         answers.clear();
     }
 
-    private static void awaitCompleted(String task) {
-        awaitUntil(Duration.ofSeconds(60), () -> "completed".equals(task(task).getString("task.status")), "task " + task + " completed");
+    /** Waits until {@code done} holds for every task, looking again only at those it did not hold for yet. */
+    private static void awaitEach(List<String> tasks, Duration bound, java.util.function.Predicate<String> done, String what) {
+        java.util.Set<String> waiting = new java.util.LinkedHashSet<>(tasks);
+        await("every task " + what).atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    waiting.removeIf(done);
+                    return waiting.isEmpty();
+                });
     }
 
     private static JsonPath task(String task) {

@@ -59,8 +59,20 @@ public final class PackagedService implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first");
         }
-        return launch(module, List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()),
+        List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(testJvmOptions());
+        command.addAll(List.of("-jar", jar.toString()));
+        return launch(module, command,
                 Map.of("RELAY_JWT_PUBLIC_KEY", TestTokens.publicKeyFile().toUri().toString()), extraEnv, port);
+    }
+
+    /**
+     * The JVM options a suite adds to every service it starts from its jar ({@code relay.packaged.jvm-options},
+     * space-separated; none by default, so a benchmark measures the service as it ships).
+     */
+    private static List<String> testJvmOptions() {
+        String options = System.getProperty("relay.packaged.jvm-options", "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     /**

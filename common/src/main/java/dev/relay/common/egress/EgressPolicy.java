@@ -10,11 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The one gate every connection made on a tenant's behalf goes through (built-in tools, webhook sends): the host is
- * read in every spelling ({@link HostNames}), resolved once, every address checked ({@link InternalAddresses} plus
- * the operator's {@link EgressRules}), and the connection then goes to the checked address ({@link Destination}).
- * A refusal is one neutral {@link EgressRefused}, decided before any socket is opened. The model provider, the MCP
- * servers and Relay's own infrastructure are configured by the operator and do not go through it.
+ * The one gate every connection made on a tenant's behalf goes through (built-in tools, webhook sends, MCP servers):
+ * the host is read in every spelling ({@link HostNames}), resolved once, every address checked ({@link InternalAddresses}
+ * plus the operator's {@link EgressRules}), and the connection then goes to the checked address ({@link Destination}).
+ * A refusal is one neutral {@link EgressRefused}, decided before any socket is opened. The model provider and
+ * Relay's own infrastructure are configured by the operator and do not go through it.
  */
 @ApplicationScoped
 public class EgressPolicy {

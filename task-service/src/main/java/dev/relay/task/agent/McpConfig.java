@@ -22,8 +22,9 @@ public interface McpConfig {
     interface Server {
 
         /**
-         * The server's streamable HTTP endpoint. The operator's choice, never a task's, so it is not checked by the
-         * egress policy and may point inside (docs/security.md, "The egress boundary").
+         * The server's streamable HTTP endpoint. Tasks' tool calls reach it, so it goes through the egress policy like
+         * every tool: a server inside the network is used only once the operator allows its host
+         * ({@code relay.egress.allow-hosts}) and port (docs/security.md, "The egress boundary").
          */
         String url();
 

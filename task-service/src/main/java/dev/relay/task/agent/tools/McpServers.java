@@ -1,5 +1,7 @@
 package dev.relay.task.agent.tools;
 
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +17,16 @@ import dev.langchain4j.mcp.client.DefaultMcpClient;
 import dev.langchain4j.mcp.client.McpClient;
 import dev.langchain4j.mcp.client.McpToolMetadataKeys;
 import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.EgressRefused;
 import dev.relay.task.agent.McpConfig;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * The tools of the configured MCP servers (streamable HTTP, LangChain4j's MCP client): each server's list is read
  * when the service starts and every {@code relay.mcp.refresh-interval}; a server that cannot be reached offers no
- * tools until a later read succeeds, and the service runs on without it.
+ * tools until a later read succeeds, and the service runs on without it. A server the egress policy refuses (one
+ * inside the network the operator did not allow) is not contacted at all, and its tools check it again at each call.
  */
 @ApplicationScoped
 public class McpServers {
@@ -29,11 +34,13 @@ public class McpServers {
     private static final Logger LOG = Logger.getLogger(McpServers.class);
 
     private final McpConfig config;
+    private final EgressPolicy egress;
     private final Map<String, McpClient> clients = new ConcurrentHashMap<>();
     private volatile List<Tool> tools = List.of();
 
-    public McpServers(McpConfig config) {
+    public McpServers(McpConfig config, EgressPolicy egress) {
         this.config = config;
+        this.egress = egress;
     }
 
     /** The tools the servers offered at their last read. */
@@ -49,9 +56,16 @@ public class McpServers {
         List<Tool> found = new ArrayList<>();
         config.servers().forEach((server, settings) -> {
             try {
+                if (!allowed(egress, settings.url())) {
+                    LOG.warnf("MCP server %s (%s) offers no tools: the egress policy refuses it (allow its host with "
+                            + "relay.egress.allow-hosts and its port with relay.egress.allowed-ports)", server, settings.url());
+                    close(clients.remove(server));
+                    return;
+                }
                 McpClient client = clients.computeIfAbsent(server, name -> connect(name, settings));
                 for (ToolSpecification specification : client.listTools()) {
-                    found.add(new McpTool(server, client, specification, readOnly(settings, specification), settings.timeout()));
+                    found.add(new McpTool(server, client, specification, readOnly(settings, specification), settings.timeout(),
+                            () -> allowed(egress, settings.url())));
                 }
             } catch (RuntimeException unreachable) {
                 LOG.warnf("MCP server %s (%s) offers no tools for now: %s", server, settings.url(), unreachable.getMessage());
@@ -73,6 +87,19 @@ public class McpServers {
         }
         Object hint = specification.metadata() == null ? null : specification.metadata().get(McpToolMetadataKeys.READ_ONLY_HINT);
         return settings.trustReadOnlyHint() && "true".equals(String.valueOf(hint));
+    }
+
+    /**
+     * Whether the policy lets {@code url} through now. LangChain4j's transport then looks the name up itself: the
+     * server's DNS is the operator's, so unlike a tool's destination the address is not pinned.
+     */
+    static boolean allowed(EgressPolicy egress, String url) {
+        try {
+            egress.check(URI.create(url));
+            return true;
+        } catch (EgressRefused | UnknownHostException | IllegalArgumentException refused) {
+            return false;
+        }
     }
 
     private static McpClient connect(String server, McpConfig.Server settings) {

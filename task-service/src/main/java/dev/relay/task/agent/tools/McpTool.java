@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.mcp.client.McpClient;
 import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.relay.common.egress.EgressRefused;
 
 /**
  * A tool of an MCP server, offered as {@code <server>_<tool>}: described as the server describes it, called on the
@@ -29,9 +31,12 @@ final class McpTool implements Tool {
     private final ToolSpecification specification;
     private final boolean readOnly;
     private final Duration timeout;
+    private final BooleanSupplier allowed;
 
-    McpTool(String server, McpClient client, ToolSpecification specification, boolean readOnly, Duration timeout) {
+    McpTool(String server, McpClient client, ToolSpecification specification, boolean readOnly, Duration timeout,
+            BooleanSupplier allowed) {
         this.timeout = timeout;
+        this.allowed = allowed;
         this.server = server;
         this.name = nameOf(server, specification.name());
         this.client = client;
@@ -82,6 +87,9 @@ final class McpTool implements Tool {
 
     @Override
     public ToolResult call(JsonNode arguments, Map<String, String> secrets) {
+        if (!allowed.getAsBoolean()) {
+            return ToolResult.failed(new EgressRefused().getMessage());
+        }
         ToolExecutionResult result = client.executeTool(ToolExecutionRequest.builder().id(UUID.randomUUID().toString())
                 .name(specification.name()).arguments(arguments.toString()).build());
         String text = result.resultText() == null ? "" : result.resultText();

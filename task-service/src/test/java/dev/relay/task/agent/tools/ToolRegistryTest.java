@@ -111,11 +111,11 @@ class ToolRegistryTest {
 
     @Test
     void aTasksIntegrationsDecideWhichMcpServersToolsItGets() {
-        McpServers servers = new McpServers(null) {
+        McpServers servers = new McpServers(null, null) {
             @Override
             public List<Tool> tools() {
                 return List.of(new McpTool("notes", null, dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build(),
-                        true, Duration.ofSeconds(1)));
+                        true, Duration.ofSeconds(1), () -> true));
             }
         };
         ToolRegistry registry = new ToolRegistry(config(List.of()), servers, new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM));
@@ -198,6 +198,69 @@ class ToolRegistryTest {
                         return new MemorySize(java.math.BigInteger.valueOf(4096));
                     }
                 };
+            }
+        };
+    }
+
+    @Test
+    void anMcpServerInsideIsNeitherAskedForItsToolsNorCalledUnlessThePolicyAllowsIt() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try (java.net.Socket socket = listener.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (Exception closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/mcp";
+            McpServers servers = new McpServers(mcpConfig("inside", url), new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM));
+            servers.refresh();
+            assertThat(servers.tools()).isEmpty();
+            McpTool tool = new McpTool("inside", null, dev.langchain4j.agent.tool.ToolSpecification.builder().name("echo").build(), false,
+                    Duration.ofSeconds(1), () -> McpServers.allowed(new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM), url));
+            assertThat(tool.call(JSON.readTree("{}"), Map.of()).output()).isEqualTo("destination not allowed by the egress policy");
+            assertThat(McpServers.allowed(loopback(), url)).as("once the operator allows it").isTrue();
+            Thread.sleep(200);
+            assertThat(accepted).as("connections the server inside accepted").hasValue(0);
+        }
+    }
+
+    private static dev.relay.task.agent.McpConfig mcpConfig(String name, String url) {
+        dev.relay.task.agent.McpConfig.Server server = new dev.relay.task.agent.McpConfig.Server() {
+            @Override
+            public String url() {
+                return url;
+            }
+
+            @Override
+            public Optional<List<String>> readOnlyTools() {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean trustReadOnlyHint() {
+                return false;
+            }
+
+            @Override
+            public Duration timeout() {
+                return Duration.ofSeconds(1);
+            }
+        };
+        return new dev.relay.task.agent.McpConfig() {
+            @Override
+            public Map<String, Server> servers() {
+                return Map.of(name, server);
+            }
+
+            @Override
+            public Duration refreshInterval() {
+                return Duration.ofMinutes(1);
             }
         };
     }

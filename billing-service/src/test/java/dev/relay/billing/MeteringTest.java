@@ -47,8 +47,18 @@ class MeteringTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header("Authorization", member)
                 .get("/api/orgs/" + org + "/neo/token-budget").then().statusCode(200)
                 .body("consumedTokens", equalTo((int) expected)));
-        given().header("Authorization", member).get("/api/v1/usage?groupBy=user").then().statusCode(200)
+        given().header("Authorization", admin).get("/api/v1/usage?groupBy=user").then().statusCode(200)
                 .body("usage.size()", equalTo(2))
+                .body("usage.neo_tokens.sum()", equalTo((int) expected));
+        given().header("Authorization", admin).get("/api/v1/usage?groupBy=task").then().statusCode(200).body("usage.size()", equalTo(40));
+        // a member sees its own usage by user and by task (not the others' emails or task ids), and the organization's by
+        // day and model: alice's are the even reports, 120 + 2i tokens each
+        given().header("Authorization", member).get("/api/v1/usage?groupBy=user").then().statusCode(200)
+                .body("usage.group", equalTo(List.of("alice@" + org + ".dev")))
+                .body("usage.neo_tokens.sum()", equalTo(20 * 120 + 2 * 380));
+        given().header("Authorization", member).get("/api/v1/usage?groupBy=task").then().statusCode(200)
+                .body("usage.size()", equalTo(20)).body("usage.neo_tokens.sum()", equalTo(20 * 120 + 2 * 380));
+        given().header("Authorization", member).get("/api/v1/usage").then().statusCode(200)
                 .body("usage.neo_tokens.sum()", equalTo((int) expected));
         given().header("Authorization", member).get("/api/v1/usage?groupBy=model").then().statusCode(200)
                 .body("usage.find { it.group == 'opus-4.5' }.input_tokens", equalTo(100 + 104 + 108 + 112 + 116 + 120 + 124 + 128 + 132 + 136));

@@ -3,7 +3,6 @@ package dev.relay.billing;
 import static io.restassured.RestAssured.given;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -29,9 +28,7 @@ public final class TestBudgets {
 
     /** A token of an admin of {@code org}. */
     public static String admin(String org, String email) {
-        Map<String, Object> claims = TestTokens.claims(org, email);
-        claims.put("groups", List.of("user", "admin"));
-        return "Bearer " + TestTokens.signed(claims);
+        return TestTokens.adminBearer(org, email);
     }
 
     public static void putBudget(String org, String adminToken, String body) {

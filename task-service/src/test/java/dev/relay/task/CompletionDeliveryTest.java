@@ -102,7 +102,7 @@ class CompletionDeliveryTest {
     void aWebhookMessageIsSignedRetriedUntilTakenAndEveryAttemptIsLogged() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         String url = startReceiver(received, 2);
-        String token = TestTokens.bearer("hooks", "hank@hooks.dev");
+        String token = TestTokens.adminBearer("hooks", "hank@hooks.dev");
 
         String secret = given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
                 .put("/api/v1/webhook").then().statusCode(201).body("url", equalTo(url)).body("secret", startsWith("whsec_"))
@@ -138,15 +138,27 @@ class CompletionDeliveryTest {
                 .body("deliveries[0].status", equalTo("delivered"))
                 .body("deliveries[0].attempts.status_code", equalTo(List.of(500, 500, 200))));
         assertThat(received).hasSize(3);
-        given().header("Authorization", TestTokens.bearer("elsewhere", "hank@hooks.dev")).get("/api/v1/webhook/deliveries").then()
+        given().header("Authorization", TestTokens.adminBearer("elsewhere", "hank@hooks.dev")).get("/api/v1/webhook/deliveries").then()
                 .statusCode(200).body("deliveries", hasSize(0));
+
+        // a member of the organization sees the URL but neither re-points, rotates nor deletes the webhook, nor reads the log
+        String member = TestTokens.bearer("hooks", "mallory@hooks.dev");
+        given().header("Authorization", member).get("/api/v1/webhook").then().statusCode(200).body("url", equalTo(url));
+        for (Map<String, Object> change : List.<Map<String, Object>>of(Map.of("url", "https://mallory.example.com/hook"),
+                Map.of("url", url, "rotate_secret", true))) {
+            given().header("Authorization", member).contentType(ContentType.JSON).body(change).put("/api/v1/webhook").then()
+                    .statusCode(403).body("code", equalTo("forbidden")).body("secret", nullValue());
+        }
+        given().header("Authorization", member).delete("/api/v1/webhook").then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header("Authorization", member).get("/api/v1/webhook/deliveries").then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header("Authorization", token).get("/api/v1/webhook").then().statusCode(200).body("url", equalTo(url));
     }
 
     @Test
     void theDeliveryLogPagesNewestFirstWithAContinuationToken() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         String url = startReceiver(received, 0);
-        String token = TestTokens.bearer("hooks-pages", "pam@hooks.dev");
+        String token = TestTokens.adminBearer("hooks-pages", "pam@hooks.dev");
         given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
                 .put("/api/v1/webhook").then().statusCode(201);
         for (int i = 0; i < 3; i++) {
@@ -179,7 +191,7 @@ class CompletionDeliveryTest {
 
     @Test
     void aWebhookNeedsAnHttpUrl() {
-        String token = TestTokens.bearer("hooks-bad", "bea@hooks.dev");
+        String token = TestTokens.adminBearer("hooks-bad", "bea@hooks.dev");
         for (String url : new String[] {"ftp://example.com/x", "not a url", "/relative", "http://user:pw@example.com/"}) {
             given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
                     .put("/api/v1/webhook").then().statusCode(400).body("code", equalTo("invalid_request"));
@@ -191,7 +203,7 @@ class CompletionDeliveryTest {
     @Test
     void aWebhookThatLeadsInsideIsRefusedWhenSet() {
         // the test profile lets 127.0.0.1 through (the receivers above); nothing else inside
-        String token = TestTokens.bearer("hooks-inside", "ina@hooks.dev");
+        String token = TestTokens.adminBearer("hooks-inside", "ina@hooks.dev");
         for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/", "http://10.0.0.1/hook",
                 "https://0xa9fea9fe/", "http://[::1]:8080/hook", "https://localhost/hook", "http://kube-dns.kube-system.svc.cluster.local/",
                 "http://127.0.0.1:22/", "https://hooks.example.com:25/"}) {
@@ -219,7 +231,7 @@ class CompletionDeliveryTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            String token = TestTokens.bearer("hooks-moved", "mo@hooks.dev");
+            String token = TestTokens.adminBearer("hooks-moved", "mo@hooks.dev");
             int port = listener.getLocalPort();
             given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", "http://127.0.0.1:" + port + "/hook"))
                     .put("/api/v1/webhook").then().statusCode(201);

@@ -46,7 +46,7 @@ class SecretResourceTest {
     @Test
     void aSecretIsStoredSealedListedByNameAndDeleted() {
         String org = "vault-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = TestTokens.bearer(org, "keeper@" + org + ".dev");
+        String token = TestTokens.adminBearer(org, "keeper@" + org + ".dev");
         String value = "planted-" + UUID.randomUUID();
 
         String created = given().header("Authorization", token).contentType(ContentType.JSON)
@@ -68,9 +68,18 @@ class SecretResourceTest {
         assertThat(resolve(org, List.of("SHODAN_KEY", "MISSING")))
                 .containsExactly(Map.entry("SHODAN_KEY", value + "-2"));
 
-        String other = TestTokens.bearer("other-" + org, "someone@other.dev");
+        String other = TestTokens.adminBearer("other-" + org, "someone@other.dev");
         given().header("Authorization", other).get("/api/v1/secrets").then().statusCode(200).body("secrets", equalTo(List.of()));
         given().header("Authorization", other).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(404).body("code", equalTo("not_exists"));
+
+        // a member lists the names (to name them in a task) but neither replaces nor deletes one
+        String member = TestTokens.bearer(org, "member@" + org + ".dev");
+        given().header("Authorization", member).get("/api/v1/secrets").then().statusCode(200).body("secrets.name", equalTo(List.of("SHODAN_KEY")));
+        given().header("Authorization", member).contentType(ContentType.JSON)
+                .body(Map.of("name", "SHODAN_KEY", "value", "mine", "hosts", List.of("evil.example.com"))).post("/api/v1/secrets")
+                .then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header("Authorization", member).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(403).body("code", equalTo("forbidden"));
+        assertThat(resolve(org, List.of("SHODAN_KEY"))).containsExactly(Map.entry("SHODAN_KEY", value + "-2"));
 
         given().header("Authorization", token).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(204);
         given().header("Authorization", token).delete("/api/v1/secrets/SHODAN_KEY").then().statusCode(404);
@@ -89,7 +98,7 @@ class SecretResourceTest {
     @Test
     void aSecretStoredBeforeHostsWereRequiredIsListedWithoutHostsAndGoesNowhere() {
         String org = "vault-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = TestTokens.bearer(org, "keeper@" + org + ".dev");
+        String token = TestTokens.adminBearer(org, "keeper@" + org + ".dev");
         given().header("Authorization", token).contentType(ContentType.JSON)
                 .body(Map.of("name", "OLD_KEY", "value", "old-value", "hosts", List.of("api.example.com"))).post("/api/v1/secrets")
                 .then().statusCode(201);
@@ -101,7 +110,7 @@ class SecretResourceTest {
 
     @Test
     void aBadNameValueOrHostsIsA400() {
-        String token = TestTokens.bearer("vault", "keeper@vault.dev");
+        String token = TestTokens.adminBearer("vault", "keeper@vault.dev");
         List<String> hosts = List.of("api.example.com");
         for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("name", "1BAD", "value", "v", "hosts", hosts),
                 Map.of("name", "bad-name", "value", "v", "hosts", hosts),

@@ -52,7 +52,8 @@ public class UsageResource {
     @GET
     @Operation(operationId = "get-usage", summary = "Usage of the organization",
             description = "Input, output and Neo tokens from `from` until `to` (ISO-8601 instants; default: the budget's current "
-                    + "window), summed by `groupBy` (day, the default, model, user, project or task).")
+                    + "window), summed by `groupBy` (day, the default, model, user, project or task). By user or by task, a "
+                    + "member reads only its own usage; an admin the whole organization's.")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UsagePage.class)))
     public Uni<UsagePage> get(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("groupBy") String groupBy) {
         GroupBy by = FieldRules.oneOf("groupBy", groupBy, GroupBy.class, GroupBy.DAY);

@@ -92,9 +92,12 @@ public class UsageRepository {
                 .getSingleResult());
     }
 
-    /** The organization's usage from {@code from} until {@code to}, summed by {@code groupBy}, largest first. */
+    /**
+     * The organization's usage from {@code from} until {@code to}, summed by {@code groupBy}, largest first; only
+     * {@code user}'s when given.
+     */
     @SuppressWarnings("unchecked")
-    public Uni<List<UsageGroup>> grouped(String org, Instant from, Instant to, GroupBy groupBy) {
+    public Uni<List<UsageGroup>> grouped(String org, Instant from, Instant to, GroupBy groupBy, String user) {
         String key = switch (groupBy) {
             case DAY -> "to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
             case MODEL -> "model";
@@ -103,12 +106,13 @@ public class UsageRepository {
             case TASK -> "CAST(task_id AS text)";
         };
         String order = groupBy == GroupBy.DAY ? "1" : "4 DESC, 1";
-        return Panache.getSession().chain(session -> session.createNativeQuery("SELECT " + key + ", sum(input_tokens), sum(output_tokens), "
-                        + "sum(neo_tokens) FROM {h-schema}usage_entry WHERE org = :org AND reported_at >= :from AND reported_at < :to "
-                        + "GROUP BY 1 ORDER BY " + order, Object[].class)
-                .setParameter("org", org).setParameter("from", from).setParameter("to", to)
-                .getResultList()
-                .map(rows -> ((List<Object[]>) (List<?>) rows).stream().map(row -> new UsageGroup((String) row[0],
-                        ((Number) row[1]).longValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue())).toList()));
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery("SELECT " + key + ", sum(input_tokens), sum(output_tokens), "
+                    + "sum(neo_tokens) FROM {h-schema}usage_entry WHERE org = :org AND reported_at >= :from AND reported_at < :to "
+                    + (user == null ? "" : "AND user_email = :user ") + "GROUP BY 1 ORDER BY " + order, Object[].class)
+                    .setParameter("org", org).setParameter("from", from).setParameter("to", to);
+            return (user == null ? query : query.setParameter("user", user)).getResultList();
+        }).map(rows -> ((List<Object[]>) (List<?>) rows).stream().map(row -> new UsageGroup((String) row[0],
+                ((Number) row[1]).longValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue())).toList());
     }
 }

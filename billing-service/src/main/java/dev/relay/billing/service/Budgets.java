@@ -26,8 +26,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Budgets {
 
-    public static final String ADMIN = "admin";
-
     private final BudgetRepository budgets;
     private final BonusRepository bonuses;
     private final SpendingCapRepository caps;
@@ -107,8 +105,6 @@ public class Budgets {
 
     private static void admin(Caller caller, String org) {
         member(caller, org);
-        if (!caller.roles().contains(ADMIN)) {
-            throw ApiException.forbidden("only an admin of organization '" + org + "' may change its budget");
-        }
+        caller.requireAdmin("change its budget");
     }
 }

@@ -32,6 +32,14 @@ public class UsageQueries {
     }
 
     /**
+     * Whose usage a caller reads by {@code groupBy}: by user or by task, a member only its own (the groups would name
+     * every member and every task, private ones too); an admin, and every caller by day, model or project, everyone's.
+     */
+    private static String ownOnly(Caller caller, GroupBy groupBy) {
+        return !caller.isAdmin() && (groupBy == GroupBy.USER || groupBy == GroupBy.TASK) ? caller.email() : null;
+    }
+
+    /**
      * Usage from {@code from} until {@code to}; without them, the current window of the organization's budget (all
      * usage until now when it has none).
      */
@@ -41,7 +49,7 @@ public class UsageQueries {
             BudgetWindow window = budget == null ? new BudgetWindow(BEGINNING, null) : budget.windowAt(now);
             Instant start = from != null ? from : window.start();
             Instant end = to != null ? to : window.end() == null ? now.plusSeconds(1) : window.end();
-            return usage.grouped(caller.org(), start, end, groupBy);
+            return usage.grouped(caller.org(), start, end, groupBy, ownOnly(caller, groupBy));
         }));
     }
 }

@@ -17,6 +17,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 public record Caller(String org, String email, Set<String> roles) {
 
     public static final String ORG_CLAIM = "org";
+    /** The role ({@code groups} entry) of an organization's admins. */
+    public static final String ADMIN_ROLE = "admin";
 
     /** The caller of the current request, authenticated by a bearer token or an API key. */
     public static Caller from(SecurityIdentity identity) {
@@ -71,6 +73,18 @@ public record Caller(String org, String email, Set<String> roles) {
     /** The owner of an API key: a user of its organization, with no roles beyond {@code user}. */
     public static Caller ofApiKey(String org, String email) {
         return new Caller(org, email, Set.of("user"));
+    }
+
+    /** Whether the caller administers its organization: its token's {@code groups} hold admin (an API key never does). */
+    public boolean isAdmin() {
+        return roles.contains(ADMIN_ROLE);
+    }
+
+    /** A 403 unless the caller is an admin of its organization; {@code what} says what only an admin may do. */
+    public void requireAdmin(String what) {
+        if (!isAdmin()) {
+            throw ApiException.forbidden("only an admin of organization '" + org + "' may " + what);
+        }
     }
 
     /** A path naming another organization answers 404, exactly as an unknown task would. */

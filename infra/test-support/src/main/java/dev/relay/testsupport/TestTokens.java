@@ -55,6 +55,17 @@ public final class TestTokens {
                 .sign(keys().getPrivate());
     }
 
+    /** A token for {@code email}, an admin of {@code org} ({@code groups} holds admin), valid for an hour. */
+    public static String adminToken(String org, String email) {
+        Map<String, Object> claims = claims(org, email);
+        claims.put("groups", List.of("user", "admin"));
+        return signed(claims);
+    }
+
+    public static String adminBearer(String org, String email) {
+        return "Bearer " + adminToken(org, email);
+    }
+
     /** The claims of a valid token for {@code email} in {@code org}, to change before {@link #signed} or a forgery. */
     public static Map<String, Object> claims(String org, String email) {
         long now = Instant.now().getEpochSecond();

@@ -83,7 +83,7 @@ public class SecretResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "store-secret", summary = "Store secret",
-            description = "Stores `value` under `name` (letters, digits, `_`; at most 64) with the `hosts` it may be sent to "
+            description = "Admins only. Stores `value` under `name` (letters, digits, `_`; at most 64) with the `hosts` it may be sent to "
                     + "(required: exact host names or `*.example.com`, 1 to 20), replacing the value and hosts of a secret of that name. "
                     + "The value is encrypted at rest and never answered; a run's http_request fills `{{secrets.NAME}}` only into the "
                     + "headers and body of a request to one of its hosts.")
@@ -92,6 +92,8 @@ public class SecretResource {
     @APIResponse(responseCode = "400", description = "Bad name, value or hosts",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<SecretView>> store(StoreRequest request) {
         if (request == null || request.name() == null || !NAME.matcher(request.name()).matches()) {
@@ -132,9 +134,11 @@ public class SecretResource {
 
     @DELETE
     @Path("/{name}")
-    @Operation(operationId = "delete-secret", summary = "Delete secret")
+    @Operation(operationId = "delete-secret", summary = "Delete secret", description = "Admins only.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete(@PathParam("name") String name) {
         return vault.delete(Caller.from(identity), name);

@@ -38,7 +38,9 @@ public class SecretVault {
     public record Bound(String value, List<String> hosts) {
     }
 
+    /** Stores or replaces a secret with the hosts it may be sent to: admins only. */
     public Uni<Stored> store(Caller caller, String name, String value, List<String> hosts) {
+        caller.requireAdmin("store or replace its secrets");
         Secret secret = new Secret();
         secret.id = UUID.randomUUID();
         secret.org = caller.org();
@@ -57,6 +59,7 @@ public class SecretVault {
     }
 
     public Uni<Void> delete(Caller caller, String name) {
+        caller.requireAdmin("delete its secrets");
         return Panache.withTransaction(() -> secrets.deleteNamed(caller.org(), name)).invoke(deleted -> {
             if (!deleted) {
                 throw ApiException.notFound("secret " + name + " not found");

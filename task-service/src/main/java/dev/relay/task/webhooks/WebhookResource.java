@@ -106,12 +106,14 @@ public class WebhookResource {
     @Operation(operationId = "set-webhook", summary = "Set webhook",
             description = "Sets the URL (http or https) completions are POSTed to; a URL that leads inside the operator's network "
                     + "(loopback, private, link-local addresses, localhost names, ports other than the allowed ones) is refused. Creating the webhook, or `rotate_secret: true`, "
-                    + "makes a new signing secret, answered this once.")
+                    + "makes a new signing secret, answered this once. Admins of the organization only.")
     @APIResponse(responseCode = "201", description = "Created (with its secret)", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "200", description = "Changed", content = @Content(schema = @Schema(implementation = WebhookView.class)))
     @APIResponse(responseCode = "400", description = "Bad URL, or one the egress policy refuses",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "503", description = "No key configured to seal the secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<WebhookView>> set(SetRequest request) {
         String url = request == null ? null : request.url();
@@ -140,9 +142,11 @@ public class WebhookResource {
 
     @DELETE
     @Operation(operationId = "delete-webhook", summary = "Delete webhook",
-            description = "Removes the webhook; messages not yet delivered are given up at their next attempt.")
+            description = "Removes the webhook; messages not yet delivered are given up at their next attempt. Admins only.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No webhook set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<Void> delete() {
         return webhooks.delete(Caller.from(identity));
@@ -154,9 +158,11 @@ public class WebhookResource {
     @Operation(operationId = "list-webhook-deliveries", summary = "List webhook deliveries",
             description = "The organization's webhook messages, newest first, with every attempt: `pageSize` (1-1000, default 100) "
                     + "at a time; pass the answer's `continuationToken` to get the next page. `limit` is a deprecated alias of "
-                    + "`pageSize`.")
+                    + "`pageSize`. Admins only: the log names every member's tasks.")
     @APIResponse(responseCode = "200", description = "Deliveries", content = @Content(schema = @Schema(implementation = DeliveryList.class)))
     @APIResponse(responseCode = "400", description = "Bad page size or token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<DeliveryList> deliveries(@QueryParam("pageSize") Integer pageSize,
             @QueryParam("continuationToken") String continuationToken,

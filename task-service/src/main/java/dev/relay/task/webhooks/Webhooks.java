@@ -44,7 +44,9 @@ class Webhooks {
         this.cipher = cipher;
     }
 
+    /** Sets (or re-points) the organization's webhook, and makes a new signing secret when asked: admins only. */
     public Uni<Saved> set(Caller caller, String url, boolean rotateSecret) {
+        caller.requireAdmin("set its webhook or rotate its secret");
         return Panache.withTransaction(() -> webhooks.findById(caller.org(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(found -> {
                     Instant now = Instant.now();
@@ -78,6 +80,7 @@ class Webhooks {
     }
 
     public Uni<Void> delete(Caller caller) {
+        caller.requireAdmin("delete its webhook");
         return Panache.withTransaction(() -> webhooks.deleteById(caller.org())).invoke(deleted -> {
             if (!deleted) {
                 throw ApiException.notFound("no webhook is set for organization " + caller.org());
@@ -87,6 +90,7 @@ class Webhooks {
 
     /** The caller's organization's deliveries, newest first, after ({@code afterAt}, {@code afterId}) when given. */
     public Uni<List<Delivery>> deliveries(Caller caller, Instant afterAt, String afterId, int limit) {
+        caller.requireAdmin("read its webhook's delivery log"); // it names every member's tasks, private ones too
         return Panache.withSession(() -> deliveries.recentOf(caller.org(), afterAt, afterId, limit).chain(recent -> deliveries
                 .attemptsOf(recent.stream().map(delivery -> delivery.id).toList()).map(attempts -> {
                     Map<String, List<WebhookAttempt>> byDelivery = attempts.stream()

@@ -128,10 +128,11 @@ class EgressProbeTest {
     void aModelThatTriesToSendASecretWhereItIsNotBoundSendsItNowhere() throws Exception {
         String secret = "sm\"ug\\gle-" + java.util.UUID.randomUUID();
         String token = dev.relay.testsupport.TestTokens.bearer("models", "user@models.dev");
-        io.restassured.RestAssured.given().header("Authorization", token).contentType(io.restassured.http.ContentType.JSON)
+        String admin = dev.relay.testsupport.TestTokens.adminBearer("models", "admin@models.dev");
+        io.restassured.RestAssured.given().header("Authorization", admin).contentType(io.restassured.http.ContentType.JSON)
                 .body(Map.of("name", "SMUGGLE", "value", secret, "hosts", List.of("localhost"))).post("/api/v1/secrets")
                 .then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        io.restassured.RestAssured.given().header("Authorization", token).contentType(io.restassured.http.ContentType.JSON)
+        io.restassured.RestAssured.given().header("Authorization", admin).contentType(io.restassured.http.ContentType.JSON)
                 .body(Map.of("name", "UNNAMED", "value", secret + "-unnamed", "hosts", List.of("127.0.0.1"))).post("/api/v1/secrets")
                 .then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();

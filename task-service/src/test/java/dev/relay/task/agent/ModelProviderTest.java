@@ -38,6 +38,7 @@ class ModelProviderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = TestTokens.bearer("models", "user@models.dev");
+    private static final String ADMIN = TestTokens.adminBearer("models", "admin@models.dev");
     private static final java.nio.file.Path LOG = java.nio.file.Path.of("target", "model-provider-test.log").toAbsolutePath();
 
     public static class WithAModelProvider implements QuarkusTestProfile {
@@ -136,7 +137,7 @@ class ModelProviderTest {
     void aPlantedSecretReachesTheToolButNoEventTheModelOrTheLog() throws Exception {
         // a quote and a backslash: escaped in the tool's JSON output, where a search for the value itself misses it
         String planted = "shodan-\"q\\-" + java.util.UUID.randomUUID();
-        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+        given().header("Authorization", ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("name", "SHODAN_TOKEN", "value", planted, "hosts", List.of("127.0.0.1"))).post("/api/v1/secrets")
                 .then().statusCode(201);
         String taskId = create("{\"task\":\"use-http with my token\",\"secrets\":[\"SHODAN_TOKEN\"],\"completion_delivery\":\"artifact\","
@@ -167,7 +168,7 @@ class ModelProviderTest {
 
     @Test
     void aSecretTheModelEchoesIsTakenOutOfItsTextItsCallsAndTheApprovalAskedAboutThem() throws Exception {
-        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+        given().header("Authorization", ADMIN).contentType(ContentType.JSON)
                 .body(Map.of("name", "LEAKY", "value", FakeModelProvider.LEAKED, "hosts", List.of("127.0.0.1")))
                 .post("/api/v1/secrets").then().statusCode(201);
         String taskId = create("{\"task\":\"leak-split it\",\"secrets\":[\"LEAKY\"],\"response_format\":\"json\"}");

@@ -10,3 +10,6 @@ CREATE TABLE IF NOT EXISTS api_key (
     hash       text        NOT NULL UNIQUE,
     revoked_at timestamptz
 );
+-- a key's scope and expiry (issue 25): set when it is made, never changed
+ALTER TABLE api_key ADD COLUMN IF NOT EXISTS scope text NOT NULL DEFAULT 'read_write';
+ALTER TABLE api_key ADD COLUMN IF NOT EXISTS expires_at timestamptz;

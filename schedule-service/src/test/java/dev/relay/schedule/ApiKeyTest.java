@@ -61,4 +61,23 @@ class ApiKeyTest {
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> given().header(ApiKeys.HEADER, key)
                 .get("/api/v1/schedules/" + schedule.id).then().statusCode(401));
     }
+
+    @Test
+    void aReadKeyOnlyReadsAndAnExpiredKeyOpensNothingHereEither() throws Exception {
+        String user = "reader-" + UUID.randomUUID() + "@acme.dev";
+        Schedule schedule = TestSchedules.daily(schedules, "acme", user);
+        String reader = ApiKeys.generate();
+        String expired = ApiKeys.generate();
+        announce(new ApiKeyChanged(UUID.randomUUID(), "acme", user, ApiKeys.hash(reader), null, ApiKeys.READ, null));
+        announce(new ApiKeyChanged(UUID.randomUUID(), "acme", user, ApiKeys.hash(expired), null, ApiKeys.READ_WRITE,
+                Instant.now().minusSeconds(1)));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().header(ApiKeys.HEADER, reader)
+                .get("/api/v1/schedules/" + schedule.id).then().statusCode(200));
+        given().header(ApiKeys.HEADER, reader).post("/api/v1/schedules/" + schedule.id + "/pause").then().statusCode(403)
+                .body("code", org.hamcrest.Matchers.equalTo("forbidden"));
+        given().header(ApiKeys.HEADER, reader).delete("/api/v1/schedules/" + schedule.id).then().statusCode(403);
+        given().header(ApiKeys.HEADER, reader).get("/api/v1/schedules/" + schedule.id).then().statusCode(200)
+                .body("schedule_status", org.hamcrest.Matchers.not(org.hamcrest.Matchers.equalTo("paused")));
+        given().header(ApiKeys.HEADER, expired).get("/api/v1/schedules/" + schedule.id).then().statusCode(401);
+    }
 }

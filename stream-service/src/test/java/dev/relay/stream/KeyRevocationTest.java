@@ -55,6 +55,26 @@ class KeyRevocationTest {
                 .until(() -> http.send(stream, HttpResponse.BodyHandlers.ofString()).statusCode() == 401);
     }
 
+    @Test
+    void aKeyThatExpiresEndsTheStreamsItOpened() throws Exception {
+        TestEvents.awaitReady();
+        String key = ApiKeys.generate();
+        Instant expires = Instant.now().plusSeconds(6);
+        announce(new ApiKeyChanged(UUID.randomUUID(), TestEvents.ORG, TestEvents.ALICE, ApiKeys.hash(key), null, ApiKeys.READ, expires));
+        UUID task = UUID.randomUUID();
+        TestEvents.publish(task, TestEvents.run(task, 1, 3).subList(0, 2));
+        HttpRequest stream = HttpRequest.newBuilder(base.resolve("/api/preview/agents/" + TestEvents.ORG + "/tasks/" + task
+                + "/events/stream")).header(ApiKeys.HEADER, key).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        HttpResponse<java.util.stream.Stream<String>> open = await().atMost(Duration.ofSeconds(10))
+                .until(() -> http.send(stream, HttpResponse.BodyHandlers.ofLines()), response -> response.statusCode() == 200);
+        CompletableFuture<Long> ended = CompletableFuture.supplyAsync(() -> open.body().count());
+        assertThat(ended.get(20, TimeUnit.SECONDS)).isPositive();
+        assertThat(Instant.now()).as("the stream ended once the key expired").isAfter(expires);
+        assertThat(http.send(stream, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
     private static void announce(ApiKeyChanged change) throws Exception {
         TestTopics.send(Topics.API_KEYS, change.id().toString(), TestEvents.JSON.writeValueAsString(change), Map.of());
     }

@@ -90,4 +90,58 @@ class ApiKeyResourceTest {
         given().header(ApiKeys.HEADER, "not-a-key").get("/api/v1/api-keys").then().statusCode(401);
         given().get("/api/v1/api-keys").then().statusCode(401);
     }
+
+    @Test
+    void aKeyCannotMintKeysAReadKeyOnlyReadsAndAnExpiredKeyIsRefused() throws Exception {
+        String user = newUser();
+        String token = TestTokens.bearer("stark", user);
+        String key = createKey(token, "full");
+        given().header(ApiKeys.HEADER, key).contentType(ContentType.JSON).body("{\"name\":\"spawned\"}").post("/api/v1/api-keys")
+                .then().statusCode(403).body("code", equalTo("forbidden"));
+
+        String reader = given().header("Authorization", token).contentType(ContentType.JSON).body("{\"name\":\"reader\",\"scope\":\"read\"}")
+                .post("/api/v1/api-keys").then().statusCode(201).body("scope", equalTo("read")).extract().path("key");
+        String taskId = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"task\":\"read me\",\"response_format\":\"json\"}").post("/api/v1/tasks").then().statusCode(202)
+                .extract().path("task_id");
+        given().header(ApiKeys.HEADER, reader).get("/api/v1/tasks/" + taskId).then().statusCode(200);
+        given().header(ApiKeys.HEADER, reader).contentType(ContentType.JSON).body("{\"task\":\"write\",\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header(ApiKeys.HEADER, reader).contentType(ContentType.JSON).body("{\"name\":\"renamed\"}")
+                .patch("/api/preview/agents/stark/tasks/" + taskId).then().statusCode(403);
+        given().header(ApiKeys.HEADER, reader).delete("/api/v1/api-keys/" + java.util.UUID.randomUUID()).then().statusCode(403);
+
+        String soon = java.time.Instant.now().plusSeconds(2).toString();
+        String brief = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"name\":\"brief\",\"expires_at\":\"" + soon + "\"}").post("/api/v1/api-keys").then().statusCode(201)
+                .body("expires_at", notNullValue()).extract().path("key");
+        given().header(ApiKeys.HEADER, brief).get("/api/v1/tasks/" + taskId).then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                given().header(ApiKeys.HEADER, brief).get("/api/v1/tasks/" + taskId).then().statusCode(401).body("code", equalTo("unauthorized")));
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"expires_at\":\"2020-01-01T00:00:00Z\"}").post("/api/v1/api-keys").then().statusCode(400);
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"scope\":\"admin\"}").post("/api/v1/api-keys").then().statusCode(400);
+        // a key's last use is shown (the reader's and the brief key's)
+        given().header("Authorization", token).get("/api/v1/api-keys").then().statusCode(200)
+                .body("api_keys.find { it.name == 'reader' }.last_used_at", notNullValue())
+                .body("api_keys.find { it.name == 'full' }.user_email", equalTo(user));
+    }
+
+    @Test
+    void anAdminListsAndRevokesAnyMembersKeyAndAMemberOnlyItsOwn() {
+        String tenant = "keys-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String member = TestTokens.bearer(tenant, "leaving@" + tenant + ".dev");
+        String admin = TestTokens.adminBearer(tenant, "owner@" + tenant + ".dev");
+        String key = createKey(member, "left behind");
+        given().header("Authorization", member).get("/api/v1/api-keys?all=true").then().statusCode(403).body("code", equalTo("forbidden"));
+        String id = given().header("Authorization", admin).get("/api/v1/api-keys?all=true").then().statusCode(200)
+                .body("api_keys.user_email", org.hamcrest.Matchers.hasItem("leaving@" + tenant + ".dev"))
+                .extract().jsonPath().getString("api_keys.find { it.name == 'left behind' }.id");
+        given().header("Authorization", TestTokens.adminBearer("other-" + tenant, "owner@other.dev")).delete("/api/v1/api-keys/" + id)
+                .then().statusCode(404);
+        given().header(ApiKeys.HEADER, key).get("/api/v1/api-keys").then().statusCode(200);
+        given().header("Authorization", admin).delete("/api/v1/api-keys/" + id).then().statusCode(204);
+        given().header(ApiKeys.HEADER, key).get("/api/v1/api-keys").then().statusCode(401);
+    }
 }

@@ -31,6 +31,8 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
     public static final String ORG_ATTRIBUTE = "relay.org";
     /** The identity attribute holding the hash of the key it was authenticated by (absent for a token). */
     public static final String KEY_HASH_ATTRIBUTE = "relay.api-key-hash";
+    /** The identity attribute set (true) when the key may only read ({@link ReadOnlyKeyFilter}). */
+    public static final String READ_ONLY_ATTRIBUTE = "relay.api-key-read-only";
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
@@ -88,13 +90,14 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
             String hash = ApiKeys.hash(request.key);
             return directory.get().ownerOf(hash).map(owner -> {
                 if (owner == null) {
-                    throw new AuthenticationFailedException("unknown or revoked API key");
+                    throw new AuthenticationFailedException("unknown, revoked or expired API key");
                 }
                 return QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(owner.email()))
-                        .addAttribute(ORG_ATTRIBUTE, owner.org())
+                        .setPrincipal(new QuarkusPrincipal(owner.caller().email()))
+                        .addAttribute(ORG_ATTRIBUTE, owner.caller().org())
                         .addAttribute(KEY_HASH_ATTRIBUTE, hash)
-                        .addRoles(owner.roles())
+                        .addAttribute(READ_ONLY_ATTRIBUTE, owner.readOnly())
+                        .addRoles(owner.caller().roles())
                         .build();
             });
         }

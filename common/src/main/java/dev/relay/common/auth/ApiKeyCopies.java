@@ -24,13 +24,13 @@ public class ApiKeyCopies implements ApiKeyDirectory {
         return keys.apply(change);
     }
 
-    /** Whether the key is known and not revoked. */
+    /** Whether the key is known, not revoked and not expired. */
     public Uni<Boolean> isValid(String keyHash) {
         return keys.ownerOf(keyHash).map(owner -> owner != null);
     }
 
     @Override
-    public Uni<Caller> ownerOf(String keyHash) {
+    public Uni<ApiKeyOwner> ownerOf(String keyHash) {
         return keys.ownerOf(keyHash);
     }
 }

@@ -11,6 +11,9 @@ public final class ApiKeys {
 
     public static final String HEADER = "X-Api-Key";
     public static final String PREFIX = "neo_sk_";
+    /** A key's scope: it may only read (GET, HEAD), or read and write. */
+    public static final String READ = "read";
+    public static final String READ_WRITE = "read_write";
     /** How many characters of a key are kept in clear to tell keys apart in lists. */
     public static final int SHOWN_CHARACTERS = PREFIX.length() + 6;
 

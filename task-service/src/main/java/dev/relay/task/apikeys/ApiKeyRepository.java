@@ -1,12 +1,13 @@
 package dev.relay.task.apikeys;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.auth.ApiKeyDirectory;
-import dev.relay.common.auth.Caller;
+import dev.relay.common.auth.ApiKeyOwner;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -20,9 +21,21 @@ class ApiKeyRepository implements PanacheRepositoryBase<ApiKey, UUID>, ApiKeyDir
         return list("org = ?1 and userEmail = ?2", Sort.by("createdAt").and("id"), org, email);
     }
 
+    /** Every member's keys of the organization, oldest first, revoked ones included. */
+    public Uni<List<ApiKey>> ofOrg(String org) {
+        return list("org = ?1", Sort.by("createdAt").and("id"), org);
+    }
+
+    /** The owner of the working key with this hash, noting its use. */
     @Override
-    public Uni<Caller> ownerOf(String keyHash) {
-        return Panache.withSession(() -> find("hash = ?1 and revokedAt is null", keyHash).firstResult())
-                .map(key -> key == null ? null : Caller.ofApiKey(key.org, key.userEmail));
+    public Uni<ApiKeyOwner> ownerOf(String keyHash) {
+        Instant now = Instant.now();
+        return Panache.withTransaction(() -> find("hash = ?1 and revokedAt is null", keyHash).firstResult().map(key -> {
+            if (key == null || !key.worksAt(now)) {
+                return null;
+            }
+            key.usedAt(now);
+            return ApiKeyOwner.of(key.org, key.userEmail, key.scope);
+        }));
     }
 }

@@ -34,7 +34,7 @@ class ApiKeyService {
         this.outbox = outbox;
     }
 
-    public Uni<Created> create(Caller caller, String name) {
+    public Uni<Created> create(Caller caller, String name, String scope, Instant expiresAt) {
         String key = ApiKeys.generate();
         ApiKey row = new ApiKey();
         row.id = UUID.randomUUID();
@@ -44,30 +44,36 @@ class ApiKeyService {
         row.shown = key.substring(0, ApiKeys.SHOWN_CHARACTERS);
         row.hash = ApiKeys.hash(key);
         row.createdAt = Instant.now();
+        row.scope = scope;
+        row.expiresAt = expiresAt;
         return outbox.transaction(() -> keys.persist(row).chain(() -> announce(row)))
                 .replaceWith(new Created(row, key));
     }
 
-    public Uni<List<ApiKey>> list(Caller caller) {
+    /** The caller's keys; with {@code everyone}, every member's (admins only). */
+    public Uni<List<ApiKey>> list(Caller caller, boolean everyone) {
+        if (everyone) {
+            caller.requireAdmin("list every member's API keys");
+            return Panache.withSession(() -> keys.ofOrg(caller.org()));
+        }
         return Panache.withSession(() -> keys.ofUser(caller.org(), caller.email()));
     }
 
-    /** Revokes the caller's key; revoking it again changes nothing. Another user's key is a 404. */
+    /**
+     * Revokes a key of the caller's, or, for an admin, of any member of the organization; revoking it again changes
+     * nothing. Any other key is a 404.
+     */
     public Uni<Void> revoke(Caller caller, UUID id) {
         return outbox.transaction(() -> keys.findById(id).chain(row -> {
-                    if (row == null || !row.org.equals(caller.org()) || !row.userEmail.equals(caller.email())) {
+                    if (row == null || !row.org.equals(caller.org()) || !(row.userEmail.equals(caller.email()) || caller.isAdmin())) {
                         throw ApiException.notFound("API key " + id + " not found");
                     }
-                    if (row.revokedAt != null) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    row.revokedAt = Instant.now();
-                    return announce(row);
+                    return row.revokeAt(Instant.now()) ? announce(row) : Uni.createFrom().voidItem();
                 }));
     }
 
     private Uni<Void> announce(ApiKey row) {
         return outbox.add(Topics.API_KEYS, row.id.toString(), UUID.randomUUID(),
-                new ApiKeyChanged(row.id, row.org, row.userEmail, row.hash, row.revokedAt));
+                new ApiKeyChanged(row.id, row.org, row.userEmail, row.hash, row.revokedAt, row.scope, row.expiresAt));
     }
 }

@@ -34,18 +34,22 @@ import io.restassured.http.ContentType;
 class AccessMatrixTest {
 
     private static final String ORG = "matrix";
+    private static final String WEBHOOK_URL = "http://127.0.0.1:" + dev.relay.testsupport.FreePorts.next() + "/hook";
 
     @TestHTTPResource("/")
     URI base;
 
     private final String creator = "creator-" + UUID.randomUUID() + "@matrix.dev";
     private final String creatorToken = TestTokens.token(ORG, creator);
+    private final String adminToken = TestTokens.adminToken(ORG, "admin-" + UUID.randomUUID() + "@matrix.dev");
 
     @Test
     void everyCallerGetsWhatTheMatrixSaysOnEveryOperationThatNamesAnOrganizationOrAnId() {
         AccessMatrix matrix = new AccessMatrix(base, Map.of(
                 Principal.CREATOR, Credential.bearer(creatorToken),
                 SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(ORG, "member-" + UUID.randomUUID() + "@matrix.dev")),
+                Principal.ORG_ADMIN, Credential.bearer(adminToken),
+                Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, key().path("key")),
                 Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)),
                 Principal.EXPIRED_TOKEN, Credential.bearer(TestTokens.expired(ORG, creator, Duration.ofSeconds(30))),
                 Principal.ALG_NONE_TOKEN, Credential.bearer(TestTokens.unsigned(ORG, creator)),
@@ -62,13 +66,35 @@ class AccessMatrixTest {
                 .row("GET /api/v1/tasks/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
                 .row("GET /api/v1/tasks/{id}/artifacts", Map.of(SAME_ORG_MEMBER, DENY_404))
                 // API keys are their user's alone, even within the organization
-                .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
-                // secrets are the organization's: any member may replace or delete one
-                .row("DELETE /api/v1/secrets/{name}", Map.of(SAME_ORG_MEMBER, ALLOW));
+                .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW))
+                // every caller makes its own keys, but not with a key; an admin lists everyone's (all=true)
+                .row("POST /api/v1/api-keys", Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, DENY_403,
+                        Principal.OTHER_ORG_USER, ALLOW))
+                .row("GET /api/v1/api-keys", everyMember())
+                // the organization's settings: only its admins change its secrets and its webhook or read the webhook's
+                // delivery log (it names every member's tasks); members list the secrets' names and see the webhook's URL.
+                // An API key is its user's, never an admin's. Another organization's caller acts on its own organization.
+                .row("DELETE /api/v1/secrets/{name}", adminOnly(DENY_403))
+                .row("POST /api/v1/secrets", adminOnly(DENY_403))
+                .row("GET /api/v1/secrets", everyMember())
+                .row("PUT /api/v1/webhook", adminOnly(DENY_403))
+                .row("DELETE /api/v1/webhook", adminOnly(DENY_403))
+                .row("GET /api/v1/webhook/deliveries", adminOnly(DENY_403))
+                .row("GET /api/v1/webhook", Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW));
 
         List<ApiOperations.Operation> operations = ApiOperations.of(base);
         assertThat(matrix.unlisted(operations)).as("operations without a row in the matrix").isEmpty();
         assertThat(matrix.mismatches(this::call)).isEmpty();
+    }
+
+    /** Only the organization's admin is served; {@code otherOrg}: what another organization's user gets. */
+    private static Map<Principal, AccessMatrix.Outcome> adminOnly(AccessMatrix.Outcome otherOrg) {
+        return Map.of(Principal.CREATOR, DENY_403, SAME_ORG_MEMBER, DENY_403, Principal.CREATOR_API_KEY, DENY_403,
+                Principal.ORG_ADMIN, ALLOW, Principal.OTHER_ORG_USER, otherOrg);
+    }
+
+    private static Map<Principal, AccessMatrix.Outcome> everyMember() {
+        return Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW, Principal.OTHER_ORG_USER, ALLOW);
     }
 
     /** A fresh call of {@code operation} on something the creator owns. */
@@ -85,7 +111,16 @@ class AccessMatrixTest {
             case "GET /api/v1/tasks/{id}" -> new Call("GET", "/api/v1/tasks/" + task(), null);
             case "GET /api/v1/tasks/{id}/artifacts" -> new Call("GET", "/api/v1/tasks/" + task() + "/artifacts", null);
             case "DELETE /api/v1/api-keys/{id}" -> new Call("DELETE", "/api/v1/api-keys/" + key().path("id"), null);
+            case "POST /api/v1/api-keys" -> new Call("POST", "/api/v1/api-keys", "{\"name\":\"matrix\"}");
+            case "GET /api/v1/api-keys" -> new Call("GET", "/api/v1/api-keys", null);
             case "DELETE /api/v1/secrets/{name}" -> new Call("DELETE", "/api/v1/secrets/" + secret(), null);
+            case "POST /api/v1/secrets" -> new Call("POST", "/api/v1/secrets", "{\"name\":\"MATRIX_NEW\",\"value\":\"v\",\"hosts\":[\"api.example.com\"]}");
+            case "GET /api/v1/secrets" -> new Call("GET", "/api/v1/secrets", null);
+            // a closed loopback port: the matrix's completions are never sent anywhere else
+            case "PUT /api/v1/webhook" -> new Call("PUT", "/api/v1/webhook", "{\"url\":\"" + WEBHOOK_URL + "\"}");
+            case "DELETE /api/v1/webhook" -> webhookThen(new Call("DELETE", "/api/v1/webhook", null));
+            case "GET /api/v1/webhook" -> webhookThen(new Call("GET", "/api/v1/webhook", null));
+            case "GET /api/v1/webhook/deliveries" -> new Call("GET", "/api/v1/webhook/deliveries", null);
             default -> throw new IllegalArgumentException("no call for " + operation);
         };
     }
@@ -101,9 +136,16 @@ class AccessMatrixTest {
                 .post("/api/v1/api-keys").then().statusCode(201).extract();
     }
 
+    /** {@code call}, once the organization has a webhook. */
+    private Call webhookThen(Call call) {
+        given().header("Authorization", "Bearer " + adminToken).contentType(ContentType.JSON).body("{\"url\":\"" + WEBHOOK_URL + "\"}")
+                .put("/api/v1/webhook").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        return call;
+    }
+
     private String secret() {
         String name = "MATRIX_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
-        given().header("Authorization", "Bearer " + creatorToken).contentType(ContentType.JSON)
+        given().header("Authorization", "Bearer " + adminToken).contentType(ContentType.JSON)
                 .body("{\"name\":\"" + name + "\",\"value\":\"v\",\"hosts\":[\"api.example.com\"]}").post("/api/v1/secrets").then().statusCode(201);
         return name;
     }

@@ -22,8 +22,8 @@ public final class AccessMatrix {
 
     /** The callers tried on every operation. */
     public enum Principal {
-        CREATOR, SAME_ORG_MEMBER, OTHER_ORG_USER, NO_AUTH, EXPIRED_TOKEN, ALG_NONE_TOKEN, HS256_PUBLIC_KEY_TOKEN,
-        WRONG_ISSUER_TOKEN, REVOKED_API_KEY
+        CREATOR, SAME_ORG_MEMBER, ORG_ADMIN, CREATOR_API_KEY, OTHER_ORG_USER, NO_AUTH, EXPIRED_TOKEN, ALG_NONE_TOKEN,
+        HS256_PUBLIC_KEY_TOKEN, WRONG_ISSUER_TOKEN, REVOKED_API_KEY
     }
 
     /** What a call must get: served (any answer but 401, 403, 404 and 5xx), or refused with that status. */

@@ -88,10 +88,14 @@ class SecretResourceTest {
 
     /** What a run naming these secrets gets (the vault works on a Vert.x context, as in the runtime). */
     private Map<String, String> resolve(String org, List<String> names) {
-        return Uni.createFrom().<Map<String, String>>emitter(emitter -> {
+        return onVertxContext(() -> vault.resolve(org, names));
+    }
+
+    private <T> T onVertxContext(java.util.function.Supplier<Uni<T>> work) {
+        return Uni.createFrom().<T>emitter(emitter -> {
             Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
             VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> vault.resolve(org, names).subscribe().with(emitter::complete, emitter::fail));
+            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
         }).await().atMost(Duration.ofSeconds(10));
     }
 
@@ -106,6 +110,72 @@ class SecretResourceTest {
         pool.preparedQuery("UPDATE task.secret SET hosts = NULL WHERE org = $1").execute(Tuple.of(org)).await().indefinitely();
         given().header("Authorization", token).get("/api/v1/secrets").then().statusCode(200)
                 .body("secrets[0].name", equalTo("OLD_KEY")).body("secrets[0].hosts", equalTo(List.of()));
+    }
+
+    @Inject
+    dev.relay.task.secrets.Resealer resealer;
+
+    @Inject
+    dev.relay.task.secrets.SecretCipher cipher;
+
+    /** After a rotation: values sealed under the old key (id "0", kept in relay.secrets.old-keys) open, and move to the current key. */
+    @Test
+    void aValueSealedUnderAnOldKeyStillOpensAndIsResealedUnderTheCurrentKey() {
+        String org = "ring-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestTokens.adminBearer(org, "keeper@" + org + ".dev");
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "ROTATED", "value", "placeholder", "hosts", List.of("api.example.com"))).post("/api/v1/secrets")
+                .then().statusCode(201);
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", "https://hooks.example.com/relay"))
+                .put("/api/v1/webhook").then().statusCode(201);
+        // as written before the rotation: sealed with the old key, which is no longer the current one
+        dev.relay.task.secrets.SecretCipher old = new dev.relay.task.secrets.SecretCipher(new OldKey());
+        pool.preparedQuery("UPDATE task.secret SET sealed = $1, key_id = '0' WHERE org = $2")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(old.seal(org, "ROTATED", "sealed before the rotation")), org))
+                .await().indefinitely();
+        pool.preparedQuery("UPDATE task.webhook SET sealed = $1, key_id = '0' WHERE org = $2")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(old.seal(org, "webhook-signing-secret", "whsec_old")), org))
+                .await().indefinitely();
+        assertThat(old.keyId()).isEqualTo("0").isNotEqualTo(cipher.keyId());
+        assertThat(resolve(org, List.of("ROTATED"))).containsExactly(Map.entry("ROTATED", "sealed before the rotation"));
+
+        onVertxContext(resealer::reseal);
+        var secretRow = pool.preparedQuery("SELECT key_id, sealed FROM task.secret WHERE org = $1").execute(Tuple.of(org))
+                .await().indefinitely().iterator().next();
+        assertThat(secretRow.getString("key_id")).isEqualTo(cipher.keyId());
+        assertThat(resolve(org, List.of("ROTATED"))).containsExactly(Map.entry("ROTATED", "sealed before the rotation"));
+        var webhookRow = pool.preparedQuery("SELECT key_id, sealed FROM task.webhook WHERE org = $1").execute(Tuple.of(org))
+                .await().indefinitely().iterator().next();
+        assertThat(webhookRow.getString("key_id")).isEqualTo(cipher.keyId());
+        assertThat(cipher.open(org, "webhook-signing-secret", webhookRow.getBuffer("sealed").getBytes(), cipher.keyId())).isEqualTo("whsec_old");
+    }
+
+    /** The ring before the rotation: key "0" current. */
+    private static final class OldKey implements dev.relay.task.secrets.SecretsConfig {
+        @Override
+        public java.util.Optional<String> key() {
+            return java.util.Optional.of("cmVsYXktb2xkLXRlc3Qta2V5LTMyLWJ5dGVzLSEhISE=");
+        }
+
+        @Override
+        public String keyId() {
+            return "0";
+        }
+
+        @Override
+        public Map<String, String> oldKeys() {
+            return Map.of();
+        }
+
+        @Override
+        public Duration resealInterval() {
+            return Duration.ofMinutes(1);
+        }
+
+        @Override
+        public int resealBatch() {
+            return 200;
+        }
     }
 
     @Test

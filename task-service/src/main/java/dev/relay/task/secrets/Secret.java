@@ -34,6 +34,12 @@ public class Secret {
     public String hosts;
 
     /** The hosts it may be sent to (none: it may be sent nowhere). */
+    /** The value sealed anew ({@code sealed} under the key {@code keyId}); the value itself is unchanged. */
+    public void resealed(byte[] sealed, String keyId) {
+        this.sealed = sealed;
+        this.keyId = keyId;
+    }
+
     public List<String> hostList() {
         return hosts == null || hosts.isBlank() ? List.of() : List.of(hosts.split(","));
     }

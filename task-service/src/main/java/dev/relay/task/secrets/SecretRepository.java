@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
@@ -42,6 +43,11 @@ class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
                 .setParameter("createdBy", secret.createdBy).setParameter("at", secret.updatedAt)
                 .setParameter("hosts", secret.hosts)
                 .getSingleResult());
+    }
+
+    /** Up to {@code max} secrets sealed under a key other than {@code keyId}, locked for this transaction. */
+    public Uni<List<Secret>> sealedUnderAnotherKey(String keyId, int max) {
+        return find("keyId <> ?1", Sort.by("id"), keyId).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
     }
 
     public Uni<Boolean> deleteNamed(String org, String name) {

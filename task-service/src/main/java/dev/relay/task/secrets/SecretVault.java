@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
  * tools of such a run.
  */
 @ApplicationScoped
-public class SecretVault {
+public class SecretVault implements SealedValues {
 
     /** What storing did: made a new secret or replaced the value of one. */
     public record Stored(Secret secret, boolean created) {
@@ -67,6 +67,20 @@ public class SecretVault {
         }).replaceWithVoid();
     }
 
+    @Override
+    public String kind() {
+        return "secrets";
+    }
+
+    @Override
+    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, int max) {
+        return Panache.withTransaction(() -> secrets.sealedUnderAnotherKey(current.keyId(), max).map(found -> {
+            found.forEach(secret -> secret.resealed(current.seal(secret.org, secret.name,
+                    current.open(secret.org, secret.name, secret.sealed, secret.keyId)), current.keyId()));
+            return found.size();
+        }));
+    }
+
     /** The values of the named secrets of {@code org} that exist, for one run's tools. */
     public Uni<Map<String, String>> resolve(String org, Collection<String> names) {
         return resolveBound(org, names).map(found -> found.entrySet().stream()
@@ -80,6 +94,6 @@ public class SecretVault {
         }
         return Panache.withSession(() -> secrets.named(org, names)).map(found -> found.stream()
                 .collect(Collectors.toMap(secret -> secret.name,
-                        secret -> new Bound(cipher.open(org, secret.name, secret.sealed), secret.hostList()))));
+                        secret -> new Bound(cipher.open(org, secret.name, secret.sealed, secret.keyId), secret.hostList()))));
     }
 }

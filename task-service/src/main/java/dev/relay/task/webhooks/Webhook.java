@@ -24,4 +24,10 @@ public class Webhook {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** The signing secret sealed anew ({@code sealed} under the key {@code keyId}); the secret itself is unchanged. */
+    public void resealed(byte[] sealed, String keyId) {
+        this.sealed = sealed;
+        this.keyId = keyId;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.relay.task.webhooks;
 
+import dev.relay.task.secrets.SealedValues;
 import dev.relay.task.secrets.SecretCipher;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import io.smallrye.mutiny.Uni;
  * its deliveries. The secret is kept sealed like the secrets API's values.
  */
 @ApplicationScoped
-class Webhooks {
+class Webhooks implements SealedValues {
 
     /** The associated data the signing secret is sealed under; not a name the secrets API accepts. */
     static final String SECRET_NAME = "webhook-signing-secret";
@@ -100,9 +101,23 @@ class Webhooks {
                 })));
     }
 
+    @Override
+    public String kind() {
+        return "webhook signing secrets";
+    }
+
+    @Override
+    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, int max) {
+        return Panache.withTransaction(() -> webhooks.sealedUnderAnotherKey(current.keyId(), max).map(found -> {
+            found.forEach(webhook -> webhook.resealed(current.seal(webhook.org, SECRET_NAME,
+                    current.open(webhook.org, SECRET_NAME, webhook.sealed, webhook.keyId)), current.keyId()));
+            return found.size();
+        }));
+    }
+
     /** The signing secret of {@code webhook}, to sign a message with. */
     String secretOf(Webhook webhook) {
-        return cipher.open(webhook.org, SECRET_NAME, webhook.sealed);
+        return cipher.open(webhook.org, SECRET_NAME, webhook.sealed, webhook.keyId);
     }
 
     /** A Standard Webhooks secret: {@code whsec_} and 32 random bytes, base64. */

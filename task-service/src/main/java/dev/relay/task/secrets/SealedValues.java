@@ -1,0 +1,16 @@
+package dev.relay.task.secrets;
+
+import io.smallrye.mutiny.Uni;
+
+/** Values sealed by the {@link SecretCipher} and stored by a feature (its secrets, webhook signing secrets). */
+public interface SealedValues {
+
+    /** What they are, for the log. */
+    String kind();
+
+    /**
+     * Re-seals, in one transaction, up to {@code max} values stored under a key other than the cipher's current one;
+     * how many it re-sealed.
+     */
+    Uni<Integer> resealUnderCurrentKey(SecretCipher cipher, int max);
+}

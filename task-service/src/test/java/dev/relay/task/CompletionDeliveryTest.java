@@ -251,6 +251,59 @@ class CompletionDeliveryTest {
         }
     }
 
+    /** A receiver that accepts and then answers one byte every 200 ms, never a whole answer, holds up its own org only. */
+    @Test
+    void aReceiverThatHoldsItsAnswerDelaysOnlyItsOwnOrganizationsMessages() throws Exception {
+        try (java.net.ServerSocket slow = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!slow.isClosed()) {
+                    try {
+                        java.net.Socket socket = slow.accept();
+                        held.incrementAndGet();
+                        Thread trickle = new Thread(() -> {
+                            try (socket) {
+                                for (int i = 0; i < 600 && !slow.isClosed(); i++) {
+                                    socket.getOutputStream().write('H');
+                                    socket.getOutputStream().flush();
+                                    Thread.sleep(200);
+                                }
+                            } catch (Exception gone) {
+                                // the sender gave up, or the test ended
+                            }
+                        });
+                        trickle.setDaemon(true);
+                        trickle.start();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String slowOrg = "hooks-slow-" + UUID.randomUUID().toString().substring(0, 8);
+            String slowToken = TestTokens.adminBearer(slowOrg, "sam@slow.dev");
+            given().header("Authorization", slowToken).contentType(ContentType.JSON)
+                    .body(Map.of("url", "http://127.0.0.1:" + slow.getLocalPort() + "/hook")).put("/api/v1/webhook").then().statusCode(201);
+            for (int i = 0; i < 4; i++) {
+                create(slowToken, "{\"task\":\"slow " + i + "\",\"completion_delivery\":\"webhook\",\"response_format\":\"json\"}");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> held.get() >= 1);
+
+            List<Received> received = new CopyOnWriteArrayList<>();
+            String url = startReceiver(received, 0);
+            String fastToken = TestTokens.adminBearer("hooks-fast-" + UUID.randomUUID().toString().substring(0, 8), "fay@fast.dev");
+            given().header("Authorization", fastToken).contentType(ContentType.JSON).body(Map.of("url", url))
+                    .put("/api/v1/webhook").then().statusCode(201);
+            long started = System.nanoTime();
+            create(fastToken, "{\"task\":\"fast\",\"completion_delivery\":\"webhook\",\"response_format\":\"json\"}");
+            // the slow receiver holds each of its attempts for relay.webhooks.timeout (10 s): sent in turn, this one would wait
+            await().atMost(Duration.ofSeconds(8)).until(() -> received.size() >= 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+            assertThat(held.get()).as("the slow organization's messages are sent one at a time").isLessThanOrEqualTo(2);
+        }
+    }
+
     private static String create(String token, String body) {
         return given().header("Authorization", token).contentType(ContentType.JSON).body(body)
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");

@@ -1,6 +1,8 @@
 package dev.relay.task.webhooks;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,15 +18,32 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
      * Takes up to {@code limit} deliveries that are due, for this instance only until {@code leaseUntil} (another
      * instance skips them meanwhile, and takes them again if this one dies before recording the attempt).
      */
-    public Uni<List<String>> takeDue(Instant now, Instant leaseUntil, int limit) {
+    /**
+     * Leases (until {@code leaseUntil}) the due messages of at most {@code orgs} organizations, those waiting longest,
+     * at most {@code perOrg} of each, leaving out the organizations in {@code busy}.
+     */
+    public Uni<List<Due>> takeDue(Instant now, Instant leaseUntil, int orgs, int perOrg, Collection<String> busy) {
+        List<String> excluded = new ArrayList<>(busy);
+        excluded.add(""); // never an organization; keeps NOT IN valid when nothing is busy
         return getSession().chain(session -> session.createNativeQuery("""
+                        WITH due AS (SELECT id, org, next_attempt_at FROM {h-schema}webhook_delivery
+                                     WHERE status = 'pending' AND next_attempt_at <= :now AND org NOT IN (:busy)),
+                             first_orgs AS (SELECT org FROM due GROUP BY org ORDER BY min(next_attempt_at) LIMIT :orgs),
+                             ranked AS (SELECT id, row_number() OVER (PARTITION BY org ORDER BY next_attempt_at) AS nth
+                                        FROM due WHERE org IN (SELECT org FROM first_orgs))
                         UPDATE {h-schema}webhook_delivery SET next_attempt_at = :lease
                         WHERE id IN (SELECT id FROM {h-schema}webhook_delivery
                                      WHERE status = 'pending' AND next_attempt_at <= :now
-                                     ORDER BY next_attempt_at LIMIT :limit FOR UPDATE SKIP LOCKED)
-                        RETURNING id""", String.class)
-                .setParameter("lease", leaseUntil).setParameter("now", now).setParameter("limit", limit)
-                .getResultList());
+                                       AND id IN (SELECT id FROM ranked WHERE nth <= :perOrg)
+                                     FOR UPDATE SKIP LOCKED)
+                        RETURNING id, org""", Object[].class)
+                .setParameter("lease", leaseUntil).setParameter("now", now).setParameter("orgs", orgs).setParameter("perOrg", perOrg)
+                .setParameter("busy", excluded)
+                .getResultList()).map(rows -> rows.stream().map(row -> new Due((String) row[0], (String) row[1])).toList());
+    }
+
+    /** A message taken to be sent, and its organization. */
+    public record Due(String id, String org) {
     }
 
     /**

@@ -2,13 +2,19 @@ package dev.relay.task.webhooks;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
 import dev.relay.common.reactive.InTurn;
+import dev.relay.common.reactive.OnOwnContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -18,8 +24,10 @@ import io.vertx.core.Vertx;
 /**
  * Sends the webhook messages that are due, each attempt recorded: a 2xx delivers it; anything else (an error
  * status, no answer, no connection) tries again after the backoff, until {@code relay.webhooks.give-up-after}.
- * A message taken is leased to this instance while it is sent, so instances never send it at once; one whose
- * instance died is taken again after the lease (at least once, identified by its {@code webhook-id}).
+ * A message taken is leased to this instance for longer than the look can take, so instances never send it at once;
+ * one whose instance died is taken again after the lease (at least once, identified by its {@code webhook-id}).
+ * Organizations are sent to side by side, a few messages each per look, so one organization's slow or failing
+ * receiver delays only its own messages.
  */
 @ApplicationScoped
 public class WebhookDispatcher {
@@ -31,21 +39,43 @@ public class WebhookDispatcher {
     private final Webhooks secrets;
     private final WebhookSender sender;
     private final WebhooksConfig config;
+    private final Vertx vertx;
+    /** The organizations this instance is sending to now. */
+    private final Set<String> sending = ConcurrentHashMap.newKeySet();
 
     public WebhookDispatcher(WebhookDeliveryRepository deliveries, WebhookRepository webhooks, Webhooks secrets, WebhookSender sender,
-            WebhooksConfig config) {
+            WebhooksConfig config, Vertx vertx) {
         this.deliveries = deliveries;
         this.webhooks = webhooks;
         this.secrets = secrets;
         this.sender = sender;
         this.config = config;
+        this.vertx = vertx;
     }
 
+    /**
+     * One look: the due messages of as many organizations as may still be sent to at once here ({@code concurrency},
+     * those already being sent to left out), {@code per-org} of each; each organization's are sent one after another
+     * on a context of their own, and the look does not wait for them, so the next look serves the others.
+     */
     @Scheduled(every = "{relay.webhooks.dispatch-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> dispatch() {
+        int free = config.concurrency() - sending.size();
+        if (free <= 0) {
+            return Uni.createFrom().voidItem();
+        }
         Instant now = Instant.now();
-        return Panache.withTransaction(() -> deliveries.takeDue(now, now.plus(config.timeout().multipliedBy(3)), config.batch()))
-                .chain(due -> InTurn.each(due, this::attempt));
+        return Panache.withTransaction(() -> deliveries.takeDue(now, now.plus(config.lease()), free, config.perOrg(), Set.copyOf(sending)))
+                .invoke(due -> due.stream().collect(Collectors.groupingBy(WebhookDeliveryRepository.Due::org, LinkedHashMap::new,
+                        Collectors.mapping(WebhookDeliveryRepository.Due::id, Collectors.toList()))).forEach(this::sendDetached))
+                .replaceWithVoid();
+    }
+
+    private void sendDetached(String org, List<String> ids) {
+        sending.add(org);
+        OnOwnContext.run(vertx, () -> InTurn.each(ids, this::attempt))
+                .onTermination().invoke(() -> sending.remove(org))
+                .subscribe().with(done -> { }, failure -> LOG.errorf(failure, "webhook messages of organization %s could not be sent", org));
     }
 
     private Uni<Void> attempt(String deliveryId) {

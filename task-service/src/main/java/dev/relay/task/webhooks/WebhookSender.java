@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
@@ -56,8 +56,13 @@ class WebhookSender {
     private final Duration timeout;
     private final EgressPolicy egress;
 
-    /** {@code timeout}: how long the receiver has to answer (its setting is documented with {@code WebhooksConfig}). */
-    WebhookSender(@ConfigProperty(name = "relay.webhooks.timeout", defaultValue = "10s") Duration timeout, EgressPolicy egress) {
+    @Inject
+    WebhookSender(WebhooksConfig config, EgressPolicy egress) {
+        this(config.timeout(), egress);
+    }
+
+    /** {@code timeout}: how long the whole exchange with a receiver may take, its body included. */
+    WebhookSender(Duration timeout, EgressPolicy egress) {
         this.timeout = timeout;
         this.egress = egress;
     }

@@ -29,7 +29,22 @@ public interface WebhooksConfig {
     @WithDefault("1s")
     Duration dispatchInterval();
 
-    /** The most messages one look sends. */
-    @WithDefault("20")
-    int batch();
+    /**
+     * The most messages of one organization one look sends, one after another: an organization whose receiver is slow
+     * holds up only its own messages.
+     */
+    @WithDefault("2")
+    int perOrg();
+
+    /** How many organizations an instance sends to at once (each one's messages one after another). */
+    @WithDefault("8")
+    int concurrency();
+
+    /**
+     * How long the messages taken for an organization are leased to this instance: longer than sending them can take,
+     * every send bounded by {@link #timeout()}, so no other instance sends them meanwhile.
+     */
+    default Duration lease() {
+        return timeout().multipliedBy(perOrg() + 1L);
+    }
 }

@@ -23,14 +23,14 @@ make_keys() {
 }
 
 # mint_token KEY_DIR ISSUER ORG EMAIL HOURS [GROUPS]: an RS256 JWT the services accept; GROUPS a JSON list
-# (default ["user"])
+# (default ["user"]); its audience is RELAY_JWT_AUDIENCE (default relay), as the services expect
 mint_token() {
   local b64url='openssl base64 -A | tr "+/" "-_" | tr -d "="'
   local now header payload signature
   now=$(date +%s)
   header=$(printf '{"alg":"RS256","typ":"JWT"}' | eval "$b64url")
-  payload=$(printf '{"iss":"%s","sub":"%s","upn":"%s","org":"%s","groups":%s,"iat":%d,"exp":%d}' \
-    "$2" "$4" "$4" "$3" "${6:-[\"user\"]}" "$now" $((now + $5 * 3600)) | eval "$b64url")
+  payload=$(printf '{"iss":"%s","aud":"%s","sub":"%s","upn":"%s","org":"%s","groups":%s,"iat":%d,"exp":%d}' \
+    "$2" "${RELAY_JWT_AUDIENCE:-relay}" "$4" "$4" "$3" "${6:-[\"user\"]}" "$now" $((now + $5 * 3600)) | eval "$b64url")
   signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$1/private.pem" -binary | eval "$b64url")
   printf '%s.%s.%s\n' "$header" "$payload" "$signature"
 }

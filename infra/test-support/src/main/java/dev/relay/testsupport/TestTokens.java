@@ -32,6 +32,8 @@ import io.smallrye.jwt.build.Jwt;
 public final class TestTokens {
 
     public static final String ISSUER = "https://relay.dev/test";
+    /** The services' default {@code mp.jwt.verify.audiences}. */
+    public static final String AUDIENCE = "relay";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static KeyPair keys;
@@ -47,6 +49,7 @@ public final class TestTokens {
 
     public static String token(String org, String email) {
         return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
                 .upn(email)
                 .subject(email)
                 .groups(Set.of("user"))
@@ -71,6 +74,7 @@ public final class TestTokens {
         long now = Instant.now().getEpochSecond();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", ISSUER);
+        claims.put("aud", AUDIENCE);
         claims.put("sub", email);
         claims.put("upn", email);
         claims.put("groups", List.of("user"));

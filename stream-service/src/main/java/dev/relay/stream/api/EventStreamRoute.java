@@ -1,10 +1,13 @@
 package dev.relay.stream.api;
 
+import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.relay.common.auth.ApiKeyAuthentication;
 import dev.relay.common.auth.ApiKeyCopies;
@@ -17,6 +20,7 @@ import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.stream.sse.SseWriter;
 import dev.relay.stream.sse.TaskStreams;
 import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -30,7 +34,8 @@ import io.vertx.ext.web.RoutingContext;
  * stored log after a position ({@code Last-Event-ID}, else {@code ?after=}), then live events until the run ends.
  * A Vert.x route rather than a JAX-RS resource, so events are written to the connection as they come, in batches,
  * without a reactive pipeline per event. Everything is decided before the first byte: 401, 404 (a task the caller
- * may not read), 429 (too many open streams), 204 (nothing left: the run ended and every event was seen).
+ * may not read), 429 (too many open streams), 204 (nothing left: the run ended and every event was seen). A stream
+ * ends when the token that opened it expires, or within a key check of the revocation of the API key that opened it.
  * Documented in {@code META-INF/openapi.yaml}.
  */
 @ApplicationScoped
@@ -38,6 +43,7 @@ public class EventStreamRoute {
 
     static final String PATH = "/api/preview/agents/:org/tasks/:taskId/events/stream";
     private static final String KEY_HASH = "relay.api-key-hash";
+    private static final String TOKEN_EXPIRY = "relay.token-expiry";
 
     private final StreamAccess access;
     private final TaskStreams streams;
@@ -45,15 +51,17 @@ public class EventStreamRoute {
     private final IdentityProviderManager identities;
     private final ApiKeyCopies keys;
     private final StreamConfig config;
+    private final Clock clock;
 
     public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities,
-            ApiKeyCopies keys, StreamConfig config) {
+            ApiKeyCopies keys, StreamConfig config, Clock clock) {
         this.access = access;
         this.streams = streams;
         this.limits = limits;
         this.identities = identities;
         this.keys = keys;
         this.config = config;
+        this.clock = clock;
     }
 
     void install(@Observes Router router) {
@@ -70,10 +78,17 @@ public class EventStreamRoute {
                             routing.request().getParam("after"));
                     return QuarkusHttpUser.getSecurityIdentity(routing, identities)
                             .chain(identity -> access.authorize(Caller.from(identity), org, taskId)
-                                    .invoke(ignored -> routing.put(KEY_HASH, identity.getAttribute(ApiKeyAuthentication.KEY_HASH_ATTRIBUTE))))
+                                    .invoke(ignored -> remember(routing, identity)))
                             .map(end -> new StreamStart(taskId, position, end));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
+    }
+
+    private static void remember(RoutingContext routing, SecurityIdentity identity) {
+        routing.put(KEY_HASH, identity.getAttribute(ApiKeyAuthentication.KEY_HASH_ATTRIBUTE));
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            routing.put(TOKEN_EXPIRY, jwt.getExpirationTime());
+        }
     }
 
     private void open(RoutingContext routing, String org, StreamStart start) {
@@ -89,17 +104,24 @@ public class EventStreamRoute {
             return;
         }
         String keyHash = routing.get(KEY_HASH);
-        long[] keyCheck = {-1};
+        Long tokenExpiry = routing.get(TOKEN_EXPIRY);
+        long[] timers = {-1, -1};
         Runnable stop = streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> {
             limits.release(org);
-            if (keyCheck[0] >= 0) {
-                routing.vertx().cancelTimer(keyCheck[0]);
+            for (long timer : timers) {
+                if (timer >= 0) {
+                    routing.vertx().cancelTimer(timer);
+                }
             }
         });
         if (keyHash != null) {
             // a key revoked while its stream is open ends the stream within one check
-            keyCheck[0] = routing.vertx().setPeriodic(config.keyCheck().toMillis(), id -> keys.isValid(keyHash)
+            timers[0] = routing.vertx().setPeriodic(config.keyCheck().toMillis(), id -> keys.isValid(keyHash)
                     .subscribe().with(valid -> { if (!valid) { stop.run(); } }, failure -> { }));
+        }
+        if (tokenExpiry != null) {
+            // the token's authority ends at its expiry, and so does what it opened
+            timers[1] = routing.vertx().setTimer(Math.max(1, tokenExpiry * 1000 - clock.millis()), id -> stop.run());
         }
     }
 

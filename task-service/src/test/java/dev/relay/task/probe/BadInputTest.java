@@ -142,6 +142,33 @@ class BadInputTest {
     }
 
     @Test
+    void aTokenForAnotherAudienceOrNoneIsRefused() {
+        Map<String, Object> noAudience = TestTokens.claims(ORG, user);
+        noAudience.remove("aud");
+        Map<String, Object> otherAudience = TestTokens.claims(ORG, user);
+        otherAudience.put("aud", "other");
+        for (Map<String, Object> claims : new Map[] {noAudience, otherAudience}) {
+            refusedAsUnauthorized(TestTokens.signed(claims));
+        }
+        given().header("Authorization", "Bearer " + TestTokens.signed(TestTokens.claims(ORG, user)))
+                .get("/api/v1/api-keys").then().statusCode(200);
+    }
+
+    @Test
+    void aTokenIssuedAnHourFromNowIsRefused() {
+        Map<String, Object> issuedLater = TestTokens.claims(ORG, user);
+        long inAnHour = (Long) issuedLater.get("iat") + 3600;
+        issuedLater.put("iat", inAnHour);
+        issuedLater.put("exp", inAnHour + 3600);
+        refusedAsUnauthorized(TestTokens.signed(issuedLater));
+    }
+
+    private static void refusedAsUnauthorized(String token) {
+        given().header("Authorization", "Bearer " + token).get("/api/v1/api-keys")
+                .then().statusCode(401).contentType(ContentType.JSON).body("code", equalTo("unauthorized"));
+    }
+
+    @Test
     void aRevokedKeyIsRefusedOnTheVeryNextRequest() {
         var key = post("/api/v1/api-keys", "{\"name\":\"short-lived\"}").statusCode(201).extract();
         given().header(ApiKeys.HEADER, key.<String>path("key")).get("/api/v1/api-keys").then().statusCode(200);

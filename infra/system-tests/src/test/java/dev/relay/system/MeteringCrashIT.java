@@ -34,7 +34,8 @@ class MeteringCrashIT {
 
     private static final int REPORTS = 100_000;
     private static final String ORG = "metering-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final String TOKEN = TestTokens.bearer(ORG, "auditor@" + ORG + ".dev");
+    // an admin: it reads every member's usage by user
+    private static final String TOKEN = TestTokens.adminBearer(ORG, "auditor@" + ORG + ".dev");
     private static PackagedService billing;
 
     @BeforeAll

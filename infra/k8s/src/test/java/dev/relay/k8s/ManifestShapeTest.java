@@ -47,6 +47,27 @@ class ManifestShapeTest {
             assertThat(container.path("resources").path("requests").has("memory")).isTrue();
             assertThat(container.path("resources").path("limits").has("memory")).as("%s memory limit", deployment).isTrue();
             assertThat(spec.path("template").path("spec").path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+            assertThat(spec.path("template").path("spec").path("automountServiceAccountToken").isBoolean()
+                    && !spec.path("template").path("spec").path("automountServiceAccountToken").asBoolean())
+                    .as("%s mounts no service account token", deployment).isTrue();
+            // its pods are fenced both ways; only the task service reaches beyond the cluster, never a private range
+            List<Document> fences = ofKind(documents, "NetworkPolicy").stream()
+                    .filter(policy -> selects(policy.node().path("spec").path("podSelector").path("matchLabels"), podLabels)).toList();
+            assertThat(fences).as("a NetworkPolicy for %s", deployment).hasSize(1);
+            JsonNode fence = fences.get(0).node().path("spec");
+            assertThat(fence.path("policyTypes").toString()).contains("Ingress", "Egress");
+            List<JsonNode> outside = new java.util.ArrayList<>();
+            fence.path("egress").forEach(rule -> rule.path("to").forEach(peer -> {
+                if (peer.has("ipBlock")) {
+                    outside.add(peer.path("ipBlock"));
+                }
+            }));
+            if (deployment.name().equals("task-service")) {
+                assertThat(outside).singleElement().satisfies(block -> assertThat(block.path("except").toString())
+                        .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"));
+            } else {
+                assertThat(outside).as("%s reaches nothing outside the cluster", deployment).isEmpty();
+            }
             if (!directory.equals("base")) {
                 assertThat(container.path("image").asText()).as("%s image", deployment).matches(".+:[^:/]+")
                         .doesNotEndWith(":latest");

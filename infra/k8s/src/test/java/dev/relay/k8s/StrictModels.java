@@ -48,6 +48,7 @@ final class StrictModels {
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "gateway.networking.k8s.io/v1/Gateway", Gateway.class,
             "gateway.networking.k8s.io/v1/HTTPRoute", HTTPRoute.class,
+            "networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class,
             "kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()

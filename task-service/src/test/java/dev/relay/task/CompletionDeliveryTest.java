@@ -218,21 +218,9 @@ class CompletionDeliveryTest {
     void aWebhookThatLeadsInsideWhenSentIsGivenUpAtOnceWithoutAConnection() throws Exception {
         // set while it pointed at 127.0.0.1 (which the test profile allows); by the time the message is sent it points
         // at 127.0.0.2, which nothing allows (a DNS record that changed, say): the send checks again and opens no socket
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"))) {
-            AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try (Socket socket = listener.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(InetAddress.getByName("127.0.0.2"))) {
             String token = TestTokens.adminBearer("hooks-moved", "mo@hooks.dev");
-            int port = listener.getLocalPort();
+            int port = listener.port();
             given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", "http://127.0.0.1:" + port + "/hook"))
                     .put("/api/v1/webhook").then().statusCode(201);
             pool.preparedQuery("UPDATE task.webhook SET url = $1 WHERE org = $2")
@@ -247,7 +235,7 @@ class CompletionDeliveryTest {
                     .body("deliveries[0].attempts[0].error", equalTo("destination not allowed by the egress policy"))
                     .body("deliveries[0].attempts[0].status_code", nullValue())
                     .body("deliveries[0].attempts[0].duration_ms", equalTo(0)));
-            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the listener accepted").isZero();
         }
     }
 

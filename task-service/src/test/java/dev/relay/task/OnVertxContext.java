@@ -3,10 +3,7 @@ package dev.relay.task;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /** Calls a service's reactive method the way the runtime does: on a fresh duplicated Vert.x context. */
@@ -17,11 +14,7 @@ public final class OnVertxContext {
 
     /** Subscribes to {@code call} on a new duplicated context; the answer completes the returned Uni. */
     public static <T> Uni<T> call(Vertx vertx, Supplier<Uni<T>> call) {
-        return Uni.createFrom().emitter(emitter -> {
-            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> call.get().subscribe().with(emitter::complete, emitter::fail));
-        });
+        return dev.relay.common.reactive.OnOwnContext.run(vertx, call);
     }
 
     /** As {@link #call}, waiting at most ten seconds for the answer. */

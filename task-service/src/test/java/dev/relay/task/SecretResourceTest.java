@@ -20,11 +20,8 @@ import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.restassured.http.ContentType;
-import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -92,11 +89,7 @@ class SecretResourceTest {
     }
 
     private <T> T onVertxContext(java.util.function.Supplier<Uni<T>> work) {
-        return Uni.createFrom().<T>emitter(emitter -> {
-            Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-            VertxContextSafetyToggle.setContextSafe(context, true);
-            context.runOnContext(ignored -> work.get().subscribe().with(emitter::complete, emitter::fail));
-        }).await().atMost(Duration.ofSeconds(10));
+        return OnVertxContext.await(vertx, work);
     }
 
     @Test

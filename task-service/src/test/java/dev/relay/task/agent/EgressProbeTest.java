@@ -3,13 +3,10 @@ package dev.relay.task.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,20 +55,8 @@ class EgressProbeTest {
 
     @Test
     void aModelThatTriesEveryToolAgainstTheInsideReachesNothing() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"))) {
-            AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try (Socket socket = listener.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (Exception closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            int port = listener.getLocalPort();
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(InetAddress.getByName("127.0.0.2"))) {
+            int port = listener.port();
             List<String[]> probes = new ArrayList<>();
             for (String host : SPELLINGS) {
                 String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
@@ -111,7 +96,7 @@ class EgressProbeTest {
                 }
             }
             Thread.sleep(200);
-            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the listener accepted").isZero();
         } finally {
             FakeModelProvider.PROBES.clear();
         }

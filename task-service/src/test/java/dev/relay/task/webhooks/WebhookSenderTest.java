@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -31,20 +28,8 @@ class WebhookSenderTest {
 
     @Test
     void aSendToADestinationInsideOpensNoSocketAndSaysOnlyThatItWasRefused() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            AtomicInteger accepted = new AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try (Socket socket = listener.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (Exception closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            int port = listener.getLocalPort();
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(InetAddress.getLoopbackAddress())) {
+            int port = listener.port();
             // the listener's port is allowed, so the address alone decides
             WebhookSender sender = new WebhookSender(Duration.ofSeconds(2),
                     new EgressPolicy(EgressRules.DEFAULT.withPorts("443", String.valueOf(port)), EgressCorpus::resolve));
@@ -63,7 +48,7 @@ class WebhookSenderTest {
             assertThat(loopbackOnly.send("http://127.0.0.1:" + port + "/hook", SECRET, "msg_2", "{}").await().atMost(Duration.ofSeconds(5))
                     .refused()).isTrue();
             Thread.sleep(200);
-            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the listener accepted").isZero();
         }
     }
 

@@ -204,20 +204,8 @@ class ToolRegistryTest {
 
     @Test
     void anMcpServerInsideIsNeitherAskedForItsToolsNorCalledUnlessThePolicyAllowsIt() throws Exception {
-        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
-            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try (java.net.Socket socket = listener.accept()) {
-                        accepted.incrementAndGet();
-                    } catch (Exception closed) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            String url = "http://127.0.0.1:" + listener.getLocalPort() + "/mcp";
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(java.net.InetAddress.getByName("127.0.0.1"))) {
+            String url = "http://127.0.0.1:" + listener.port() + "/mcp";
             McpServers servers = new McpServers(mcpConfig("inside", url), new EgressPolicy(EgressRules.DEFAULT, EgressResolver.SYSTEM));
             servers.refresh();
             assertThat(servers.tools()).isEmpty();
@@ -226,7 +214,7 @@ class ToolRegistryTest {
             assertThat(tool.call(JSON.readTree("{}"), Map.of()).output()).isEqualTo("destination not allowed by the egress policy");
             assertThat(McpServers.allowed(loopback(), url)).as("once the operator allows it").isTrue();
             Thread.sleep(200);
-            assertThat(accepted).as("connections the server inside accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the server inside accepted").isZero();
         }
     }
 

@@ -142,9 +142,8 @@ class ToolsTest {
 
     @Test
     void tlsInspectOpensNoSocketToADestinationInside() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            AtomicInteger accepted = countAccepted(listener);
-            int port = listener.getLocalPort();
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(InetAddress.getLoopbackAddress())) {
+            int port = listener.port();
             TlsInspectTool tls = new TlsInspectTool(1000, defaultsOn(port));
             for (String host : List.of("127.0.0.1", "127.1", "2130706433", "0x7f000001", "017700000001", "localhost", "localhost.",
                     "[::1]", "::ffff:127.0.0.1", "[::ffff:127.0.0.1]", "0.0.0.0", "public.example.test", "PUBLIC.example.test.",
@@ -157,7 +156,7 @@ class ToolsTest {
             assertThat(new TlsInspectTool(1000, allowingLoopback(port)).call(args("{\"host\":\"127.0.0.1\",\"port\":8443}"), Map.of())
                     .output()).isEqualTo(REFUSED);
             Thread.sleep(200);
-            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the listener accepted").isZero();
         }
     }
 
@@ -237,9 +236,8 @@ class ToolsTest {
 
     @Test
     void httpRequestOpensNoSocketToADestinationInsideWhateverTheAllowList() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            AtomicInteger accepted = countAccepted(listener);
-            int port = listener.getLocalPort();
+        try (dev.relay.testsupport.CountingListener listener = new dev.relay.testsupport.CountingListener(InetAddress.getLoopbackAddress())) {
+            int port = listener.port();
             List<String> allowList = List.of("127.0.0.1", "localhost", "*.example.test", "2130706433", "[::1]", "::1",
                     "[::ffff:127.0.0.1]", "0x7f000001");
             HttpRequestTool http = new HttpRequestTool(allowList, 100, Duration.ofSeconds(2), defaultsOn(port));
@@ -253,7 +251,7 @@ class ToolsTest {
                     new EgressPolicy(EgressRules.DEFAULT.allowing("127.0.0.1/32"), EgressCorpus::resolve));
             assertThat(anyPort.call(args("{\"url\":\"http://127.0.0.1:" + port + "/\"}"), Map.of()).output()).isEqualTo(REFUSED);
             Thread.sleep(200);
-            assertThat(accepted).as("connections the listener accepted").hasValue(0);
+            assertThat(listener.accepted()).as("connections the listener accepted").isZero();
         }
     }
 
@@ -319,23 +317,6 @@ class ToolsTest {
         } finally {
             server.stop(0);
         }
-    }
-
-    /** Accepts and closes connections on {@code listener} until it is closed; how many it accepted. */
-    static AtomicInteger countAccepted(ServerSocket listener) {
-        AtomicInteger accepted = new AtomicInteger();
-        Thread acceptor = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket socket = listener.accept()) {
-                    accepted.incrementAndGet();
-                } catch (Exception closed) {
-                    return;
-                }
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return accepted;
     }
 
     private static JsonNode args(String json) throws Exception {

@@ -34,8 +34,10 @@ class BudgetEndToEndIT {
 
     @BeforeAll
     static void startServices() {
-        billing = PackagedService.start("billing-service", Map.of());
+        // independent of each other: started side by side
+        var billingStarting = java.util.concurrent.CompletableFuture.supplyAsync(() -> PackagedService.start("billing-service", Map.of()));
         taskService = PackagedService.start("task-service", Map.of());
+        billing = billingStarting.join();
     }
 
     @AfterAll

@@ -49,12 +49,15 @@ class ObservabilityIT {
 
     @BeforeAll
     static void startServicesAndRunATask() {
+        // the schedule and billing services need nothing of the others: started beside them
+        var scheduleStarting = java.util.concurrent.CompletableFuture.supplyAsync(() -> PackagedService.start("schedule-service", Map.of()));
+        var billingStarting = java.util.concurrent.CompletableFuture.supplyAsync(() -> PackagedService.start("billing-service", Map.of()));
         streamService = PackagedService.start("stream-service", Map.of());
         taskService = PackagedService.start("task-service", Map.of(
                 "RELAY_STREAM_SERVICE_URL", streamService.uri("").toString(),
                 "RELAY_PUBLIC_URL", streamService.uri("").toString()));
-        scheduleService = PackagedService.start("schedule-service", Map.of());
-        billingService = PackagedService.start("billing-service", Map.of());
+        scheduleService = scheduleStarting.join();
+        billingService = billingStarting.join();
 
         traceId = UUID.randomUUID().toString().replace("-", "");
         taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)

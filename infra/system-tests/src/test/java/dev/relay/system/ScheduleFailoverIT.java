@@ -54,11 +54,14 @@ class ScheduleFailoverIT {
 
     @BeforeAll
     static void startServices() {
-        taskService = PackagedService.start("task-service", Map.of());
         // small batches: firing 400 schedules takes many transactions, so the kill lands in the middle of them
         Map<String, String> firing = Map.of("RELAY_SCHEDULE_CLAIM_BATCH", "10", "RELAY_SCHEDULE_FIRE_INTERVAL", "200ms");
-        survivor = PackagedService.start("schedule-service", firing);
-        victim = PackagedService.start("schedule-service", firing);
+        // the three need nothing of each other: started side by side
+        var survivorStarting = CompletableFuture.supplyAsync(() -> PackagedService.start("schedule-service", firing));
+        var victimStarting = CompletableFuture.supplyAsync(() -> PackagedService.start("schedule-service", firing));
+        taskService = PackagedService.start("task-service", Map.of());
+        survivor = survivorStarting.join();
+        victim = victimStarting.join();
     }
 
     @AfterAll
@@ -77,8 +80,8 @@ class ScheduleFailoverIT {
         awaitEach(tasks, Duration.ofSeconds(120), task -> "completed".equals(task(task).getString("task.status")), "completed");
         phase("400 tasks created and completed");
 
-        // all due at one instant a few seconds ahead, asked for as a task create does (schedule-requests)
-        Instant due = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.MILLIS);
+        // all due at one instant 15 s ahead (making them takes 4-7 s here), asked for as a task create does (schedule-requests)
+        Instant due = Instant.now().plusSeconds(15).truncatedTo(ChronoUnit.MILLIS);
         Map<String, String> scheduleOfTask = new HashMap<>();
         for (String task : tasks) {
             String schedule = UUID.randomUUID().toString();

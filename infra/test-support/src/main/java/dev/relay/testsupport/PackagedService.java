@@ -89,9 +89,11 @@ public final class PackagedService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
                 "--mount-proc=" + imageRoot.resolve("proc"), "chroot", "--userspec=10001:10001", imageRoot.toString(),
-                "/opt/java/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-jar", "/app/quarkus-run.jar");
+                "/opt/java/bin/java", "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(testJvmOptions());
+        command.addAll(List.of("-jar", "/app/quarkus-run.jar"));
         return launch(module, command, Map.of("RELAY_JWT_PUBLIC_KEY", "file:/tmp/jwt-public.pem"), Map.of(), FreePorts.next());
     }
 

@@ -43,7 +43,7 @@ class MigrationFromOldLayoutTest {
             Map<String, String> config = new HashMap<>(super.start());
             TestDatabase db = TestDatabase.shared();
             Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).schemas(SCHEMA).defaultSchema(SCHEMA)
-                    .locations("classpath:db/migration", "classpath:db/relay-messaging", "classpath:db/billing-before-common")
+                    .locations("classpath:db/migration", "classpath:db/relay-common", "classpath:db/billing-before-common")
                     .load().migrate();
             try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
                     PreparedStatement insert = connection.prepareStatement(

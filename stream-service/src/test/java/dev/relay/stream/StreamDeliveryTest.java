@@ -170,30 +170,57 @@ class StreamDeliveryTest {
     }
 
     @Test
-    void openStreamsPerOrganizationAreCappedWith429AndIdleStreamsGetHeartbeats() throws Exception {
+    void openStreamsArePerUserAndPerOrganizationCappedWith429AndIdleStreamsGetHeartbeats() throws Exception {
         UUID task = UUID.randomUUID();
-        TestEvents.publish(task, TestEvents.run(task, 1, 3).subList(0, 2));
+        List<String> history = new ArrayList<>(TestEvents.run(task, 1, 3).subList(0, 2));
+        history.add(TestEvents.shared(task, 3, true)); // the organization's other members may read it too
+        TestEvents.publish(task, history);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
         try {
-            for (int i = 0; i < 25; i++) {
-                open.add(http.sendAsync(HttpRequest.newBuilder(uri(task)).header("Authorization", TOKEN).build(),
-                        HttpResponse.BodyHandlers.ofLines()));
-            }
-            for (var response : open) {
-                assertThat(response.get().statusCode()).isEqualTo(200);
-            }
+            String bob = TestTokens.bearer(TestEvents.ORG, "bob@acme.dev");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                var first = http.send(streamRequest(task, bob), HttpResponse.BodyHandlers.ofLines());
+                if (first.statusCode() == 200) {
+                    open.add(CompletableFuture.completedFuture(first));
+                }
+                assertThat(first.statusCode()).isEqualTo(200);
+            });
+            openAll(http, task, bob, 19, open); // bob's 20 streams: the cap of one user (%test)
 
-            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri(task)).header("Authorization", TOKEN).build(),
+            HttpResponse<String> bobsNext = http.send(streamRequest(task, bob), HttpResponse.BodyHandlers.ofString());
+            assertThat(bobsNext.statusCode()).isEqualTo(429);
+            assertThat(TestEvents.JSON.readTree(bobsNext.body()).get("message").asText()).contains("user 'bob@acme.dev'");
+            assertThat(bobsNext.headers().firstValue("Retry-After")).isPresent();
+
+            openAll(http, task, TestTokens.bearer(TestEvents.ORG, "carol@acme.dev"), 5, open); // 25: the organization's cap (%test)
+            HttpResponse<String> refused = http.send(streamRequest(task, TestTokens.bearer(TestEvents.ORG, "dave@acme.dev")),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(TestEvents.JSON.readTree(refused.body()).get("code").asText()).isEqualTo("too_many_requests");
+            assertThat(TestEvents.JSON.readTree(refused.body()).get("message").asText()).contains("organization 'acme'");
 
-            List<String> lines = open.get(0).get().body().limit(12).toList();
+            List<String> lines = open.get(0).get().body().limit(20).toList();
             assertThat(lines).anyMatch(line -> line.startsWith(":") && line.contains("keep-alive"));
         } finally {
             open.forEach(response -> response.thenAccept(r -> r.body().close()));
         }
+    }
+
+    private void openAll(HttpClient http, UUID task, String token, int count, List<CompletableFuture<HttpResponse<Stream<String>>>> open)
+            throws Exception {
+        List<CompletableFuture<HttpResponse<Stream<String>>>> these = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            these.add(http.sendAsync(streamRequest(task, token), HttpResponse.BodyHandlers.ofLines()));
+        }
+        open.addAll(these);
+        for (var response : these) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+        }
+    }
+
+    private HttpRequest streamRequest(UUID task, String token) {
+        return HttpRequest.newBuilder(uri(task)).header("Authorization", token).build();
     }
 
     private Socket openWithoutReading(UUID task) throws IOException {

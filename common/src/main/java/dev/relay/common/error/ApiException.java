@@ -1,17 +1,25 @@
 package dev.relay.common.error;
 
+import java.time.Duration;
+
 /** A request that cannot be served, with the HTTP status and the stable error code the client branches on. */
 public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
     private final String kind;
+    private final long retryAfterSeconds;
 
     public ApiException(int status, String code, String kind, String message) {
+        this(status, code, kind, message, 0);
+    }
+
+    private ApiException(int status, String code, String kind, String message, long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.code = code;
         this.kind = kind;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException invalidRequest(String message) {
@@ -38,6 +46,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(429, "too_many_requests", "too many requests", message);
     }
 
+    /** A 429 that tells the client when to try again ({@code Retry-After}, whole seconds, at least one). */
+    public static ApiException tooManyRequests(String message, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new ApiException(429, "too_many_requests", "too many requests", message, seconds);
+    }
+
     public int status() {
         return status;
     }
@@ -48,5 +62,10 @@ public class ApiException extends RuntimeException {
 
     public String kind() {
         return kind;
+    }
+
+    /** Seconds after which the request may succeed, or 0 when the answer names none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

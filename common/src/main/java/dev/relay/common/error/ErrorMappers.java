@@ -52,6 +52,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        if (e.retryAfterSeconds() > 0) {
+            return Response.fromResponse(respond(e.status(), e.code(), e.kind(), e.getMessage(), null))
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
+        }
         return respond(e.status(), e.code(), e.kind(), e.getMessage(), null);
     }
 

@@ -34,6 +34,8 @@ import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
+import dev.relay.common.ratelimit.OperationClass;
+import dev.relay.common.ratelimit.RateLimited;
 import dev.relay.schedule.api.ScheduleViews.ExecutionView;
 import dev.relay.schedule.api.ScheduleViews.PauseRequest;
 import dev.relay.schedule.api.ScheduleViews.ScheduleChangeRequest;
@@ -145,6 +147,7 @@ public class ScheduleResource {
         return schedules.resume(Caller.from(identity), id).map(ScheduleView::of);
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Path("/{id}/trigger")
     @Operation(operationId = "trigger-schedule", summary = "Run a schedule now",

@@ -14,6 +14,8 @@ import dev.relay.common.auth.ApiKeyCopies;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorMappers;
+import dev.relay.common.ratelimit.OperationClass;
+import dev.relay.common.ratelimit.RateLimiter;
 import dev.relay.stream.config.StreamConfig;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
@@ -44,6 +46,7 @@ public class EventStreamRoute {
     static final String PATH = "/api/preview/agents/:org/tasks/:taskId/events/stream";
     private static final String KEY_HASH = "relay.api-key-hash";
     private static final String TOKEN_EXPIRY = "relay.token-expiry";
+    private static final String CALLER = "relay.caller";
 
     private final StreamAccess access;
     private final TaskStreams streams;
@@ -52,9 +55,10 @@ public class EventStreamRoute {
     private final ApiKeyCopies keys;
     private final StreamConfig config;
     private final Clock clock;
+    private final RateLimiter rateLimits;
 
     public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities,
-            ApiKeyCopies keys, StreamConfig config, Clock clock) {
+            ApiKeyCopies keys, StreamConfig config, Clock clock, RateLimiter rateLimits) {
         this.access = access;
         this.streams = streams;
         this.limits = limits;
@@ -62,6 +66,7 @@ public class EventStreamRoute {
         this.keys = keys;
         this.config = config;
         this.clock = clock;
+        this.rateLimits = rateLimits;
     }
 
     void install(@Observes Router router) {
@@ -76,15 +81,20 @@ public class EventStreamRoute {
                     UUID taskId = StreamRequests.parseTaskId(routing.pathParam("taskId"));
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
                             routing.request().getParam("after"));
-                    return QuarkusHttpUser.getSecurityIdentity(routing, identities)
-                            .chain(identity -> access.authorize(Caller.from(identity), org, taskId)
-                                    .invoke(ignored -> remember(routing, identity)))
+                    return QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
+                                Caller caller = Caller.from(identity);
+                                // counted before the access check, whose wait for an unknown task costs queries
+                                return rateLimits.take(caller, OperationClass.STREAMS)
+                                        .chain(() -> access.authorize(caller, org, taskId))
+                                        .invoke(ignored -> remember(routing, identity, caller));
+                            })
                             .map(end -> new StreamStart(taskId, position, end));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }
 
-    private static void remember(RoutingContext routing, SecurityIdentity identity) {
+    private static void remember(RoutingContext routing, SecurityIdentity identity, Caller caller) {
+        routing.put(CALLER, caller);
         routing.put(KEY_HASH, identity.getAttribute(ApiKeyAuthentication.KEY_HASH_ATTRIBUTE));
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
             routing.put(TOKEN_EXPIRY, jwt.getExpirationTime());
@@ -99,15 +109,17 @@ public class EventStreamRoute {
             routing.response().setStatusCode(204).end();
             return;
         }
-        if (!limits.tryAcquire(org)) {
-            refuse(routing, ApiException.tooManyRequests("organization '" + org + "' has too many open streams; close one or retry later"));
+        Caller caller = routing.get(CALLER);
+        String full = limits.tryAcquire(caller);
+        if (full != null) {
+            refuse(routing, ApiException.tooManyRequests(full + "; close one or retry later", config.retry()));
             return;
         }
         String keyHash = routing.get(KEY_HASH);
         Long tokenExpiry = routing.get(TOKEN_EXPIRY);
         long[] timers = {-1, -1};
         Runnable stop = streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> {
-            limits.release(org);
+            limits.release(caller);
             for (long timer : timers) {
                 if (timer >= 0) {
                     routing.vertx().cancelTimer(timer);
@@ -128,6 +140,7 @@ public class EventStreamRoute {
     private static void refuse(RoutingContext routing, Throwable failure) {
         Response answer = ErrorMappers.toResponse(failure);
         if (!routing.response().headWritten()) {
+            answer.getStringHeaders().forEach((name, values) -> routing.response().putHeader(name, values));
             routing.response().setStatusCode(answer.getStatus()).putHeader("Content-Type", "application/json")
                     .end(Json.encode(answer.getEntity()));
         }

@@ -33,6 +33,10 @@ public interface StreamConfig {
     @WithDefault("1000")
     int maxConnectionsPerOrg();
 
+    /** Open streams per user (a token's user, an API key's owner) on one replica; beyond it a stream request answers 429. */
+    @WithDefault("100")
+    int maxConnectionsPerUser();
+
     /** How often a stream opened with an API key checks that the key is still valid; a revoked key's streams end. */
     @WithDefault("5s")
     Duration keyCheck();

@@ -10,33 +10,58 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
+import dev.relay.common.auth.Caller;
 import dev.relay.stream.config.StreamConfig;
 
-/** Counts this replica's open streams per organization, so one organization cannot take every connection. */
+/**
+ * Counts this replica's open streams per organization and per user, so one organization cannot take every connection
+ * and one user cannot take all of its organization's.
+ */
 @Startup
 @ApplicationScoped
 public class ConnectionLimits {
 
-    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perOrg = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final StreamConfig config;
 
     public ConnectionLimits(StreamConfig config, MeterRegistry registry) {
         this.config = config;
-        Gauge.builder("relay.sse.connections.open", open, all -> all.values().stream().mapToInt(AtomicInteger::get).sum())
+        Gauge.builder("relay.sse.connections.open", perOrg, all -> all.values().stream().mapToInt(AtomicInteger::get).sum())
                 .description("Event streams this replica serves").register(registry);
     }
 
-    /** Takes a slot for {@code org}, or answers false when it has none left. */
-    public boolean tryAcquire(String org) {
-        AtomicInteger count = open.computeIfAbsent(org, o -> new AtomicInteger());
-        if (count.incrementAndGet() > config.maxConnectionsPerOrg()) {
+    /** Takes a slot for the caller, or answers why it has none left (null when it got one). */
+    public String tryAcquire(Caller caller) {
+        if (!take(perUser, userKey(caller), config.maxConnectionsPerUser())) {
+            return "user '" + caller.email() + "' has too many open streams";
+        }
+        if (!take(perOrg, caller.org(), config.maxConnectionsPerOrg())) {
+            give(perUser, userKey(caller));
+            return "organization '" + caller.org() + "' has too many open streams";
+        }
+        return null;
+    }
+
+    public void release(Caller caller) {
+        give(perOrg, caller.org());
+        give(perUser, userKey(caller));
+    }
+
+    private static boolean take(Map<String, AtomicInteger> counts, String key, int max) {
+        AtomicInteger count = counts.computeIfAbsent(key, k -> new AtomicInteger());
+        if (count.incrementAndGet() > max) {
             count.decrementAndGet();
             return false;
         }
         return true;
     }
 
-    public void release(String org) {
-        open.computeIfPresent(org, (o, count) -> count.decrementAndGet() <= 0 ? null : count);
+    private static void give(Map<String, AtomicInteger> counts, String key) {
+        counts.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    private static String userKey(Caller caller) {
+        return caller.org().length() + ":" + caller.org() + ":" + caller.email();
     }
 }

@@ -24,11 +24,13 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
+import dev.relay.common.ratelimit.OperationClass;
+import dev.relay.common.ratelimit.RateLimited;
 import dev.relay.task.task.ApprovalMode;
 import dev.relay.task.task.PermissionMode;
 import dev.relay.task.task.TaskListQuery;
@@ -73,6 +75,7 @@ public class AgentTaskResource {
         this.json = json;
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -100,6 +103,7 @@ public class AgentTaskResource {
                         new AgentTask.Created(task.id, AgentTaskMapper.toAgentTask(task))));
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Path("/{taskId}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -175,6 +179,7 @@ public class AgentTaskResource {
         return settings.update(Caller.from(identity), org, taskId, changes).map(AgentTaskMapper::toAgentTask);
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Path("/{taskId}/cancel")
     @Consumes(MediaType.APPLICATION_JSON)

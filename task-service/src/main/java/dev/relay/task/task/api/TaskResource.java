@@ -34,6 +34,8 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import dev.relay.common.event.TaskEventTypes;
+import dev.relay.common.ratelimit.OperationClass;
+import dev.relay.common.ratelimit.RateLimited;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.task.task.NewTask;
@@ -76,6 +78,7 @@ public class TaskResource {
         this.json = json;
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -95,6 +98,7 @@ public class TaskResource {
                 .map(started -> RestResponse.accepted(CreateTaskAccepted.of(started.taskId(), started.warnings())));
     }
 
+    @RateLimited(OperationClass.RUNS)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -1,5 +1,5 @@
 -- The tables of the shared outbox and idempotent consumer (common/…/messaging), in every service's own schema.
--- Each service lists this location after its own (quarkus.flyway.locations=db/migration,db/relay-messaging); as a
+-- Each service lists this location after its own (quarkus.flyway.locations=db/migration,db/relay-common); as a
 -- repeatable migration it runs after the service's versioned ones, and again whenever it changes, so every change
 -- here must be written to apply to a schema that already has the tables.
 CREATE TABLE IF NOT EXISTS outbox_event (

@@ -1,0 +1,66 @@
+package dev.relay.common.ratelimit;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Token buckets per operation class, one per user and one per organization, shared by every replica through the
+ * service's database (Bucket4j's PostgreSQL backend). The defaults are in common's microprofile-config.properties.
+ */
+@ConfigMapping(prefix = "relay.rate-limits")
+public interface RateLimitConfig {
+
+    /** Whether requests are counted at all (off only for a single-tenant deployment or a benchmark). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long a replica may serve from its local copy of a bucket before writing what it took back to the database:
+     * across R replicas a bucket admits at most R x {@link #syncTokens()} requests more than its limit.
+     */
+    @WithDefault("200ms")
+    Duration syncInterval();
+
+    /** How many tokens a replica may take from its local copy of a bucket before writing them back. */
+    @WithDefault("5")
+    long syncTokens();
+
+    /** How many buckets a replica keeps a local copy of (the least recently used are dropped first). */
+    @WithDefault("20000")
+    long cachedBuckets();
+
+    Limits runs();
+
+    Limits settings();
+
+    Limits reads();
+
+    Limits streams();
+
+    default Limits of(OperationClass operation) {
+        return switch (operation) {
+            case RUNS -> runs();
+            case SETTINGS -> settings();
+            case READS -> reads();
+            case STREAMS -> streams();
+        };
+    }
+
+    interface Limits {
+        /** The bucket of each user (a token's user, an API key's owner). */
+        Bucket user();
+
+        /** The bucket of each organization: all its users together. */
+        Bucket org();
+    }
+
+    interface Bucket {
+        /** Requests allowed at once after a quiet time: the bucket's capacity. */
+        long burst();
+
+        /** Requests allowed per minute in the long run: the refill rate. */
+        long perMinute();
+    }
+}

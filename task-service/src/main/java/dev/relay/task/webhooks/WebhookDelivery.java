@@ -23,6 +23,8 @@ public class WebhookDelivery {
     public static final String PENDING = "pending";
     public static final String DELIVERED = "delivered";
     public static final String FAILED = "failed";
+    /** Never sent: the organization had {@code relay.webhooks.max-queued-per-org} messages waiting already. */
+    public static final String DROPPED = "dropped";
 
     @Id
     public String id;
@@ -55,6 +57,13 @@ public class WebhookDelivery {
         delivery.nextAttemptAt = now;
         delivery.createdAt = now;
         return delivery;
+    }
+
+    /** Gives the message up before any attempt: its organization's queue is full. Kept, so the delivery log shows it. */
+    public void drop(Instant now) {
+        status = DROPPED;
+        finishedAt = now;
+        nextAttemptAt = null;
     }
 
     /**

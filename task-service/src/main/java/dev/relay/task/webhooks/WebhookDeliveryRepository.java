@@ -42,6 +42,14 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                 .getResultList()).map(rows -> rows.stream().map(row -> new Due((String) row[0], (String) row[1])).toList());
     }
 
+    /** How many messages {@code org} has waiting, counted up to {@code atMost}. */
+    public Uni<Long> pendingOf(String org, int atMost) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT count(*) FROM (SELECT 1 FROM {h-schema}webhook_delivery
+                                              WHERE org = :org AND status = 'pending' LIMIT :atMost) waiting""", Long.class)
+                .setParameter("org", org).setParameter("atMost", atMost).getSingleResult());
+    }
+
     /** A message taken to be sent, and its organization. */
     public record Due(String id, String org) {
     }

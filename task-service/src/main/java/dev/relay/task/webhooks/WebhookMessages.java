@@ -10,6 +10,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,11 +26,17 @@ public class WebhookMessages {
     private final WebhookRepository webhooks;
     private final WebhookDeliveryRepository deliveries;
     private final ObjectMapper json;
+    private final WebhooksConfig config;
+    private final Counter dropped;
 
-    WebhookMessages(WebhookRepository webhooks, WebhookDeliveryRepository deliveries, ObjectMapper json) {
+    WebhookMessages(WebhookRepository webhooks, WebhookDeliveryRepository deliveries, ObjectMapper json, WebhooksConfig config,
+            MeterRegistry registry) {
         this.webhooks = webhooks;
         this.deliveries = deliveries;
         this.json = json;
+        this.config = config;
+        this.dropped = Counter.builder("relay.webhooks.dropped")
+                .description("Webhook messages never sent: their organization's queue was full").register(registry);
     }
 
     /**
@@ -43,7 +51,16 @@ public class WebhookMessages {
             }
             ObjectNode payload = json.createObjectNode().put("type", type).put("timestamp", at.toString());
             payload.set("data", data);
-            return deliveries.persist(WebhookDelivery.of(org, taskId, type, webhook.url, payload.toString(), at)).replaceWith(true);
+            WebhookDelivery message = WebhookDelivery.of(org, taskId, type, webhook.url, payload.toString(), at);
+            return deliveries.pendingOf(org, config.maxQueuedPerOrg()).chain(waiting -> {
+                if (waiting >= config.maxQueuedPerOrg()) {
+                    message.drop(at);
+                    dropped.increment();
+                    LOG.warnf("a %s message for task %s dropped: organization %s has %d messages waiting for its webhook",
+                            type, taskId, org, waiting);
+                }
+                return deliveries.persist(message).replaceWith(true);
+            });
         });
     }
 }

@@ -88,7 +88,7 @@ public class WebhookResource {
             @Schema(description = "The webhook-id header of every attempt: deduplicate by it") String id,
             @JsonProperty("task_id") java.util.UUID taskId,
             @JsonProperty("event_type") String eventType,
-            @Schema(description = "pending, delivered or failed (given up)") String status,
+            @Schema(description = "pending, delivered, failed (given up) or dropped (never sent: the organization had relay.webhooks.max-queued-per-org messages waiting)") String status,
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("next_attempt_at") Instant nextAttemptAt,
             @JsonProperty("finished_at") Instant finishedAt,

@@ -36,6 +36,13 @@ public interface WebhooksConfig {
     @WithDefault("2")
     int perOrg();
 
+    /**
+     * The most messages one organization may have waiting (a receiver that is down for long, a flood of completions);
+     * a message past it is recorded as {@code dropped} in the delivery log, logged and counted, and never sent.
+     */
+    @WithDefault("1000")
+    int maxQueuedPerOrg();
+
     /** How many organizations an instance sends to at once (each one's messages one after another). */
     @WithDefault("8")
     int concurrency();

@@ -122,6 +122,13 @@ public final class TestTokens {
         return signed(claims);
     }
 
+    /** A valid token in every way but its audience: the issuer's token for another application. */
+    public static String wrongAudience(String org, String email) {
+        Map<String, Object> claims = claims(org, email);
+        claims.put("aud", "another-application");
+        return signed(claims);
+    }
+
     /** A token signed by a key nobody trusts. */
     public static String foreignKey(String org, String email) {
         try {

@@ -8,7 +8,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,17 +45,16 @@ class AccessMatrixTest {
 
     @Test
     void everyCallerGetsWhatTheMatrixSaysOnEveryOperationThatNamesAnOrganizationOrAnId() {
-        AccessMatrix matrix = new AccessMatrix(base, Map.of(
-                Principal.CREATOR, Credential.bearer(creatorToken),
-                SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(ORG, "member-" + UUID.randomUUID() + "@matrix.dev")),
-                Principal.ORG_ADMIN, Credential.bearer(adminToken),
-                Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, key().path("key")),
-                Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)),
-                Principal.EXPIRED_TOKEN, Credential.bearer(TestTokens.expired(ORG, creator, Duration.ofSeconds(30))),
-                Principal.ALG_NONE_TOKEN, Credential.bearer(TestTokens.unsigned(ORG, creator)),
-                Principal.HS256_PUBLIC_KEY_TOKEN, Credential.bearer(TestTokens.hs256WithPublicKey(ORG, creator)),
-                Principal.WRONG_ISSUER_TOKEN, Credential.bearer(TestTokens.wrongIssuer(ORG, creator)),
-                Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, revokedKey())))
+        Map<Principal, Credential> callers = new EnumMap<>(AccessMatrix.forgedTokens(ORG, creator));
+        callers.put(Principal.CREATOR, Credential.bearer(creatorToken));
+        callers.put(SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(ORG, "member-" + UUID.randomUUID() + "@matrix.dev")));
+        callers.put(Principal.ORG_ADMIN, Credential.bearer(adminToken));
+        callers.put(Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, key().path("key")));
+        callers.put(Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)));
+        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, revokedKey()));
+        AccessMatrix matrix = new AccessMatrix(base, callers)
+                // continuing a task by the id in the body (the Neo create) is the creator's alone, as its path is
+                .row("POST /api/v1/tasks", Map.of(SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, DENY_404, Principal.CREATOR_API_KEY, ALLOW))
                 // a member of the organization may create and list its tasks, but a private task is the creator's
                 .row("POST /api/preview/agents/{org}/tasks", Map.of(SAME_ORG_MEMBER, ALLOW))
                 .row("GET /api/preview/agents/{org}/tasks", Map.of(SAME_ORG_MEMBER, ALLOW))
@@ -108,6 +107,7 @@ class AccessMatrixTest {
                     "{\"event\":{\"type\":\"user_message\",\"content\":\"more\"}}");
             case "PATCH /api/preview/agents/{org}/tasks/{taskId}" -> new Call("PATCH", agents + "/" + task(), "{\"name\":\"renamed\"}");
             case "POST /api/preview/agents/{org}/tasks/{taskId}/cancel" -> new Call("POST", agents + "/" + task() + "/cancel", "{\"force\":false}");
+            case "POST /api/v1/tasks" -> new Call("POST", "/api/v1/tasks", "{\"id\":\"" + completedTask() + "\",\"task\":\"more\",\"response_format\":\"json\"}");
             case "GET /api/v1/tasks/{id}" -> new Call("GET", "/api/v1/tasks/" + task(), null);
             case "GET /api/v1/tasks/{id}/artifacts" -> new Call("GET", "/api/v1/tasks/" + task() + "/artifacts", null);
             case "DELETE /api/v1/api-keys/{id}" -> new Call("DELETE", "/api/v1/api-keys/" + key().path("id"), null);
@@ -129,6 +129,11 @@ class AccessMatrixTest {
         return given().header("Authorization", "Bearer " + creatorToken).contentType(ContentType.JSON)
                 .body("{\"task\":\"a private task\",\"response_format\":\"json\"}")
                 .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+    }
+
+    /** A task of the creator's whose run ended, so a continuation is served (a working one answers 409). */
+    private String completedTask() {
+        return dev.relay.task.TaskFixtures.completedTask("Bearer " + creatorToken, "a private task");
     }
 
     private io.restassured.response.ExtractableResponse<io.restassured.response.Response> key() {

@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Who may call which id-bearing operation: for each operation × {@link Principal} the expected {@link Outcome},
- * asserted by calling it. The operations come from the service's OpenAPI document, so an operation added without a
- * row here fails the matrix instead of going unchecked.
+ * Who may call which operation: for each operation × {@link Principal} the expected {@link Outcome}, asserted by
+ * calling it. The operations come from the service's OpenAPI document, so an operation added without a row here
+ * fails the matrix instead of going unchecked; every principal but {@code NO_AUTH} needs its credential.
  */
 public final class AccessMatrix {
 
     /** The callers tried on every operation. */
     public enum Principal {
         CREATOR, SAME_ORG_MEMBER, ORG_ADMIN, CREATOR_API_KEY, OTHER_ORG_USER, NO_AUTH, EXPIRED_TOKEN, ALG_NONE_TOKEN,
-        HS256_PUBLIC_KEY_TOKEN, WRONG_ISSUER_TOKEN, REVOKED_API_KEY
+        HS256_PUBLIC_KEY_TOKEN, WRONG_ISSUER_TOKEN, WRONG_AUDIENCE_TOKEN, FOREIGN_KEY_TOKEN, REVOKED_API_KEY
     }
 
     /** What a call must get: served (any answer but 401, 403, 404 and 5xx), or refused with that status. */
@@ -56,6 +56,39 @@ public final class AccessMatrix {
     public AccessMatrix(URI base, Map<Principal, Credential> credentials) {
         this.base = base;
         this.credentials = new EnumMap<>(credentials);
+        // a principal without its credential would be tried as NO_AUTH and pass without being tried
+        for (Principal principal : DEFAULT_ROW_PRINCIPALS) {
+            if (principal != Principal.NO_AUTH && !credentials.containsKey(principal)) {
+                throw new IllegalArgumentException("no credential for " + principal);
+            }
+        }
+    }
+
+    private static final List<Principal> UNAUTHENTICATED = List.of(Principal.NO_AUTH, Principal.EXPIRED_TOKEN,
+            Principal.ALG_NONE_TOKEN, Principal.HS256_PUBLIC_KEY_TOKEN, Principal.WRONG_ISSUER_TOKEN,
+            Principal.WRONG_AUDIENCE_TOKEN, Principal.FOREIGN_KEY_TOKEN, Principal.REVOKED_API_KEY);
+    private static final List<Principal> DEFAULT_ROW_PRINCIPALS;
+
+    static {
+        List<Principal> principals = new ArrayList<>(UNAUTHENTICATED);
+        principals.add(Principal.CREATOR);
+        principals.add(Principal.OTHER_ORG_USER);
+        DEFAULT_ROW_PRINCIPALS = List.copyOf(principals);
+    }
+
+    /**
+     * The tokens of {@code email} in {@code org} that must all be refused with a 401: expired, unsigned, HS256 keyed
+     * with the public key, from another issuer, for another audience, signed by a key nobody trusts.
+     */
+    public static Map<Principal, Credential> forgedTokens(String org, String email) {
+        Map<Principal, Credential> tokens = new EnumMap<>(Principal.class);
+        tokens.put(Principal.EXPIRED_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.expired(org, email, Duration.ofSeconds(30))));
+        tokens.put(Principal.ALG_NONE_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.unsigned(org, email)));
+        tokens.put(Principal.HS256_PUBLIC_KEY_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.hs256WithPublicKey(org, email)));
+        tokens.put(Principal.WRONG_ISSUER_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.wrongIssuer(org, email)));
+        tokens.put(Principal.WRONG_AUDIENCE_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.wrongAudience(org, email)));
+        tokens.put(Principal.FOREIGN_KEY_TOKEN, Credential.bearer(dev.relay.testsupport.TestTokens.foreignKey(org, email)));
+        return tokens;
     }
 
     /**
@@ -67,18 +100,22 @@ public final class AccessMatrix {
         Map<Principal, Outcome> row = new EnumMap<>(Principal.class);
         row.put(Principal.CREATOR, Outcome.ALLOW);
         row.put(Principal.OTHER_ORG_USER, Outcome.DENY_404);
-        for (Principal unauthenticated : List.of(Principal.NO_AUTH, Principal.EXPIRED_TOKEN, Principal.ALG_NONE_TOKEN,
-                Principal.HS256_PUBLIC_KEY_TOKEN, Principal.WRONG_ISSUER_TOKEN, Principal.REVOKED_API_KEY)) {
+        for (Principal unauthenticated : UNAUTHENTICATED) {
             row.put(unauthenticated, Outcome.DENY_401);
         }
         row.putAll(outcomes);
+        for (Principal principal : row.keySet()) {
+            if (principal != Principal.NO_AUTH && !credentials.containsKey(principal)) {
+                throw new IllegalArgumentException(operation + " names " + principal + ", which has no credential");
+            }
+        }
         rows.put(operation, row);
         return this;
     }
 
-    /** The id-bearing operations of {@code operations} that have no row. */
+    /** The operations of {@code operations} that have no row. */
     public List<String> unlisted(List<ApiOperations.Operation> operations) {
-        return operations.stream().filter(ApiOperations.Operation::idBearing).map(ApiOperations.Operation::key)
+        return operations.stream().map(ApiOperations.Operation::key)
                 .filter(key -> !rows.containsKey(key)).toList();
     }
 

@@ -12,6 +12,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
+export_benchmark_limits
 
 rates=${BENCH_RATES:-50 100}
 concurrency=${BENCH_CONCURRENCY:-32}

@@ -14,6 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
+export_benchmark_limits
 # shellcheck source=lib.sh
 source "$root/infra/bench/lib.sh"
 

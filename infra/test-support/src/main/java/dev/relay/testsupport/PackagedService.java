@@ -111,6 +111,7 @@ public final class PackagedService implements AutoCloseable {
             env.putAll(keyEnv);
             env.put("RELAY_JWT_ISSUER", TestTokens.ISSUER);
             env.put("RELAY_STREAM_LINK_SECRET", STREAM_LINK_SECRET);
+            env.putAll(unlimitedRates());
             env.putAll(extraEnv);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -126,6 +127,22 @@ public final class PackagedService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * These tests drive whole flows as a few users (hundreds of schedules, benchmarks): the rate limits are still
+     * counted, far above what they send (the limits themselves: NoisyTenantTest, StreamDeliveryTest).
+     */
+    private static Map<String, String> unlimitedRates() {
+        Map<String, String> env = new HashMap<>();
+        for (String operation : List.of("RUNS", "SETTINGS", "READS", "STREAMS")) {
+            for (String who : List.of("USER", "ORG")) {
+                env.put("RELAY_RATE_LIMITS_" + operation + "_" + who + "_BURST", "100000000");
+                env.put("RELAY_RATE_LIMITS_" + operation + "_" + who + "_PER_MINUTE", "1000000000");
+            }
+        }
+        env.put("RELAY_STREAM_MAX_CONNECTIONS_PER_USER", "1000000");
+        return env;
     }
 
     /** The service's log file (stdout and stderr). */

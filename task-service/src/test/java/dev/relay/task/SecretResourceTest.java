@@ -85,7 +85,35 @@ class SecretResourceTest {
 
     /** What a run naming these secrets gets (the vault works on a Vert.x context, as in the runtime). */
     private Map<String, String> resolve(String org, List<String> names) {
-        return onVertxContext(() -> vault.resolve(org, names));
+        return resolve(org, "anyone@" + org + ".dev", names);
+    }
+
+    /** What a run of a task {@code user} created gets when it names these secrets. */
+    private Map<String, String> resolve(String org, String user, List<String> names) {
+        return onVertxContext(() -> vault.resolve(org, user, names));
+    }
+
+    @Test
+    void aSecretBoundToSomeMembersIsFilledInOnlyForTheirTasksRuns() {
+        String org = "vault-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestTokens.adminBearer(org, "keeper@" + org + ".dev");
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "DEPLOY_KEY", "value", "only-for-ops", "hosts", List.of("api.example.com"),
+                        "users", List.of("Ops@" + org + ".dev")))
+                .post("/api/v1/secrets").then().statusCode(201).body("users", equalTo(List.of("ops@" + org + ".dev")));
+        given().header("Authorization", token).get("/api/v1/secrets").then().statusCode(200)
+                .body("secrets[0].users", equalTo(List.of("ops@" + org + ".dev")));
+
+        assertThat(resolve(org, "ops@" + org + ".dev", List.of("DEPLOY_KEY"))).containsExactly(Map.entry("DEPLOY_KEY", "only-for-ops"));
+        assertThat(resolve(org, "OPS@" + org + ".dev", List.of("DEPLOY_KEY"))).containsExactly(Map.entry("DEPLOY_KEY", "only-for-ops"));
+        // another member's task names it: its runs get nothing, as if it did not exist
+        assertThat(resolve(org, "intern@" + org + ".dev", List.of("DEPLOY_KEY"))).isEmpty();
+
+        // stored again without users: every member's runs may use it
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("name", "DEPLOY_KEY", "value", "for-everyone", "hosts", List.of("api.example.com")))
+                .post("/api/v1/secrets").then().statusCode(200).body("users", equalTo(List.of()));
+        assertThat(resolve(org, "intern@" + org + ".dev", List.of("DEPLOY_KEY"))).containsExactly(Map.entry("DEPLOY_KEY", "for-everyone"));
     }
 
     private <T> T onVertxContext(java.util.function.Supplier<Uni<T>> work) {
@@ -180,7 +208,9 @@ class SecretResourceTest {
                 Map.of("name", "OK", "hosts", hosts), Map.of("name", "OK", "value", "", "hosts", hosts), Map.of("value", "v", "hosts", hosts),
                 Map.of("name", "OK", "value", "v"), Map.of("name", "OK", "value", "v", "hosts", List.of()),
                 Map.of("name", "OK", "value", "v", "hosts", List.of("https://api.example.com/")),
-                Map.of("name", "OK", "value", "v", "hosts", List.of("api.example.com:8443")))) {
+                Map.of("name", "OK", "value", "v", "hosts", List.of("api.example.com:8443")),
+                Map.of("name", "OK", "value", "v", "hosts", hosts, "users", List.of("a@x.dev,b@x.dev")),
+                Map.of("name", "OK", "value", "v", "hosts", hosts, "users", List.of(" ")))) {
             given().header("Authorization", token).contentType(ContentType.JSON).body(body).post("/api/v1/secrets")
                     .then().statusCode(400).body("code", equalTo("invalid_request"));
         }

@@ -58,7 +58,7 @@ class RunLoop {
 
     /** Works the run on {@code context}; {@code stopRegistry} is told how to stop its agent at once. */
     Uni<Void> work(ClaimedRun claimed, Context context, Consumer<Runnable> stopRegistry) {
-        return secrets.resolveBound(claimed.holder().org(), claimed.secretNames()).chain(bound -> {
+        return secrets.resolveBound(claimed.holder().org(), claimed.holder().user(), claimed.secretNames()).chain(bound -> {
             Map<String, String> resolved = new HashMap<>();
             Map<String, List<String>> hosts = new HashMap<>();
             bound.forEach((name, secret) -> {

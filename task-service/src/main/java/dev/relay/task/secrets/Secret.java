@@ -32,12 +32,24 @@ public class Secret {
     public Instant updatedAt;
     /** The hosts it may be sent to, comma-separated; null for a secret stored before hosts were required (usable nowhere). */
     public String hosts;
+    /** The members whose runs may use it, comma-separated emails; null: every member of the organization. */
+    public String users;
 
     /** The hosts it may be sent to (none: it may be sent nowhere). */
     /** The value sealed anew ({@code sealed} under the key {@code keyId}); the value itself is unchanged. */
     public void resealed(byte[] sealed, String keyId) {
         this.sealed = sealed;
         this.keyId = keyId;
+    }
+
+    /** The members whose runs may use it; empty: every member. */
+    public List<String> userList() {
+        return users == null || users.isBlank() ? List.of() : List.of(users.split(","));
+    }
+
+    /** Whether a run of a task {@code user} created may have it filled in. */
+    public boolean mayBeUsedBy(String user) {
+        return users == null || users.isBlank() || userList().contains(user.toLowerCase(java.util.Locale.ROOT));
     }
 
     public List<String> hostList() {

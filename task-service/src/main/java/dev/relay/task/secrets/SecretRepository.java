@@ -34,14 +34,14 @@ class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
      */
     public Uni<Boolean> upsert(Secret secret) {
         return getSession().chain(session -> session.createNativeQuery(
-                "INSERT INTO {h-schema}secret (id, org, name, sealed, key_id, created_by, created_at, updated_at, hosts) "
-                        + "VALUES (:id, :org, :name, :sealed, :keyId, :createdBy, :at, :at, :hosts) "
+                "INSERT INTO {h-schema}secret (id, org, name, sealed, key_id, created_by, created_at, updated_at, hosts, users) "
+                        + "VALUES (:id, :org, :name, :sealed, :keyId, :createdBy, :at, :at, :hosts, :users) "
                         + "ON CONFLICT (org, name) DO UPDATE SET sealed = excluded.sealed, key_id = excluded.key_id, "
-                        + "updated_at = excluded.updated_at, hosts = excluded.hosts RETURNING (xmax = 0)", Boolean.class)
+                        + "updated_at = excluded.updated_at, hosts = excluded.hosts, users = excluded.users RETURNING (xmax = 0)", Boolean.class)
                 .setParameter("id", secret.id).setParameter("org", secret.org).setParameter("name", secret.name)
                 .setParameter("sealed", secret.sealed).setParameter("keyId", secret.keyId)
                 .setParameter("createdBy", secret.createdBy).setParameter("at", secret.updatedAt)
-                .setParameter("hosts", secret.hosts)
+                .setParameter("hosts", secret.hosts).setParameter("users", secret.users)
                 .getSingleResult());
     }
 

@@ -49,6 +49,7 @@ public class SecretResource {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final int MAX_VALUE_CHARACTERS = 65_536;
     private static final int MAX_HOSTS = 20;
+    private static final int MAX_USERS = 100;
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final SecretVault vault;
@@ -61,18 +62,20 @@ public class SecretResource {
 
     public record StoreRequest(String name, String value,
             @Schema(description = "The hosts the secret may be sent to (exact names or `*.example.com`; 1 to 20): http_request "
-                    + "fills it only into the headers and body of a request to one of them") List<String> hosts) {
+                    + "fills it only into the headers and body of a request to one of them") List<String> hosts,
+            @Schema(description = "The members (emails, at most 100) whose tasks' runs may use it; omitted or empty: every member") List<String> users) {
     }
 
     /** A secret as shown: its name, the hosts it may be sent to and its dates, never its value. */
     public record SecretView(String name,
             @Schema(description = "Where it may be sent; empty for a secret stored before hosts were required, which no run may use "
                     + "until it is stored again with its hosts") List<String> hosts,
+            @Schema(description = "The members whose tasks' runs may use it; empty: every member") List<String> users,
             @JsonProperty("created_by") String createdBy, @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("updated_at") Instant updatedAt) {
 
         static SecretView of(Secret secret) {
-            return new SecretView(secret.name, secret.hostList(), secret.createdBy, secret.createdAt, secret.updatedAt);
+            return new SecretView(secret.name, secret.hostList(), secret.userList(), secret.createdBy, secret.createdAt, secret.updatedAt);
         }
     }
 
@@ -84,7 +87,8 @@ public class SecretResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "store-secret", summary = "Store secret",
             description = "Admins only. Stores `value` under `name` (letters, digits, `_`; at most 64) with the `hosts` it may be sent to "
-                    + "(required: exact host names or `*.example.com`, 1 to 20), replacing the value and hosts of a secret of that name. "
+                    + "(required: exact host names or `*.example.com`, 1 to 20) and the `users` whose tasks may use it (emails; omitted: every member), "
+                    + "replacing the value, hosts and users of a secret of that name. "
                     + "The value is encrypted at rest and never answered; a run's http_request fills `{{secrets.NAME}}` only into the "
                     + "headers and body of a request to one of its hosts.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = SecretView.class)))
@@ -103,8 +107,27 @@ public class SecretResource {
             throw ApiException.invalidRequest("field 'value' must be 1 to " + MAX_VALUE_CHARACTERS + " characters");
         }
         List<String> hosts = hosts(request.hosts());
-        return vault.store(Caller.from(identity), request.name(), request.value(), hosts).map(stored -> RestResponse.status(
+        return vault.store(Caller.from(identity), request.name(), request.value(), hosts, users(request.users())).map(stored -> RestResponse.status(
                 stored.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, SecretView.of(stored.secret())));
+    }
+
+    /** The members who may use the secret, checked and in lower case; empty: every member. */
+    private static List<String> users(List<String> users) {
+        if (users == null) {
+            return List.of();
+        }
+        if (users.size() > MAX_USERS) {
+            throw ApiException.invalidRequest("field 'users' must list at most " + MAX_USERS + " members");
+        }
+        List<String> checked = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            String user = users.get(i) == null ? "" : users.get(i).strip().toLowerCase(Locale.ROOT);
+            if (user.isEmpty() || user.length() > 320 || user.contains(",") || user.chars().anyMatch(Character::isWhitespace)) {
+                throw ApiException.invalidRequest("field 'users[" + i + "]' must be a member's email");
+            }
+            checked.add(user);
+        }
+        return checked;
     }
 
     /** The hosts, checked and in lower case. */

@@ -38,8 +38,11 @@ public class SecretVault implements SealedValues {
     public record Bound(String value, List<String> hosts) {
     }
 
-    /** Stores or replaces a secret with the hosts it may be sent to: admins only. */
-    public Uni<Stored> store(Caller caller, String name, String value, List<String> hosts) {
+    /**
+     * Stores or replaces a secret with the hosts it may be sent to and the members who may use it (empty: every
+     * member): admins only.
+     */
+    public Uni<Stored> store(Caller caller, String name, String value, List<String> hosts, List<String> users) {
         caller.requireAdmin("store or replace its secrets");
         Secret secret = new Secret();
         secret.id = UUID.randomUUID();
@@ -50,6 +53,7 @@ public class SecretVault implements SealedValues {
         secret.createdBy = caller.email();
         secret.updatedAt = Instant.now();
         secret.hosts = String.join(",", hosts);
+        secret.users = users.isEmpty() ? null : String.join(",", users);
         return Panache.withTransaction(() -> secrets.upsert(secret).chain(created -> secrets.named(caller.org(), name)
                 .map(stored -> new Stored(stored, created))));
     }
@@ -81,18 +85,22 @@ public class SecretVault implements SealedValues {
         }));
     }
 
-    /** The values of the named secrets of {@code org} that exist, for one run's tools. */
-    public Uni<Map<String, String>> resolve(String org, Collection<String> names) {
-        return resolveBound(org, names).map(found -> found.entrySet().stream()
+    /** The values of the named secrets of {@code org} that exist and {@code user} may use, for one run's tools. */
+    public Uni<Map<String, String>> resolve(String org, String user, Collection<String> names) {
+        return resolveBound(org, user, names).map(found -> found.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().value())));
     }
 
-    /** The named secrets of {@code org} that exist, each with the hosts it may be sent to, for one run's tools. */
-    public Uni<Map<String, Bound>> resolveBound(String org, Collection<String> names) {
+    /**
+     * The named secrets of {@code org} that exist and a run of {@code user}'s task may use, each with the hosts it may
+     * be sent to, for one run's tools; one the user may not use is left out, as one that does not exist.
+     */
+    public Uni<Map<String, Bound>> resolveBound(String org, String user, Collection<String> names) {
         if (names.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return Panache.withSession(() -> secrets.named(org, names)).map(found -> found.stream()
+                .filter(secret -> secret.mayBeUsedBy(user))
                 .collect(Collectors.toMap(secret -> secret.name,
                         secret -> new Bound(cipher.open(org, secret.name, secret.sealed, secret.keyId), secret.hostList()))));
     }

@@ -105,11 +105,20 @@ public sealed interface TaskEventData {
     }
 
     /** What one model call used, and who and what it is billed to (the billing service meters these). */
+    /**
+     * One model call's usage: {@code model} is the model name the task asked for (what billing prices), {@code servedBy}
+     * the provider and provider model that answered ({@code backup/gpt-4.1-mini}; absent for the simulated agent).
+     */
     record UsageReported(String model, @JsonProperty("input_tokens") long inputTokens, @JsonProperty("output_tokens") long outputTokens,
             @JsonProperty("total_tokens") long totalTokens, String user,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("project_id") String projectId) implements TaskEventData {
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("project_id") String projectId,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("served_by") String servedBy) implements TaskEventData {
         public static UsageReported of(String model, long inputTokens, long outputTokens, String user, String projectId) {
-            return new UsageReported(model, inputTokens, outputTokens, inputTokens + outputTokens, user, projectId);
+            return of(model, inputTokens, outputTokens, user, projectId, null);
+        }
+
+        public static UsageReported of(String model, long inputTokens, long outputTokens, String user, String projectId, String servedBy) {
+            return new UsageReported(model, inputTokens, outputTokens, inputTokens + outputTokens, user, projectId, servedBy);
         }
 
         public String type() {

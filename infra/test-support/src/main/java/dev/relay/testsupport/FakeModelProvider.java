@@ -18,7 +18,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * An OpenAI-compatible chat-completions endpoint on a free local port, as a test resource: it streams a fixed reply
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
- * first two requests of one containing {@code busy-twice}; markers in the prompt ask for tool calls
+ * first two requests of one containing {@code busy-twice} (and to every one containing {@code busy-unless-backup} for a
+ * model but {@code fake-backup}); markers in the prompt ask for tool calls
  * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
  * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
@@ -102,6 +103,10 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             return;
         }
         String model = body.path("model").asText();
+        if (body.toString().contains("busy-unless-backup") && !"fake-backup".equals(model)) {
+            refuse(exchange, 429, "{\"error\":{\"message\":\"overloaded\",\"type\":\"rate_limit\"}}");
+            return;
+        }
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
         String lastMessage = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
         if (body.toString().contains("slow-stream")) {

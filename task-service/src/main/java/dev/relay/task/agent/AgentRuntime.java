@@ -71,7 +71,8 @@ public interface AgentRuntime {
         }
 
         /** What one model call used, as the provider counted it (or as the agent estimated it). */
-        record Usage(String model, int inputTokens, int outputTokens) implements Output {
+        /** One model call's usage; {@code servedBy}: the provider and model that answered (null: the simulated agent). */
+        record Usage(String model, int inputTokens, int outputTokens, String servedBy) implements Output {
         }
 
         /** The agent is done with this run ({@code question} null) or waits for the answer to {@code question}. */

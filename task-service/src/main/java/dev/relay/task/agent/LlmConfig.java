@@ -1,6 +1,7 @@
 package dev.relay.task.agent;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,4 +42,25 @@ public interface LlmConfig {
     /** The first pause before trying again; it doubles each time. */
     @WithDefault("1s")
     Duration retryBackoff();
+
+    /**
+     * Further OpenAI-compatible providers by name ({@code relay.llm.providers."backup".base-url}), for
+     * {@link #fallbacks()}; the one of {@link #baseUrl()} is {@value ProviderCalls#DEFAULT_PROVIDER}.
+     */
+    Map<String, Provider> providers();
+
+    /**
+     * Per mode, where a call goes when its model's provider refuses it before its first token (429, 5xx, overloaded,
+     * unreachable) after its retries: an ordered list of {@code provider/model} or {@code model} (the default
+     * provider), e.g. {@code relay.llm.fallbacks.agent=backup/gpt-4.1-mini,gpt-4.1-nano}. Never mid-stream.
+     */
+    Map<String, List<String>> fallbacks();
+
+    interface Provider {
+        /** The provider's base URL. */
+        String baseUrl();
+
+        /** Its API key (from a secret). */
+        Optional<String> apiKey();
+    }
 }

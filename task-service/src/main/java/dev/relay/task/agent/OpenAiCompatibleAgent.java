@@ -89,10 +89,11 @@ class OpenAiCompatibleAgent implements AgentRuntime {
                 text.append(delta.delta());
                 return Multi.createFrom().item(delta);
             }
-            ChatResponse response = (ChatResponse) item;
+            ProviderCalls.Served served = (ProviderCalls.Served) item;
+            ChatResponse response = served.response();
             TokenUsage tokens = response.tokenUsage();
             Output usage = new Output.Usage(conversation.run.model(), tokens == null ? 0 : count(tokens.inputTokenCount()),
-                    tokens == null ? 0 : count(tokens.outputTokenCount()));
+                    tokens == null ? 0 : count(tokens.outputTokenCount()), served.by());
             AiMessage message = response.aiMessage();
             Multi<Output> next;
             if (message == null || !message.hasToolExecutionRequests()) {

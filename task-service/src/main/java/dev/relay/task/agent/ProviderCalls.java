@@ -21,10 +21,14 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Calls of the OpenAI-compatible provider (LangChain4j's OpenAI client): which provider model a run uses (from
- * {@link LlmConfig}), its streamed reply, its timeouts and the retries of a call refused before its first token.
+ * Calls of the OpenAI-compatible providers (LangChain4j's OpenAI client): which provider model a run uses (from
+ * {@link LlmConfig}), its streamed reply, its timeouts, the retries of a call refused before its first token, and the
+ * fallbacks of its mode after them.
  */
 final class ProviderCalls {
+
+    /** The name of the provider of {@code relay.llm.base-url}, in fallbacks and in {@code served_by}. */
+    static final String DEFAULT_PROVIDER = "default";
 
     private final LlmConfig config;
     private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
@@ -33,14 +37,60 @@ final class ProviderCalls {
         this.config = config;
     }
 
-    /** A call refused before its first token (429, 5xx, unreachable) is tried again; once text went out, never. */
+    /** The provider's answer to one call, and which provider and model gave it ({@code provider/model}). */
+    record Served(ChatResponse response, String by) {
+    }
+
+    /** A provider and one of its models. */
+    record Target(String provider, String model) {
+        @Override
+        public String toString() {
+            return provider + "/" + model;
+        }
+    }
+
+    /**
+     * The model's streamed text as {@link AgentRuntime.Output.Text}, then {@link Served}. A call refused before its
+     * first token (429, 5xx, unreachable) is tried again, then goes to the next target of its mode's fallbacks; once
+     * text went out, never.
+     */
     Multi<Object> callWithRetries(RunConfig run, List<ChatMessage> messages, List<ToolSpecification> specifications,
             AgentRuntime.Tools tools) {
+        List<Target> targets = targets(run);
         AtomicBoolean answered = new AtomicBoolean();
-        Multi<Object> output = Multi.createFrom().deferred(() -> call(model(providerModel(run)), messages, specifications, tools, answered));
+        Multi<Object> output = attempt(targets.get(0), messages, specifications, tools, answered);
+        for (Target next : targets.subList(1, targets.size())) {
+            output = output.onFailure(failure -> refusedBeforeAnswering(failure, answered))
+                    .recoverWithMulti(() -> attempt(next, messages, specifications, tools, answered));
+        }
+        return output;
+    }
+
+    private Multi<Object> attempt(Target target, List<ChatMessage> messages, List<ToolSpecification> specifications,
+            AgentRuntime.Tools tools, AtomicBoolean answered) {
+        Multi<Object> output = Multi.createFrom().deferred(() -> call(model(target), messages, specifications, tools, answered))
+                .map(item -> item instanceof ChatResponse response ? new Served(response, target.toString()) : item);
         return config.retries() == 0 ? output : output
-                .onFailure(failure -> !answered.get() && failure instanceof ProviderFailure provider && provider.isTransient())
+                .onFailure(failure -> refusedBeforeAnswering(failure, answered))
                 .retry().withBackOff(config.retryBackoff(), config.retryBackoff().multipliedBy(8)).atMost(config.retries());
+    }
+
+    private static boolean refusedBeforeAnswering(Throwable failure, AtomicBoolean answered) {
+        return !answered.get() && failure instanceof ProviderFailure provider && provider.isTransient();
+    }
+
+    /** The run's model on the default provider, then its mode's fallbacks. */
+    List<Target> targets(RunConfig run) {
+        List<Target> targets = new java.util.ArrayList<>();
+        targets.add(new Target(DEFAULT_PROVIDER, providerModel(run)));
+        for (String entry : config.fallbacks().getOrDefault(run.mode(), List.of())) {
+            int slash = entry.indexOf('/');
+            String provider = slash > 0 ? entry.substring(0, slash) : null;
+            // a model name may hold a slash itself (meta-llama/…): only a configured provider's name is one
+            targets.add(provider != null && config.providers().containsKey(provider)
+                    ? new Target(provider, entry.substring(slash + 1)) : new Target(DEFAULT_PROVIDER, entry));
+        }
+        return targets;
     }
 
     /**
@@ -104,11 +154,12 @@ final class ProviderCalls {
         return config.models().getOrDefault(asked, config.defaultModel());
     }
 
-    private StreamingChatModel model(String name) {
-        return models.computeIfAbsent(name, modelName -> OpenAiStreamingChatModel.builder()
-                .baseUrl(config.baseUrl().orElseThrow())
-                .apiKey(config.apiKey().orElse("none"))
-                .modelName(modelName)
+    private StreamingChatModel model(Target target) {
+        boolean isDefault = DEFAULT_PROVIDER.equals(target.provider());
+        return models.computeIfAbsent(target.toString(), key -> OpenAiStreamingChatModel.builder()
+                .baseUrl(isDefault ? config.baseUrl().orElseThrow() : config.providers().get(target.provider()).baseUrl())
+                .apiKey((isDefault ? config.apiKey() : config.providers().get(target.provider()).apiKey()).orElse("none"))
+                .modelName(target.model())
                 .timeout(config.timeout())
                 .build());
     }

@@ -52,7 +52,7 @@ class SimulatedAgent implements AgentRuntime {
         if (!chunkDelay.isZero()) {
             chunks = chunks.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
         }
-        List<Output> end = List.of(new Output.Usage(config.model(), tokens(prompt), tokens(text)), new Output.Finished(question));
+        List<Output> end = List.of(new Output.Usage(config.model(), tokens(prompt), tokens(text), null), new Output.Finished(question));
         return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().iterable(end));
     }
 

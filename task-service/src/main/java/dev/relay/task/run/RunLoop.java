@@ -105,7 +105,7 @@ class RunLoop {
             return reply.add(text.delta());
         }
         if (output instanceof Output.Usage used) {
-            return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens())
+            return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens(), used.servedBy())
                     : Uni.createFrom().item(false));
         }
         AgentRuntime.Question asked = ((Output.Finished) output).question();

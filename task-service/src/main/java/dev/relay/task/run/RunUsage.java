@@ -32,11 +32,11 @@ class RunUsage {
     /**
      * Reports what one model call used and counts it against the run's budget, as the billing ledger prices it.
      */
-    Uni<Boolean> report(TaskRun claimed, String model, int inputTokens, int outputTokens) {
+    Uni<Boolean> report(TaskRun claimed, String model, int inputTokens, int outputTokens, String servedBy) {
         return activeRuns.applied(claimed, (task, run) -> {
             run.used(inputTokens, outputTokens);
             return eventLog.append(task, run.id, TaskEventData.UsageReported.of(model, inputTokens, outputTokens, task.createdBy,
-                            task.budgetHolder().project()))
+                            task.budgetHolder().project(), servedBy))
                     // the task counts Neo tokens, priced as the billing ledger prices this usage
                     .chain(() -> budget.settle(task.budgetHolder(), run.id, model, inputTokens, outputTokens))
                     .invoke(neoTokens -> task.used(inputTokens, neoTokens))

@@ -45,12 +45,16 @@ class ModelProviderTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("relay.llm.models.\"sonnet-4.6\"", "fake-large", "relay.llm.default-model", "fake-default",
-                    "relay.llm.auto.chat", "fake-small", "relay.llm.retry-backoff", "50ms", "relay.llm.timeout", "3s",
-                    "relay.tools.http.allowed-hosts", "127.0.0.1",
-                    "relay.tools.max-calls-per-message", "3", "relay.tools.max-calls-per-run", "6",
+            return Map.ofEntries(Map.entry("relay.llm.models.\"sonnet-4.6\"", "fake-large"), Map.entry("relay.llm.default-model", "fake-default"),
+                    Map.entry("relay.llm.auto.chat", "fake-small"), Map.entry("relay.llm.retry-backoff", "50ms"), Map.entry("relay.llm.timeout", "3s"),
+                    // chat runs fall over to a second provider (the same fake server under another name and key)
+                    Map.entry("relay.llm.providers.\"backup\".base-url", "${relay.llm.base-url}"),
+                    Map.entry("relay.llm.providers.\"backup\".api-key", "backup-key"),
+                    Map.entry("relay.llm.fallbacks.chat", "backup/fake-backup"),
+                    Map.entry("relay.tools.http.allowed-hosts", "127.0.0.1"),
+                    Map.entry("relay.tools.max-calls-per-message", "3"), Map.entry("relay.tools.max-calls-per-run", "6"),
                     // the log of this test application, searched for a planted secret
-                    "quarkus.log.file.enabled", "true", "quarkus.log.file.path", LOG.toString());
+                    Map.entry("quarkus.log.file.enabled", "true"), Map.entry("quarkus.log.file.path", LOG.toString()));
         }
 
         @Override
@@ -76,6 +80,7 @@ class ModelProviderTest {
         assertThat(usage.path("data").path("input_tokens").asInt()).isEqualTo(FakeModelProvider.PROMPT_TOKENS);
         assertThat(usage.path("data").path("output_tokens").asInt()).isEqualTo(FakeModelProvider.COMPLETION_TOKENS);
         assertThat(usage.path("data").path("model").asText()).isEqualTo("sonnet-4.6");
+        assertThat(usage.path("data").path("served_by").asText()).isEqualTo("default/fake-large");
 
         FakeModelProvider.Received request = FakeModelProvider.RECEIVED.stream()
                 .filter(received -> received.body().toString().contains("Check example.com")).findFirst().orElseThrow();
@@ -219,6 +224,22 @@ class ModelProviderTest {
         List<JsonNode> events = eventsUntil(taskId, "run.completed");
         assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Hello from the model.");
         assertThat(FakeModelProvider.RECEIVED.stream().filter(received -> received.body().toString().contains("busy-twice"))).hasSize(3);
+    }
+
+    @Test
+    void aProviderThatStaysBusyFallsOverToTheNextTargetOfItsModeAndTheUsageNamesWhoServed() throws Exception {
+        String taskId = create("{\"task\":\"busy-unless-backup\",\"model\":\"auto\",\"mode\":\"chat\",\"response_format\":\"json\"}");
+        List<JsonNode> events = eventsUntil(taskId, "run.completed");
+        assertThat(ofType(events, "message.completed").path("data").path("content").asText()).isEqualTo("Hello from the model.");
+        JsonNode usage = ofType(events, "usage.reported").path("data");
+        assertThat(usage.path("model").asText()).isEqualTo("auto");
+        assertThat(usage.path("served_by").asText()).isEqualTo("backup/fake-backup");
+        // the mode's model tried once and again three times (relay.llm.retries), then the fallback with its own key
+        List<FakeModelProvider.Received> asked = FakeModelProvider.RECEIVED.stream()
+                .filter(received -> received.body().toString().contains("busy-unless-backup")).toList();
+        assertThat(asked).extracting(received -> received.body().path("model").asText())
+                .containsExactly("fake-small", "fake-small", "fake-small", "fake-small", "fake-backup");
+        assertThat(asked.get(4).authorization()).isEqualTo("Bearer backup-key");
     }
 
     @Test

@@ -155,6 +155,40 @@ class CompletionDeliveryTest {
     }
 
     @Test
+    void aWebhookSubscribedToLifecycleEventsHearsEachRunStartAndEndSignedAndOnlyThose() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        String url = startReceiver(received, 0);
+        String token = TestTokens.adminBearer("lifecycle-" + UUID.randomUUID(), "lena@lifecycle.dev");
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("url", url, "events", List.of("run.started", "nope.unknown")))
+                .put("/api/v1/webhook").then().statusCode(400).body("code", equalTo("invalid_request"));
+        String secret = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("url", url, "events", List.of("run.started", "run.completed", "run.failed")))
+                .put("/api/v1/webhook").then().statusCode(201)
+                .body("events", equalTo(List.of("run.started", "run.completed", "run.failed"))).extract().path("secret");
+
+        // no completion_delivery: the task's lifecycle alone is sent, not task.completed
+        String taskId = create(token, "{\"task\":\"tell me how it goes\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
+        Thread.sleep(500); // nothing else comes
+        assertThat(received).hasSize(2);
+        List<JsonNode> payloads = new java.util.ArrayList<>();
+        for (Received message : received) {
+            new Webhook(secret).verify(message.body(), message.headers());
+            payloads.add(JSON.readTree(message.body()));
+        }
+        assertThat(payloads).extracting(payload -> payload.path("type").asText()).containsExactly("run.started", "run.completed");
+        assertThat(payloads).allSatisfy(payload -> assertThat(payload.path("data").path("task_id").asText()).isEqualTo(taskId));
+        assertThat(payloads.get(1).path("data").path("seq").asLong()).isGreaterThan(payloads.get(0).path("data").path("seq").asLong());
+
+        // the list kept when the URL alone changes; the delivery log names each message's type
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", url))
+                .put("/api/v1/webhook").then().statusCode(200).body("events", equalTo(List.of("run.started", "run.completed", "run.failed")));
+        given().header("Authorization", token).get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries.event_type", org.hamcrest.Matchers.containsInAnyOrder("run.started", "run.completed"));
+    }
+
+    @Test
     void theDeliveryLogPagesNewestFirstWithAContinuationToken() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         String url = startReceiver(received, 0);

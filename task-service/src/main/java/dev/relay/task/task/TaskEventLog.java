@@ -3,6 +3,7 @@ package dev.relay.task.task;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +14,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.common.event.RunRequested;
 import dev.relay.common.event.TaskEvent;
+import dev.relay.common.event.TaskEventListener;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
+import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,10 +29,12 @@ public class TaskEventLog {
 
     private final Outbox outbox;
     private final ObjectMapper json;
+    private final List<TaskEventListener> listeners;
 
-    public TaskEventLog(Outbox outbox, ObjectMapper json) {
+    public TaskEventLog(Outbox outbox, ObjectMapper json, @All List<TaskEventListener> listeners) {
         this.outbox = outbox;
         this.json = json;
+        this.listeners = List.copyOf(listeners);
     }
 
     /** Must run inside an {@link Outbox#transaction} holding the lock of {@code task} (see {@code TaskRepository.lock}). */
@@ -38,13 +43,22 @@ public class TaskEventLog {
         task.lastSeq++;
         task.updatedAt = now;
         TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, data.type(), now, tree(data));
-        return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event);
+        return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event).call(() -> tell(event));
     }
 
     /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
     public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, TaskEventData data) {
         TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, data.type(), Instant.now(), tree(data));
-        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event);
+        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event).call(() -> tell(event));
+    }
+
+    /** The listeners (webhook subscriptions), in the appending transaction. */
+    private Uni<Void> tell(TaskEvent event) {
+        Uni<Void> told = Uni.createFrom().voidItem();
+        for (TaskEventListener listener : listeners) {
+            told = told.call(() -> listener.appended(event));
+        }
+        return told;
     }
 
     /** Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}. */

@@ -7,7 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An organization's webhook: where completions are POSTed, and its signing secret (sealed). */
+/** An organization's webhook: where completions and the lifecycle events it subscribes to are POSTed, and its signing secret (sealed). */
 @Entity
 @Table(name = "webhook")
 public class Webhook {
@@ -24,6 +24,19 @@ public class Webhook {
     public Instant createdAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
+    /** The event types it subscribes to, comma-separated; null: {@value #DEFAULT_EVENT} alone. */
+    public String events;
+
+    public static final String DEFAULT_EVENT = "task.completed";
+
+    /** The event types it subscribes to. */
+    public java.util.List<String> eventList() {
+        return events == null || events.isBlank() ? java.util.List.of(DEFAULT_EVENT) : java.util.List.of(events.split(","));
+    }
+
+    public boolean subscribes(String type) {
+        return eventList().contains(type);
+    }
 
     /** The signing secret sealed anew ({@code sealed} under the key {@code keyId}); the secret itself is unchanged. */
     public void resealed(byte[] sealed, String keyId) {

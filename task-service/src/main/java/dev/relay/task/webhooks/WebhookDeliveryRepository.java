@@ -36,10 +36,13 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                                      WHERE status = 'pending' AND next_attempt_at <= :now
                                        AND id IN (SELECT id FROM ranked WHERE nth <= :perOrg)
                                      FOR UPDATE SKIP LOCKED)
-                        RETURNING id, org""", Object[].class)
+                        RETURNING id, org, created_at""", Object[].class)
                 .setParameter("lease", leaseUntil).setParameter("now", now).setParameter("orgs", orgs).setParameter("perOrg", perOrg)
                 .setParameter("busy", excluded)
-                .getResultList()).map(rows -> rows.stream().map(row -> new Due((String) row[0], (String) row[1])).toList());
+                .getResultList()).map(rows -> rows.stream()
+                        // UPDATE … RETURNING answers in no particular order: each organization's messages go out oldest first
+                        .sorted(java.util.Comparator.comparing((Object[] row) -> instant(row[2])).thenComparing(row -> (String) row[0]))
+                        .map(row -> new Due((String) row[0], (String) row[1])).toList());
     }
 
     /** How many messages {@code org} has waiting, counted up to {@code atMost}. */
@@ -48,6 +51,19 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                         SELECT count(*) FROM (SELECT 1 FROM {h-schema}webhook_delivery
                                               WHERE org = :org AND status = 'pending' LIMIT :atMost) waiting""", Long.class)
                 .setParameter("org", org).setParameter("atMost", atMost).getSingleResult());
+    }
+
+    private static Instant instant(Object column) {
+        if (column instanceof java.time.OffsetDateTime at) {
+            return at.toInstant();
+        }
+        if (column instanceof java.sql.Timestamp at) {
+            return at.toInstant();
+        }
+        if (column instanceof java.time.LocalDateTime at) {
+            return at.toInstant(java.time.ZoneOffset.UTC);
+        }
+        return (Instant) column;
     }
 
     /** A message taken to be sent, and its organization. */

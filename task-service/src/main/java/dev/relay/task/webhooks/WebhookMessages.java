@@ -41,12 +41,12 @@ public class WebhookMessages {
 
     /**
      * Queues a message of {@code type} about task {@code taskId} for the organization's webhook; answers false,
-     * queuing nothing, when the organization has none.
+     * queuing nothing, when the organization has none or it does not subscribe to {@code type}.
      */
     public Uni<Boolean> enqueue(String org, UUID taskId, String type, ObjectNode data, Instant at) {
         return webhooks.findById(org).chain(webhook -> {
-            if (webhook == null) {
-                LOG.infof("a %s message for task %s: organization %s has no webhook", type, taskId, org);
+            if (webhook == null || !webhook.subscribes(type)) {
+                LOG.debugf("a %s message for task %s: organization %s has no webhook subscribed to it", type, taskId, org);
                 return Uni.createFrom().item(false);
             }
             ObjectNode payload = json.createObjectNode().put("type", type).put("timestamp", at.toString());

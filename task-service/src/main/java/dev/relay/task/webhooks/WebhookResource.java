@@ -63,12 +63,16 @@ public class WebhookResource {
         this.egress = egress;
     }
 
-    public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret) {
+    public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret,
+            @Schema(description = "The event types to send (replacing the earlier list): task.completed (tasks with "
+                    + "completion_delivery webhook), run.started, run.resumed, approval.requested, run.completed, run.failed, "
+                    + "run.aborted, budget.warning. Omitted: unchanged; a new webhook subscribes to task.completed") List<String> events) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WebhookView(
             String url,
+            @Schema(description = "The event types it is sent") List<String> events,
             @Schema(description = "The signing secret (whsec_…): answered only when the webhook is created or its secret "
                     + "rotated; keep it, it is not shown again") String secret,
             @JsonProperty("created_by") String createdBy,
@@ -76,7 +80,7 @@ public class WebhookResource {
             @JsonProperty("updated_at") Instant updatedAt) {
 
         static WebhookView of(Webhook webhook, String secret) {
-            return new WebhookView(webhook.url, secret, webhook.createdBy, webhook.createdAt, webhook.updatedAt);
+            return new WebhookView(webhook.url, webhook.eventList(), secret, webhook.createdBy, webhook.createdAt, webhook.updatedAt);
         }
     }
 
@@ -126,8 +130,23 @@ public class WebhookResource {
             throw ApiException.invalidRequest("field 'url': " + EgressRefused.MESSAGE);
         }
         boolean rotate = request.rotateSecret() != null && request.rotateSecret();
-        return webhooks.set(Caller.from(identity), url, rotate).map(saved -> RestResponse.status(
+        return webhooks.set(Caller.from(identity), url, rotate, events(request.events())).map(saved -> RestResponse.status(
                 saved.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, WebhookView.of(saved.webhook(), saved.secret())));
+    }
+
+    /** The event types, checked: known ones, each once; null when the request names none. */
+    private static List<String> events(List<String> events) {
+        if (events == null) {
+            return null;
+        }
+        List<String> known = new java.util.ArrayList<>(LifecycleMessages.TYPES);
+        known.add(Webhook.DEFAULT_EVENT);
+        if (events.isEmpty() || events.size() > known.size() || events.stream().distinct().count() != events.size()
+                || !known.containsAll(events)) {
+            throw ApiException.invalidRequest("field 'events' must list event types among " + known.stream().sorted().toList()
+                    + ", each once");
+        }
+        return List.copyOf(events);
     }
 
     @GET

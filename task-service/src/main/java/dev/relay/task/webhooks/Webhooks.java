@@ -45,8 +45,11 @@ class Webhooks implements SealedValues {
         this.cipher = cipher;
     }
 
-    /** Sets (or re-points) the organization's webhook, and makes a new signing secret when asked: admins only. */
-    public Uni<Saved> set(Caller caller, String url, boolean rotateSecret) {
+    /**
+     * Sets (or re-points) the organization's webhook, and makes a new signing secret when asked; {@code events}, when
+     * given, replaces the event types it subscribes to: admins only.
+     */
+    public Uni<Saved> set(Caller caller, String url, boolean rotateSecret, java.util.List<String> events) {
         caller.requireAdmin("set its webhook or rotate its secret");
         return Panache.withTransaction(() -> webhooks.findById(caller.org(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
                 .chain(found -> {
@@ -59,6 +62,9 @@ class Webhooks implements SealedValues {
                         webhook.keyId = cipher.keyId();
                     }
                     webhook.url = url;
+                    if (events != null) {
+                        webhook.events = String.join(",", events);
+                    }
                     webhook.updatedAt = now;
                     if (found == null) {
                         webhook.org = caller.org();

@@ -1,0 +1,13 @@
+package dev.relay.common.event;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Told of every task event the moment it is appended, in the transaction that appends it, so what it writes commits
+ * or rolls back with the event. A listener ignores the types it has no use for without touching the database: it
+ * runs for every event, the deltas of a streaming reply included.
+ */
+public interface TaskEventListener {
+
+    Uni<Void> appended(TaskEvent event);
+}

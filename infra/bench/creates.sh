@@ -24,6 +24,10 @@ export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM
 kafka_port=$(free_port)
 while listening $((kafka_port + 1)); do kafka_port=$(free_port); done
 export RELAY_KAFKA_PORT=$kafka_port
+# every request of the benchmark comes from one address: the gateway's per-address limits (infra/dev/start.sh) must not
+# be what is measured
+export RELAY_GATEWAY_RATE=${RELAY_GATEWAY_RATE:-100000} RELAY_GATEWAY_BURST=${RELAY_GATEWAY_BURST:-100000}
+export RELAY_GATEWAY_STREAM_RATE=${RELAY_GATEWAY_STREAM_RATE:-100000} RELAY_GATEWAY_STREAM_BURST=${RELAY_GATEWAY_STREAM_BURST:-100000}
 stack_pid=
 
 cleanup() {

@@ -9,12 +9,18 @@
 # RELAY_DB_NAME (relay), RELAY_SKIP_BUILD=1 to reuse the last build, QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT to export
 # traces to an OTLP collector (http/protobuf), RELAY_LLM_BASE_URL / RELAY_LLM_API_KEY / RELAY_LLM_DEFAULT_MODEL for a
 # real model provider (OpenAI-compatible; the services inherit them; unset: the simulated agent), and likewise
-# RELAY_TOOLS_HTTP_ALLOWED_HOSTS for its http_request tool.
+# RELAY_TOOLS_HTTP_ALLOWED_HOSTS for its http_request tool. The gateway's per-address limits: RELAY_GATEWAY_RATE
+# (requests a second, 50) and RELAY_GATEWAY_BURST (100), and for stream opens RELAY_GATEWAY_STREAM_RATE (10) and
+# RELAY_GATEWAY_STREAM_BURST (20); beyond them it answers 429 (the benchmarks raise them: all their load is one address).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run_dir="$root/.relay"
 gateway_port=${RELAY_GATEWAY_PORT:-8080}
+gateway_rate=${RELAY_GATEWAY_RATE:-50}
+gateway_burst=${RELAY_GATEWAY_BURST:-100}
+gateway_stream_rate=${RELAY_GATEWAY_STREAM_RATE:-10}
+gateway_stream_burst=${RELAY_GATEWAY_STREAM_BURST:-20}
 task_port=${RELAY_TASK_PORT:-8081}
 stream_port=${RELAY_STREAM_PORT:-8082}
 schedule_port=${RELAY_SCHEDULE_PORT:-8083}
@@ -116,9 +122,14 @@ start_service "$root" billing-service "$billing_port" "$run_dir/logs/billing-ser
 pids+=("$service_pid")
 
 # --- Gateway -------------------------------------------------------------------------------------------------------
+for limit in "$gateway_rate" "$gateway_burst" "$gateway_stream_rate" "$gateway_stream_burst"; do
+  [[ $limit =~ ^[1-9][0-9]*$ ]] || fail "RELAY_GATEWAY_RATE, _BURST, _STREAM_RATE and _STREAM_BURST are positive whole numbers (got '$limit')"
+done
 mkdir -p "$run_dir/gateway"
 sed -e "s#@RUN_DIR@#$run_dir/gateway#g" -e "s#@GATEWAY_PORT@#$gateway_port#g" \
     -e "s#@TASK_PORT@#$task_port#g" -e "s#@STREAM_PORT@#$stream_port#g" -e "s#@SCHEDULE_PORT@#$schedule_port#g" -e "s#@BILLING_PORT@#$billing_port#g" \
+    -e "s#@GATEWAY_RATE@#$gateway_rate#g" -e "s#@GATEWAY_BURST@#$gateway_burst#g" \
+    -e "s#@GATEWAY_STREAM_RATE@#$gateway_stream_rate#g" -e "s#@GATEWAY_STREAM_BURST@#$gateway_stream_burst#g" \
     "$root/infra/gateway/nginx.conf.template" >"$run_dir/gateway/nginx.conf"
 nginx -p "$run_dir/gateway" -c "$run_dir/gateway/nginx.conf" >"$run_dir/logs/gateway.log" 2>&1 &
 pids+=($!)

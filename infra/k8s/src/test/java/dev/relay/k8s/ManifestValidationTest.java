@@ -60,6 +60,24 @@ class ManifestValidationTest {
         assertRefused(topic, spec -> spec.withObjectProperty("spec").withObjectProperty("config").put("retention.msec", "1000"),
                 "no topic setting retention.msec");
         assertRefused(topic, spec -> spec.put("apiVersion", "kafka.strimzi.io/v2"), "unknown kind");
+
+        Document user = prodFile("kafka-users.yaml");
+        Document limit = prodFile("gateway-rate-limit.yaml");
+        assertThat(StrictModels.problems(user.node())).isEmpty();
+        assertThat(StrictModels.problems(limit.node())).isEmpty();
+        assertRefused(user, spec -> ((ObjectNode) spec.withObjectProperty("spec").withObjectProperty("authorization").withArray("acls").get(0))
+                .putArray("operations").add("Wirte"), "Wirte");
+        assertRefused(user, spec -> spec.withObjectProperty("spec").withObjectProperty("authentication").put("type", "scram-sha-256"),
+                "scram-sha-256");
+        assertRefused(user, spec -> spec.put("apiVersion", "kafka.strimzi.io/v1alpha9"), "unknown kind");
+        assertRefused(limit, spec -> ((ObjectNode) spec.withObjectProperty("spec").withObjectProperty("rateLimit").withObjectProperty("local")
+                .withArray("rules").get(0)).withObjectProperty("limit").put("requests", "50"), "requests");
+        assertRefused(limit, spec -> spec.withObjectProperty("spec").withObjectProperty("rateLimit").put("typ", "Local"), "typ");
+    }
+
+    private static Document prodFile(String file) {
+        return new Document("overlays/prod/" + file,
+                Manifests.documents(Manifests.read(Manifests.K8S.resolve("overlays/prod").resolve(file))).get(0));
     }
 
     private static void assertRefused(Document valid, Consumer<ObjectNode> mistake, String problem) {

@@ -125,7 +125,7 @@ final class RouteTable {
     }
 
     /** The body of the block that starts at {@code start} (just after its brace), quoted braces ignored. */
-    private static String block(String text, int start) {
+    static String block(String text, int start) {
         int depth = 1;
         char quote = 0;
         for (int i = start; i < text.length(); i++) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +48,27 @@ class GatewayEdgesIT {
             // nginx closes the connection (client_header_timeout 10 s) without an answer: the read ends
             assertThat(socket.getInputStream().readAllBytes()).isNotNull();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void anAddressOverTheGatewaysRateIsAnswered429WithTheErrorBody() {
+        // 1 request a second, bursts of 2: of 8 requests sent at once, 3 pass (to a service that is down: 502)
+        try (Gateway limited = Gateway.start(FreePorts.next(), FreePorts.next(), 1, 2)) {
+            RawHttp http = new RawHttp(limited.uri("/"));
+            List<RawHttp.Response> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(http.send(RawHttp.head("GET", "/api/v1/tasks/x"), new byte[0], Duration.ofSeconds(15)));
+            }
+            List<RawHttp.Response> refused = answers.stream().filter(answer -> answer.status() == 429).toList();
+            assertThat(answers.subList(0, 3)).extracting(RawHttp.Response::status).containsOnly(502);
+            assertThat(refused).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(answers).extracting(RawHttp.Response::status).containsOnly(502, 429);
+            assertThat(refused).allSatisfy(answer -> {
+                assertThat(ResponseRules.errorBodyProblem(answer.contentType(), answer.body())).isNull();
+                assertThat(answer.body()).contains("\"code\":\"too_many_requests\"");
+                assertThat(answer.headers()).containsEntry("retry-after", "1");
+            });
         }
     }
 

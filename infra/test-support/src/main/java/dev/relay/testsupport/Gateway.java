@@ -23,7 +23,16 @@ public final class Gateway implements AutoCloseable {
         this.port = port;
     }
 
+    /** The gateway with per-address limits no test reaches (all of a test's requests come from one address). */
     public static Gateway start(int taskPort, int streamPort) {
+        return start(taskPort, streamPort, 100_000, 100_000);
+    }
+
+    /**
+     * The gateway with the given per-address limits: {@code rate} requests a second, bursts of {@code burst} served at
+     * once, for every request and (the same numbers) for stream opens.
+     */
+    public static Gateway start(int taskPort, int streamPort, int rate, int burst) {
         try {
             Path root = RelayPaths.root();
             run(new ProcessBuilder("bash", "-c", "source infra/dev/lib.sh && ensure_packages nginx-light").directory(root.toFile()));
@@ -34,7 +43,9 @@ public final class Gateway implements AutoCloseable {
                     .replace("@RUN_DIR@", dir.toString()).replace("@GATEWAY_PORT@", String.valueOf(port))
                     .replace("@TASK_PORT@", String.valueOf(taskPort)).replace("@STREAM_PORT@", String.valueOf(streamPort))
                     .replace("@SCHEDULE_PORT@", String.valueOf(FreePorts.next()))
-                    .replace("@BILLING_PORT@", String.valueOf(FreePorts.next()));
+                    .replace("@BILLING_PORT@", String.valueOf(FreePorts.next()))
+                    .replace("@GATEWAY_RATE@", String.valueOf(rate)).replace("@GATEWAY_BURST@", String.valueOf(burst))
+                    .replace("@GATEWAY_STREAM_RATE@", String.valueOf(rate)).replace("@GATEWAY_STREAM_BURST@", String.valueOf(burst));
             Files.writeString(dir.resolve("nginx.conf"), config);
             Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();

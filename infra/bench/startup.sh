@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Relay's start-and-memory benchmark: for each service, the time from launch to ready (/q/health/ready answers 200)
+# and its resident memory once idle, on JDK 17 and on JDK 25 with an ahead-of-time cache (Project Leyden, JEP
+# 483/514/515), printed side by side. The cache comes from a training run of the same jar on JDK 25
+# (-XX:AOTCacheOutput): started, asked what its API serves (BENCH_TRAINING requests), stopped; the JVM writes the
+# cache as it exits. Each figure is the median of BENCH_STARTS starts. Loopback only: one broker, this machine's
+# PostgreSQL (or an embedded one), a database of its own dropped at the end.
+# Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), JDK25_HOME
+# (/usr/lib/jvm/temurin-25-jdk-amd64), RELAY_SKIP_BUILD=1 to reuse the last build.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../dev/lib.sh
+source "$root/infra/dev/lib.sh"
+export_benchmark_limits
+# shellcheck source=lib.sh
+source "$root/infra/bench/lib.sh"
+
+starts=${BENCH_STARTS:-3}
+training=${BENCH_TRAINING:-200}
+heap=${BENCH_HEAP:-256m}
+jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+issuer=https://relay.dev/bench
+services=${BENCH_SERVICES:-task-service stream-service schedule-service billing-service}
+[ -x "$jdk25/bin/java" ] || fail "no JDK 25 at $jdk25 (JDK25_HOME)"
+
+bench_init startup
+bench_kafka
+make_keys "$work/jwt"
+token=$(mint_token "$work/jwt" "$issuer" bench bench@relay.local 2)
+link_secret=$(openssl rand -hex 32)
+secrets_key=$(openssl rand -base64 32)
+
+# launch JAVA NAME PORT LOG [JVM option…]: starts the service; sets launched_pid and ready_ms (launch to ready)
+launch() {
+  local java=$1 name=$2 port=$3 log=$4; shift 4
+  local started ended
+  started=$(date +%s%N)
+  env QUARKUS_HTTP_PORT="$port" KAFKA_BOOTSTRAP_SERVERS="$bootstrap" \
+    RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" RELAY_DB_JDBC_URL="$jdbc_url" RELAY_DB_USER="$db_user" \
+    RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" RELAY_STREAM_LINK_SECRET="$link_secret" \
+    RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
+    "$java" -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+  launched_pid=$!
+  for _ in $(seq 1 1200); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
+    kill -0 "$launched_pid" 2>/dev/null || fail "$name exited; see $log"
+    sleep 0.01
+  done
+  curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" || fail "$name was not ready in 12 s; see $log"
+  ended=$(date +%s%N)
+  ready_ms=$(( (ended - started) / 1000000 ))
+}
+
+# stop PID: SIGTERM, and waits for the JVM to exit (a training run writes its cache then)
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# exercise PORT: what a training run is asked: every read of the service's API a user makes, and the health checks
+exercise() {
+  local port=$1 i
+  for i in $(seq 1 "$training"); do
+    for path in /q/health/ready /q/health/live /q/metrics /api/v1/tasks/00000000-0000-0000-0000-000000000000 \
+        /api/preview/agents/bench/tasks /api/v1/schedules /api/v1/usage /api/orgs/bench/neo/token-budget \
+        /api/preview/agents/bench/tasks/00000000-0000-0000-0000-000000000000/events; do
+      curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" || true
+    done
+    curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d '{"task":"train","response_format":"json"}' "http://127.0.0.1:$port/api/v1/tasks" || true
+  done
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# measure JAVA NAME LABEL [JVM option…]: BENCH_STARTS starts, each to ready then idle for 5 s; prints the medians
+measure() {
+  local java=$1 name=$2 label=$3; shift 3
+  local times=() rss=() started=() port
+  for n in $(seq 1 "$starts"); do
+    port=$(free_port)
+    launch "$java" "$name" "$port" "$work/$name-$label-$n.log" "$@"
+    times+=("$ready_ms")
+    # Quarkus's own figure: launch to listening, before the consumers have joined their groups (readiness waits for that)
+    started+=("$(grep -o 'started in [0-9.]*s' "$work/$name-$label-$n.log" | head -1 | tr -dc '0-9.' | awk '{printf "%d", $1 * 1000}')")
+    sleep 5
+    rss+=("$(rss_kb "$launched_pid")")
+    stop "$launched_pid"
+  done
+  printf '%s\n' "${times[@]}" | median >"$work/$name-$label.ms"
+  printf '%s\n' "${rss[@]}" | median >"$work/$name-$label.kb"
+  printf '%s\n' "${started[@]}" | median >"$work/$name-$label.started"
+  say "$name on $label: ready in $(cat "$work/$name-$label.ms") ms, $(( $(cat "$work/$name-$label.kb") / 1024 )) MiB RSS idle (median of $starts: ${times[*]} ms)"
+}
+
+# the migrations and topics exist before anything is timed: a service's first start in a new database migrates it
+for name in $services; do
+  launch java "$name" "$(free_port)" "$work/$name-first.log"
+  stop "$launched_pid"
+done
+
+for name in $services; do
+  measure java "$name" jdk17
+  cache="$work/$name.aot"
+  port=$(free_port)
+  say "$name: training run on JDK 25 ($training rounds of requests) writing $cache"
+  launch "$jdk25/bin/java" "$name" "$port" "$work/$name-training.log" -XX:AOTCacheOutput="$cache"
+  exercise "$port"
+  stop "$launched_pid"
+  [ -s "$cache" ] || fail "the training run of $name wrote no AOT cache; see $work/$name-training.log"
+  measure "$jdk25/bin/java" "$name" jdk25-aot -XX:AOTCache="$cache"
+done
+
+echo
+printf '%-18s %15s %15s %15s %15s %15s %15s\n' service "JDK17 started" "JDK25+AOT" "JDK17 ready" "JDK25+AOT" "JDK17 RSS" "JDK25+AOT RSS"
+for name in $services; do
+  printf '%-18s %12s ms %12s ms %12s ms %12s ms %11s MiB %11s MiB\n' "$name" \
+    "$(cat "$work/$name-jdk17.started")" "$(cat "$work/$name-jdk25-aot.started")" \
+    "$(cat "$work/$name-jdk17.ms")" "$(cat "$work/$name-jdk25-aot.ms")" \
+    "$(( $(cat "$work/$name-jdk17.kb") / 1024 ))" "$(( $(cat "$work/$name-jdk25-aot.kb") / 1024 ))"
+done
+echo "(started: Quarkus's 'started in'; ready: launch to /q/health/ready 200, consumers in their groups; RSS 5 s after ready; -Xmx$heap -XX:+UseSerialGC; $(nproc) cores; packaging: $(
+  first=${services%% *}; unzip -p "$root/$first/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF | grep -q '^Class-Path' && echo aot-jar || echo fast-jar))"

@@ -47,7 +47,9 @@ public class RateLimitFilter {
         }
         return limiter.take(caller, operation)
                 .map(ignored -> (Response) null)
-                .onFailure(ApiException.class).recoverWithItem(ErrorMappers::toResponse);
+                .onFailure(ApiException.class).recoverWithItem(ErrorMappers::toResponse)
+                // anything else (a worker pool that refused the check) lets the request through: a brake, not a gate
+                .onFailure().recoverWithNull();
     }
 
     static OperationClass classOf(String httpMethod, ResourceInfo resource) {

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Settings a production service refuses to start with: the database's default superuser without a password anywhere
- * but on this machine's loopback (where PostgreSQL's trust authentication is a local choice), and a stream-link
+ * Settings a production service refuses to start with: the database's default superuser with no or a default password
+ * anywhere but on this machine's loopback or a Unix socket (where PostgreSQL's trust authentication is a local choice), and a stream-link
  * secret anyone could guess (short, few distinct characters, or one of the values the repository itself ships).
  */
 public final class UnsafeSettings {
@@ -25,12 +25,12 @@ public final class UnsafeSettings {
     public static List<String> of(String dbUser, Optional<String> dbPassword, List<String> dbUrls, Optional<String> linkSecret) {
         List<String> problems = new ArrayList<>();
         String password = dbPassword.orElse("");
-        boolean defaultCredentials = DEFAULT_USERS.contains(dbUser) && DEFAULT_PASSWORDS.contains(password);
+        // no password alone is not refused: client certificates, .pgpass and credentials providers put none in the config
+        boolean defaultCredentials = DEFAULT_USERS.contains(dbUser.toLowerCase(java.util.Locale.ROOT))
+                && DEFAULT_PASSWORDS.contains(password.toLowerCase(java.util.Locale.ROOT));
         if (defaultCredentials && !dbUrls.stream().allMatch(UnsafeSettings::isLoopback)) {
             problems.add("the database is reached as '" + dbUser + "' with " + (password.isEmpty() ? "no password" : "a default password")
                     + " (RELAY_DB_USER, RELAY_DB_PASSWORD): give each service its own user and a generated password");
-        } else if (password.isEmpty() && !dbUrls.stream().allMatch(UnsafeSettings::isLoopback)) {
-            problems.add("the database user '" + dbUser + "' has no password (RELAY_DB_PASSWORD) and the database is not on loopback");
         }
         linkSecret.filter(UnsafeSettings::isWeak).ifPresent(weak -> problems.add("the stream-link secret (RELAY_STREAM_LINK_SECRET) is "
                 + "weak: it needs at least " + MIN_LINK_SECRET_LENGTH + " characters of which " + MIN_DISTINCT_CHARACTERS
@@ -48,9 +48,11 @@ public final class UnsafeSettings {
     static boolean isLoopback(String url) {
         String hostPart = url.startsWith("jdbc:") ? url.substring(5) : url;
         try {
-            String host = URI.create(hostPart).getHost();
+            URI uri = URI.create(hostPart);
+            String host = uri.getHost();
             if (host == null) {
-                return false;
+                // postgresql:///relay?host=/var/run/postgresql: a Unix socket of this machine
+                return uri.getRawAuthority() == null && uri.getRawQuery() != null && uri.getRawQuery().contains("host=/");
             }
             host = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
             return host.equals("localhost") || host.matches("127(\\.[0-9]{1,3}){3}") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");

@@ -48,13 +48,18 @@ public class ConnectionLimits {
         give(perUser, userKey(caller));
     }
 
+    /** Counts one more under {@code key} unless it has {@code max}; atomic with {@link #give} removing the key at zero. */
     private static boolean take(Map<String, AtomicInteger> counts, String key, int max) {
-        AtomicInteger count = counts.computeIfAbsent(key, k -> new AtomicInteger());
-        if (count.incrementAndGet() > max) {
-            count.decrementAndGet();
-            return false;
-        }
-        return true;
+        boolean[] taken = {false};
+        counts.compute(key, (k, count) -> {
+            AtomicInteger now = count == null ? new AtomicInteger() : count;
+            if (now.get() < max) {
+                now.incrementAndGet();
+                taken[0] = true;
+            }
+            return now.get() == 0 ? null : now;
+        });
+        return taken[0];
     }
 
     private static void give(Map<String, AtomicInteger> counts, String key) {

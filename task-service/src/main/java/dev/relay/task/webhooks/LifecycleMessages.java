@@ -19,6 +19,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 class LifecycleMessages implements TaskEventListener {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LifecycleMessages.class);
+
     /** The events a webhook may subscribe to besides {@code task.completed}. */
     static final Set<String> TYPES = Set.of(TaskEventTypes.RUN_STARTED, TaskEventTypes.RUN_RESUMED, TaskEventTypes.APPROVAL_REQUESTED,
             TaskEventTypes.RUN_COMPLETED, TaskEventTypes.RUN_FAILED, TaskEventTypes.RUN_ABORTED, TaskEventTypes.BUDGET_WARNING);
@@ -39,6 +41,11 @@ class LifecycleMessages implements TaskEventListener {
         ObjectNode data = json.createObjectNode().put("task_id", event.taskId().toString()).put("seq", event.seq())
                 .put("stream_id", event.streamId() == null ? null : event.streamId().toString());
         data.set("event", event.data());
-        return messages.enqueue(event.org(), event.taskId(), event.type(), data, event.createdAt()).replaceWithVoid();
+        // a message that cannot be queued is logged, never a reason to lose the run's event it is about
+        return messages.enqueue(event.org(), event.taskId(), event.type(), data, event.createdAt()).replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.errorf(failure, "a %s webhook message for task %s could not be queued", event.type(), event.taskId());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

@@ -119,4 +119,4 @@ for name in $services; do
     "$(( $(cat "$work/$name-jdk17.kb") / 1024 ))" "$(( $(cat "$work/$name-jdk25-aot.kb") / 1024 ))"
 done
 echo "(started: Quarkus's 'started in'; ready: launch to /q/health/ready 200, consumers in their groups; RSS 5 s after ready; -Xmx$heap -XX:+UseSerialGC; $(nproc) cores; packaging: $(
-  first=${services%% *}; unzip -p "$root/$first/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF | grep -q '^Class-Path' && echo aot-jar || echo fast-jar))"
+  first=${services%% *}; unzip -p "$root/$first/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF | tr -d '\r\n ' | grep -q 'app/' && echo aot-jar || echo fast-jar))"

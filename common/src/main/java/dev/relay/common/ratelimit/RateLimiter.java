@@ -82,9 +82,9 @@ public class RateLimiter {
         ConsumptionProbe user;
         ConsumptionProbe org;
         try {
-            user = take(BucketKeys.user(operation, caller.org(), caller.email()), limits.user());
+            user = consume(BucketKeys.user(operation, caller.org(), caller.email()), limits.user());
             // a user refused takes nothing from its organization, so one user's flood does not drain its colleagues
-            org = user.isConsumed() ? take(BucketKeys.org(operation, caller.org()), limits.org()) : null;
+            org = user.isConsumed() ? consume(BucketKeys.org(operation, caller.org()), limits.org()) : null;
         } catch (RuntimeException storeFailure) {
             unavailable.increment();
             warnAtMostOncePerMinute(storeFailure);
@@ -109,7 +109,7 @@ public class RateLimiter {
      * instead of creating it as plain proxies do (bucket4j/bucket4j#398): a plain call creates it, then the
      * optimized proxy is asked again.
      */
-    private ConsumptionProbe take(String key, RateLimitConfig.Bucket limit) {
+    private ConsumptionProbe consume(String key, RateLimitConfig.Bucket limit) {
         try {
             return local.get(key, k -> store.builder()
                     .withOptimization(Optimizations.delaying(new DelayParameters(config.syncTokens(), config.syncInterval())))

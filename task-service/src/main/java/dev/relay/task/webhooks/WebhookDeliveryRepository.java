@@ -30,19 +30,18 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                                      WHERE status = 'pending' AND next_attempt_at <= :now AND org NOT IN (:busy)),
                              first_orgs AS (SELECT org FROM due GROUP BY org ORDER BY min(next_attempt_at) LIMIT :orgs),
                              ranked AS (SELECT id, row_number() OVER (PARTITION BY org ORDER BY next_attempt_at) AS nth
-                                        FROM due WHERE org IN (SELECT org FROM first_orgs))
-                        UPDATE {h-schema}webhook_delivery SET next_attempt_at = :lease
+                                        FROM due WHERE org IN (SELECT org FROM first_orgs)),
+                             taken AS (UPDATE {h-schema}webhook_delivery SET next_attempt_at = :lease
                         WHERE id IN (SELECT id FROM {h-schema}webhook_delivery
                                      WHERE status = 'pending' AND next_attempt_at <= :now
                                        AND id IN (SELECT id FROM ranked WHERE nth <= :perOrg)
                                      FOR UPDATE SKIP LOCKED)
-                        RETURNING id, org, created_at""", Object[].class)
+                        RETURNING id, org, created_at)
+                        -- each organization's messages go out oldest first
+                        SELECT id, org FROM taken ORDER BY created_at, id""", Object[].class)
                 .setParameter("lease", leaseUntil).setParameter("now", now).setParameter("orgs", orgs).setParameter("perOrg", perOrg)
                 .setParameter("busy", excluded)
-                .getResultList()).map(rows -> rows.stream()
-                        // UPDATE … RETURNING answers in no particular order: each organization's messages go out oldest first
-                        .sorted(java.util.Comparator.comparing((Object[] row) -> instant(row[2])).thenComparing(row -> (String) row[0]))
-                        .map(row -> new Due((String) row[0], (String) row[1])).toList());
+                .getResultList()).map(rows -> rows.stream().map(row -> new Due((String) row[0], (String) row[1])).toList());
     }
 
     /** How many messages {@code org} has waiting, counted up to {@code atMost}. */
@@ -51,19 +50,6 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
                         SELECT count(*) FROM (SELECT 1 FROM {h-schema}webhook_delivery
                                               WHERE org = :org AND status = 'pending' LIMIT :atMost) waiting""", Long.class)
                 .setParameter("org", org).setParameter("atMost", atMost).getSingleResult());
-    }
-
-    private static Instant instant(Object column) {
-        if (column instanceof java.time.OffsetDateTime at) {
-            return at.toInstant();
-        }
-        if (column instanceof java.sql.Timestamp at) {
-            return at.toInstant();
-        }
-        if (column instanceof java.time.LocalDateTime at) {
-            return at.toInstant(java.time.ZoneOffset.UTC);
-        }
-        return (Instant) column;
     }
 
     /** A message taken to be sent, and its organization. */

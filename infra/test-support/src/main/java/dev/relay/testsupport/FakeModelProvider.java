@@ -22,7 +22,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * model but {@code fake-backup}); markers in the prompt ask for tool calls
  * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
- * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}). It keeps every
+ * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
+ * most the request's {@code max_tokens}. It keeps every
  * request it got (body and Authorization header) for the tests to look at.
  */
 public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
@@ -34,6 +35,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     public static final String LEAKED = "leaked-7c41-d2e9-a0b3-55f1";
     public static final int PROMPT_TOKENS = 11;
     public static final int COMPLETION_TOKENS = 5;
+    /** The output tokens a {@code long-answer} prompt gets, fewer when the request's {@code max_tokens} is lower. */
+    public static final int LONG_ANSWER_TOKENS = 200;
 
     /** A request the fake answered. */
     public record Received(JsonNode body, String authorization) {
@@ -105,6 +108,17 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         String model = body.path("model").asText();
         if (body.toString().contains("busy-unless-backup") && !"fake-backup".equals(model)) {
             refuse(exchange, 429, "{\"error\":{\"message\":\"overloaded\",\"type\":\"rate_limit\"}}");
+            return;
+        }
+        if (body.toString().contains("long-answer")) {
+            // one token per delta, as many as the request's max_tokens allow
+            int limit = body.path("max_tokens").asInt(body.path("max_completion_tokens").asInt(LONG_ANSWER_TOKENS));
+            int tokens = Math.min(LONG_ANSWER_TOKENS, limit);
+            List<String> deltas = new java.util.ArrayList<>();
+            for (int i = 0; i < tokens; i++) {
+                deltas.add("{\"content\":\"w \"}");
+            }
+            stream(exchange, model, deltas, tokens < LONG_ANSWER_TOKENS ? "length" : "stop", tokens);
             return;
         }
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
@@ -315,6 +329,11 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
 
     /** The OpenAI streaming shape: one chunk per delta, the finish reason, the usage, then [DONE]. */
     private static void stream(HttpExchange exchange, String model, List<String> deltas, String finishReason) throws IOException {
+        stream(exchange, model, deltas, finishReason, COMPLETION_TOKENS);
+    }
+
+    private static void stream(HttpExchange exchange, String model, List<String> deltas, String finishReason, int completionTokens)
+            throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         String head = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model + "\",\"choices\":";
@@ -323,8 +342,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
                 send(out, head + "[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":null}]}");
             }
             send(out, head + "[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + finishReason + "\"}]}");
-            send(out, head + "[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + COMPLETION_TOKENS
-                    + ",\"total_tokens\":" + (PROMPT_TOKENS + COMPLETION_TOKENS) + "}}");
+            send(out, head + "[],\"usage\":{\"prompt_tokens\":" + PROMPT_TOKENS + ",\"completion_tokens\":" + completionTokens
+                    + ",\"total_tokens\":" + (PROMPT_TOKENS + completionTokens) + "}}");
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }
     }

@@ -84,7 +84,12 @@ class OpenAiCompatibleAgent implements AgentRuntime {
      */
     private Multi<Output> step(Conversation conversation, Phase phase, int number, int iteration) {
         StringBuilder text = new StringBuilder();
-        return provider.callWithRetries(conversation.run, conversation.messages, conversation.specifications(phase), conversation.tools).onItem().transformToMultiAndConcatenate(item -> {
+        List<ToolSpecification> specifications = conversation.specifications(phase);
+        // the call's cost is reserved against the run's budgets first: it may produce only what they have room for
+        return conversation.tools.outputAllowance(PromptSize.upperBound(conversation.messages, specifications))
+                .onItem().transformToMulti(allowed -> provider.callWithRetries(conversation.run, conversation.messages, specifications,
+                        conversation.tools, allowed >= Integer.MAX_VALUE ? null : (int) (long) allowed))
+                .onItem().transformToMultiAndConcatenate(item -> {
             if (item instanceof Output.Text delta) {
                 text.append(delta.delta());
                 return Multi.createFrom().item(delta);

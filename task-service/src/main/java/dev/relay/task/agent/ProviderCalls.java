@@ -55,20 +55,20 @@ final class ProviderCalls {
      * text went out, never.
      */
     Multi<Object> callWithRetries(RunConfig run, List<ChatMessage> messages, List<ToolSpecification> specifications,
-            AgentRuntime.Tools tools) {
+            AgentRuntime.Tools tools, Integer maxOutputTokens) {
         List<Target> targets = targets(run);
         AtomicBoolean answered = new AtomicBoolean();
-        Multi<Object> output = attempt(targets.get(0), messages, specifications, tools, answered);
+        ChatRequest request = request(messages, specifications, maxOutputTokens);
+        Multi<Object> output = attempt(targets.get(0), request, tools, answered);
         for (Target next : targets.subList(1, targets.size())) {
             output = output.onFailure(failure -> refusedBeforeAnswering(failure, answered))
-                    .recoverWithMulti(() -> attempt(next, messages, specifications, tools, answered));
+                    .recoverWithMulti(() -> attempt(next, request, tools, answered));
         }
         return output;
     }
 
-    private Multi<Object> attempt(Target target, List<ChatMessage> messages, List<ToolSpecification> specifications,
-            AgentRuntime.Tools tools, AtomicBoolean answered) {
-        Multi<Object> output = Multi.createFrom().deferred(() -> call(model(target), messages, specifications, tools, answered))
+    private Multi<Object> attempt(Target target, ChatRequest request, AgentRuntime.Tools tools, AtomicBoolean answered) {
+        Multi<Object> output = Multi.createFrom().deferred(() -> call(model(target), request, tools, answered))
                 .map(item -> item instanceof ChatResponse response ? new Served(response, target.toString()) : item);
         return config.retries() == 0 ? output : output
                 .onFailure(failure -> refusedBeforeAnswering(failure, answered))
@@ -97,12 +97,7 @@ final class ProviderCalls {
      * The model's streamed text as {@link AgentRuntime.Output.Text}, then its {@link ChatResponse}; nothing for
      * {@code relay.llm.timeout} (before the first token or between two) fails the call.
      */
-    private Multi<Object> call(StreamingChatModel model, List<ChatMessage> messages, List<ToolSpecification> specifications,
-            AgentRuntime.Tools tools, AtomicBoolean answered) {
-        ChatRequest.Builder request = ChatRequest.builder().messages(List.copyOf(messages));
-        if (!specifications.isEmpty()) {
-            request.toolSpecifications(specifications);
-        }
+    private Multi<Object> call(StreamingChatModel model, ChatRequest request, AgentRuntime.Tools tools, AtomicBoolean answered) {
         // the HTTP client's timeout ends with the response's headers: a stream that stalls after them ends here
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<StreamingHandle> handle = new AtomicReference<>();
@@ -115,7 +110,7 @@ final class ProviderCalls {
                     streaming.cancel();
                 }
             });
-            model.chat(request.build(), new StreamingChatResponseHandler() {
+            model.chat(request, new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                     handle.set(context.streamingHandle());
@@ -143,6 +138,18 @@ final class ProviderCalls {
                 // LangChain4j's HTTP client may read the stream on the subscribing thread: never the run's event loop
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(config.timeout()).failWith(() -> ProviderFailure.timedOut(config.timeout()));
+    }
+
+    /** The call's request: the conversation, the tools offered, and at most {@code maxOutputTokens} (null: no limit). */
+    private static ChatRequest request(List<ChatMessage> messages, List<ToolSpecification> specifications, Integer maxOutputTokens) {
+        ChatRequest.Builder request = ChatRequest.builder().messages(List.copyOf(messages));
+        if (!specifications.isEmpty()) {
+            request.toolSpecifications(specifications);
+        }
+        if (maxOutputTokens != null) {
+            request.maxOutputTokens(maxOutputTokens);
+        }
+        return request.build();
     }
 
     /** The provider model for the task's model name: mapped, {@code auto} by mode, else the default. */

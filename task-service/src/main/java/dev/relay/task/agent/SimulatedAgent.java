@@ -48,12 +48,19 @@ class SimulatedAgent implements AgentRuntime {
             text = "Understood: not going ahead."
                     + (answer.instructions() == null ? "" : " Instead, as you asked: " + answer.instructions());
         }
-        Multi<Output> chunks = Multi.createFrom().iterable(chunks(text)).onItem().<Output>transform(Output.Text::new);
-        if (!chunkDelay.isZero()) {
-            chunks = chunks.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
-        }
-        List<Output> end = List.of(new Output.Usage(config.model(), tokens(prompt), tokens(text), null), new Output.Finished(question));
-        return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().iterable(end));
+        String reply = text;
+        Question asking = question;
+        // like a model call, the reply is reserved against the run's budgets first and is cut to what they have room for
+        return tools.outputAllowance(tokens(prompt)).onItem().transformToMulti(allowed -> {
+            String said = allowed < tokens(reply) ? reply.substring(0, (int) (4 * allowed)) : reply;
+            Multi<Output> chunks = Multi.createFrom().iterable(chunks(said)).onItem().<Output>transform(Output.Text::new);
+            if (!chunkDelay.isZero()) {
+                chunks = chunks.onItem().call(chunk -> Uni.createFrom().voidItem().onItem().delayIt().by(chunkDelay));
+            }
+            List<Output> end = List.of(new Output.Usage(config.model(), tokens(prompt), tokens(said), null),
+                    new Output.Finished(said.length() < reply.length() ? null : asking));
+            return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().iterable(end));
+        });
     }
 
     private static String lastUserText(List<Turn> conversation) {

@@ -39,6 +39,13 @@ public record Admission(BudgetLine refusedBy, long reservedTokens, List<BudgetWa
         return refusalMessage(refusedBy);
     }
 
+    /** Why a run may not make its next model call: {@code line} has no room for its prompt and one output token. */
+    public static String callRefusalMessage(BudgetLine line, long promptTokens) {
+        return line.scope().description() + " has no room for the next model call (" + line.headroom() + " Neo tokens left of "
+                + line.limit() + " after " + line.used() + " used and " + line.reserved()
+                + " reserved by runs in progress, this window; the call's prompt counts up to " + promptTokens + " tokens)";
+    }
+
     /** Why a run may not go on once {@code line} is used up. */
     public static String refusalMessage(BudgetLine line) {
         return line.scope().description() + " is used up (" + line.used() + " of " + line.limit() + " Neo tokens used, "

@@ -91,6 +91,58 @@ public class BudgetAdmission {
         });
     }
 
+    /**
+     * Reserves what run {@code runId}'s next model call may cost at most and answers how many output tokens it may
+     * produce: the prompt ({@code promptTokens}, an upper bound of its size) is counted first, then as many output
+     * tokens as the smallest headroom among the holder's limits leaves, the run's own reservation included. The run's
+     * reservation becomes exactly that cost (lowered or raised), so calls racing for the last tokens of a window can
+     * never spend more than it holds. Unlimited holders are answered {@link CallAllowance#UNLIMITED}; when not one
+     * output token fits, the limit that is short is answered and nothing is reserved.
+     */
+    public Uni<CallAllowance> allowCall(BudgetHolder holder, UUID runId, String model, long promptTokens) {
+        Instant now = clock.instant();
+        return states.find(holder.org()).chain(state -> {
+            if (state == null) {
+                return Uni.createFrom().item(CallAllowance.UNLIMITED);
+            }
+            BudgetWindow window = state.windowAt(now);
+            return accounts.lock(holder, window.start()).chain(figures -> accounts.reservationOf(runId).chain(reservation -> {
+                Uni<Long> held = reservation == null ? Uni.createFrom().item(0L)
+                        : reservation.windowStart().equals(window.start()) ? Uni.createFrom().item(reservation.tokens())
+                        // reserved in a window that has ended: given back there first
+                        : accounts.add(reservation.holder(), reservation.windowStart(), 0, -reservation.tokens())
+                                .chain(() -> accounts.setReserved(runId, 0)).replaceWith(0L);
+                return held.chain(own -> {
+                    List<BudgetLine> lines = lines(state, window, holder, figures, now);
+                    BudgetLine tightest = null;
+                    for (BudgetLine line : lines) {
+                        if (line.limited() && (tightest == null || line.headroom() < tightest.headroom())) {
+                            tightest = line;
+                        }
+                    }
+                    if (tightest == null) {
+                        return accounts.add(holder, window.start(), 0, -own).chain(() -> accounts.setReserved(runId, 0))
+                                .replaceWith(CallAllowance.UNLIMITED);
+                    }
+                    long available = tightest.headroom() + own;
+                    long output = state.pricing().outputTokensWithin(model, promptTokens, available);
+                    if (output < 1) {
+                        // room enough once the other runs' reservations settle: worth waiting for
+                        long unreserved = tightest.limit() - tightest.used();
+                        boolean othersHold = state.pricing().outputTokensWithin(model, promptTokens, unreserved) >= 1;
+                        return Uni.createFrom().item(CallAllowance.refused(tightest, othersHold));
+                    }
+                    long cost = state.pricing().neoTokens(model, promptTokens, output);
+                    Uni<Void> reserved = accounts.add(holder, window.start(), 0, cost - own);
+                    return (own > 0 ? reserved.chain(() -> accounts.setReserved(runId, cost))
+                            : reserved.chain(() -> accounts.reserve(new Reservation(runId, holder, window.start(), cost),
+                                    now.plus(config.reservationTtl()))))
+                            .replaceWith(CallAllowance.of(output));
+                });
+            }));
+        });
+    }
+
     /** Releases what the run still holds reserved (it ended, or its reservation expired). */
     public Uni<Void> release(UUID runId) {
         // the accounts are locked before the reservation, in the order every writer uses

@@ -21,6 +21,13 @@ public interface BudgetConfig {
     @WithDefault("0.8")
     double warnAt();
 
+    /**
+     * How long a run's model call waits for the budget when other runs' reservations hold the room it needs (it
+     * tries again as they settle); past it, the run stops as failed.
+     */
+    @WithDefault("30s")
+    Duration callWait();
+
     /** A reservation whose run has not ended after this long is released (a run waiting for an answer, say). */
     @WithDefault("6h")
     Duration reservationTtl();

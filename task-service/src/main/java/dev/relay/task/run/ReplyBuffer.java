@@ -100,6 +100,14 @@ final class ReplyBuffer {
     }
 
     /**
+     * Sends what is held, then reserves the budget of the next model call: how many output tokens it may produce
+     * (0: none, the run was stopped).
+     */
+    Uni<Long> callAllowance(long promptTokens) {
+        return flush().chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens) : Uni.createFrom().item(0L));
+    }
+
+    /**
      * A run stops once a limit of its budget is used up: checked when it starts and then before a delta at most every
      * {@code relay.runtime.budget-check-interval}, not at every delta (the hot path).
      */

@@ -80,6 +80,13 @@ final class RunTools implements AgentRuntime.Tools {
     }
 
     @Override
+    public Uni<Long> outputAllowance(long promptTokens) {
+        return Uni.createFrom().deferred(() -> reply.callAllowance(promptTokens))
+                .chain(allowed -> allowed < 1 ? RunTools.<Long>stopped() : Uni.createFrom().item(allowed))
+                .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    @Override
     public Uni<ToolResult> call(String callId, String name, JsonNode arguments) {
         ClaimedRun claimed = reply.claimed();
         Set<String> offeredNow = offered;

@@ -47,11 +47,11 @@ public interface AgentRuntime {
 
         /**
          * Reserves the run's budget for its next model call, whose prompt counts at most {@code promptTokens}, and
-         * answers how many output tokens the call may produce ({@link Long#MAX_VALUE}: no limit). Fails with
+         * answers how many output tokens the call may produce, at most {@code maxOutput}. Fails with
          * {@link RunStopped} when not one output token fits (the run was ended as failed, with the limit's reason) or
          * the run is no longer active.
          */
-        Uni<Long> outputAllowance(long promptTokens);
+        Uni<Long> outputAllowance(long promptTokens, long maxOutput);
 
         /**
          * Calls a tool for the run; fails with {@link RunStopped} once the run is no longer active, or when the call

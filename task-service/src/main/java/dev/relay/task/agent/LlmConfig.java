@@ -35,6 +35,14 @@ public interface LlmConfig {
     @WithDefault("120s")
     Duration timeout();
 
+    /**
+     * The most output tokens one model call may produce (its {@code max_tokens}); less when a budget or the run's
+     * {@code max_tokens} leaves less. A call reserves its budget for this much output: a value far above what
+     * answers need holds budget other runs could use.
+     */
+    @WithDefault("4096")
+    int maxOutputTokens();
+
     /** How often a call the provider refused before answering (429, 5xx, unreachable) is tried again. */
     @WithDefault("3")
     int retries();

@@ -37,9 +37,11 @@ class OpenAiCompatibleAgent implements AgentRuntime {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProviderCalls provider;
+    private final int maxOutputTokens;
 
     OpenAiCompatibleAgent(LlmConfig config) {
         this.provider = new ProviderCalls(config);
+        this.maxOutputTokens = config.maxOutputTokens();
     }
 
     @Override
@@ -86,9 +88,9 @@ class OpenAiCompatibleAgent implements AgentRuntime {
         StringBuilder text = new StringBuilder();
         List<ToolSpecification> specifications = conversation.specifications(phase);
         // the call's cost is reserved against the run's budgets first: it may produce only what they have room for
-        return conversation.tools.outputAllowance(PromptSize.upperBound(conversation.messages, specifications))
+        return conversation.tools.outputAllowance(PromptSize.upperBound(conversation.messages, specifications), maxOutputTokens)
                 .onItem().transformToMulti(allowed -> provider.callWithRetries(conversation.run, conversation.messages, specifications,
-                        conversation.tools, allowed >= Integer.MAX_VALUE ? null : (int) (long) allowed))
+                        conversation.tools, (int) Math.min(allowed, Integer.MAX_VALUE)))
                 .onItem().transformToMultiAndConcatenate(item -> {
             if (item instanceof Output.Text delta) {
                 text.append(delta.delta());

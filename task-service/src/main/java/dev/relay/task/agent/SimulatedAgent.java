@@ -51,7 +51,7 @@ class SimulatedAgent implements AgentRuntime {
         String reply = text;
         Question asking = question;
         // like a model call, the reply is reserved against the run's budgets first and is cut to what they have room for
-        return tools.outputAllowance(tokens(prompt)).onItem().transformToMulti(allowed -> {
+        return tools.outputAllowance(tokens(prompt), tokens(reply)).onItem().transformToMulti(allowed -> {
             String said = allowed < tokens(reply) ? reply.substring(0, (int) (4 * allowed)) : reply;
             Multi<Output> chunks = Multi.createFrom().iterable(chunks(said)).onItem().<Output>transform(Output.Text::new);
             if (!chunkDelay.isZero()) {

@@ -98,11 +98,28 @@ class BudgetAccountRepository {
 
     /** The run's reservation, locked; null when it has none (left). */
     public Uni<Reservation> reservationOf(UUID runId) {
+        return reservationOf(runId, " FOR UPDATE");
+    }
+
+    /** The run's reservation as it is, not locked (to learn which accounts to lock first); null when it has none. */
+    public Uni<Reservation> peekReservation(UUID runId) {
+        return reservationOf(runId, "");
+    }
+
+    private Uni<Reservation> reservationOf(UUID runId, String lock) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT org, user_email, project_id, window_start, tokens FROM {h-schema}budget_reservation
-                        WHERE run_id = :run FOR UPDATE""", Object[].class)
+                        WHERE run_id = :run""" + lock, Object[].class)
                 .setParameter("run", runId).getResultList()
                 .map(rows -> rows.isEmpty() ? null : reservation(runId, rows.get(0))));
+    }
+
+    /** Sets the run's (locked) reservation to {@code tokens}, to be released after {@code expiresAt}. */
+    public Uni<Void> resize(UUID runId, long tokens, Instant expiresAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "UPDATE {h-schema}budget_reservation SET tokens = :tokens, expires_at = :expires WHERE run_id = :run")
+                .setParameter("tokens", tokens).setParameter("expires", expiresAt).setParameter("run", runId)
+                .executeUpdate().replaceWithVoid());
     }
 
     /** Lowers the run's reservation to {@code tokens}; at 0 it is gone. */

@@ -67,8 +67,8 @@ public class BudgetAdmission {
     }
 
     /**
-     * Counts a run's usage (priced as billing prices it) against the holder's accounts and lowers the run's
-     * reservation by as much; runs in the caller's transaction, which also reports the usage, so it happens once.
+     * Counts a run's usage (priced as billing prices it) against the holder's accounts and gives back what the run
+     * held reserved (its call's reservation, or its admission's); runs in the caller's transaction, which also reports the usage, so it happens once.
      * Answers the usage in Neo tokens.
      */
     public Uni<Long> settle(BudgetHolder holder, UUID runId, String model, long inputTokens, long outputTokens) {
@@ -80,13 +80,13 @@ public class BudgetAdmission {
             long tokens = state.pricing().neoTokens(model, inputTokens, outputTokens);
             Instant window = state.windowAt(now).start();
             return accounts.lock(holder, window).chain(() -> accounts.reservationOf(runId)).chain(reservation -> {
-                long released = reservation == null ? 0 : Math.min(reservation.tokens(), tokens);
                 Uni<Void> spent = accounts.add(holder, window, tokens, 0);
                 if (reservation == null) {
                     return spent;
                 }
-                return spent.chain(() -> accounts.add(reservation.holder(), reservation.windowStart(), 0, -released))
-                        .chain(() -> accounts.setReserved(runId, reservation.tokens() - released));
+                // what the call reserved is given back whole: the next call reserves what it may cost again
+                return spent.chain(() -> accounts.add(reservation.holder(), reservation.windowStart(), 0, -reservation.tokens()))
+                        .chain(() -> accounts.setReserved(runId, 0));
             }).replaceWith(tokens);
         });
     }
@@ -94,16 +94,17 @@ public class BudgetAdmission {
     /**
      * Reserves what run {@code runId}'s next model call may cost at most and answers how many output tokens it may
      * produce: the prompt ({@code promptTokens}, an upper bound of its size) is counted first, then as many output
-     * tokens as the smallest headroom among the holder's limits leaves, the run's own reservation included. The run's
+     * tokens as the smallest headroom among the holder's limits leaves, the run's own reservation included, at most
+     * {@code maxOutput}. The run's
      * reservation becomes exactly that cost (lowered or raised), so calls racing for the last tokens of a window can
      * never spend more than it holds. Unlimited holders are answered {@link CallAllowance#UNLIMITED}; when not one
      * output token fits, the limit that is short is answered and nothing is reserved.
      */
-    public Uni<CallAllowance> allowCall(BudgetHolder holder, UUID runId, String model, long promptTokens) {
+    public Uni<CallAllowance> allowCall(BudgetHolder holder, UUID runId, String model, long promptTokens, long maxOutput) {
         Instant now = clock.instant();
         return states.find(holder.org()).chain(state -> {
             if (state == null) {
-                return Uni.createFrom().item(CallAllowance.UNLIMITED);
+                return Uni.createFrom().item(CallAllowance.of(maxOutput));
             }
             BudgetWindow window = state.windowAt(now);
             return accounts.lock(holder, window.start()).chain(figures -> accounts.reservationOf(runId).chain(reservation -> {
@@ -122,10 +123,10 @@ public class BudgetAdmission {
                     }
                     if (tightest == null) {
                         return accounts.add(holder, window.start(), 0, -own).chain(() -> accounts.setReserved(runId, 0))
-                                .replaceWith(CallAllowance.UNLIMITED);
+                                .replaceWith(CallAllowance.of(maxOutput));
                     }
                     long available = tightest.headroom() + own;
-                    long output = state.pricing().outputTokensWithin(model, promptTokens, available);
+                    long output = Math.min(maxOutput, state.pricing().outputTokensWithin(model, promptTokens, available));
                     if (output < 1) {
                         // room enough once the other runs' reservations settle: worth waiting for
                         long unreserved = tightest.limit() - tightest.used();
@@ -134,7 +135,7 @@ public class BudgetAdmission {
                     }
                     long cost = state.pricing().neoTokens(model, promptTokens, output);
                     Uni<Void> reserved = accounts.add(holder, window.start(), 0, cost - own);
-                    return (own > 0 ? reserved.chain(() -> accounts.setReserved(runId, cost))
+                    return (own > 0 ? reserved.chain(() -> accounts.resize(runId, cost, now.plus(config.reservationTtl())))
                             : reserved.chain(() -> accounts.reserve(new Reservation(runId, holder, window.start(), cost),
                                     now.plus(config.reservationTtl()))))
                             .replaceWith(CallAllowance.of(output));
@@ -146,7 +147,7 @@ public class BudgetAdmission {
     /** Releases what the run still holds reserved (it ended, or its reservation expired). */
     public Uni<Void> release(UUID runId) {
         // the accounts are locked before the reservation, in the order every writer uses
-        return accounts.reservationOf(runId).chain(found -> found == null ? Uni.createFrom().voidItem()
+        return accounts.peekReservation(runId).chain(found -> found == null ? Uni.createFrom().voidItem()
                 : accounts.lock(found.holder(), found.windowStart()).chain(() -> accounts.reservationOf(runId)).chain(reservation ->
                         reservation == null ? Uni.createFrom().voidItem()
                                 : accounts.add(reservation.holder(), reservation.windowStart(), 0, -reservation.tokens())

@@ -2,6 +2,7 @@ package dev.relay.task.run;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import dev.relay.task.secrets.Redactor;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,10 @@ final class ReplyBuffer {
     private boolean first = true;
     private long lastSent;
     private long lastBudgetCheck;
+    /** The tokens (input and output) the run's model calls used so far, its earlier attempts included. */
+    private long runTokens;
+    /** Completes once the usage of the run's last model call is settled. */
+    private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
     ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, Duration deltaInterval, Duration budgetCheckInterval,
             Redactor redactor) {
@@ -32,6 +37,12 @@ final class ReplyBuffer {
         this.deltaInterval = deltaInterval;
         this.budgetCheckInterval = budgetCheckInterval;
         this.redactor = redactor;
+        this.runTokens = claimed.run().inputTokens + claimed.run().outputTokens;
+    }
+
+    /** Counts what a model call of the run used (for its {@code max_tokens}). */
+    void used(long inputTokens, long outputTokens) {
+        runTokens += inputTokens + outputTokens;
     }
 
     /** The run's redactor: its secrets, in every form, out of what the run shows. */
@@ -100,11 +111,20 @@ final class ReplyBuffer {
     }
 
     /**
-     * Sends what is held, then reserves the budget of the next model call: how many output tokens it may produce
-     * (0: none, the run was stopped).
+     * Sends what is held, then reserves the budget of the next model call: how many output tokens it may produce, at
+     * most {@code maxOutput} (0: none, the run was stopped).
      */
-    Uni<Long> callAllowance(long promptTokens) {
-        return flush().chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens) : Uni.createFrom().item(0L));
+    Uni<Long> callAllowance(long promptTokens, long maxOutput) {
+        // the previous call's usage is settled first: its reservation is what this call's replaces
+        return Uni.createFrom().completionStage(settled).chain(() -> flush())
+                .chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens, maxOutput, runTokens) : Uni.createFrom().item(0L));
+    }
+
+    /** A model call's usage is being settled: the next call's reservation waits for it ({@code done} when settled). */
+    CompletableFuture<Void> settling() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settled = done;
+        return done;
     }
 
     /**

@@ -24,6 +24,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 class RunClaims {
 
+    /** The {@code run.failed} code of a run that did not start within its {@code start_deadline_seconds}. */
+    static final String START_DEADLINE_PASSED = "start_deadline_passed";
+
     private final ActiveRuns activeRuns;
     private final Outbox outbox;
     private final TaskEventLog eventLog;
@@ -32,9 +35,12 @@ class RunClaims {
     private final ToolCallRepository toolCalls;
     private final ReplyWriter replies;
     private final ScheduleReports scheduleReports;
+    private final RunEndings endings;
 
     RunClaims(ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
-            TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports) {
+            TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports,
+            RunEndings endings) {
+        this.endings = endings;
         this.activeRuns = activeRuns;
         this.outbox = outbox;
         this.eventLog = eventLog;
@@ -47,12 +53,18 @@ class RunClaims {
 
     /**
      * Moves a pending run to active and announces it ({@code run.started}, or {@code run.resumed} after an approval
-     * or a recovery); a run that is not pending is left alone (redelivery, or cancelled), and the answer is null.
+     * or a recovery); a run that is not pending is left alone (redelivery, or cancelled), and the answer is null; so is a run
+     * never started whose start deadline passed, which ends as failed instead.
      */
     Uni<ClaimedRun> claim(UUID streamId) {
         return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> {
             if (run.runStatus() != RunStatus.PENDING) {
                 return Uni.createFrom().nullItem();
+            }
+            Instant startBy = run.runConfig.startBy(run.createdAt);
+            if (run.attempt == 0 && startBy != null && Instant.now().isAfter(startBy)) {
+                return endings.failUnstarted(task, run, "the run did not start within its start deadline ("
+                        + run.runConfig.startDeadlineSeconds() + " s after it was requested)", START_DEADLINE_PASSED).replaceWith((ClaimedRun) null);
             }
             boolean recovered = run.claim(Instant.now());
             task.heartbeat(Task.RUNNING, Instant.now());

@@ -86,13 +86,21 @@ class RunEndings {
     }
 
     private Uni<Boolean> fail(UUID taskId, UUID streamId, Integer attempt, String reason, String code) {
-        return activeRuns.applied(taskId, streamId, attempt, (task, run) -> {
-            run.finish(RunStatus.ERROR, Instant.now());
-            task.runEnded();
-            return eventLog.append(task, run.id, new TaskEventData.RunFailed(RunStatus.ERROR.value(), reason, code))
-                    .call(() -> budget.release(run.id))
-                    .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
-        }).invoke(ended -> counted(ended, RunStatus.ERROR));
+        return activeRuns.applied(taskId, streamId, attempt, (task, run) -> failLocked(task, run, reason, code))
+                .invoke(ended -> counted(ended, RunStatus.ERROR));
+    }
+
+    /** Ends a run that never started (its start deadline passed), in the caller's transaction and task lock. */
+    Uni<Void> failUnstarted(Task task, TaskRun run, String reason, String code) {
+        return failLocked(task, run, reason, code).invoke(() -> counted(true, RunStatus.ERROR));
+    }
+
+    private Uni<Void> failLocked(Task task, TaskRun run, String reason, String code) {
+        run.finish(RunStatus.ERROR, Instant.now());
+        task.runEnded();
+        return eventLog.append(task, run.id, new TaskEventData.RunFailed(RunStatus.ERROR.value(), reason, code))
+                .call(() -> budget.release(run.id))
+                .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, reason));
     }
 
     private void counted(boolean ended, RunStatus status) {

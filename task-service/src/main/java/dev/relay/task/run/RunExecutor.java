@@ -1,5 +1,7 @@
 package dev.relay.task.run;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -11,9 +13,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import dev.relay.common.reactive.OnOwnContext;
 import dev.relay.task.agent.AgentRuntime;
 import dev.relay.task.agent.ProviderFailure;
 import dev.relay.task.task.RunAborted;
+import dev.relay.task.task.TaskRun;
 import dev.relay.task.task.TaskMetrics;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -27,6 +31,9 @@ import io.vertx.core.Vertx;
  */
 @ApplicationScoped
 class RunExecutor {
+
+    /** The {@code run.failed} code of a run that worked past its {@code max_duration_seconds}. */
+    static final String MAX_DURATION_EXCEEDED = "max_duration_exceeded";
 
     private static final Logger LOG = Logger.getLogger(RunExecutor.class);
 
@@ -83,13 +90,38 @@ class RunExecutor {
             MDC.put("runId", streamId.toString());
             metrics.runStarted();
             working.put(streamId, () -> { });
+            long overtime = watchDuration(claimed, context);
             loop.work(claimed, context, stop -> working.replace(streamId, stop)).onTermination().invoke(() -> {
+                if (overtime >= 0) {
+                    vertx.cancelTimer(overtime);
+                }
                 working.remove(streamId);
                 metrics.runLeft();
             }).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
                     failure -> failed(claimed, context, failure));
         });
+    }
+
+    /**
+     * Ends the run as failed once its {@code max_duration_seconds} have passed since it was requested (its agent is
+     * stopped at once); answers the timer, or -1 when the run has no such limit.
+     */
+    private long watchDuration(ClaimedRun claimed, Context context) {
+        TaskRun run = claimed.run();
+        Instant endBy = run.runConfig.endBy(run.createdAt);
+        if (endBy == null) {
+            return -1;
+        }
+        long delay = Math.max(1, Duration.between(Instant.now(), endBy).toMillis());
+        // ended on a context of its own: the run's context may be in the middle of a step's transaction
+        return vertx.setTimer(delay, timer -> OnOwnContext.run(vertx, () -> endings.fail(run, "the run reached its max_duration ("
+                + run.runConfig.maxDurationSeconds() + " s since it was requested)", MAX_DURATION_EXCEEDED)).subscribe().with(ended -> {
+                    Runnable stop = working.get(run.id);
+                    if (ended && stop != null) {
+                        context.runOnContext(ignored -> stop.run());
+                    }
+                }, failure -> LOG.errorf(failure, "could not end run %s at its max_duration", run.id)));
     }
 
     private void failed(ClaimedRun claimed, Context context, Throwable failure) {

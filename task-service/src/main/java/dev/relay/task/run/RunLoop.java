@@ -3,6 +3,7 @@ package dev.relay.task.run;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -105,8 +106,10 @@ class RunLoop {
             return reply.add(text.delta());
         }
         if (output instanceof Output.Usage used) {
+            reply.used(used.inputTokens(), used.outputTokens());
+            CompletableFuture<Void> settled = reply.settling();
             return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens(), used.servedBy())
-                    : Uni.createFrom().item(false));
+                    : Uni.createFrom().item(false)).eventually(() -> settled.complete(null));
         }
         AgentRuntime.Question asked = ((Output.Finished) output).question();
         AgentRuntime.Question question = asked == null ? null

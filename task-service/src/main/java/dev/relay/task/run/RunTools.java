@@ -80,8 +80,8 @@ final class RunTools implements AgentRuntime.Tools {
     }
 
     @Override
-    public Uni<Long> outputAllowance(long promptTokens) {
-        return Uni.createFrom().deferred(() -> reply.callAllowance(promptTokens))
+    public Uni<Long> outputAllowance(long promptTokens, long maxOutput) {
+        return Uni.createFrom().deferred(() -> reply.callAllowance(promptTokens, maxOutput))
                 .chain(allowed -> allowed < 1 ? RunTools.<Long>stopped() : Uni.createFrom().item(allowed))
                 .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
     }

@@ -4,6 +4,7 @@ import dev.relay.common.event.TaskEventData;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,8 +22,12 @@ import io.vertx.core.Vertx;
 @ApplicationScoped
 class RunUsage {
 
-    /** How often a model call waiting for budget held by other runs' reservations tries again. */
-    private static final Duration CALL_RETRY_PAUSE = Duration.ofMillis(100);
+    /** The {@code run.failed} code of a run whose next model call would pass its {@code max_tokens}. */
+    static final String MAX_TOKENS_REACHED = "max_tokens_reached";
+
+    /** The first pause of a model call waiting for budget held by other runs' reservations; it doubles up to the most. */
+    private static final long FIRST_RETRY_MILLIS = 100;
+    private static final long MOST_RETRY_MILLIS = 2000;
 
     private final ActiveRuns activeRuns;
     private final Outbox outbox;
@@ -58,29 +63,48 @@ class RunUsage {
 
     /**
      * Reserves the budget of the run's next model call ({@code promptTokens}: an upper bound of its prompt) and
-     * answers how many output tokens it may produce ({@link Long#MAX_VALUE}: no limit); 0 when not one fits, after the
-     * run was stopped as failed with the limit's refusal code.
+     * answers how many output tokens it may produce ({@link Long#MAX_VALUE}: no limit), within the run's own
+     * {@code max_tokens} too ({@code runTokens} used so far); 0 when not one fits, after the run was stopped as failed
+     * with the limit's code.
      */
-    Uni<Long> allowCall(ClaimedRun claimed, long promptTokens) {
+    Uni<Long> allowCall(ClaimedRun claimed, long promptTokens, long maxOutput, long runTokens) {
+        TaskRun run = claimed.run();
+        Long maxTokens = run.runConfig.maxTokens();
+        long ownRoom = maxTokens == null ? Long.MAX_VALUE : maxTokens - runTokens - promptTokens;
+        if (ownRoom < 1) {
+            return endings.fail(run, "the run reached its max_tokens (" + maxTokens + " tokens: " + runTokens
+                    + " used, and the next model call's prompt counts up to " + promptTokens + ")", MAX_TOKENS_REACHED).replaceWith(0L);
+        }
         Context context = Vertx.currentContext();
-        return allowCall(claimed, promptTokens, System.nanoTime() + budgetConfig.callWait().toNanos(),
-                command -> context.runOnContext(ignored -> command.run()));
+        return allowCall(claimed, promptTokens, Math.min(maxOutput, ownRoom), System.nanoTime() + budgetConfig.callWait().toNanos(),
+                command -> context.runOnContext(ignored -> command.run()), 0);
     }
 
     /** Tries until {@code giveUpAt} (nano time) while other runs' reservations hold the room the call needs. */
-    private Uni<Long> allowCall(ClaimedRun claimed, long promptTokens, long giveUpAt, Executor runContext) {
+    private Uni<Long> allowCall(ClaimedRun claimed, long promptTokens, long maxOutput, long giveUpAt, Executor runContext, int tries) {
         TaskRun run = claimed.run();
-        return outbox.transaction(() -> budget.allowCall(claimed.holder(), run.id, run.runConfig.model(), promptTokens)).chain(allowance -> {
+        // under the task's lock, as every writer of the run: a run cancelled meanwhile reserves nothing
+        return activeRuns.whileActive(run, (task, active) -> budget.allowCall(claimed.holder(), run.id, run.runConfig.model(),
+                promptTokens, maxOutput)).chain(allowance -> {
+            if (allowance == null) {
+                return Uni.createFrom().item(0L);
+            }
             if (!allowance.refused()) {
                 return Uni.createFrom().item(allowance.maxOutputTokens());
             }
             if (allowance.othersHold() && System.nanoTime() < giveUpAt) {
-                return Uni.createFrom().voidItem().onItem().delayIt().by(CALL_RETRY_PAUSE).emitOn(runContext)
-                        .chain(() -> allowCall(claimed, promptTokens, giveUpAt, runContext));
+                return Uni.createFrom().voidItem().onItem().delayIt().by(retryPause(tries)).emitOn(runContext)
+                        .chain(() -> allowCall(claimed, promptTokens, maxOutput, giveUpAt, runContext, tries + 1));
             }
             return endings.fail(run, Admission.callRefusalMessage(allowance.refusedBy(), promptTokens),
                     allowance.refusedBy().scope().refusalCode()).replaceWith(0L);
         });
+    }
+
+    /** Doubling pauses with jitter: many runs waiting for the same accounts do not all lock them at once. */
+    private static Duration retryPause(int tries) {
+        long pause = Math.min(MOST_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(tries, 5));
+        return Duration.ofMillis(pause / 2 + ThreadLocalRandom.current().nextLong(pause / 2 + 1));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.relay.task.task;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,7 +21,10 @@ public record RunConfig(
         @JsonProperty("max_steps") int maxSteps,
         String mode,
         String model,
-        @JsonProperty("sandbox_id") UUID sandboxId) {
+        @JsonProperty("sandbox_id") UUID sandboxId,
+        @JsonProperty("max_tokens") Long maxTokens,
+        @JsonProperty("max_duration_seconds") Integer maxDurationSeconds,
+        @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds) {
 
     /** Max LLM steps of a run routed to one agent (Neo's "direct"), and of a swarm run. */
     public static final int DIRECT_MAX_STEPS = 45;
@@ -32,6 +36,16 @@ public record RunConfig(
      */
     public static RunConfig forAgentsApi(ApprovalMode approvalMode, String mode, String model) {
         return new RunConfig(null, null, approvalMode == ApprovalMode.MANUAL, false, "plan".equals(mode) ? 1 : 0, SWARM_MAX_STEPS,
-                mode, model, null);
+                mode, model, null, null, null, null);
+    }
+
+    /** When a run of this config created at {@code createdAt} must have ended (null: no wall-clock limit). */
+    public Instant endBy(Instant createdAt) {
+        return maxDurationSeconds == null ? null : createdAt.plusSeconds(maxDurationSeconds);
+    }
+
+    /** When a run of this config created at {@code createdAt} must have started (null: no deadline). */
+    public Instant startBy(Instant createdAt) {
+        return startDeadlineSeconds == null ? null : createdAt.plusSeconds(startDeadlineSeconds);
     }
 }

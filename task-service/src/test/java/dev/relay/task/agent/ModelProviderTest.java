@@ -54,7 +54,7 @@ class ModelProviderTest {
                     Map.entry("relay.tools.http.allowed-hosts", "127.0.0.1"),
                     Map.entry("relay.tools.max-calls-per-message", "3"), Map.entry("relay.tools.max-calls-per-run", "6"),
                     // admission reserves next to nothing: runs race for a budget at their model calls (BudgetOvershootTest)
-                    Map.entry("relay.budget.run-estimate", "1"),
+                    Map.entry("relay.budget.run-estimate", "1"), Map.entry("relay.budget.call-wait", "5s"),
                     // the log of this test application, searched for a planted secret
                     Map.entry("quarkus.log.file.enabled", "true"), Map.entry("quarkus.log.file.path", LOG.toString()));
         }

@@ -56,6 +56,10 @@ public class TaskMapper {
         this.signer = links.signer();
     }
 
+    /** The largest {@code max_tokens} a task may ask for, and the longest duration or start deadline (a week). */
+    private static final long MAX_TOKENS_LIMIT = 100_000_000L;
+    private static final int SECONDS_LIMIT = 7 * 24 * 3600;
+
     public NewTask toNewTask(CreateTaskRequest request) {
         if (request == null) {
             throw ApiException.invalidRequest("a JSON body is required");
@@ -67,9 +71,18 @@ public class TaskMapper {
         int maxSteps = FieldRules.range("max_steps", request.maxSteps(), 4, 200,
                 direct ? RunConfig.DIRECT_MAX_STEPS : RunConfig.SWARM_MAX_STEPS);
         FieldRules.oneOf("response_format", request.responseFormat(), RESPONSE_FORMATS, null);
+        Long maxTokens = request.maxTokens();
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT)) {
+            throw ApiException.invalidRequest("field 'max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + maxTokens);
+        }
+        Integer maxDuration = request.maxDurationSeconds() == null ? null
+                : FieldRules.range("max_duration_seconds", request.maxDurationSeconds(), 1, SECONDS_LIMIT, 0);
+        Integer startDeadline = request.startDeadlineSeconds() == null ? null
+                : FieldRules.range("start_deadline_seconds", request.startDeadlineSeconds(), 1, SECONDS_LIMIT, 0);
         RunConfig runConfig = new RunConfig(direct ? request.agentId() : null, request.agentIds(),
                 Boolean.TRUE.equals(request.askQuestion()), Boolean.TRUE.equals(request.autoExecute()),
-                maxIterations, maxSteps, mode, model, FieldRules.uuid("sandbox_id", request.sandboxId()));
+                maxIterations, maxSteps, mode, model, FieldRules.uuid("sandbox_id", request.sandboxId()), maxTokens, maxDuration,
+                startDeadline);
 
         CreateTaskRequest.MessageInput message = request.message();
         List<Map<String, Object>> parts = parts(message);

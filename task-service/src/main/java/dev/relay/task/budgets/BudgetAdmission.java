@@ -154,16 +154,19 @@ public class BudgetAdmission {
                                         .chain(() -> accounts.setReserved(runId, 0))));
     }
 
-    /** The first of the holder's limits that is used up (a run of the holder stops at its next step), or null. */
-    public Uni<BudgetLine> exhausted(BudgetHolder holder) {
+    /**
+     * Whether the holder has a budget, and the first of its limits that is used up (a run of the holder stops at its
+     * next step), or null.
+     */
+    public Uni<BudgetCheck> check(BudgetHolder holder) {
         Instant now = clock.instant();
         return states.find(holder.org()).chain(state -> {
             if (state == null) {
-                return Uni.createFrom().nullItem();
+                return Uni.createFrom().item(BudgetCheck.NO_BUDGET);
             }
             BudgetWindow window = state.windowAt(now);
-            return accounts.figures(holder, window.start()).map(figures -> lines(state, window, holder, figures, now).stream()
-                    .filter(BudgetLine::exhausted).findFirst().orElse(null));
+            return accounts.figures(holder, window.start()).map(figures -> new BudgetCheck(true,
+                    lines(state, window, holder, figures, now).stream().filter(BudgetLine::exhausted).findFirst().orElse(null)));
         });
     }
 

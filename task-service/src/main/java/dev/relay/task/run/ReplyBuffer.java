@@ -28,6 +28,8 @@ final class ReplyBuffer {
     private long runTokens;
     /** Completes once the usage of the run's last model call is settled. */
     private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
+    /** Whether the organization had a budget when the run last checked (its calls reserve only then). */
+    private boolean budgeted = true;
 
     ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, Duration deltaInterval, Duration budgetCheckInterval,
             Redactor redactor) {
@@ -117,7 +119,7 @@ final class ReplyBuffer {
     Uni<Long> callAllowance(long promptTokens, long maxOutput) {
         // the previous call's usage is settled first: its reservation is what this call's replaces
         return Uni.createFrom().completionStage(settled).chain(() -> flush())
-                .chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens, maxOutput, runTokens) : Uni.createFrom().item(0L));
+                .chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens, maxOutput, runTokens, budgeted) : Uni.createFrom().item(0L));
     }
 
     /** A model call's usage is being settled: the next call's reservation waits for it ({@code done} when settled). */
@@ -133,6 +135,9 @@ final class ReplyBuffer {
      */
     Uni<Boolean> stopIfBudgetUsedUp() {
         lastBudgetCheck = System.nanoTime();
-        return usage.stopIfBudgetUsedUp(claimed);
+        return usage.stopIfBudgetUsedUp(claimed).map(check -> {
+            budgeted = check.budgeted();
+            return check.exhausted() != null;
+        });
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.Admission;
 import dev.relay.task.budgets.BudgetAdmission;
+import dev.relay.task.budgets.BudgetCheck;
 import dev.relay.task.budgets.BudgetConfig;
 import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.TaskRun;
@@ -67,13 +68,17 @@ class RunUsage {
      * {@code max_tokens} too ({@code runTokens} used so far); 0 when not one fits, after the run was stopped as failed
      * with the limit's code.
      */
-    Uni<Long> allowCall(ClaimedRun claimed, long promptTokens, long maxOutput, long runTokens) {
+    Uni<Long> allowCall(ClaimedRun claimed, long promptTokens, long maxOutput, long runTokens, boolean budgeted) {
         TaskRun run = claimed.run();
         Long maxTokens = run.runConfig.maxTokens();
         long ownRoom = maxTokens == null ? Long.MAX_VALUE : maxTokens - runTokens - promptTokens;
         if (ownRoom < 1) {
             return endings.fail(run, "the run reached its max_tokens (" + maxTokens + " tokens: " + runTokens
                     + " used, and the next model call's prompt counts up to " + promptTokens + ")", MAX_TOKENS_REACHED).replaceWith(0L);
+        }
+        if (!budgeted) {
+            // no budget when the run last looked (at its start, then every budget-check-interval): nothing to reserve
+            return Uni.createFrom().item(Math.min(maxOutput, ownRoom));
         }
         Context context = Vertx.currentContext();
         return allowCall(claimed, promptTokens, Math.min(maxOutput, ownRoom), System.nanoTime() + budgetConfig.callWait().toNanos(),
@@ -109,10 +114,10 @@ class RunUsage {
 
     /**
      * Stops the run, as failed with the limit's refusal code, when a limit of its budget is used up (by this run's
-     * usage, other runs', or a lower allowance); answers whether it stopped it.
+     * usage, other runs', or a lower allowance); answers what it found (stopped when a limit is exhausted).
      */
-    Uni<Boolean> stopIfBudgetUsedUp(ClaimedRun claimed) {
-        return outbox.transaction(() -> budget.exhausted(claimed.holder())).chain(line -> line == null ? Uni.createFrom().item(false)
-                : endings.fail(claimed.run(), Admission.refusalMessage(line), line.scope().refusalCode()).replaceWith(true));
+    Uni<BudgetCheck> stopIfBudgetUsedUp(ClaimedRun claimed) {
+        return outbox.transaction(() -> budget.check(claimed.holder())).call(check -> check.exhausted() == null ? Uni.createFrom().voidItem()
+                : endings.fail(claimed.run(), Admission.refusalMessage(check.exhausted()), check.exhausted().scope().refusalCode()));
     }
 }

@@ -55,7 +55,7 @@ final class ProviderCalls {
      * text went out, never.
      */
     Multi<Object> callWithRetries(RunConfig run, List<ChatMessage> messages, List<ToolSpecification> specifications,
-            AgentRuntime.Tools tools, Integer maxOutputTokens) {
+            AgentRuntime.Tools tools, int maxOutputTokens) {
         List<Target> targets = targets(run);
         AtomicBoolean answered = new AtomicBoolean();
         ChatRequest request = request(messages, specifications, maxOutputTokens);
@@ -140,15 +140,13 @@ final class ProviderCalls {
                 .ifNoItem().after(config.timeout()).failWith(() -> ProviderFailure.timedOut(config.timeout()));
     }
 
-    /** The call's request: the conversation, the tools offered, and at most {@code maxOutputTokens} (null: no limit). */
-    private static ChatRequest request(List<ChatMessage> messages, List<ToolSpecification> specifications, Integer maxOutputTokens) {
+    /** The call's request: the conversation, the tools offered, and at most {@code maxOutputTokens}. */
+    private static ChatRequest request(List<ChatMessage> messages, List<ToolSpecification> specifications, int maxOutputTokens) {
         ChatRequest.Builder request = ChatRequest.builder().messages(List.copyOf(messages));
         if (!specifications.isEmpty()) {
             request.toolSpecifications(specifications);
         }
-        if (maxOutputTokens != null) {
-            request.maxOutputTokens(maxOutputTokens);
-        }
+        request.maxOutputTokens(maxOutputTokens);
         return request.build();
     }
 

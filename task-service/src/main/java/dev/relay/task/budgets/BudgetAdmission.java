@@ -97,7 +97,7 @@ public class BudgetAdmission {
      * tokens as the smallest headroom among the holder's limits leaves, the run's own reservation included, at most
      * {@code maxOutput}. The run's
      * reservation becomes exactly that cost (lowered or raised), so calls racing for the last tokens of a window can
-     * never spend more than it holds. Unlimited holders are answered {@link CallAllowance#UNLIMITED}; when not one
+     * never spend more than it holds. A holder without limits is answered {@code maxOutput}; when not one
      * output token fits, the limit that is short is answered and nothing is reserved.
      */
     public Uni<CallAllowance> allowCall(BudgetHolder holder, UUID runId, String model, long promptTokens, long maxOutput) {

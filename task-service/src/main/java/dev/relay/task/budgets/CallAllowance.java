@@ -2,12 +2,10 @@ package dev.relay.task.budgets;
 
 /**
  * What a run's next model call may produce: at most {@code maxOutputTokens} output tokens (reserved against its
- * budgets), no limit ({@link #UNLIMITED}), or nothing because {@code refusedBy} has no room left — for now, while
+ * budgets), or nothing because {@code refusedBy} has no room left — for now, while
  * other runs hold reservations that would leave room once settled ({@code othersHold}), or for good.
  */
 public record CallAllowance(long maxOutputTokens, BudgetLine refusedBy, boolean othersHold) {
-
-    public static final CallAllowance UNLIMITED = new CallAllowance(Long.MAX_VALUE, null, false);
 
     static CallAllowance of(long maxOutputTokens) {
         return new CallAllowance(maxOutputTokens, null, false);
@@ -19,9 +17,5 @@ public record CallAllowance(long maxOutputTokens, BudgetLine refusedBy, boolean 
 
     public boolean refused() {
         return refusedBy != null;
-    }
-
-    public boolean unlimited() {
-        return maxOutputTokens == Long.MAX_VALUE;
     }
 }

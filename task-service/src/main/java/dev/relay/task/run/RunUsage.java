@@ -64,7 +64,7 @@ class RunUsage {
 
     /**
      * Reserves the budget of the run's next model call ({@code promptTokens}: an upper bound of its prompt) and
-     * answers how many output tokens it may produce ({@link Long#MAX_VALUE}: no limit), within the run's own
+     * answers how many output tokens it may produce, at most {@code maxOutput} and within the run's own
      * {@code max_tokens} too ({@code runTokens} used so far); 0 when not one fits, after the run was stopped as failed
      * with the limit's code.
      */

@@ -13,50 +13,20 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
 source "$root/infra/dev/lib.sh"
 export_benchmark_limits
+# shellcheck source=lib.sh
+source "$root/infra/bench/lib.sh"
 
 rates=${BENCH_RATES:-50 100}
 concurrency=${BENCH_CONCURRENCY:-32}
 seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-10}
-work=$(mktemp -d /tmp/relay-creates.XXXXXX)
-db_name=relay_bench_creates_$$
-export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM_PORT=$(free_port) RELAY_SCHEDULE_PORT=$(free_port) RELAY_BILLING_PORT=$(free_port) RELAY_DB_NAME=$db_name
-kafka_port=$(free_port)
-while listening $((kafka_port + 1)); do kafka_port=$(free_port); done
-export RELAY_KAFKA_PORT=$kafka_port
-# every request of the benchmark comes from one address: the gateway's per-address limits (infra/dev/start.sh) must not
-# be what is measured
-export RELAY_GATEWAY_RATE=${RELAY_GATEWAY_RATE:-100000} RELAY_GATEWAY_BURST=${RELAY_GATEWAY_BURST:-100000}
-export RELAY_GATEWAY_STREAM_RATE=${RELAY_GATEWAY_STREAM_RATE:-100000} RELAY_GATEWAY_STREAM_BURST=${RELAY_GATEWAY_STREAM_BURST:-100000}
-stack_pid=
-
-cleanup() {
-  trap - INT TERM EXIT
-  [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
-  postgres_tool drop-database "${RELAY_DB_HOST:-127.0.0.1}" "${RELAY_DB_PORT:-5432}" "${RELAY_DB_USER:-postgres}" "$db_name" \
-    >/dev/null 2>&1 || true
-}
-trap cleanup INT TERM EXIT
-
-if [ "${RELAY_SKIP_BUILD:-0}" != 1 ]; then
-  say "building (./mvnw install -DskipTests)"
-  (cd "$root" && ./mvnw -B -q install -DskipTests)
-fi
-say "starting the dev stack (log in $work/stack.log)"
-RELAY_SKIP_BUILD=1 "$root/infra/dev/start.sh" >"$work/stack.log" 2>&1 &
-stack_pid=$!
-for _ in $(seq 1 480); do grep -q "Relay is up" "$work/stack.log" && break; kill -0 "$stack_pid" || break; sleep 0.25; done
-grep -q "Relay is up" "$work/stack.log" || { cat "$work/stack.log"; fail "the dev stack did not start"; }
-token=$(cat "$root/.relay/dev-token")
-base=http://127.0.0.1:$RELAY_GATEWAY_PORT
-bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
-jdbc_url="jdbc:postgresql://${RELAY_DB_HOST:-127.0.0.1}:${RELAY_DB_PORT:-5432}/$db_name"
+bench_stack creates
 # each load also waits for its tasks' runs to finish and prints how long they took (CreateBenchmark, FinishedRuns)
 bench() { java -Xmx512m -cp "$bench_cp" dev.relay.bench.CreateBenchmark "$base" "$token" "$jdbc_url" "${RELAY_DB_USER:-postgres}" "$@"; }
 
 pid_of() { pgrep -f "$1/target/quarkus-app/quarkus-run.jar" | head -1; }
 task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)
-kafka_pid=$(pgrep -f "kafka.Kafka .*$kafka_port" | head -1 || true)
+kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)
 [ -n "$kafka_pid" ] || kafka_pid=$(pgrep -f "kafka.Kafka" | head -1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }

@@ -33,16 +33,16 @@ public final class TaskFixtures {
     /** Adds an active run that no runtime executes, as a process that died mid-run leaves behind. */
     /** A run a worker is executing (it said so just now). */
     public static void addActiveRun(Pool pool, String taskId) {
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at) "
-                        + "VALUES ($1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, now())")
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, org_id, user_id) "
+                        + "SELECT $1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, now(), t.org, t.created_by FROM task.task t WHERE t.id = $2")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId))).await().indefinitely();
     }
 
     /** What a worker that died mid-run leaves behind: an active run nobody heartbeats, handed over {@code recoveries} times. */
     public static void addOrphanedActiveRun(Pool pool, String taskId, int recoveries) {
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, recoveries) "
-                        + "VALUES ($1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, "
-                        + "now() - interval '1 hour', $3)")
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, recoveries, org_id, user_id) "
+                        + "SELECT $1, $2, 'active', '" + RUN_CONFIG + "'::jsonb, now(), 1, "
+                        + "now() - interval '1 hour', $3, t.org, t.created_by FROM task.task t WHERE t.id = $2")
                 .execute(Tuple.of(UUID.randomUUID(), UUID.fromString(taskId), recoveries)).await().indefinitely();
     }
 }

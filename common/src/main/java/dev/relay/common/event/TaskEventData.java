@@ -47,6 +47,16 @@ public sealed interface TaskEventData {
         }
     }
 
+    /** A run waits its turn: its organization works its limit of runs at once ({@code limit}), or the workers are full. */
+    record RunQueued(String reason, @JsonInclude(JsonInclude.Include.NON_NULL) Integer limit) implements TaskEventData {
+        public static final String ORG_LIMIT = "org_limit";
+        public static final String CAPACITY = "capacity";
+
+        public String type() {
+            return TaskEventTypes.RUN_QUEUED;
+        }
+    }
+
     /** A run goes on: after the answer to {@code approvalRequestId}, or handed over after its worker stopped. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RunResumed(@JsonProperty("approval_request_id") UUID approvalRequestId, String reason, Integer recoveries)

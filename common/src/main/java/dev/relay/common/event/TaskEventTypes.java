@@ -13,6 +13,11 @@ public final class TaskEventTypes {
     public static final String USER_MESSAGE = "message.user";
     /** A run (stream) began executing; data: run_config. */
     public static final String RUN_STARTED = "run.started";
+    /**
+     * The run waits for its turn instead of starting (its organization works its limit of runs at once, or every worker
+     * is full); sent once per run, before its {@code run.started}. data: reason (org_limit | capacity), limit.
+     */
+    public static final String RUN_QUEUED = "run.queued";
     /** A suspended run goes on after its approval was answered; data: approval_request_id. */
     public static final String RUN_RESUMED = "run.resumed";
     /** The run asks the user to confirm and is suspended until they do; data: id, message, source, approval_type. */

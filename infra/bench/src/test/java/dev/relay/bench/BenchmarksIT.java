@@ -98,6 +98,21 @@ class BenchmarksIT {
     }
 
     @Test
+    void theNoisyNeighbourBenchmarkHasEveryRunOfBothOrganizationsCompletedOnce() throws Exception {
+        try (Gateway gateway = Gateway.start(taskService.join().uri("").getPort(), streamService.join().uri("").getPort())) {
+            long started = System.nanoTime();
+            String figures = Printed.by(() -> NoisyNeighbourBenchmark.run(gateway.uri("").toString(),
+                    TestTokens.token("noisy-a", "a@noisy.dev"), TestTokens.adminToken("noisy-a", "admin@noisy.dev"),
+                    TestTokens.token("noisy-b", "b@noisy.dev"), DB.jdbcUrl(), DB.user(), "6", "3", "256"));
+            for (String mode : List.of("fifo", "fair")) {
+                assertThat(Printed.result(figures, "noisy." + mode + ".b_runs")).isPositive();
+                assertThat(figures).contains("RESULT noisy." + mode + ".b_start_p99_ms", "RESULT noisy." + mode + ".a_alone_runs_per_s");
+            }
+            took("noisy neighbour", started);
+        }
+    }
+
+    @Test
     void theScheduleBenchmarkFiresEveryScheduleExactlyOnce() throws Exception {
         scheduleService.join();
         long started = System.nanoTime();

@@ -22,7 +22,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * model but {@code fake-backup}); markers in the prompt ask for tool calls
  * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
- * ({@code slow-stream}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
+ * ({@code slow-stream}), an answer after {@link #HOLD_MILLIS} ({@code hold-a-moment}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
  * most the request's {@code max_tokens}. It keeps every
  * request it got (body and Authorization header) for the tests to look at.
  */
@@ -37,6 +37,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     public static final int COMPLETION_TOKENS = 5;
     /** The output tokens a {@code long-answer} prompt gets, fewer when the request's {@code max_tokens} is lower. */
     public static final int LONG_ANSWER_TOKENS = 200;
+    /** How long a prompt containing {@code hold-a-moment} waits before its answer streams. */
+    public static final int HOLD_MILLIS = 1500;
 
     /** A request the fake answered. */
     public record Received(JsonNode body, String authorization) {
@@ -123,6 +125,15 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         }
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
         String lastMessage = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
+        if (body.toString().contains("hold-a-moment")) {
+            try {
+                Thread.sleep(HOLD_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            streamText(exchange, model, CHUNKS);
+            return;
+        }
         if (body.toString().contains("slow-stream")) {
             slowStream(exchange, model, "slow-stream");
             return;

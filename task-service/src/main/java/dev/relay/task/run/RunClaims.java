@@ -36,10 +36,14 @@ class RunClaims {
     private final ReplyWriter replies;
     private final ScheduleReports scheduleReports;
     private final RunEndings endings;
+    private final OrgSlots slots;
+    private final OrgRunLimits limits;
 
-    RunClaims(ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
+    RunClaims(OrgSlots slots, OrgRunLimits limits, ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
             TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports,
             RunEndings endings) {
+        this.slots = slots;
+        this.limits = limits;
         this.endings = endings;
         this.activeRuns = activeRuns;
         this.outbox = outbox;
@@ -54,9 +58,11 @@ class RunClaims {
     /**
      * Moves a pending run to active and announces it ({@code run.started}, or {@code run.resumed} after an approval
      * or a recovery); a run that is not pending is left alone (redelivery, or cancelled), and the answer is null; so is a run
-     * never started whose start deadline passed, which ends as failed instead.
+     * never started whose start deadline passed, which ends as failed instead, and a run that must wait: this instance
+     * has no {@code room} or the run's organization works its limit of runs already (it stays pending, and says once
+     * that it is queued).
      */
-    Uni<ClaimedRun> claim(UUID streamId) {
+    Uni<ClaimedRun> claim(UUID streamId, boolean room) {
         return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> {
             if (run.runStatus() != RunStatus.PENDING) {
                 return Uni.createFrom().nullItem();
@@ -66,14 +72,28 @@ class RunClaims {
                 return endings.failUnstarted(task, run, "the run did not start within its start deadline ("
                         + run.runConfig.startDeadlineSeconds() + " s after it was requested)", START_DEADLINE_PASSED).replaceWith((ClaimedRun) null);
             }
-            boolean recovered = run.claim(Instant.now());
-            task.heartbeat(Task.RUNNING, Instant.now());
-            return approvals.ofRun(run.id).chain(ofRun -> announce(task, run, recovered, ofRun)
-                    .chain(() -> messages.ofTask(task.id))
-                    .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
-                            latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
-                            task.isReadOnly(), task.integrationIds()))));
+            if (!room) {
+                return heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.CAPACITY, null));
+            }
+            return limits.of(run.orgId).chain(limit -> slots.take(run, limit).chain(slot -> slot == null
+                    ? heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.ORG_LIMIT, limit))
+                    : claimed(task, run, slot)));
         }));
+    }
+
+    private Uni<ClaimedRun> heldBack(Task task, TaskRun run, TaskEventData.RunQueued queued) {
+        Uni<Void> said = run.holdBack(Instant.now()) ? eventLog.append(task, run.id, queued) : Uni.createFrom().voidItem();
+        return said.replaceWith((ClaimedRun) null);
+    }
+
+    private Uni<ClaimedRun> claimed(Task task, TaskRun run, int slot) {
+        boolean recovered = run.claim(Instant.now(), slot);
+        task.heartbeat(Task.RUNNING, Instant.now());
+        return approvals.ofRun(run.id).chain(ofRun -> announce(task, run, recovered, ofRun)
+                .chain(() -> messages.ofTask(task.id))
+                .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
+                        latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
+                        task.isReadOnly(), task.integrationIds()))));
     }
 
     private Uni<Void> announce(Task task, TaskRun run, boolean recovered, List<Approval> ofRun) {

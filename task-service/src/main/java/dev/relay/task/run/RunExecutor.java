@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,8 +45,14 @@ class RunExecutor {
     private final TaskMetrics metrics;
     /** The runs this instance works, each with how to stop its agent at once (its agent registers that). */
     private final Map<UUID, Runnable> working = new ConcurrentHashMap<>();
+    /** Claims under way, counted against the room with the runs working. */
+    private final AtomicInteger claiming = new AtomicInteger();
+    private final int maxWorking;
+    /** Told each time a run leaves this instance (its worker is free again). */
+    private volatile Runnable onLeft = () -> { };
 
-    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics) {
+    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics, RunQueueConfig queue) {
+        this.maxWorking = queue.maxWorking();
         this.claims = claims;
         this.loop = loop;
         this.endings = endings;
@@ -58,6 +65,15 @@ class RunExecutor {
         return Set.copyOf(working.keySet());
     }
 
+    /** How many more runs this instance may take now. */
+    int room() {
+        return maxWorking - working.size() - claiming.get();
+    }
+
+    void onLeft(Runnable listener) {
+        this.onLeft = listener;
+    }
+
     /** Stops the agent of a run that was just cancelled at once, if this instance works it. */
     void stopHere(@Observes RunAborted aborted) {
         Runnable stop = working.get(aborted.streamId());
@@ -66,15 +82,21 @@ class RunExecutor {
         }
     }
 
-    /** Claims the run and starts executing it; completes once the claim is committed, before the run ends. */
-    Uni<Void> start(UUID streamId) {
-        return claims.claim(streamId).invoke(claimed -> {
+    /**
+     * Claims the run and starts executing it; completes once the claim is committed, before the run ends, answering
+     * whether it started (a run already claimed, or one that must wait its turn, does not).
+     */
+    Uni<Boolean> start(UUID streamId) {
+        boolean room = claiming.incrementAndGet() + working.size() <= maxWorking;
+        return claims.claim(streamId, room).map(claimed -> {
             if (claimed == null) {
-                LOG.debugf("run %s already claimed, ignoring the request", streamId);
-            } else {
-                executeDetached(claimed);
+                LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
+                return false;
             }
-        }).replaceWithVoid();
+            working.put(streamId, () -> { });
+            executeDetached(claimed);
+            return true;
+        }).onTermination().invoke(claiming::decrementAndGet);
     }
 
     private void executeDetached(ClaimedRun claimed) {
@@ -89,7 +111,6 @@ class RunExecutor {
             MDC.put("taskId", claimed.run().taskId.toString());
             MDC.put("runId", streamId.toString());
             metrics.runStarted();
-            working.put(streamId, () -> { });
             long overtime = watchDuration(claimed, context);
             loop.work(claimed, context, stop -> working.replace(streamId, stop)).onTermination().invoke(() -> {
                 if (overtime >= 0) {
@@ -97,6 +118,7 @@ class RunExecutor {
                 }
                 working.remove(streamId);
                 metrics.runLeft();
+                onLeft.run();
             }).subscribe().with(
                     done -> LOG.infof("run %s of task %s ended", streamId, claimed.run().taskId),
                     failure -> failed(claimed, context, failure));

@@ -29,6 +29,6 @@ public class RunRequestConsumer {
     @Incoming(Topics.TASK_RUNS)
     public Uni<Void> onRunRequested(String payload) {
         RunRequested request = consumer.read(payload, RunRequested.class);
-        return consumer.idempotent(CONSUMER, () -> executor.start(request.streamId()));
+        return consumer.idempotent(CONSUMER, () -> executor.start(request.streamId()).replaceWithVoid());
     }
 }

@@ -24,7 +24,8 @@ public record RunConfig(
         @JsonProperty("sandbox_id") UUID sandboxId,
         @JsonProperty("max_tokens") Long maxTokens,
         @JsonProperty("max_duration_seconds") Integer maxDurationSeconds,
-        @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds) {
+        @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds,
+        Integer priority) {
 
     /** Max LLM steps of a run routed to one agent (Neo's "direct"), and of a swarm run. */
     public static final int DIRECT_MAX_STEPS = 45;
@@ -36,7 +37,7 @@ public record RunConfig(
      */
     public static RunConfig forAgentsApi(ApprovalMode approvalMode, String mode, String model) {
         return new RunConfig(null, null, approvalMode == ApprovalMode.MANUAL, false, "plan".equals(mode) ? 1 : 0, SWARM_MAX_STEPS,
-                mode, model, null, null, null, null);
+                mode, model, null, null, null, null, null);
     }
 
     /** When a run of this config created at {@code createdAt} must have ended (null: no wall-clock limit). */

@@ -83,7 +83,7 @@ class RunRequests {
     private Uni<Void> persist(Task task, NewTask request, ScheduleFired trigger, UUID runId) {
         Instant now = Instant.now();
         task.runRequested();
-        TaskRun run = TaskRun.pending(runId, task.id, request.runConfig(), now);
+        TaskRun run = TaskRun.pending(runId, task, request.runConfig(), now);
         if (trigger != null) {
             run.firedBy(trigger.scheduleId(), trigger.executionId());
         }

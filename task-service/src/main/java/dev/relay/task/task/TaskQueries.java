@@ -35,7 +35,28 @@ public class TaskQueries {
                 .chain(task -> runs.ofTask(taskId)
                         .chain(taskRuns -> messages.ofTask(taskId)
                                 .chain(taskMessages -> approvals.pendingOf(taskId)
-                                        .map(pending -> new TaskSnapshot(task, taskRuns, taskMessages, pending))))));
+                                        .chain(pending -> queuePosition(taskRuns)
+                                                .map(position -> new TaskSnapshot(task, taskRuns, taskMessages, pending, position)))))));
+    }
+
+    /**
+     * Where the latest run waits in its organization's queue (1: next), null unless it waits its turn: the runs ahead
+     * of it in its user's line, and of each other user's line as many as the round robin takes before it.
+     */
+    private Uni<Long> queuePosition(List<TaskRun> taskRuns) {
+        TaskRun latest = taskRuns.isEmpty() ? null : taskRuns.get(taskRuns.size() - 1);
+        if (latest == null || latest.queuedAt == null || latest.runStatus() != RunStatus.PENDING) {
+            return Uni.createFrom().nullItem();
+        }
+        return runs.waitingAhead(latest).chain(ahead -> runs.waitingPerUser(latest.orgId).map(perUser -> {
+            long position = 1 + ahead;
+            for (Object[] line : perUser) {
+                if (!latest.userId.equals(line[0])) {
+                    position += Math.min((Long) line[1], ahead + 1);
+                }
+            }
+            return position;
+        }));
     }
 
     /** The task when the caller may see it (else 404), in the caller's session. */

@@ -55,16 +55,35 @@ public class TaskRun {
     public long inputTokens;
     @Column(name = "output_tokens")
     public long outputTokens;
+    /** The organization and the user whose turn in the fair queue the run waits for (the task's, copied). */
+    @Column(name = "org_id")
+    public String orgId;
+    @Column(name = "user_id")
+    public String userId;
+    /** Among the waiting runs of its user, higher goes first. */
+    public int priority;
+    /** The slot of its organization's limit of runs working at once that the run holds while active. */
+    @Column(name = "org_slot")
+    public Integer orgSlot;
+    /** When the run was first held back waiting for a slot; null while it never waited. */
+    @Column(name = "queued_at")
+    public Instant queuedAt;
+    /** When a worker first took the run. */
+    @Column(name = "started_at")
+    public Instant startedAt;
 
     public RunStatus runStatus() {
         return RunStatus.of(status);
     }
 
-    /** A new run of {@code taskId}, waiting for a worker. */
-    public static TaskRun pending(UUID id, UUID taskId, RunConfig runConfig, Instant now) {
+    /** A new run of {@code task}, waiting for a worker. */
+    public static TaskRun pending(UUID id, Task task, RunConfig runConfig, Instant now) {
         TaskRun run = new TaskRun();
         run.id = id;
-        run.taskId = taskId;
+        run.taskId = task.id;
+        run.orgId = task.org;
+        run.userId = task.createdBy;
+        run.priority = runConfig == null || runConfig.priority() == null ? 0 : runConfig.priority();
         run.status = RunStatus.PENDING.value();
         run.runConfig = runConfig;
         run.createdAt = now;
@@ -81,14 +100,28 @@ public class TaskRun {
      * A worker takes the pending run: it becomes active under the next attempt (steps of older attempts no longer
      * apply). Answers whether the run was handed over after its previous worker stopped.
      */
-    public boolean claim(Instant now) {
+    public boolean claim(Instant now, int slot) {
         requireStatus(RunStatus.PENDING, "claim");
         status = RunStatus.ACTIVE.value();
+        orgSlot = slot;
+        if (startedAt == null) {
+            startedAt = now;
+        }
         attempt++;
         heartbeatAt = now;
         boolean recovered = recovering;
         recovering = false;
         return recovered;
+    }
+
+    /** The pending run found no free slot and waits; answers whether this is the first time it waits. */
+    public boolean holdBack(Instant now) {
+        requireStatus(RunStatus.PENDING, "hold back");
+        if (queuedAt != null) {
+            return false;
+        }
+        queuedAt = now;
+        return true;
     }
 
     /** The active run waits for the user's answer to an approval request. */

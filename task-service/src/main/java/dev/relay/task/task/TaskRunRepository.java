@@ -29,6 +29,80 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
         return update("heartbeatAt = ?1 where id in ?2 and status = 'active'", now, streamIds);
     }
 
+    /** The slots the active runs of {@code org} hold. */
+    public Uni<List<Integer>> heldSlots(String org) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.orgSlot from TaskRun r where r.orgId = :org and r.status = 'active' and r.orgSlot is not null",
+                        Integer.class)
+                .setParameter("org", org).getResultList());
+    }
+
+    /**
+     * Takes the lock of slot {@code slot} of {@code org} until the transaction ends, without waiting; false when another
+     * transaction holds it.
+     */
+    public Uni<Boolean> tryLockSlot(String org, int slot) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "SELECT pg_try_advisory_xact_lock(hashtext(:org), :slot)", Boolean.class)
+                .setParameter("org", org).setParameter("slot", slot).getSingleResult());
+    }
+
+    /** Whether an active run of {@code org} holds slot {@code slot} (as committed now). */
+    public Uni<Boolean> slotHeld(String org, int slot) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select count(r) from TaskRun r where r.orgId = :org and r.orgSlot = :slot and r.status = 'active'", Long.class)
+                .setParameter("org", org).setParameter("slot", slot).getSingleResult()).map(count -> count > 0);
+    }
+
+    /** Runs working now per organization, of the organizations given. */
+    public Uni<List<Object[]>> activePerOrg(Collection<String> orgs) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.orgId, count(r) from TaskRun r where r.status = 'active' and r.orgId in :orgs group by r.orgId",
+                        Object[].class)
+                .setParameter("orgs", orgs).getResultList());
+    }
+
+    /** The lines of waiting runs: per organization and user, how many wait and since when the oldest (at most 10 000 lines). */
+    public Uni<List<Object[]>> waitingLines() {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.orgId, r.userId, count(r), min(r.createdAt) from TaskRun r where r.status = 'pending' "
+                                + "group by r.orgId, r.userId order by min(r.createdAt)", Object[].class)
+                .setMaxResults(10_000).getResultList());
+    }
+
+    /** The next {@code count} waiting runs of one user's line: higher priority first, then oldest. */
+    public Uni<List<UUID>> nextWaiting(String org, String user, int count) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.id from TaskRun r where r.status = 'pending' and r.orgId = :org and r.userId = :user "
+                                + "order by r.priority desc, r.createdAt, r.id", UUID.class)
+                .setParameter("org", org).setParameter("user", user).setMaxResults(count).getResultList());
+    }
+
+    /** How many runs of the user wait before {@code run} in the user's line, and how many wait per other user of its organization. */
+    public Uni<Long> waitingAhead(TaskRun run) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select count(r) from TaskRun r where r.status = 'pending' and r.orgId = :org and r.userId = :user "
+                                + "and (r.priority > :priority or (r.priority = :priority and r.createdAt < :createdAt))", Long.class)
+                .setParameter("org", run.orgId).setParameter("user", run.userId).setParameter("priority", run.priority)
+                .setParameter("createdAt", run.createdAt).getSingleResult());
+    }
+
+    /** How many runs of {@code org} work ({@code active}) and wait ({@code pending}) now, per status. */
+    public Uni<List<Object[]>> workingAndWaiting(String org) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.status, count(r) from TaskRun r where r.orgId = :org and r.status in ('active', 'pending') "
+                                + "group by r.status", Object[].class)
+                .setParameter("org", org).getResultList());
+    }
+
+    /** How many runs wait per user of {@code org}. */
+    public Uni<List<Object[]>> waitingPerUser(String org) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select r.userId, count(r) from TaskRun r where r.status = 'pending' and r.orgId = :org group by r.userId",
+                        Object[].class)
+                .setParameter("org", org).getResultList());
+    }
+
     /** The task of run {@code streamId} (null when there is none), read without loading the run into the session. */
     public Uni<UUID> taskIdOf(UUID streamId) {
         return getSession().chain(session -> session.createSelectionQuery("select r.taskId from TaskRun r where r.id = :id", UUID.class)

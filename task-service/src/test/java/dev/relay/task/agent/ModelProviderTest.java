@@ -34,7 +34,7 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 @TestProfile(ModelProviderTest.WithAModelProvider.class)
 @WithTestResource(RelayTestResources.class)
-class ModelProviderTest {
+public class ModelProviderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = TestTokens.bearer("models", "user@models.dev");

@@ -79,7 +79,11 @@ class AccessMatrixTest {
                 .row("PUT /api/v1/webhook", adminOnly(DENY_403))
                 .row("DELETE /api/v1/webhook", adminOnly(DENY_403))
                 .row("GET /api/v1/webhook/deliveries", adminOnly(DENY_403))
-                .row("GET /api/v1/webhook", Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW));
+                .row("GET /api/v1/webhook", Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW))
+                // the limit of runs at once: admins set it, every member sees it (another organization's caller its own)
+                .row("PUT /api/v1/run-queue", adminOnly(DENY_403))
+                .row("DELETE /api/v1/run-queue", adminOnly(DENY_403))
+                .row("GET /api/v1/run-queue", everyMember());
 
         List<ApiOperations.Operation> operations = ApiOperations.of(base);
         assertThat(matrix.unlisted(operations)).as("operations without a row in the matrix").isEmpty();
@@ -122,6 +126,9 @@ class AccessMatrixTest {
             case "DELETE /api/v1/webhook" -> webhookThen(new Call("DELETE", "/api/v1/webhook", null));
             case "GET /api/v1/webhook" -> webhookThen(new Call("GET", "/api/v1/webhook", null));
             case "GET /api/v1/webhook/deliveries" -> new Call("GET", "/api/v1/webhook/deliveries", null);
+            case "PUT /api/v1/run-queue" -> new Call("PUT", "/api/v1/run-queue", "{\"max_active_runs\":64}");
+            case "DELETE /api/v1/run-queue" -> new Call("DELETE", "/api/v1/run-queue", null);
+            case "GET /api/v1/run-queue" -> new Call("GET", "/api/v1/run-queue", null);
             default -> throw new IllegalArgumentException("no call for " + operation);
         };
     }

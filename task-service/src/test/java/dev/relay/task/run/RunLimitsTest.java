@@ -113,11 +113,11 @@ class RunLimitsTest {
         String taskId = TaskFixtures.completedTask(TOKEN, "start late");
         UUID run = UUID.randomUUID();
         // a run requested a minute ago that no worker took: its deadline was 5 s
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt) VALUES ($1, $2, 'pending', "
-                        + "'{\"mode\":\"agent\",\"model\":\"auto\",\"start_deadline_seconds\":5}'::jsonb, now() - interval '1 minute', 0)")
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, org_id, user_id) SELECT $1, $2, 'pending', "
+                        + "'{\"mode\":\"agent\",\"model\":\"auto\",\"start_deadline_seconds\":5}'::jsonb, now() - interval '1 minute', 0, t.org, t.created_by FROM task.task t WHERE t.id = $2")
                 .execute(Tuple.of(run, UUID.fromString(taskId))).await().indefinitely();
 
-        Object claimed = OnVertxContext.await(vertx, () -> claims.claim(run).map(answer -> (Object) answer));
+        Object claimed = OnVertxContext.await(vertx, () -> claims.claim(run, true).map(answer -> (Object) answer));
 
         assertThat(claimed).isNull();
         assertThat(pool.preparedQuery("SELECT status FROM task.task_run WHERE id = $1").execute(Tuple.of(run)).await().indefinitely()

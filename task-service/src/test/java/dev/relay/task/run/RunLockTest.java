@@ -53,7 +53,7 @@ class RunLockTest {
     void aCancelCommittedWhileAClaimWaitsForTheTaskLockWins() throws Exception {
         UUID run = addRun("pending", "now()");
 
-        Object claimed = cancelWhileWaiting(run, () -> claims.claim(run).map(answer -> answer));
+        Object claimed = cancelWhileWaiting(run, () -> claims.claim(run, true).map(answer -> answer));
 
         assertThat(claimed).as("the claim of a cancelled run").isNull();
         assertThat(statusOf(run)).isEqualTo("aborted");
@@ -98,8 +98,8 @@ class RunLockTest {
     private UUID addRun(String status, String heartbeat) {
         String taskId = TaskFixtures.completedTask(TOKEN, "hold still");
         UUID run = UUID.randomUUID();
-        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at) "
-                        + "VALUES ($1, $2, $3, '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, " + heartbeat + ")")
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, heartbeat_at, org_id, user_id) "
+                        + "SELECT $1, $2, $3, '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 1, " + heartbeat + ", t.org, t.created_by FROM task.task t WHERE t.id = $2")
                 .execute(Tuple.of(run, UUID.fromString(taskId), status)).await().indefinitely();
         return run;
     }

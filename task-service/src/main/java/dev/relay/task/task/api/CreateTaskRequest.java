@@ -23,6 +23,7 @@ public record CreateTaskRequest(
         @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds,
         MessageInput message,
         String mode,
+        Integer priority,
         String model,
         @JsonProperty("project_id") String projectId,
         @JsonProperty("response_format") String responseFormat,

@@ -100,7 +100,8 @@ public record TaskDetails(
             @JsonProperty("last_seq") Long lastSeq,
             @JsonProperty("run_config") RunConfig runConfig,
             String streamId,
-            String streamStatus) {
+            String streamStatus,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("queue_position") Long queuePosition) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -82,7 +82,7 @@ public class TaskMapper {
         RunConfig runConfig = new RunConfig(direct ? request.agentId() : null, request.agentIds(),
                 Boolean.TRUE.equals(request.askQuestion()), Boolean.TRUE.equals(request.autoExecute()),
                 maxIterations, maxSteps, mode, model, FieldRules.uuid("sandbox_id", request.sandboxId()), maxTokens, maxDuration,
-                startDeadline);
+                startDeadline, request.priority() == null ? null : FieldRules.range("priority", request.priority(), 0, 9, 0));
 
         CreateTaskRequest.MessageInput message = request.message();
         List<Map<String, Object>> parts = parts(message);
@@ -132,7 +132,7 @@ public class TaskMapper {
                 task.createdBy, task.model, task.projectId, task.isolated, task.schedule != null && !task.schedule.isDeleted(),
                 TaskDetails.ScheduleInfo.of(task.schedule), task.secretNames, task.completionDelivery);
         var stream = new TaskDetails.StreamInfo(latest != null, task.lastSeq, latest == null ? null : latest.runConfig,
-                latest == null ? null : latest.id.toString(), latest == null ? null : latest.status);
+                latest == null ? null : latest.id.toString(), latest == null ? null : latest.status, snapshot.queuePosition());
         return new TaskDetails(info, snapshot.messages().stream().map(TaskMapper::message).toList(),
                 !task.createdBy.equals(viewer.email()) || !task.org.equals(viewer.org()), stream,
                 snapshot.runs().stream().map(TaskMapper::summary).toList(),

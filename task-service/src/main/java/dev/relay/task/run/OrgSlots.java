@@ -1,0 +1,61 @@
+package dev.relay.task.run;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.task.task.TaskRun;
+import dev.relay.task.task.TaskRunRepository;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * An organization's limit of runs working at once, held across all instances: the limit is a set of numbered slots,
+ * and an active run holds one. A claim takes a free slot by locking its number for its transaction without waiting
+ * (so claims of one organization never queue behind each other) and only then checking that no committed active run
+ * holds it: a claim that committed first is seen, one still in flight holds the lock. A unique index backs this up.
+ */
+@ApplicationScoped
+class OrgSlots {
+
+    /** Free slots tried before the run is left to wait (another claim may be taking the same ones). */
+    private static final int TRIES = 3;
+
+    private final TaskRunRepository runs;
+
+    OrgSlots(TaskRunRepository runs) {
+        this.runs = runs;
+    }
+
+    /**
+     * In the claim's transaction: a slot of the run's organization, whose limit is {@code limit}, now held by this
+     * transaction, or null when none is free.
+     */
+    Uni<Integer> take(TaskRun run, int limit) {
+        return runs.heldSlots(run.orgId).chain(held -> {
+            Set<Integer> taken = new HashSet<>(held);
+            List<Integer> free = new ArrayList<>();
+            for (int slot = 0; slot < limit; slot++) {
+                if (!taken.contains(slot)) {
+                    free.add(slot);
+                }
+            }
+            // claims racing for the same organization mostly try different slots
+            Collections.shuffle(free);
+            return firstFree(run.orgId, free.subList(0, Math.min(TRIES, free.size())));
+        });
+    }
+
+    private Uni<Integer> firstFree(String org, List<Integer> candidates) {
+        if (candidates.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        int slot = candidates.get(0);
+        return runs.tryLockSlot(org, slot)
+                .chain(locked -> locked ? runs.slotHeld(org, slot) : Uni.createFrom().item(true))
+                .chain(busy -> busy ? firstFree(org, candidates.subList(1, candidates.size())) : Uni.createFrom().item(slot));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.relay.task.run;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.relay.common.reactive.InTurn;
+import dev.relay.common.reactive.OnOwnContext;
+import dev.relay.task.task.TaskRunRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Starts the runs that wait their turn, in {@link FairShare} order, whenever this instance has room: at once when one
+ * of its runs ends, and every {@code relay.runs.dispatch-interval} for room freed elsewhere (a run ended on another
+ * instance, a slot an organization got back). A run that could start at once never waits for this: its request
+ * claims it directly; only runs left waiting are taken here, and the claim decides again (another instance may
+ * take the same run, which then starts once).
+ */
+@ApplicationScoped
+class RunDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
+
+    private final RunExecutor executor;
+    private final TaskRunRepository runs;
+    private final OrgRunLimits limits;
+    private final Vertx vertx;
+    private final AtomicBoolean passing = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, Vertx vertx) {
+        this.executor = executor;
+        this.runs = runs;
+        this.limits = limits;
+        this.vertx = vertx;
+    }
+
+    @PostConstruct
+    void listen() {
+        executor.onLeft(this::wake);
+    }
+
+    @Scheduled(every = "{relay.runs.dispatch-interval}", delayed = "{relay.runs.dispatch-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        wake();
+    }
+
+    /** Looks for waiting runs now; a wake during a pass makes one more pass after it. */
+    void wake() {
+        if (!passing.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        OnOwnContext.run(vertx, this::pass).subscribe().with(started -> passed(), failure -> {
+            LOG.warnf(failure, "could not start waiting runs (tried again within the dispatch interval)");
+            passing.set(false);
+        });
+    }
+
+    private void passed() {
+        passing.set(false);
+        if (again.get()) {
+            wake();
+        }
+    }
+
+    /** Starts up to this instance's room of waiting runs, fairly; answers how many started. */
+    Uni<Integer> pass() {
+        int room = executor.room();
+        if (room <= 0) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.withSession(() -> runs.waitingLines().chain(rows -> {
+            if (rows.isEmpty()) {
+                return Uni.createFrom().item(List.<UUID>of());
+            }
+            List<FairShare.Line> lines = rows.stream()
+                    .map(row -> new FairShare.Line((String) row[0], (String) row[1], (Long) row[2])).toList();
+            List<String> orgs = lines.stream().map(FairShare.Line::org).distinct().toList();
+            return limits.of(orgs).chain(free -> runs.activePerOrg(orgs).chain(active -> {
+                active.forEach(row -> free.merge((String) row[0], -((Long) row[1]).intValue(), Integer::sum));
+                return next(FairShare.plan(lines, free, room));
+            }));
+        })).chain(next -> {
+            if (next.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Boolean> started = new ArrayList<>();
+            return InTurn.each(next, streamId -> executor.start(streamId).invoke(started::add).onFailure().recoverWithUni(failure -> {
+                        LOG.warnf(failure, "could not start waiting run %s (tried again later)", streamId);
+                        return Uni.createFrom().item(false);
+                    }))
+                    .map(done -> (int) started.stream().filter(Boolean::booleanValue).count())
+                    .invoke(count -> LOG.debugf("started %s of %s waiting runs", (Object) count, (Object) next.size()));
+        });
+    }
+
+    /** The runs the turns name, in the turns' order. */
+    private Uni<List<UUID>> next(List<FairShare.Turn> turns) {
+        Map<FairShare.Turn, Integer> perLine = new LinkedHashMap<>();
+        turns.forEach(turn -> perLine.merge(turn, 1, Integer::sum));
+        Map<FairShare.Turn, Deque<UUID>> heads = new HashMap<>();
+        Uni<Void> read = Uni.createFrom().voidItem();
+        for (var line : perLine.entrySet()) {
+            FairShare.Turn turn = line.getKey();
+            read = read.chain(() -> runs.nextWaiting(turn.org(), turn.user(), line.getValue())
+                    .invoke(ids -> heads.put(turn, new ArrayDeque<>(ids))).replaceWithVoid());
+        }
+        return read.map(done -> {
+            List<UUID> ordered = new ArrayList<>();
+            for (FairShare.Turn turn : turns) {
+                UUID id = heads.get(turn).poll();
+                if (id != null) {
+                    ordered.add(id);
+                }
+            }
+            return ordered;
+        });
+    }
+}

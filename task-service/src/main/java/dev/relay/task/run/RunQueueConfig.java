@@ -1,0 +1,30 @@
+package dev.relay.task.run;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How runs share the workers: each organization's limit of runs working at once, and each instance's. */
+@ConfigMapping(prefix = "relay.runs")
+public interface RunQueueConfig {
+
+    /**
+     * Runs of one organization working at once, over all task-service instances, unless its admins set a limit of
+     * their own; more wait their turn.
+     */
+    @WithDefault("64")
+    int orgMaxActive();
+
+    /** The highest limit of runs at once an organization's admins may set for it. */
+    @WithDefault("256")
+    int orgMaxActiveCeiling();
+
+    /** Runs this instance works at once; more wait for a free worker. */
+    @WithDefault("512")
+    int maxWorking();
+
+    /** How often an instance with room looks for waiting runs (a run ending here looks at once). */
+    @WithDefault("1s")
+    Duration dispatchInterval();
+}

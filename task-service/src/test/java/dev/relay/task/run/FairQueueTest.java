@@ -1,0 +1,200 @@
+package dev.relay.task.run;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.common.event.Topics;
+import dev.relay.task.OnVertxContext;
+import io.smallrye.mutiny.Uni;
+import dev.relay.task.agent.ModelProviderTest;
+import dev.relay.testsupport.EventContract;
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.TestTokens;
+import dev.relay.testsupport.TestTopics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The fair queue, against the fake model provider (each run's answer comes after a moment): an organization works at
+ * most its limit of runs at once, the rest wait their turn (saying so, with their place) and each runs once; another
+ * organization's run does not wait behind that line.
+ */
+@QuarkusTest
+@TestProfile(ModelProviderTest.WithAModelProvider.class)
+@WithTestResource(RelayTestResources.class)
+class FairQueueTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Pool pool;
+    @Inject
+    io.vertx.core.Vertx vertx;
+    @Inject
+    RunClaims claims;
+
+    private static String create(String token, String prompt) {
+        return given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"task\":\"" + prompt + "\",\"response_format\":\"json\"}").post("/api/v1/tasks")
+                .then().statusCode(202).extract().path("task_id");
+    }
+
+    private static void setLimit(String admin, int limit) {
+        given().header("Authorization", admin).contentType(ContentType.JSON).body("{\"max_active_runs\":" + limit + "}")
+                .put("/api/v1/run-queue").then().statusCode(200).body("max_active_runs", equalTo(limit)).body("own_limit", equalTo(true));
+    }
+
+    private long count(String sql, Object... params) {
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).await().indefinitely().iterator().next().getLong(0);
+    }
+
+    private long active(String org) {
+        return count("SELECT count(*) FROM task.task_run WHERE org_id = $1 AND status = 'active'", org);
+    }
+
+    private long finished(String org) {
+        return count("SELECT count(*) FROM task.task_run WHERE org_id = $1 AND status = 'completed'", org);
+    }
+
+    /** The events of each of {@code taskIds} once {@code until} holds for the whole lot read. */
+    private static List<JsonNode> events(List<String> taskIds, java.util.function.Predicate<List<JsonNode>> until) {
+        var records = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(30),
+                read -> until.test(parse(read.stream().filter(record -> taskIds.contains(record.key())).map(r -> r.value()).toList())));
+        var ofTasks = records.stream().filter(record -> taskIds.contains(record.key())).toList();
+        // this class runs in a profile of its own, after the suite's EventContractTest: its events are checked here
+        assertThat(EventContract.violations(ofTasks)).isEmpty();
+        return parse(ofTasks.stream().map(r -> r.value()).toList());
+    }
+
+    private static List<JsonNode> parse(List<String> values) {
+        return values.stream().map(value -> {
+            try {
+                return JSON.readTree(value);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static long ofType(List<JsonNode> events, String type) {
+        return events.stream().filter(event -> type.equals(event.path("type").asText())).count();
+    }
+
+    @Test
+    void anOrganizationWorksAtMostItsLimitOfRunsAtOnceAndTheRestWaitTheirTurn() {
+        String org = "fairq-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = TestTokens.adminBearer(org, "admin@" + org + ".dev");
+        setLimit(admin, 2);
+        List<String> members = List.of(TestTokens.bearer(org, "ann@" + org + ".dev"), TestTokens.bearer(org, "al@" + org + ".dev"));
+        given().header("Authorization", members.get(0)).contentType(ContentType.JSON).body("{\"max_active_runs\":50}")
+                .put("/api/v1/run-queue").then().statusCode(403).body("code", equalTo("forbidden"));
+
+        List<String> tasks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            tasks.add(create(members.get(i % 2), "hold-a-moment " + i));
+        }
+        AtomicLong mostAtOnce = new AtomicLong();
+        AtomicLong placeSeen = new AtomicLong();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            mostAtOnce.accumulateAndGet(active(org), Math::max);
+            if (placeSeen.get() == 0) {
+                Integer place = given().header("Authorization", members.get(1)).get("/api/v1/tasks/" + tasks.get(5))
+                        .then().statusCode(200).extract().path("stream.queue_position");
+                placeSeen.set(place == null ? 0 : place);
+            }
+            return finished(org) == tasks.size();
+        });
+
+        assertThat(mostAtOnce.get()).as("runs of the organization working at once").isEqualTo(2);
+        assertThat(placeSeen.get()).as("the last task's place while it waited").isBetween(1L, 4L);
+        List<JsonNode> events = events(tasks, read -> ofType(read, "run.completed") == tasks.size());
+        assertThat(ofType(events, "run.started")).as("each run started once").isEqualTo(tasks.size());
+        List<JsonNode> queued = events.stream().filter(event -> "run.queued".equals(event.path("type").asText())).toList();
+        assertThat(queued).as("runs that waited their turn").hasSizeBetween(1, 4)
+                .allSatisfy(event -> {
+                    assertThat(event.path("data").path("reason").asText()).isEqualTo("org_limit");
+                    assertThat(event.path("data").path("limit").asInt()).isEqualTo(2);
+                });
+        given().header("Authorization", members.get(0)).get("/api/v1/run-queue").then().statusCode(200)
+                .body("max_active_runs", equalTo(2)).body("active_runs", equalTo(0)).body("waiting_runs", equalTo(0));
+        given().header("Authorization", admin).delete("/api/v1/run-queue").then().statusCode(200)
+                .body("own_limit", equalTo(false)).body("max_active_runs", equalTo(64));
+        given().header("Authorization", admin).contentType(ContentType.JSON).body("{\"max_active_runs\":100000}")
+                .put("/api/v1/run-queue").then().statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    @Test
+    void anotherOrganizationsRunDoesNotWaitBehindOneOrganizationsLine() {
+        String busy = "fairq-busy-" + UUID.randomUUID().toString().substring(0, 8);
+        String quiet = "fairq-quiet-" + UUID.randomUUID().toString().substring(0, 8);
+        setLimit(TestTokens.adminBearer(busy, "admin@" + busy + ".dev"), 1);
+        String busyMember = TestTokens.bearer(busy, "bo@" + busy + ".dev");
+        List<String> line = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            line.add(create(busyMember, "hold-a-moment " + i));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> active(busy) == 1);
+
+        String quietTask = create(TestTokens.bearer(quiet, "qi@" + quiet + ".dev"), "hold-a-moment, quietly");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished(quiet) == 1);
+        assertThat(finished(busy)).as("the busy organization's runs done when the quiet one's was").isLessThan(line.size());
+        List<JsonNode> quietEvents = events(List.of(quietTask), read -> ofType(read, "run.completed") == 1);
+        assertThat(ofType(quietEvents, "run.queued")).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> finished(busy) == line.size());
+    }
+
+    @Test
+    void claimsRacingOnSeveralConnectionsNeverTakeMoreSlotsThanTheLimit() {
+        String org = "fairq-race-" + UUID.randomUUID().toString().substring(0, 8);
+        setLimit(TestTokens.adminBearer(org, "admin@" + org + ".dev"), 3);
+        String member = TestTokens.bearer(org, "rae@" + org + ".dev");
+        // runs of different tasks: their claims do not wait for each other's task lock
+        List<String> taskIds = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            taskIds.add(create(member, "a task to hang a run on"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> finished(org) == taskIds.size());
+        List<UUID> runs = new ArrayList<>();
+        for (String taskId : taskIds) {
+            UUID run = UUID.randomUUID();
+            pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, attempt, org_id, user_id) "
+                            + "SELECT $1, $2, 'pending', '{\"mode\":\"agent\",\"model\":\"auto\"}'::jsonb, now(), 0, t.org, t.created_by "
+                            + "FROM task.task t WHERE t.id = $2")
+                    .execute(Tuple.of(run, UUID.fromString(taskId))).await().indefinitely();
+            runs.add(run);
+        }
+        try {
+            // each claim in a transaction of its own on a connection of its own, all at once, as instances would
+            List<Uni<Boolean>> racing = runs.stream().map(run -> OnVertxContext.call(vertx, () -> claims.claim(run, true))
+                    .map(claimed -> claimed != null)).toList();
+            List<Boolean> claimed = Uni.join().all(racing).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+            assertThat(claimed.stream().filter(Boolean::booleanValue).count()).as("claims that took a slot").isEqualTo(3);
+            assertThat(count("SELECT count(DISTINCT org_slot) FROM task.task_run WHERE org_id = $1 AND status = 'active'", org))
+                    .isEqualTo(3);
+        } finally {
+            pool.preparedQuery("UPDATE task.task_run SET status = 'aborted', completed_at = now() WHERE id = ANY($1)")
+                    .execute(Tuple.of(runs.toArray(UUID[]::new))).await().indefinitely();
+        }
+    }
+}

@@ -159,4 +159,17 @@ public sealed interface TaskEventData {
             return TaskEventTypes.RUN_ABORTED;
         }
     }
+
+    record RunInterrupted(String status, String reason, @JsonProperty("message_id") UUID messageId) implements TaskEventData {
+        public String type() {
+            return TaskEventTypes.RUN_INTERRUPTED;
+        }
+    }
+
+    record MessageQueued(@JsonProperty("message_id") UUID messageId, String content, JsonNode parts, int position)
+            implements TaskEventData {
+        public String type() {
+            return TaskEventTypes.MESSAGE_QUEUED;
+        }
+    }
 }

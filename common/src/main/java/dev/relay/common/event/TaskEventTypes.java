@@ -11,6 +11,11 @@ public final class TaskEventTypes {
     public static final String TASK_UPDATED = "task.updated";
     /** A user message that starts or continues a task; data: message_id, role, content, parts, file_keys (when given), run_config. */
     public static final String USER_MESSAGE = "message.user";
+    /**
+     * A message sent while a run works, with {@code multitask_strategy} enqueue or interrupt: it waits for the working
+     * run to end, then starts its own run (its {@code message.user} comes then). data: message_id, content, position.
+     */
+    public static final String MESSAGE_QUEUED = "message.queued";
     /** A run (stream) began executing; data: run_config. */
     public static final String RUN_STARTED = "run.started";
     /**
@@ -47,8 +52,10 @@ public final class TaskEventTypes {
     public static final String RUN_FAILED = "run.failed";
     /** The run was cancelled; data: reason, force. */
     public static final String RUN_ABORTED = "run.aborted";
+    /** A new message ({@code multitask_strategy} interrupt) stopped the run; what it did is kept. data: status, reason, message_id. */
+    public static final String RUN_INTERRUPTED = "run.interrupted";
 
-    private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_ABORTED);
+    private static final Set<String> TERMINAL = Set.of(RUN_COMPLETED, RUN_FAILED, RUN_ABORTED, RUN_INTERRUPTED);
     /** Events about the task itself, which say nothing about whether a run is in progress. */
     public static final Set<String> TASK_LEVEL = Set.of(TASK_CREATED, TASK_UPDATED);
 

@@ -30,7 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * before the fair queue) and {@code fair} (A at the default limit, waiting runs taken round robin across
  * organizations). For each: A's throughput alone (runs finished per second, first create to last run finished), A's
  * throughput with B, and B's run start latency p50/p99/max (from B's create being sent to its run's
- * {@code started_at}). Invariants: every created task has exactly one run, every run completed, none was claimed twice.
+ * {@code started_at}), and how much of that was B's create (sent to answered). A warm-up of RUNS/4 of A's runs goes
+ * first, unmeasured. Invariants: every created task has exactly one run, every run completed, none was claimed twice.
  * Usage: {@code NoisyNeighbourBenchmark BASE_URL TOKEN_A ADMIN_A TOKEN_B JDBC_URL DB_USER RUNS CONCURRENCY CEILING}.
  */
 public final class NoisyNeighbourBenchmark {
@@ -69,18 +70,22 @@ public final class NoisyNeighbourBenchmark {
         int runs = Integer.parseInt(args[6]);
         int concurrency = Integer.parseInt(args[7]);
         int ceiling = Integer.parseInt(args[8]);
+        bench.queue(tokenA, Math.max(1, runs / 4), concurrency);
         for (String mode : List.of("fifo", "fair")) {
             bench.limit(adminA, mode.equals("fifo") ? ceiling : null);
             long[] alone = bench.queue(tokenA, runs, concurrency);
             System.out.printf("RESULT noisy.%s.a_alone_runs_per_s %.1f%n", mode, runs / seconds(alone));
 
             Map<UUID, Long> bSent = new ConcurrentHashMap<>();
+            Map<UUID, Long> bAnswered = new ConcurrentHashMap<>();
             var bFailure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
             ticker.scheduleAtFixedRate(() -> {
                 long sent = System.currentTimeMillis();
                 try {
-                    bSent.put(bench.create(tokenB), sent);
+                    UUID task = bench.create(tokenB);
+                    bAnswered.put(task, System.currentTimeMillis() - sent);
+                    bSent.put(task, sent);
                 } catch (RuntimeException e) {
                     bFailure.compareAndSet(null, e);
                 }
@@ -105,6 +110,9 @@ public final class NoisyNeighbourBenchmark {
             System.out.printf("RESULT noisy.%s.b_start_p99_ms %d%n", mode,
                     latencies[Math.max(0, (int) Math.ceil(0.99 * latencies.length) - 1)]);
             System.out.printf("RESULT noisy.%s.b_start_max_ms %d%n", mode, latencies[latencies.length - 1]);
+            long[] creates = bAnswered.values().stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("RESULT noisy.%s.b_create_p50_ms %d%n", mode, creates[creates.length / 2]);
+            System.out.printf("RESULT noisy.%s.b_create_max_ms %d%n", mode, creates[creates.length - 1]);
         }
         bench.limit(adminA, null);
     }

@@ -20,7 +20,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * in five chunks with usage at the end; it answers 500 to a prompt containing {@code fail-500}, and 429 to the
  * first two requests of one containing {@code busy-twice} (and to every one containing {@code busy-unless-backup} for a
  * model but {@code fake-backup}); markers in the prompt ask for tool calls
- * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code resume-me}: a lookup whose first
+ * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code slow-call}: a GET answered slowly, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
  * ({@code slow-stream}), an answer after {@link #HOLD_MILLIS} ({@code hold-a-moment}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
  * most the request's {@code max_tokens}. It keeps every
@@ -49,6 +49,8 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     public static final List<String> ECHOED = new CopyOnWriteArrayList<>();
     /** The methods of the requests /echo received. */
     public static final List<String> ECHO_METHODS = new CopyOnWriteArrayList<>();
+    /** The requests {@code slow-call}'s tool call made (each answered after twice {@link #HOLD_MILLIS}). */
+    public static final List<String> SLOW_CALLS = new CopyOnWriteArrayList<>();
     /** The prompts (markers) whose stream the client closed before the fake was done writing it. */
     public static final List<String> CLOSED_BY_CLIENT = new CopyOnWriteArrayList<>();
     /**
@@ -239,6 +241,11 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
             streamToolCall(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}");
             return;
         }
+        if (body.toString().contains("slow-call") && !toolAnswered) {
+            streamToolCall(exchange, model, "http_request",
+                    "{\"url\":\"http://127.0.0.1:" + server.getAddress().getPort() + "/echo?slow=1\"}");
+            return;
+        }
         if (body.toString().contains("use-http") && !toolAnswered) {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo";
             streamToolCall(exchange, model, "http_request",
@@ -258,6 +265,14 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     /** Answers with the Authorization header it got, as a careless API might. */
     private void echo(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (exchange.getRequestURI().getQuery() != null && exchange.getRequestURI().getQuery().contains("slow")) {
+            SLOW_CALLS.add(exchange.getRequestURI().toString());
+            try {
+                Thread.sleep(HOLD_MILLIS * 2L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         ECHOED.add(String.valueOf(authorization));
         ECHO_METHODS.add(exchange.getRequestMethod());
         byte[] bytes = ("you sent " + authorization).getBytes(StandardCharsets.UTF_8);

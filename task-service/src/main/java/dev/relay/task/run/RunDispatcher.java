@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Starts the runs that wait their turn, in {@link FairShare} order, whenever this instance has room: at once when one
+ * Starts the runs of queued messages whose turn came ({@link QueuedRuns}), then the runs that wait their turn, in {@link FairShare} order, whenever this instance has room: at once when one
  * of its runs ends, and every {@code relay.runs.dispatch-interval} for room freed elsewhere (a run ended on another
  * instance, a slot an organization got back). A run that could start at once never waits for this: its request
  * claims it directly; only runs left waiting are taken here, and the claim decides again (another instance may
@@ -38,11 +38,13 @@ class RunDispatcher {
     private final RunExecutor executor;
     private final TaskRunRepository runs;
     private final OrgRunLimits limits;
+    private final QueuedRuns queued;
     private final Vertx vertx;
     private final AtomicBoolean passing = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
-    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, Vertx vertx) {
+    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx) {
+        this.queued = queued;
         this.executor = executor;
         this.runs = runs;
         this.limits = limits;
@@ -67,7 +69,8 @@ class RunDispatcher {
             return;
         }
         again.set(false);
-        OnOwnContext.run(vertx, this::pass).subscribe().with(started -> passed(), failure -> {
+        // messages queued behind a task's run that ended become runs of their own first: they wait their turn with the rest
+        OnOwnContext.run(vertx, () -> queued.startThoseWhoseTurnCame().chain(() -> pass())).subscribe().with(started -> passed(), failure -> {
             LOG.warnf(failure, "could not start waiting runs (tried again within the dispatch interval)");
             passing.set(false);
         });

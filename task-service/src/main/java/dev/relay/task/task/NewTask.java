@@ -22,7 +22,13 @@ public record NewTask(
         ArrayNode secretNames,
         RunConfig runConfig,
         Schedule schedule,
-        AgentSettings agent) {
+        AgentSettings agent,
+        MultitaskStrategy strategy) {
+
+    /** What a message to a task whose run works does (null: reject). */
+    public MultitaskStrategy strategyOrReject() {
+        return strategy == null ? MultitaskStrategy.REJECT : strategy;
+    }
 
     /** The agents API's settings of a new task; {@code integrations} null inherits the organization's. */
     public record AgentSettings(ApprovalMode approvalMode, PermissionMode permissionMode, String toolExecutionMode, String source,

@@ -3,6 +3,8 @@ package dev.relay.task.task;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,7 @@ import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.BudgetAdmission;
 import io.smallrye.mutiny.Uni;
 
-/** Cancelling a task's unfinished run: it ends as aborted, whoever works it. */
+/** Cancelling a task's unfinished runs, or interrupting its working one: each ends as aborted, whoever works it. */
 @ApplicationScoped
 class RunCancellation {
 
@@ -36,24 +38,38 @@ class RunCancellation {
     }
 
     /**
-     * Cancels the task's unfinished run, if any, with a {@code run.aborted} event, and answers its id (null when
-     * nothing was running: cancelling then changes nothing). A worker elsewhere notices at its next step and stops.
+     * Cancels the task's unfinished runs (the working one and the messages queued after it), each with a
+     * {@code run.aborted} event, and answers their ids (none when nothing was running: cancelling then changes
+     * nothing). A worker elsewhere notices at its next step and stops.
      */
-    Uni<UUID> abortLatest(UUID taskId, boolean force) {
-        return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.latestOf(taskId).chain(latest -> {
-            if (latest == null || latest.runStatus().isFinished()) {
-                return Uni.createFrom().<UUID>nullItem();
+    Uni<List<UUID>> abortUnfinished(UUID taskId, boolean force) {
+        return outbox.transaction(() -> tasks.lock(taskId).chain(task -> runs.unfinishedOf(taskId).chain(unfinished -> {
+            List<UUID> aborted = new ArrayList<>();
+            Uni<Void> ended = Uni.createFrom().voidItem();
+            for (TaskRun run : unfinished) {
+                aborted.add(run.id);
+                ended = ended.chain(() -> end(task, run, new TaskEventData.RunAborted(RunStatus.ABORTED.value(), "cancelled", force),
+                        "cancelled"));
             }
-            latest.finish(RunStatus.ABORTED, Instant.now());
-            task.runEnded();
-            return eventLog.append(task, latest.id, new TaskEventData.RunAborted(RunStatus.ABORTED.value(), "cancelled", force))
-                    .call(() -> budget.release(latest.id))
-                    .call(() -> scheduleReports.run(latest, ScheduledRunReported.FAILED, "cancelled"))
-                    .replaceWith(latest.id);
-        }))).invoke(aborted -> {
-            if (aborted != null) {
-                metrics.runEnded(RunStatus.ABORTED);
-            }
-        });
+            return ended.replaceWith(aborted);
+        })));
+    }
+
+    /**
+     * In the caller's transaction (its task locked): the working run stops for the message {@code messageId}
+     * ({@code run.interrupted}); what it did so far is kept, and the message's run takes the conversation from there.
+     */
+    Uni<Void> interrupt(Task task, TaskRun working, UUID messageId) {
+        return end(task, working, new TaskEventData.RunInterrupted(RunStatus.ABORTED.value(), "interrupted by a new message", messageId),
+                "interrupted");
+    }
+
+    private Uni<Void> end(Task task, TaskRun run, TaskEventData ending, String why) {
+        run.finish(RunStatus.ABORTED, Instant.now());
+        task.runEnded();
+        metrics.runEnded(RunStatus.ABORTED);
+        return eventLog.append(task, run.id, ending)
+                .call(() -> budget.release(run.id))
+                .call(() -> scheduleReports.run(run, ScheduledRunReported.FAILED, why));
     }
 }

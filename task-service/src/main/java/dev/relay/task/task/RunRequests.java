@@ -3,11 +3,17 @@ package dev.relay.task.task;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.relay.common.error.ApiException;
 import dev.relay.common.event.ScheduleFired;
@@ -22,7 +28,10 @@ import io.smallrye.mutiny.Uni;
  * message and the request to execute it written with their events.
  */
 @ApplicationScoped
-class RunRequests {
+public class RunRequests {
+
+    /** Messages that may wait behind a task's working run at once; one more is a 409. */
+    static final int MAX_QUEUED_PER_TASK = 10;
 
     private static final Logger LOG = Logger.getLogger(RunRequests.class);
 
@@ -32,9 +41,11 @@ class RunRequests {
     private final ScheduleReports scheduleReports;
     private final BudgetAdmission budget;
     private final TaskMetrics metrics;
+    private final RunCancellation cancellation;
 
     RunRequests(TaskRunRepository runs, TaskMessageRepository messages, TaskEventLog eventLog, ScheduleReports scheduleReports,
-            BudgetAdmission budget, TaskMetrics metrics) {
+            BudgetAdmission budget, TaskMetrics metrics, RunCancellation cancellation) {
+        this.cancellation = cancellation;
         this.runs = runs;
         this.messages = messages;
         this.eventLog = eventLog;
@@ -54,20 +65,83 @@ class RunRequests {
      */
     Uni<Admission> request(Task task, NewTask request, ScheduleFired trigger) {
         UUID runId = UUID.randomUUID();
+        return budget.admit(task.budgetHolder(), runId).chain(admission -> admission.admitted()
+                ? persist(task, request, trigger, runId).call(() -> warn(task, runId, admission)).replaceWith(admission)
+                : refused(task, admission, trigger));
+    }
+
+    /**
+     * A message to the task while its {@code unfinished} runs work, with {@code multitask_strategy} enqueue or
+     * interrupt: admitted like any run, it waits in a queued run ({@code message.queued}) until the working run and
+     * the messages queued before it are done; interrupt first stops the working run ({@code run.interrupted}, its id
+     * added to {@code interrupted}). At most {@value #MAX_QUEUED_PER_TASK} messages wait per task (then 409).
+     */
+    Uni<Admission> enqueue(Task task, NewTask request, List<TaskRun> unfinished, List<UUID> interrupted) {
+        List<TaskRun> queued = unfinished.stream().filter(run -> run.runStatus() == RunStatus.QUEUED).toList();
+        if (queued.size() >= MAX_QUEUED_PER_TASK) {
+            return Uni.createFrom().failure(ApiException.conflict("queue_full", "task " + task.id + " has " + queued.size()
+                    + " messages waiting already (at most " + MAX_QUEUED_PER_TASK + ")"));
+        }
+        UUID runId = UUID.randomUUID();
+        UUID messageId = request.messageId() != null ? request.messageId() : UUID.randomUUID();
         return budget.admit(task.budgetHolder(), runId).chain(admission -> {
-            if (admission.admitted()) {
-                return persist(task, request, trigger, runId).call(() -> warn(task, runId, admission)).replaceWith(admission);
+            if (!admission.admitted()) {
+                return refused(task, admission, null);
             }
-            ApiException refusal = new ApiException(402, admission.refusedBy().scope().refusalCode(), "payment required",
-                    admission.refusalMessage());
-            metrics.budgetRefused(refusal.code(), trigger == null ? "create" : "schedule");
-            if (trigger == null) {
-                return Uni.createFrom().failure(refusal);
+            Uni<Void> stopped = Uni.createFrom().voidItem();
+            if (request.strategyOrReject() == MultitaskStrategy.INTERRUPT) {
+                for (TaskRun working : unfinished) {
+                    if (working.runStatus() != RunStatus.QUEUED) {
+                        interrupted.add(working.id);
+                        stopped = stopped.chain(() -> cancellation.interrupt(task, working, messageId));
+                    }
+                }
             }
-            LOG.infof("schedule %s fired for task %s: not started, %s", trigger.scheduleId(), task.id, admission.refusalMessage());
-            return scheduleReports.notStarted(trigger, ScheduledRunReported.REFUSED, refusal.code() + ": " + refusal.getMessage())
-                    .replaceWith(admission);
+            return stopped.chain(() -> persistQueued(task, request, runId, messageId, queued.size() + 1))
+                    .call(() -> warn(task, runId, admission)).replaceWith(admission);
         });
+    }
+
+    /**
+     * In the caller's transaction (the task locked): the queued run's turn came; its message joins the conversation
+     * ({@code message.user}) and the run is requested.
+     */
+    public Uni<Void> startQueued(Task task, TaskRun run) {
+        JsonNode queued = run.queuedMessage;
+        ArrayNode parts = queued.path("parts").isArray() ? (ArrayNode) queued.path("parts") : JsonNodeFactory.instance.arrayNode();
+        run.dequeue();
+        task.runRequested();
+        TaskMessage message = TaskMessage.user(run, UUID.fromString(queued.path("message_id").asText()), queued.path("content").asText(),
+                parts, task.lastSeq + 1, Instant.now());
+        var data = new TaskEventData.UserMessage(message.id, message.role, message.content, parts, queued.path("file_keys"),
+                eventLog.tree(run.runConfig), null, null, null);
+        return messages.persist(message)
+                .chain(() -> eventLog.append(task, run.id, data))
+                .chain(() -> eventLog.requestRun(task, run.id));
+    }
+
+    private Uni<Void> persistQueued(Task task, NewTask request, UUID runId, UUID messageId, int position) {
+        task.runRequested();
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("message_id", messageId.toString());
+        message.put("content", request.prompt());
+        message.set("parts", request.parts());
+        message.set("file_keys", request.fileKeys());
+        TaskRun run = TaskRun.queued(runId, task, request.runConfig(), message, Instant.now());
+        return runs.persist(run).chain(() -> eventLog.append(task, runId,
+                new TaskEventData.MessageQueued(messageId, request.prompt(), request.parts(), position)));
+    }
+
+    private Uni<Admission> refused(Task task, Admission admission, ScheduleFired trigger) {
+        ApiException refusal = new ApiException(402, admission.refusedBy().scope().refusalCode(), "payment required",
+                admission.refusalMessage());
+        metrics.budgetRefused(refusal.code(), trigger == null ? "create" : "schedule");
+        if (trigger == null) {
+            return Uni.createFrom().failure(refusal);
+        }
+        LOG.infof("schedule %s fired for task %s: not started, %s", trigger.scheduleId(), task.id, admission.refusalMessage());
+        return scheduleReports.notStarted(trigger, ScheduledRunReported.REFUSED, refusal.code() + ": " + refusal.getMessage())
+                .replaceWith(admission);
     }
 
     /** A budget nearly used shows on the task's stream, once per limit, when the run starts. */

@@ -3,10 +3,12 @@ package dev.relay.task.task;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
 
 import org.hibernate.exception.ConstraintViolationException;
@@ -35,9 +37,11 @@ public class TaskCreation {
     private final Outbox outbox;
     private final RunRequests runRequests;
     private final TaskMetrics metrics;
+    private final Event<RunAborted> aborted;
 
     TaskCreation(TaskRepository tasks, TaskRunRepository runs, IdempotencyKeyRepository idempotencyKeys, TaskEventLog eventLog,
-            Outbox outbox, RunRequests runRequests, TaskMetrics metrics) {
+            Outbox outbox, RunRequests runRequests, TaskMetrics metrics, Event<RunAborted> aborted) {
+        this.aborted = aborted;
         this.runRequests = runRequests;
         this.metrics = metrics;
         this.tasks = tasks;
@@ -62,12 +66,18 @@ public class TaskCreation {
      * room for is a 402 with the limit's code, and nothing is created.
      */
     public Uni<Started> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
+        List<TaskRun> unfinished = new ArrayList<>();
+        List<UUID> interrupted = new ArrayList<>();
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
                         ? Uni.createFrom().item(new Started(earlier, List.of()))
-                        : taskToRun(caller, request).chain(task -> (task.waitsForItsSchedule()
-                                        ? Uni.createFrom().item(Admission.UNLIMITED) : runRequests.request(task, request))
+                        : taskToRun(caller, request, unfinished).chain(task -> (task.waitsForItsSchedule()
+                                        ? Uni.createFrom().item(Admission.UNLIMITED)
+                                        : unfinished.isEmpty() ? runRequests.request(task, request)
+                                        : runRequests.enqueue(task, request, unfinished, interrupted))
                                 .call(() -> remember(caller, idempotent, task.id))
                                 .map(admission -> new Started(task.id, admission.warnings())))))
+                // the interrupted run's worker, when it is this instance, stops at once (after the commit)
+                .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
                 .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
                         ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
@@ -98,7 +108,8 @@ public class TaskCreation {
         return idempotencyKeys.persist(row).replaceWithVoid();
     }
 
-    private Uni<Task> taskToRun(Caller caller, NewTask request) {
+    /** The task to run; when its runs are still {@code unfinished}, they are added there (or 409, as the request's strategy says). */
+    private Uni<Task> taskToRun(Caller caller, NewTask request, List<TaskRun> unfinished) {
         if (request.taskId() == null) {
             return create(Task.create(caller.org(), caller.email(), UUID.randomUUID(), request, Instant.now()));
         }
@@ -109,10 +120,12 @@ public class TaskCreation {
             if (!existing.org.equals(caller.org()) || !existing.isCreatedBy(caller.email())) {
                 return Uni.createFrom().failure(TaskQueries.notFound(request.taskId()));
             }
-            return runs.latestOf(existing.id).map(latest -> {
-                if (latest != null && !latest.runStatus().isFinished()) {
-                    throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress");
+            return runs.unfinishedOf(existing.id).map(working -> {
+                if (!working.isEmpty() && request.strategyOrReject() == MultitaskStrategy.REJECT) {
+                    throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress (send the message "
+                            + "with multitask_strategy enqueue or interrupt to have it wait or take over)");
                 }
+                unfinished.addAll(working);
                 return existing;
             });
         });

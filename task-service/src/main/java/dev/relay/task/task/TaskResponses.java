@@ -31,14 +31,15 @@ public class TaskResponses {
     }
 
     /**
-     * Continues the task with a new run; 409 {@code task_busy} while a run is pending, active or waiting for an
-     * approval. The run asks for confirmation when the task's approval mode is {@code manual}.
+     * Continues the task with a new run; while a run is pending, active or waiting for an approval, what
+     * {@code strategy} says (409 {@code task_busy} for reject). The run asks for confirmation when the task's approval
+     * mode is {@code manual}.
      */
-    public Uni<Task> message(Caller caller, String org, UUID taskId, String content, ArrayNode parts) {
+    public Uni<Task> message(Caller caller, String org, UUID taskId, String content, ArrayNode parts, MultitaskStrategy strategy) {
         return queries.findOwn(caller, org, taskId, RESPOND).chain(task -> {
             RunConfig config = RunConfig.forAgentsApi(task.approvalMode, task.mode, task.model);
             NewTask next = new NewTask(task.id, null, content, parts, parts.arrayNode(), task.visibility, task.projectId,
-                    task.completionDelivery, task.isolated, task.secretNames, config, null, null);
+                    task.completionDelivery, task.isolated, task.secretNames, config, null, null, strategy);
             return creation.start(caller, next);
         }).chain(started -> queries.find(caller, org, taskId));
     }

@@ -68,12 +68,22 @@ public class TaskRun {
     /** When the run was first held back waiting for a slot; null while it never waited. */
     @Column(name = "queued_at")
     public Instant queuedAt;
+    /** What the message of a queued run says, until its run starts: message_id, content, parts, file_keys. */
+    @Mutability(Immutability.class)
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "queued_message")
+    public com.fasterxml.jackson.databind.JsonNode queuedMessage;
     /** When a worker first took the run. */
     @Column(name = "started_at")
     public Instant startedAt;
 
     public RunStatus runStatus() {
         return RunStatus.of(status);
+    }
+
+    /** The status as the API shows it: a queued message's run is {@code pending} there (it waits to start). */
+    public String wireStatus() {
+        return runStatus() == RunStatus.QUEUED ? RunStatus.PENDING.value() : status;
     }
 
     /** A new run of {@code task}, waiting for a worker. */
@@ -88,6 +98,20 @@ public class TaskRun {
         run.runConfig = runConfig;
         run.createdAt = now;
         return run;
+    }
+
+    /** A run of {@code task} whose message waits for the task's working run to end. */
+    public static TaskRun queued(UUID id, Task task, RunConfig runConfig, com.fasterxml.jackson.databind.JsonNode message, Instant now) {
+        TaskRun run = pending(id, task, runConfig, now);
+        run.status = RunStatus.QUEUED.value();
+        run.queuedMessage = message;
+        return run;
+    }
+
+    /** The queued run's turn came: it waits for a worker, its message now part of the conversation. */
+    public void dequeue() {
+        requireStatus(RunStatus.QUEUED, "dequeue");
+        status = RunStatus.PENDING.value();
     }
 
     /** Marks the run as started by a schedule's firing. */

@@ -109,6 +109,25 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("id", streamId).getSingleResultOrNull());
     }
 
+    /** The task's runs not finished (working, waiting for an answer, or queued), oldest first. */
+    public Uni<List<TaskRun>> unfinishedOf(UUID taskId) {
+        return list("taskId = ?1 and status in ('pending', 'active', 'suspended', 'queued')", Sort.by("createdAt").and("id"), taskId);
+    }
+
+    /**
+     * Queued runs whose turn came: their task has no run working or waiting for an answer, and no run queued before
+     * them (at most {@code max}).
+     */
+    public Uni<List<UUID>> queuedWhoseTurnCame(int max) {
+        return getSession().chain(session -> session.createSelectionQuery("""
+                        select r.id from TaskRun r where r.status = 'queued'
+                        and not exists (select 1 from TaskRun o where o.taskId = r.taskId and o.status in ('pending', 'active', 'suspended'))
+                        and not exists (select 1 from TaskRun e where e.taskId = r.taskId and e.status = 'queued'
+                                        and (e.createdAt < r.createdAt or (e.createdAt = r.createdAt and e.id < r.id)))
+                        order by r.createdAt""", UUID.class)
+                .setMaxResults(max).getResultList());
+    }
+
     /** The task's latest run, or null. */
     public Uni<TaskRun> latestOf(UUID taskId) {
         return find("taskId", Sort.descending("createdAt", "id"), taskId).firstResult();

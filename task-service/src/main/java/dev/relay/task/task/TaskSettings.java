@@ -66,17 +66,13 @@ public class TaskSettings {
     }
 
     /**
-     * Cancels the caller's task's unfinished run (see {@link RunCancellation#abortLatest}); only its creator may. When this
+     * Cancels the caller's task's unfinished runs (see {@link RunCancellation#abortUnfinished}); only its creator may. When this
      * instance works the run, its agent is stopped at once (a provider's stream closed), not at its next step.
      */
     public Uni<Task> cancel(Caller caller, String org, UUID taskId, boolean force) {
         return queries.findOwn(caller, org, taskId, "cancel")
-                .chain(() -> cancellation.abortLatest(taskId, force))
-                .invoke(streamId -> {
-                    if (streamId != null) {
-                        aborted.fire(new RunAborted(streamId));
-                    }
-                })
+                .chain(() -> cancellation.abortUnfinished(taskId, force))
+                .invoke(streamIds -> streamIds.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 .chain(() -> Panache.withSession(() -> tasks.findById(taskId)));
     }
 }

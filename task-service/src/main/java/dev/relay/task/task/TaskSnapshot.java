@@ -11,4 +11,14 @@ public record TaskSnapshot(Task task, List<TaskRun> runs, List<TaskMessage> mess
     public TaskRun latestRun() {
         return runs.isEmpty() ? null : runs.get(runs.size() - 1);
     }
+
+    /** The run the task is about now: its latest run that is not a queued message's, or null. */
+    public TaskRun currentRun() {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            if (runs.get(i).runStatus() != RunStatus.QUEUED) {
+                return runs.get(i);
+            }
+        }
+        return null;
+    }
 }

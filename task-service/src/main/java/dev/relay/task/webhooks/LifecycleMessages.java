@@ -23,7 +23,7 @@ class LifecycleMessages implements TaskEventListener {
 
     /** The events a webhook may subscribe to besides {@code task.completed}. */
     static final Set<String> TYPES = Set.of(TaskEventTypes.RUN_STARTED, TaskEventTypes.RUN_RESUMED, TaskEventTypes.APPROVAL_REQUESTED,
-            TaskEventTypes.RUN_COMPLETED, TaskEventTypes.RUN_FAILED, TaskEventTypes.RUN_ABORTED, TaskEventTypes.BUDGET_WARNING);
+            TaskEventTypes.RUN_COMPLETED, TaskEventTypes.RUN_FAILED, TaskEventTypes.RUN_ABORTED, TaskEventTypes.RUN_INTERRUPTED, TaskEventTypes.BUDGET_WARNING);
 
     private final WebhookMessages messages;
     private final ObjectMapper json;

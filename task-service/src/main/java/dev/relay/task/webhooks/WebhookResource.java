@@ -66,7 +66,7 @@ public class WebhookResource {
     public record SetRequest(String url, @JsonProperty("rotate_secret") Boolean rotateSecret,
             @Schema(description = "The event types to send (replacing the earlier list): task.completed (tasks with "
                     + "completion_delivery webhook), run.started, run.resumed, approval.requested, run.completed, run.failed, "
-                    + "run.aborted, budget.warning. Omitted: unchanged; a new webhook subscribes to task.completed") List<String> events) {
+                    + "run.aborted, run.interrupted, budget.warning. Omitted: unchanged; a new webhook subscribes to task.completed") List<String> events) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

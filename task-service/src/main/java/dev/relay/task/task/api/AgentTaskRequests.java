@@ -35,7 +35,11 @@ public final class AgentTaskRequests {
             String timestamp,
             @JsonProperty("approval_request_id") String approvalRequestId,
             Boolean ok,
-            String instructions) {
+            String instructions,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "user_message only: what the message does "
+                    + "while the task's run works: reject (409 task_busy, the default), enqueue (its run starts after the working "
+                    + "one and the messages queued before it), interrupt (the working run stops at once, what it did is kept)")
+            @JsonProperty("multitask_strategy") String multitaskStrategy) {
     }
 
     /** Respond: one user event. */

@@ -112,7 +112,9 @@ public class AgentTaskResource {
             description = "Sends the creator's answer to the task as `event`: `user_message` (`content`) continues it with a "
                     + "new run; `user_confirmation` (`approval_request_id`, `ok`, optional `instructions`) answers the approval "
                     + "its run is waiting for, which then resumes; `user_cancel` cancels the unfinished run gracefully. "
-                    + "409 while an earlier request on the task is still being worked on.")
+                    + "409 while an earlier request on the task is still being worked on. A `user_message` while a run works is "
+                    + "refused (409 `task_busy`) unless its `multitask_strategy` is `enqueue` (it runs after the working run) or "
+                    + "`interrupt` (the working run stops, the message's run takes the whole conversation).")
     @APIResponse(responseCode = "200", description = "The task after the answer",
             content = @Content(schema = @Schema(implementation = AgentTask.class)))
     @APIResponse(responseCode = "400", description = "Bad event",

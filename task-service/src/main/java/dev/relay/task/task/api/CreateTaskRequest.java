@@ -22,7 +22,13 @@ public record CreateTaskRequest(
         @JsonProperty("max_duration_seconds") Integer maxDurationSeconds,
         @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds,
         MessageInput message,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: with the id of the caller's task whose "
+                + "run works: reject (409 task_busy, the default), enqueue (the message's run starts after the working one and "
+                + "the messages queued before it), interrupt (the working run stops at once, what it did is kept)")
+        @JsonProperty("multitask_strategy") String multitaskStrategy,
         String mode,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: 0-9, default 0; among the runs of its "
+                + "user that wait their turn (the organization works its limit of runs at once), higher starts first")
         Integer priority,
         String model,
         @JsonProperty("project_id") String projectId,

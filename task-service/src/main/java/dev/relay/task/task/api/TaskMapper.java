@@ -24,6 +24,7 @@ import dev.relay.task.task.RunConfig;
 import dev.relay.task.task.Schedule;
 import dev.relay.task.task.TaskMessage;
 import dev.relay.task.task.TaskRun;
+import dev.relay.task.task.MultitaskStrategy;
 import dev.relay.task.task.NewTask;
 import dev.relay.task.task.TaskSnapshot;
 
@@ -113,7 +114,8 @@ public class TaskMapper {
                 json.valueToTree(request.secrets() == null ? List.of() : request.secrets()),
                 runConfig,
                 schedule(request.schedule()),
-                null);
+                null,
+                MultitaskStrategy.of("multitask_strategy", request.multitaskStrategy()));
     }
 
     /** True when the caller asked for the JSON acknowledgement rather than the SSE stream. */
@@ -126,7 +128,8 @@ public class TaskMapper {
 
     public TaskDetails toDetails(TaskSnapshot snapshot, Caller viewer) {
         var task = snapshot.task();
-        TaskRun latest = snapshot.latestRun();
+        // a run a queued message will start is not the task's state yet: the run working (or the last that did) is
+        TaskRun latest = snapshot.currentRun();
         String status = latest == null ? "pending" : latest.status;
         var info = new TaskDetails.TaskInfo(task.id, task.title, status, task.visibility, task.createdAt, task.updatedAt,
                 task.createdBy, task.model, task.projectId, task.isolated, task.schedule != null && !task.schedule.isDeleted(),
@@ -143,7 +146,7 @@ public class TaskMapper {
 
     private TaskDetails.StreamUrl streamUrl(TaskRun run) {
         String link = signer.link(run.id, Instant.now().plus(links.ttl()));
-        return new TaskDetails.StreamUrl(run.id.toString(), links.baseUrl() + link, run.status);
+        return new TaskDetails.StreamUrl(run.id.toString(), links.baseUrl() + link, run.wireStatus());
     }
 
     private static TaskDetails.MessageView message(TaskMessage m) {
@@ -151,7 +154,7 @@ public class TaskMapper {
     }
 
     private static TaskDetails.StreamSummary summary(TaskRun run) {
-        return new TaskDetails.StreamSummary(run.id, run.status, run.createdAt, run.completedAt, run.runConfig);
+        return new TaskDetails.StreamSummary(run.id, run.wireStatus(), run.createdAt, run.completedAt, run.runConfig);
     }
 
     private static Schedule schedule(CreateTaskRequest.ScheduleConfigInput input) {

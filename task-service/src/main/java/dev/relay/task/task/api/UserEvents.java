@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.common.api.FieldRules;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.task.task.MultitaskStrategy;
 import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskResponses;
 import io.smallrye.mutiny.Uni;
@@ -35,7 +36,8 @@ public class UserEvents {
         return switch (event.type()) {
             case "user_message" -> {
                 String content = mapper.userMessage("event", event);
-                yield () -> responses.message(caller, org, taskId, content, mapper.textParts(content));
+                MultitaskStrategy strategy = MultitaskStrategy.of("event.multitask_strategy", event.multitaskStrategy());
+                yield () -> responses.message(caller, org, taskId, content, mapper.textParts(content), strategy);
             }
             case "user_confirmation" -> {
                 UUID approvalId = FieldRules.uuid("event.approval_request_id", event.approvalRequestId());

@@ -1,0 +1,197 @@
+package dev.relay.task.run;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.relay.common.event.Topics;
+import dev.relay.task.agent.ModelProviderTest;
+import dev.relay.testsupport.EventContract;
+import dev.relay.testsupport.FakeModelProvider;
+import dev.relay.testsupport.RelayTestResources;
+import dev.relay.testsupport.TestTokens;
+import dev.relay.testsupport.TestTopics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * A message while the task's run works (fake model provider; each answer comes after a moment): reject (409, the
+ * default), enqueue (its run starts after the working one, in order) and interrupt (the working run stops, the new
+ * one takes the whole conversation); cancel ends the working run and the queued ones.
+ */
+@QuarkusTest
+@TestProfile(ModelProviderTest.WithAModelProvider.class)
+@WithTestResource(RelayTestResources.class)
+class MultitaskStrategyTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORG = "steering";
+    private static final String TOKEN = TestTokens.bearer(ORG, "sam@steering.dev");
+
+    @Inject
+    Pool pool;
+
+    private static String create(String prompt) {
+        return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"task\":\"" + prompt + "\",\"response_format\":\"json\"}").post("/api/v1/tasks")
+                .then().statusCode(202).extract().path("task_id");
+    }
+
+    private static ValidatableResponse send(String taskId, String prompt, String strategy) {
+        return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + taskId + "\",\"task\":\"" + prompt + "\",\"response_format\":\"json\""
+                        + (strategy == null ? "" : ",\"multitask_strategy\":\"" + strategy + "\"") + "}")
+                .post("/api/v1/tasks").then();
+    }
+
+    private static ValidatableResponse respond(String taskId, String content, String strategy) {
+        return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"event\":{\"type\":\"user_message\",\"content\":\"" + content + "\",\"multitask_strategy\":\"" + strategy + "\"}}")
+                .post("/api/preview/agents/" + ORG + "/tasks/" + taskId).then();
+    }
+
+    private List<String> statuses(String taskId) {
+        List<String> statuses = new java.util.ArrayList<>();
+        pool.preparedQuery("SELECT status FROM task.task_run WHERE task_id = $1 ORDER BY created_at, id")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely().forEach(row -> statuses.add(row.getString(0)));
+        return statuses;
+    }
+
+    private void awaitActive(String taskId) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> statuses(taskId).contains("active"));
+    }
+
+    /** The task's events in seq order once {@code until} holds for them (checked against the event contract). */
+    private static List<JsonNode> events(String taskId, Predicate<List<String>> until) {
+        var records = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(30), read -> until.test(read.stream()
+                .filter(record -> taskId.equals(record.key())).map(record -> type(record.value())).toList()));
+        var ofTask = records.stream().filter(record -> taskId.equals(record.key())).toList();
+        assertThat(EventContract.violations(ofTask)).isEmpty();
+        return ofTask.stream().map(record -> read(record.value()))
+                .sorted(java.util.Comparator.comparingLong(event -> event.path("seq").asLong())).toList();
+    }
+
+    private static String type(String json) {
+        return read(json).path("type").asText();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> types(List<JsonNode> events) {
+        return events.stream().map(event -> event.path("type").asText()).toList();
+    }
+
+    private static long count(List<String> types, String type) {
+        return types.stream().filter(type::equals).count();
+    }
+
+    @Test
+    void enqueuedMessagesRunAfterTheWorkingRunInTheOrderTheyWereSent() {
+        String taskId = create("hold-a-moment: first");
+        awaitActive(taskId);
+        send(taskId, "busy?", null).statusCode(409).body("code", equalTo("task_busy"));
+
+        send(taskId, "hold-a-moment: second", "enqueue").statusCode(202);
+        respond(taskId, "third", "enqueue").statusCode(200);
+        assertThat(statuses(taskId)).containsExactly("active", "queued", "queued");
+        // the details show the working run; the queued ones wait to start
+        given().header("Authorization", TOKEN).get("/api/v1/tasks/" + taskId).then().statusCode(200)
+                .body("task.status", equalTo("active")).body("streams[1].status", equalTo("pending"))
+                .body("streams[2].status", equalTo("pending"));
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 3);
+        List<String> types = types(events);
+        assertThat(events.stream().filter(event -> "message.queued".equals(event.path("type").asText()))
+                .map(event -> event.path("data").path("position").asInt())).containsExactly(1, 2);
+        // each queued message joins the conversation when its run starts, after the run before it ended
+        List<String> conversation = events.stream().filter(event -> "message.user".equals(event.path("type").asText()))
+                .map(event -> event.path("data").path("content").asText()).toList();
+        assertThat(conversation).containsExactly("hold-a-moment: first", "hold-a-moment: second", "third");
+        assertThat(types.indexOf("run.completed")).isLessThan(types.lastIndexOf("message.user"));
+        assertThat(count(types, "run.started")).isEqualTo(3);
+        assertThat(statuses(taskId)).containsExactly("completed", "completed", "completed");
+    }
+
+    @Test
+    void anInterruptStopsTheWorkingRunAndTheNewRunTakesTheWholeConversation() {
+        String taskId = create("hold-a-moment: plan the migration");
+        awaitActive(taskId);
+
+        send(taskId, "Actually, only list the tables", "interrupt").statusCode(202);
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 1);
+        List<String> types = types(events);
+        assertThat(types).contains("run.interrupted").doesNotContain("run.aborted");
+        assertThat(types.indexOf("run.interrupted")).isLessThan(types.lastIndexOf("run.started"));
+        JsonNode interrupted = events.get(types.indexOf("run.interrupted"));
+        assertThat(interrupted.path("data").path("reason").asText()).contains("interrupted");
+        assertThat(statuses(taskId)).containsExactly("aborted", "completed");
+        // the new run's model call carried the conversation: the first message as well as the new one
+        assertThat(FakeModelProvider.RECEIVED.stream().map(received -> received.body().toString())
+                .filter(body -> body.contains("only list the tables")))
+                .isNotEmpty().allMatch(body -> body.contains("plan the migration"));
+    }
+
+    @Test
+    void aToolCallInFlightWhenTheRunIsInterruptedIsAnsweredAsInterruptedAndNotMadeAgain() {
+        String taskId = create("slow-call: is the endpoint up?");
+        int before = FakeModelProvider.SLOW_CALLS.size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> FakeModelProvider.SLOW_CALLS.size() > before);
+
+        send(taskId, "never mind that", "interrupt").statusCode(202);
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 1);
+        JsonNode result = events.stream().filter(event -> "tool.result".equals(event.path("type").asText())).findFirst().orElseThrow();
+        assertThat(result.path("data").path("error").asBoolean()).isTrue();
+        assertThat(result.path("data").path("output").asText()).contains("interrupted").contains("not made again");
+        assertThat(statuses(taskId)).containsExactly("aborted", "completed");
+        assertThat(FakeModelProvider.SLOW_CALLS).hasSize(before + 1);
+        assertThat(FakeModelProvider.RECEIVED.stream().map(received -> received.body().toString())
+                .filter(body -> body.contains("never mind that"))).isNotEmpty().allMatch(body -> body.contains("was interrupted"));
+    }
+
+    @Test
+    void aCancelEndsTheWorkingRunAndTheQueuedOnesAndATaskHoldsAtMostTenQueuedMessages() {
+        String taskId = create("hold-a-moment: long job");
+        awaitActive(taskId);
+        for (int i = 0; i < 10; i++) {
+            send(taskId, "later " + i, "enqueue").statusCode(202);
+        }
+        send(taskId, "one too many", "enqueue").statusCode(409).body("code", equalTo("queue_full"));
+        send(taskId, "bad", "sometimes").statusCode(400).body("code", equalTo("invalid_request"));
+
+        respond(taskId, "", "enqueue");
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON).body("{\"force\":false}")
+                .post("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/cancel").then().statusCode(200);
+
+        assertThat(statuses(taskId)).hasSize(11).containsOnly("aborted");
+        List<String> types = types(events(taskId, seen -> count(seen, "run.aborted") == 11));
+        assertThat(count(types, "run.started")).isEqualTo(1);
+        // nothing starts afterwards
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> statuses(taskId).stream().allMatch("aborted"::equals));
+    }
+}

@@ -30,7 +30,9 @@ import dev.relay.testsupport.TestTokens;
 /**
  * Runs worked by a model (a fake OpenAI-compatible provider) survive kill -9 of the task service: a run killed in the
  * middle of its model's answer is resumed by the restarted service from its recorded steps (the tool it called is not
- * called again) and completes; a run suspended on the model's question is answered after the restart and completes.
+ * called again) and completes; a run suspended on the model's question is answered after the restart and completes;
+ * runs waiting their organization's turn, a message queued behind a working run and the run of a message that
+ * interrupted another all start, once each, after the restart.
  */
 class RunResumeIT {
 
@@ -114,6 +116,72 @@ class RunResumeIT {
         List<JsonNode> completed = ofType(events, "message.completed");
         assertThat(completed.get(completed.size() - 1).path("data").path("content").asText()).isEqualTo("Checking port 8443.");
         assertThat(ofType(events, "tool.result").get(0).path("data").path("output").asText()).isEqualTo("The user answered: 8443");
+    }
+
+    @Test
+    void waitingQueuedAndInterruptingRunsAreNeitherLostNorRunTwiceAcrossAKill() throws Exception {
+        String admin = TestTokens.adminBearer(ORG, "admin@resume.dev");
+        assertThat(send("PUT", "/api/v1/run-queue", admin, "{\"max_active_runs\":1}").statusCode()).isEqualTo(200);
+        try {
+            String working = create("{\"task\":\"hold-a-moment: the working one\",\"response_format\":\"json\"}");
+            String waiting = create("{\"task\":\"hold-a-moment: waits its turn\",\"response_format\":\"json\"}");
+            String interrupted = create("{\"task\":\"hold-a-moment: to be interrupted\",\"response_format\":\"json\"}");
+            awaitDetails(working, details -> "active".equals(details.path("task").path("status").asText()), Duration.ofSeconds(30));
+            assertThat(send("POST", "/api/v1/tasks", TOKEN, "{\"id\":\"" + working + "\",\"task\":\"and then this\","
+                    + "\"multitask_strategy\":\"enqueue\",\"response_format\":\"json\"}").statusCode()).isEqualTo(202);
+            assertThat(send("POST", "/api/v1/tasks", TOKEN, "{\"id\":\"" + interrupted + "\",\"task\":\"instead this\","
+                    + "\"multitask_strategy\":\"interrupt\",\"response_format\":\"json\"}").statusCode()).isEqualTo(202);
+
+            taskService.kill();
+            taskService = taskService.restart();
+
+            Map<String, List<String>> expected = Map.of(working, List.of("completed", "completed"), waiting, List.of("completed"),
+                    interrupted, List.of("aborted", "completed"));
+            for (var task : expected.entrySet()) {
+                JsonNode details = awaitDetails(task.getKey(), found -> statuses(found).equals(task.getValue()), Duration.ofSeconds(90));
+                // each run that completed started once (a run resumed after the kill says run.resumed, not run.started)
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    List<JsonNode> events = storedEvents(task.getKey());
+                    for (JsonNode stream : details.path("streams")) {
+                        String streamId = stream.path("stream_id").asText();
+                        long started = events.stream().filter(event -> streamId.equals(event.path("streamId").asText())
+                                && "run.started".equals(event.path("type").asText())).count();
+                        assertThat(started).as("run.started of run %s of task %s", streamId, task.getKey())
+                                .isEqualTo("completed".equals(stream.path("status").asText()) ? 1 : started).isLessThanOrEqualTo(1);
+                    }
+                });
+            }
+        } finally {
+            send("DELETE", "/api/v1/run-queue", admin, null);
+        }
+    }
+
+    private static List<String> statuses(JsonNode details) {
+        List<String> statuses = new ArrayList<>();
+        details.path("streams").forEach(stream -> statuses.add(stream.path("status").asText()));
+        return statuses;
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(taskService.uri(path)).header("Authorization", token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The task's stored events (the stream service's list), every page. */
+    private static List<JsonNode> storedEvents(String taskId) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        String token = null;
+        do {
+            URI page = streamService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/events?pageSize=1000"
+                    + (token == null ? "" : "&continuationToken=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)));
+            JsonNode body = JSON.readTree(HTTP.send(HttpRequest.newBuilder(page).header("Authorization", TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            body.path("events").forEach(events::add);
+            token = body.hasNonNull("continuationToken") ? body.path("continuationToken").asText() : null;
+        } while (token != null);
+        return events;
     }
 
     private static String create(String body) throws Exception {

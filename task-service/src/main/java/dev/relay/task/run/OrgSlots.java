@@ -36,6 +36,10 @@ class OrgSlots {
      */
     Uni<Integer> take(TaskRun run, int limit) {
         return runs.heldSlots(run.orgId).chain(held -> {
+            if (held.size() >= limit) {
+                // a lowered limit: slots numbered past it are still held until their runs end
+                return Uni.createFrom().<Integer>nullItem();
+            }
             Set<Integer> taken = new HashSet<>(held);
             List<Integer> free = new ArrayList<>();
             for (int slot = 0; slot < limit; slot++) {

@@ -72,6 +72,9 @@ class BudgetOvershootTest {
         TestTopics.send(Topics.BUDGET_STATES, org, JSON.writeValueAsString(state), Map.of());
         await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM task.budget_state WHERE org = $1", org) == 1);
 
+        // every run may work at once (the default limit of runs at once would make them take turns, not race)
+        given().header("Authorization", TestTokens.adminBearer(org, "admin@" + org + ".dev")).contentType(ContentType.JSON)
+                .body("{\"max_active_runs\":" + RUNS + "}").put("/api/v1/run-queue").then().statusCode(200);
         // four members, each under the %test runs limit of one user
         List<String> tokens = List.of(1, 2, 3, 4).stream().map(n -> TestTokens.bearer(org, "racer" + n + "@" + org + ".dev")).toList();
         ExecutorService clients = Executors.newFixedThreadPool(16);

@@ -126,7 +126,7 @@ class AccessMatrixTest {
             case "DELETE /api/v1/webhook" -> webhookThen(new Call("DELETE", "/api/v1/webhook", null));
             case "GET /api/v1/webhook" -> webhookThen(new Call("GET", "/api/v1/webhook", null));
             case "GET /api/v1/webhook/deliveries" -> new Call("GET", "/api/v1/webhook/deliveries", null);
-            case "PUT /api/v1/run-queue" -> new Call("PUT", "/api/v1/run-queue", "{\"max_active_runs\":64}");
+            case "PUT /api/v1/run-queue" -> new Call("PUT", "/api/v1/run-queue", "{\"max_active_runs\":16}");
             case "DELETE /api/v1/run-queue" -> new Call("DELETE", "/api/v1/run-queue", null);
             case "GET /api/v1/run-queue" -> new Call("GET", "/api/v1/run-queue", null);
             default -> throw new IllegalArgumentException("no call for " + operation);

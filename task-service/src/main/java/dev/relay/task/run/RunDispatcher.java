@@ -34,6 +34,8 @@ import io.vertx.core.Vertx;
 class RunDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
+    /** How long a pending run never held back is left to its request before the dispatcher takes it. */
+    private static final java.time.Duration UNCLAIMED_FOR = java.time.Duration.ofSeconds(30);
 
     private final RunExecutor executor;
     private final TaskRunRepository runs;
@@ -89,7 +91,10 @@ class RunDispatcher {
         if (room <= 0) {
             return Uni.createFrom().item(0);
         }
-        return Panache.withSession(() -> runs.waitingLines().chain(rows -> {
+        // a run just requested is its request's to start (with the request's trace); one held back, or whose request
+        // was not taken up for a while, is the dispatcher's
+        java.time.Instant before = java.time.Instant.now().minus(UNCLAIMED_FOR);
+        return Panache.withSession(() -> runs.waitingLines(before).chain(rows -> {
             if (rows.isEmpty()) {
                 return Uni.createFrom().item(List.<UUID>of());
             }
@@ -98,7 +103,7 @@ class RunDispatcher {
             List<String> orgs = lines.stream().map(FairShare.Line::org).distinct().toList();
             return limits.of(orgs).chain(free -> runs.activePerOrg(orgs).chain(active -> {
                 active.forEach(row -> free.merge((String) row[0], -((Long) row[1]).intValue(), Integer::sum));
-                return next(FairShare.plan(lines, free, room));
+                return next(FairShare.plan(lines, free, room), before);
             }));
         })).chain(next -> {
             if (next.isEmpty()) {
@@ -115,14 +120,14 @@ class RunDispatcher {
     }
 
     /** The runs the turns name, in the turns' order. */
-    private Uni<List<UUID>> next(List<FairShare.Turn> turns) {
+    private Uni<List<UUID>> next(List<FairShare.Turn> turns, java.time.Instant before) {
         Map<FairShare.Turn, Integer> perLine = new LinkedHashMap<>();
         turns.forEach(turn -> perLine.merge(turn, 1, Integer::sum));
         Map<FairShare.Turn, Deque<UUID>> heads = new HashMap<>();
         Uni<Void> read = Uni.createFrom().voidItem();
         for (var line : perLine.entrySet()) {
             FairShare.Turn turn = line.getKey();
-            read = read.chain(() -> runs.nextWaiting(turn.org(), turn.user(), line.getValue())
+            read = read.chain(() -> runs.nextWaiting(turn.org(), turn.user(), line.getValue(), before)
                     .invoke(ids -> heads.put(turn, new ArrayDeque<>(ids))).replaceWithVoid());
         }
         return read.map(done -> {

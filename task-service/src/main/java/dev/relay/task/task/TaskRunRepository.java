@@ -62,20 +62,27 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("orgs", orgs).getResultList());
     }
 
-    /** The lines of waiting runs: per organization and user, how many wait and since when the oldest (at most 10 000 lines). */
-    public Uni<List<Object[]>> waitingLines() {
+    /** A pending run that waits its turn: it was held back, or its request was not taken up since {@code before}. */
+    private static final String WAITING = "r.status = 'pending' and (r.queuedAt is not null or r.createdAt < :before)";
+
+    /**
+     * The lines of waiting runs (see {@link #WAITING}): per organization and user, how many wait and since when the
+     * oldest (at most 10 000 lines).
+     */
+    public Uni<List<Object[]>> waitingLines(Instant before) {
         return getSession().chain(session -> session.createSelectionQuery(
-                        "select r.orgId, r.userId, count(r), min(r.createdAt) from TaskRun r where r.status = 'pending' "
-                                + "group by r.orgId, r.userId order by min(r.createdAt)", Object[].class)
-                .setMaxResults(10_000).getResultList());
+                        "select r.orgId, r.userId, count(r), min(r.createdAt) from TaskRun r where " + WAITING
+                                + " group by r.orgId, r.userId order by min(r.createdAt)", Object[].class)
+                .setParameter("before", before).setMaxResults(10_000).getResultList());
     }
 
     /** The next {@code count} waiting runs of one user's line: higher priority first, then oldest. */
-    public Uni<List<UUID>> nextWaiting(String org, String user, int count) {
+    public Uni<List<UUID>> nextWaiting(String org, String user, int count, Instant before) {
         return getSession().chain(session -> session.createSelectionQuery(
-                        "select r.id from TaskRun r where r.status = 'pending' and r.orgId = :org and r.userId = :user "
+                        "select r.id from TaskRun r where " + WAITING + " and r.orgId = :org and r.userId = :user "
                                 + "order by r.priority desc, r.createdAt, r.id", UUID.class)
-                .setParameter("org", org).setParameter("user", user).setMaxResults(count).getResultList());
+                .setParameter("before", before).setParameter("org", org).setParameter("user", user).setMaxResults(count)
+                .getResultList());
     }
 
     /** How many runs of the user wait before {@code run} in the user's line, and how many wait per other user of its organization. */

@@ -238,12 +238,11 @@ class CrashRecoveryIT {
 
     private Verdict verdict(String taskId) {
         try {
-            JsonNode page = get(streamService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/events?pageSize=1000"));
             List<Long> seqs = new ArrayList<>();
             boolean ended = false;
             boolean failed = false;
             boolean recovered = false;
-            for (JsonNode event : page.path("events")) {
+            for (JsonNode event : StoredEvents.of(streamService, ORG, taskId, TOKEN)) {
                 seqs.add(event.get("seq").asLong());
                 ended = TERMINAL.contains(event.get("type").asText());
                 failed |= "run.failed".equals(event.get("type").asText());

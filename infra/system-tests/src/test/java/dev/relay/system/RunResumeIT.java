@@ -141,7 +141,7 @@ class RunResumeIT {
                 JsonNode details = awaitDetails(task.getKey(), found -> statuses(found).equals(task.getValue()), Duration.ofSeconds(90));
                 // each run that completed started once (a run resumed after the kill says run.resumed, not run.started)
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    List<JsonNode> events = storedEvents(task.getKey());
+                    List<JsonNode> events = StoredEvents.of(streamService, ORG, task.getKey(), TOKEN);
                     for (JsonNode stream : details.path("streams")) {
                         String streamId = stream.path("stream_id").asText();
                         long started = events.stream().filter(event -> streamId.equals(event.path("streamId").asText())
@@ -167,21 +167,6 @@ class RunResumeIT {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The task's stored events (the stream service's list), every page. */
-    private static List<JsonNode> storedEvents(String taskId) throws Exception {
-        List<JsonNode> events = new ArrayList<>();
-        String token = null;
-        do {
-            URI page = streamService.uri("/api/preview/agents/" + ORG + "/tasks/" + taskId + "/events?pageSize=1000"
-                    + (token == null ? "" : "&continuationToken=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)));
-            JsonNode body = JSON.readTree(HTTP.send(HttpRequest.newBuilder(page).header("Authorization", TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            body.path("events").forEach(events::add);
-            token = body.hasNonNull("continuationToken") ? body.path("continuationToken").asText() : null;
-        } while (token != null);
-        return events;
     }
 
     private static String create(String body) throws Exception {

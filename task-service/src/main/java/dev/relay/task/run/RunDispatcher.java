@@ -1,5 +1,7 @@
 package dev.relay.task.run;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,7 +37,7 @@ class RunDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
     /** How long a pending run never held back is left to its request before the dispatcher takes it. */
-    private static final java.time.Duration UNCLAIMED_FOR = java.time.Duration.ofSeconds(30);
+    private static final Duration UNCLAIMED_FOR = Duration.ofSeconds(30);
 
     private final RunExecutor executor;
     private final TaskRunRepository runs;
@@ -93,7 +95,7 @@ class RunDispatcher {
         }
         // a run just requested is its request's to start (with the request's trace); one held back, or whose request
         // was not taken up for a while, is the dispatcher's
-        java.time.Instant before = java.time.Instant.now().minus(UNCLAIMED_FOR);
+        Instant before = Instant.now().minus(UNCLAIMED_FOR);
         return Panache.withSession(() -> runs.waitingLines(before).chain(rows -> {
             if (rows.isEmpty()) {
                 return Uni.createFrom().item(List.<UUID>of());
@@ -120,7 +122,7 @@ class RunDispatcher {
     }
 
     /** The runs the turns name, in the turns' order. */
-    private Uni<List<UUID>> next(List<FairShare.Turn> turns, java.time.Instant before) {
+    private Uni<List<UUID>> next(List<FairShare.Turn> turns, Instant before) {
         Map<FairShare.Turn, Integer> perLine = new LinkedHashMap<>();
         turns.forEach(turn -> perLine.merge(turn, 1, Integer::sum));
         Map<FairShare.Turn, Deque<UUID>> heads = new HashMap<>();

@@ -16,16 +16,14 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.relay.common.event.Topics;
 import dev.relay.task.OnVertxContext;
 import io.smallrye.mutiny.Uni;
+import dev.relay.common.event.Topics;
 import dev.relay.task.agent.ModelProviderTest;
-import dev.relay.testsupport.EventContract;
+import dev.relay.testsupport.TaskEvents;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
-import dev.relay.testsupport.TestTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -42,8 +40,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @TestProfile(ModelProviderTest.WithAModelProvider.class)
 @WithTestResource(RelayTestResources.class)
 class FairQueueTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     Pool pool;
@@ -75,30 +71,6 @@ class FairQueueTest {
         return count("SELECT count(*) FROM task.task_run WHERE org_id = $1 AND status = 'completed'", org);
     }
 
-    /** The events of each of {@code taskIds} once {@code until} holds for the whole lot read. */
-    private static List<JsonNode> events(List<String> taskIds, java.util.function.Predicate<List<JsonNode>> until) {
-        var records = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(30),
-                read -> until.test(parse(read.stream().filter(record -> taskIds.contains(record.key())).map(r -> r.value()).toList())));
-        var ofTasks = records.stream().filter(record -> taskIds.contains(record.key())).toList();
-        // this class runs in a profile of its own, after the suite's EventContractTest: its events are checked here
-        assertThat(EventContract.violations(ofTasks)).isEmpty();
-        return parse(ofTasks.stream().map(r -> r.value()).toList());
-    }
-
-    private static List<JsonNode> parse(List<String> values) {
-        return values.stream().map(value -> {
-            try {
-                return JSON.readTree(value);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
-    private static long ofType(List<JsonNode> events, String type) {
-        return events.stream().filter(event -> type.equals(event.path("type").asText())).count();
-    }
-
     @Test
     void anOrganizationWorksAtMostItsLimitOfRunsAtOnceAndTheRestWaitTheirTurn() {
         String org = "fairq-" + UUID.randomUUID().toString().substring(0, 8);
@@ -126,8 +98,8 @@ class FairQueueTest {
 
         assertThat(mostAtOnce.get()).as("runs of the organization working at once").isEqualTo(2);
         assertThat(placeSeen.get()).as("the last task's place while it waited").isBetween(1L, 4L);
-        List<JsonNode> events = events(tasks, read -> ofType(read, "run.completed") == tasks.size());
-        assertThat(ofType(events, "run.started")).as("each run started once").isEqualTo(tasks.size());
+        List<JsonNode> events = TaskEvents.of(Topics.TASK_EVENTS, tasks, read -> TaskEvents.count(read, "run.completed") == tasks.size());
+        assertThat(TaskEvents.count(events, "run.started")).as("each run started once").isEqualTo(tasks.size());
         List<JsonNode> queued = events.stream().filter(event -> "run.queued".equals(event.path("type").asText())).toList();
         assertThat(queued).as("runs that waited their turn").hasSizeBetween(1, 4)
                 .allSatisfy(event -> {
@@ -158,8 +130,8 @@ class FairQueueTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> finished(quiet) == 1);
         assertThat(finished(busy)).as("the busy organization's runs done when the quiet one's was").isLessThan(line.size());
-        List<JsonNode> quietEvents = events(List.of(quietTask), read -> ofType(read, "run.completed") == 1);
-        assertThat(ofType(quietEvents, "run.queued")).isZero();
+        List<JsonNode> quietEvents = TaskEvents.of(Topics.TASK_EVENTS, List.of(quietTask), read -> TaskEvents.count(read, "run.completed") == 1);
+        assertThat(TaskEvents.count(quietEvents, "run.queued")).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> finished(busy) == line.size());
     }
 

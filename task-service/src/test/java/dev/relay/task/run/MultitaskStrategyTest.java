@@ -15,15 +15,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.relay.common.event.Topics;
 import dev.relay.task.agent.ModelProviderTest;
-import dev.relay.testsupport.EventContract;
 import dev.relay.testsupport.FakeModelProvider;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
-import dev.relay.testsupport.TestTopics;
+import dev.relay.testsupport.TaskEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -42,7 +40,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @WithTestResource(RelayTestResources.class)
 class MultitaskStrategyTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORG = "steering";
     private static final String TOKEN = TestTokens.bearer(ORG, "sam@steering.dev");
 
@@ -79,26 +76,9 @@ class MultitaskStrategyTest {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> statuses(taskId).contains("active"));
     }
 
-    /** The task's events in seq order once {@code until} holds for them (checked against the event contract). */
+    /** The task's events in seq order once {@code until} holds for their types (checked against the event contract). */
     private static List<JsonNode> events(String taskId, Predicate<List<String>> until) {
-        var records = TestTopics.readUntil(Topics.TASK_EVENTS, Duration.ofSeconds(30), read -> until.test(read.stream()
-                .filter(record -> taskId.equals(record.key())).map(record -> type(record.value())).toList()));
-        var ofTask = records.stream().filter(record -> taskId.equals(record.key())).toList();
-        assertThat(EventContract.violations(ofTask)).isEmpty();
-        return ofTask.stream().map(record -> read(record.value()))
-                .sorted(java.util.Comparator.comparingLong(event -> event.path("seq").asLong())).toList();
-    }
-
-    private static String type(String json) {
-        return read(json).path("type").asText();
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TaskEvents.of(Topics.TASK_EVENTS, List.of(taskId), read -> until.test(types(read)));
     }
 
     private static List<String> types(List<JsonNode> events) {

@@ -36,6 +36,9 @@ public sealed interface TaskEventData {
             @JsonInclude(JsonInclude.Include.NON_NULL) String source,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("schedule_id") UUID scheduleId,
             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("execution_id") UUID executionId) implements TaskEventData {
+        /** The source of a message sent into the working run (multitask_strategy steer); its stream_id is that run. */
+        public static final String STEER = "steer";
+
         public String type() {
             return TaskEventTypes.USER_MESSAGE;
         }

@@ -9,7 +9,10 @@ public final class TaskEventTypes {
     public static final String TASK_CREATED = "task.created";
     /** Who may see the task changed; data: visibility, is_shared. */
     public static final String TASK_UPDATED = "task.updated";
-    /** A user message that starts or continues a task; data: message_id, role, content, parts, file_keys (when given), run_config. */
+    /**
+     * A user message that starts or continues a task; data: message_id, role, content, parts, file_keys (when given),
+     * run_config, source (schedule; steer: sent into the working run, which takes it in at its next model call).
+     */
     public static final String USER_MESSAGE = "message.user";
     /**
      * A message sent while a run works, with {@code multitask_strategy} enqueue or interrupt: it waits for the working

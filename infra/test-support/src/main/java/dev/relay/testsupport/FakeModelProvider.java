@@ -22,7 +22,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * model but {@code fake-backup}); markers in the prompt ask for tool calls
  * ({@code use-dns}, {@code use-http}, {@code use-post}, {@code plan-post}: a POST while planning, {@code many-calls}: five lookups in one message, {@code leak-split}: echoes {@link #LEAKED}, {@code use-mcp-echo}, {@code use-mcp-note}, {@code ask-first}, {@code slow-call}: a GET answered slowly, {@code resume-me}: a lookup whose first
  * answer is slow), a plan ({@code plan-it}), a slow stream
- * ({@code slow-stream}), an answer after {@link #HOLD_MILLIS} ({@code hold-a-moment}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
+ * ({@code slow-stream}), an answer after {@link #HOLD_MILLIS} ({@code hold-a-moment}), a lookup after half of it, every time ({@code slow-loop}), one that stalls ({@code stall-stream}) or a malformed chunk ({@code malformed}); {@code long-answer} streams {@link #LONG_ANSWER_TOKENS} one-token deltas, at
  * most the request's {@code max_tokens}. It keeps every
  * request it got (body and Authorization header) for the tests to look at.
  */
@@ -127,12 +127,13 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
         }
         boolean toolAnswered = body.path("messages").findValuesAsText("role").contains("tool");
         String lastMessage = body.path("messages").get(body.path("messages").size() - 1).path("content").asText();
+        if (body.toString().contains("slow-loop")) {
+            hold(HOLD_MILLIS / 2);
+            streamToolCall(exchange, model, "dns_lookup", "{\"name\":\"localhost\"}");
+            return;
+        }
         if (body.toString().contains("hold-a-moment")) {
-            try {
-                Thread.sleep(HOLD_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            hold(HOLD_MILLIS);
             streamText(exchange, model, CHUNKS);
             return;
         }
@@ -385,5 +386,13 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     private static void send(OutputStream out, String json) throws IOException {
         out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    private static void hold(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

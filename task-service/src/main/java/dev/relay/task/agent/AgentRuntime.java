@@ -54,6 +54,13 @@ public interface AgentRuntime {
         Uni<Long> outputAllowance(long promptTokens, long maxOutput);
 
         /**
+         * The messages the user sent into the run since the agent last asked ({@code multitask_strategy} steer), in
+         * order; the agent adds them to its conversation before its next model call (a run that ends without asking
+         * again answers them with a follow-up run). Fails with {@link RunStopped} once the run is no longer active.
+         */
+        Uni<List<String>> steered();
+
+        /**
          * Calls a tool for the run; fails with {@link RunStopped} once the run is no longer active, or when the call
          * waits for the user's approval (the run is suspended, and resumes from the recorded call when answered).
          */

@@ -85,6 +85,15 @@ class OpenAiCompatibleAgent implements AgentRuntime {
      * with the user's approval unless {@code auto_execute}; an answer is followed by {@code max_iterations} checks.
      */
     private Multi<Output> step(Conversation conversation, Phase phase, int number, int iteration) {
+        // what the user sent into the run meanwhile (multitask_strategy steer) joins the conversation before the call
+        return conversation.tools.steered().onItem().transformToMulti(steered -> {
+            steered.forEach(message -> conversation.messages.add(UserMessage.from(message.isEmpty() ? "(empty message)" : message)));
+            return call(conversation, phase, number, iteration);
+        });
+    }
+
+    /** As {@link #step}, the call itself. */
+    private Multi<Output> call(Conversation conversation, Phase phase, int number, int iteration) {
         StringBuilder text = new StringBuilder();
         List<ToolSpecification> specifications = conversation.specifications(phase);
         // the call's cost is reserved against the run's budgets first: it may produce only what they have room for
@@ -130,13 +139,23 @@ class OpenAiCompatibleAgent implements AgentRuntime {
             return Multi.createBy().concatenating().streams(Multi.createFrom().item(new Output.Text("\n\n")),
                     step(conversation, Phase.EXECUTE, number + 1, iteration));
         }
-        if (iteration >= run.maxIterations() || number >= maxSteps(run)) {
+        if (number >= maxSteps(run)) {
+            // a message sent into the run now is answered by a run of its own
             return Multi.createFrom().item(Output.Finished.done());
         }
-        conversation.messages.add(AiMessage.from(text.isEmpty() ? "(no answer)" : text));
-        conversation.messages.add(UserMessage.from(AgentPrompts.VERIFY_INSTRUCTIONS));
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(new Output.Text("\n\n")),
-                step(conversation, Phase.EXECUTE, number + 1, iteration + 1));
+        return conversation.tools.steered().onItem().transformToMulti(steered -> {
+            if (steered.isEmpty() && iteration >= run.maxIterations()) {
+                return Multi.createFrom().item(Output.Finished.done());
+            }
+            conversation.messages.add(AiMessage.from(text.isEmpty() ? "(no answer)" : text));
+            // the user's messages sent into the run while it answered are answered next; else the answer is checked
+            steered.forEach(message -> conversation.messages.add(UserMessage.from(message.isEmpty() ? "(empty message)" : message)));
+            if (steered.isEmpty()) {
+                conversation.messages.add(UserMessage.from(AgentPrompts.VERIFY_INSTRUCTIONS));
+            }
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(new Output.Text("\n\n")),
+                    step(conversation, Phase.EXECUTE, number + 1, steered.isEmpty() ? iteration + 1 : iteration));
+        });
     }
 
     /**

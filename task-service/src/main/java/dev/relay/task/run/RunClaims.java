@@ -91,6 +91,8 @@ class RunClaims {
         task.heartbeat(Task.RUNNING, Instant.now());
         return approvals.ofRun(run.id).chain(ofRun -> announce(task, run, recovered, ofRun)
                 .chain(() -> messages.ofTask(task.id))
+                // a message sent into this run that its agent has not taken in joins at its first model call
+                .map(taskMessages -> taskMessages.stream().filter(message -> !message.steersPendingInto(run.id)).toList())
                 .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
                         latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
                         task.isReadOnly(), task.integrationIds()))));

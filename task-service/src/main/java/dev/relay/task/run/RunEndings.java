@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.BudgetAdmission;
+import dev.relay.task.task.RunRequests;
 import dev.relay.task.task.RunStatus;
 import dev.relay.task.task.ScheduleReports;
 import dev.relay.task.task.Task;
@@ -36,9 +37,14 @@ class RunEndings {
     private final BudgetAdmission budget;
     private final ScheduleReports scheduleReports;
     private final TaskMetrics metrics;
+    private final SteeredMessages steered;
+    private final RunRequests runRequests;
 
     RunEndings(ActiveRuns activeRuns, TaskRunRepository runs, Outbox outbox, TaskEventLog eventLog, ReplyWriter replies,
-            CompletionDelivery completion, BudgetAdmission budget, ScheduleReports scheduleReports, TaskMetrics metrics) {
+            CompletionDelivery completion, BudgetAdmission budget, ScheduleReports scheduleReports, TaskMetrics metrics,
+            SteeredMessages steered, RunRequests runRequests) {
+        this.steered = steered;
+        this.runRequests = runRequests;
         this.activeRuns = activeRuns;
         this.runs = runs;
         this.outbox = outbox;
@@ -60,7 +66,10 @@ class RunEndings {
                     .chain(() -> completion.completed(task, run))
                     .chain(() -> eventLog.append(task, run.id, new TaskEventData.RunCompleted(RunStatus.COMPLETED.value())))
                     .call(() -> budget.release(run.id))
-                    .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null));
+                    .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null))
+                    // a message sent into the run after its last model call is answered by a run of its own
+                    .call(() -> steered.notTakenIn(run).chain(pending -> pending.isEmpty() ? Uni.createFrom().voidItem()
+                            : runRequests.followUp(task, run, pending)));
         }).invoke(ended -> counted(ended, RunStatus.COMPLETED));
     }
 

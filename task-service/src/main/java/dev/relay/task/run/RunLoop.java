@@ -42,9 +42,11 @@ class RunLoop {
     private final RunApprovals approvals;
     private final ToolCallLog toolCalls;
     private final ToolsConfig toolLimits;
+    private final SteeredMessages steered;
 
     RunLoop(AgentRuntime agent, RuntimeConfig config, ToolRegistry tools, SecretVault secrets, ReplyWriter replies, RunUsage usage,
-            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls, ToolsConfig toolLimits) {
+            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls, ToolsConfig toolLimits, SteeredMessages steered) {
+        this.steered = steered;
         this.agent = agent;
         this.config = config;
         this.tools = tools;
@@ -74,7 +76,7 @@ class RunLoop {
                     return Uni.createFrom().voidItem();
                 }
                 RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, hosts, redactor, context, stopRegistry,
-                        toolLimits);
+                        toolLimits, steered);
                 return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
             });
         });

@@ -38,6 +38,7 @@ final class RunTools implements AgentRuntime.Tools {
     private final Context context;
     private final Consumer<Runnable> stopRegistry;
     private final ToolsConfig limits;
+    private final SteeredMessages steered;
     /** The calls this run made so far (before a suspension or restart too), and those asked for by the current model call. */
     private final AtomicInteger callsOfRun;
     private final AtomicInteger callsOfMessage = new AtomicInteger();
@@ -45,7 +46,9 @@ final class RunTools implements AgentRuntime.Tools {
     private volatile Set<String> offered;
 
     RunTools(ReplyBuffer reply, ToolRegistry tools, ToolCallLog log, RunApprovals approvals, Map<String, String> secretValues,
-            Map<String, List<String>> secretHosts, Redactor redactor, Context context, Consumer<Runnable> stopRegistry, ToolsConfig limits) {
+            Map<String, List<String>> secretHosts, Redactor redactor, Context context, Consumer<Runnable> stopRegistry, ToolsConfig limits,
+            SteeredMessages steered) {
+        this.steered = steered;
         this.reply = reply;
         this.tools = tools;
         this.log = log;
@@ -83,6 +86,13 @@ final class RunTools implements AgentRuntime.Tools {
     public Uni<Long> outputAllowance(long promptTokens, long maxOutput) {
         return Uni.createFrom().deferred(() -> reply.callAllowance(promptTokens, maxOutput))
                 .chain(allowed -> allowed < 1 ? RunTools.<Long>stopped() : Uni.createFrom().item(allowed))
+                .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
+    }
+
+    @Override
+    public Uni<List<String>> steered() {
+        return Uni.createFrom().deferred(() -> steered.takeIn(reply.claimed().run()))
+                .chain(messages -> messages == null ? RunTools.<List<String>>stopped() : Uni.createFrom().item(messages))
                 .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
     }
 

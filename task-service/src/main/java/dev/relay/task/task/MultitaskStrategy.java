@@ -12,7 +12,9 @@ public enum MultitaskStrategy {
     /** Waits for the working run (and messages queued before it) to end, then starts its own run. */
     ENQUEUE,
     /** Stops the working run at once (what it did is kept), then starts its own run with the whole conversation. */
-    INTERRUPT;
+    INTERRUPT,
+    /** Joins the working run: its agent takes the message in before its next model call; no new run. */
+    STEER;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);
@@ -24,7 +26,7 @@ public enum MultitaskStrategy {
             return REJECT;
         }
         return Arrays.stream(values()).filter(strategy -> strategy.value().equals(value)).findFirst()
-                .orElseThrow(() -> ApiException.invalidRequest("field '" + field + "' must be one of reject, enqueue, interrupt, got '"
+                .orElseThrow(() -> ApiException.invalidRequest("field '" + field + "' must be one of reject, enqueue, interrupt, steer, got '"
                         + value + "'"));
     }
 }

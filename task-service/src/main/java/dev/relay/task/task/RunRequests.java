@@ -3,6 +3,7 @@ package dev.relay.task.task;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -99,6 +100,46 @@ public class RunRequests {
             }
             return stopped.chain(() -> persistQueued(task, request, runId, messageId, queued.size() + 1))
                     .call(() -> warn(task, runId, admission)).replaceWith(admission);
+        });
+    }
+
+    /**
+     * A message to the task while its {@code unfinished} runs work, with {@code multitask_strategy} steer: it joins the
+     * conversation at once ({@code message.user}, source {@code steer}) and the working run's agent takes it in before
+     * its next model call (a run that ends before that answers it with a follow-up run). No new run, so no admission:
+     * the working run's model calls stay bounded by the budgets' headroom. With only queued runs (the working run just
+     * ended), the message waits as with enqueue.
+     */
+    Uni<Admission> steer(Task task, NewTask request, List<TaskRun> unfinished) {
+        TaskRun working = unfinished.stream().filter(run -> run.runStatus() != RunStatus.QUEUED).findFirst().orElse(null);
+        if (working == null) {
+            return enqueue(task, request, unfinished, new ArrayList<>());
+        }
+        TaskMessage message = TaskMessage.steer(working, request.messageId() != null ? request.messageId() : UUID.randomUUID(),
+                request.prompt(), request.parts(), task.lastSeq + 1, Instant.now());
+        var data = new TaskEventData.UserMessage(message.id, message.role, message.content, request.parts(), request.fileKeys(),
+                eventLog.tree(working.runConfig), TaskEventData.UserMessage.STEER, null, null);
+        return messages.persist(message).chain(() -> eventLog.append(task, working.id, data)).replaceWith(Admission.UNLIMITED);
+    }
+
+    /**
+     * A steered message the run {@code ended} did not take in (it sent its last model call before the message came)
+     * is answered by a follow-up run, requested in the caller's transaction (the task locked), admitted against the
+     * budget like any run; a refusal ends the follow-up as failed with the limit's code.
+     */
+    public Uni<Void> followUp(Task task, TaskRun ended, List<TaskMessage> steered) {
+        UUID runId = UUID.randomUUID();
+        TaskRun run = TaskRun.pending(runId, task, ended.runConfig, Instant.now());
+        steered.forEach(message -> message.answeredBy(run));
+        task.runRequested();
+        return runs.persist(run).chain(() -> budget.admit(task.budgetHolder(), runId)).chain(admission -> {
+            if (admission.admitted()) {
+                return warn(task, runId, admission).chain(() -> eventLog.requestRun(task, runId));
+            }
+            run.finish(RunStatus.ERROR, Instant.now());
+            task.runEnded();
+            return eventLog.append(task, runId, new TaskEventData.RunFailed(RunStatus.ERROR.value(), admission.refusalMessage(),
+                    admission.refusedBy().scope().refusalCode()));
         });
     }
 

@@ -73,6 +73,7 @@ public class TaskCreation {
                         : taskToRun(caller, request, unfinished).chain(task -> (task.waitsForItsSchedule()
                                         ? Uni.createFrom().item(Admission.UNLIMITED)
                                         : unfinished.isEmpty() ? runRequests.request(task, request)
+                                        : request.strategyOrReject() == MultitaskStrategy.STEER ? runRequests.steer(task, request, unfinished)
                                         : runRequests.enqueue(task, request, unfinished, interrupted))
                                 .call(() -> remember(caller, idempotent, task.id))
                                 .map(admission -> new Started(task.id, admission.warnings())))))
@@ -123,7 +124,7 @@ public class TaskCreation {
             return runs.unfinishedOf(existing.id).map(working -> {
                 if (!working.isEmpty() && request.strategyOrReject() == MultitaskStrategy.REJECT) {
                     throw ApiException.conflict("task_busy", "task " + existing.id + " has a run in progress (send the message "
-                            + "with multitask_strategy enqueue or interrupt to have it wait or take over)");
+                            + "with multitask_strategy enqueue, interrupt or steer to have it wait, take over or join the run)");
                 }
                 unfinished.addAll(working);
                 return existing;

@@ -31,4 +31,9 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
     public Uni<List<TaskMessage>> unfinishedOf(UUID streamId) {
         return list("streamId = ?1 and complete = false", Sort.by("firstSeq"), streamId);
     }
+
+    /** The messages sent into the run ({@code multitask_strategy} steer) that its agent has not taken in, in order. */
+    public Uni<List<TaskMessage>> steersPendingInto(UUID streamId) {
+        return list("streamId = ?1 and steerPending = true", Sort.by("firstSeq"), streamId);
+    }
 }

@@ -32,8 +32,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * A message while the task's run works (fake model provider; each answer comes after a moment): reject (409, the
- * default), enqueue (its run starts after the working one, in order) and interrupt (the working run stops, the new
- * one takes the whole conversation); cancel ends the working run and the queued ones.
+ * default), enqueue (its run starts after the working one, in order), interrupt (the working run stops, the new
+ * one takes the whole conversation) and steer (the working run takes the message in at its next model call, or
+ * answers it with a follow-up run when it made its last call already); cancel ends the working run and the queued ones.
  */
 @QuarkusTest
 @TestProfile(ModelProviderTest.WithAModelProvider.class)
@@ -173,5 +174,70 @@ class MultitaskStrategyTest {
         assertThat(count(types, "run.started")).isEqualTo(1);
         // nothing starts afterwards
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> statuses(taskId).stream().allMatch("aborted"::equals));
+    }
+    @Test
+    void aSteeredMessageJoinsTheWorkingRunAtItsNextModelCall() {
+        String taskId = create("slow-call: is the staging endpoint up?");
+        int before = FakeModelProvider.SLOW_CALLS.size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> FakeModelProvider.SLOW_CALLS.size() > before);
+
+        send(taskId, "also say which version staging runs", "steer").statusCode(202);
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 1);
+        List<String> types = types(events);
+        assertThat(count(types, "run.started")).isEqualTo(1);
+        assertThat(statuses(taskId)).containsExactly("completed");
+        // the steer is in the conversation, as the working run's
+        JsonNode steer = events.stream().filter(event -> "message.user".equals(event.path("type").asText())).skip(1).findFirst().orElseThrow();
+        assertThat(steer.path("data").path("source").asText()).isEqualTo("steer");
+        assertThat(steer.path("stream_id").asText()).isEqualTo(events.get(types.indexOf("run.started")).path("stream_id").asText());
+        assertThat(types.indexOf("tool.call")).isLessThan(events.indexOf(steer));
+        // the model call after the tool's result carried it, after that result
+        List<JsonNode> steered = modelCallsWith("which version staging runs");
+        assertThat(steered).hasSize(1);
+        List<String> roles = steered.get(0).path("messages").findValuesAsText("role");
+        assertThat(roles.lastIndexOf("tool")).isLessThan(roles.lastIndexOf("user"));
+        assertThat(steered.get(0).toString()).contains("is the staging endpoint up?");
+    }
+
+    @Test
+    void aMessageSteeredWhileTheRunAnswersIsAnsweredBeforeTheRunEnds() {
+        String taskId = create("hold-a-moment: summarize the quarterly report");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !modelCallsWith("summarize the quarterly report").isEmpty());
+
+        respond(taskId, "in French, please", "steer").statusCode(200);
+
+        List<String> types = types(events(taskId, seen -> count(seen, "run.completed") == 1));
+        assertThat(count(types, "run.started")).isEqualTo(1);
+        assertThat(statuses(taskId)).containsExactly("completed");
+        assertThat(modelCallsWith("in French, please")).isNotEmpty()
+                .allMatch(body -> body.toString().contains("summarize the quarterly report"));
+    }
+
+    @Test
+    void aMessageSteeredAfterTheRunsLastModelCallIsAnsweredByARunOfItsOwn() {
+        String taskId = given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"task\":\"slow-loop: resolve the mirrors\",\"max_steps\":4,\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        // the run's fourth and last model call is in flight: it will not ask for steered messages again
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> modelCallsWith("resolve the mirrors").size() == 4);
+
+        send(taskId, "only the European ones", "steer").statusCode(202);
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 2);
+        List<String> types = types(events);
+        assertThat(count(types, "run.started")).isEqualTo(2);
+        assertThat(statuses(taskId)).containsExactly("completed", "completed");
+        // the follow-up run's calls carried the message and the whole conversation; the first run's did not
+        assertThat(modelCallsWith("resolve the mirrors")).hasSize(8);
+        assertThat(modelCallsWith("only the European ones")).hasSize(4);
+        assertThat(types.lastIndexOf("run.started")).isGreaterThan(types.indexOf("run.completed"));
+    }
+
+    /** The requests the model provider got whose conversation contains {@code text}. */
+    private static List<JsonNode> modelCallsWith(String text) {
+        return FakeModelProvider.RECEIVED.stream().map(FakeModelProvider.Received::body)
+                .filter(body -> body.toString().contains(text)).toList();
     }
 }

@@ -38,7 +38,8 @@ public final class AgentTaskRequests {
             String instructions,
             @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "user_message only: what the message does "
                     + "while the task's run works: reject (409 task_busy, the default), enqueue (its run starts after the working "
-                    + "one and the messages queued before it), interrupt (the working run stops at once, what it did is kept)")
+                    + "one and the messages queued before it), interrupt (the working run stops at once, what it did is kept), "
+                    + "steer (the working run takes the message in at its next model call; no new run)")
             @JsonProperty("multitask_strategy") String multitaskStrategy) {
     }
 

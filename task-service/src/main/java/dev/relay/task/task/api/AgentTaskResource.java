@@ -113,8 +113,9 @@ public class AgentTaskResource {
                     + "new run; `user_confirmation` (`approval_request_id`, `ok`, optional `instructions`) answers the approval "
                     + "its run is waiting for, which then resumes; `user_cancel` cancels the unfinished run gracefully. "
                     + "409 while an earlier request on the task is still being worked on. A `user_message` while a run works is "
-                    + "refused (409 `task_busy`) unless its `multitask_strategy` is `enqueue` (it runs after the working run) or "
-                    + "`interrupt` (the working run stops, the message's run takes the whole conversation).")
+                    + "refused (409 `task_busy`) unless its `multitask_strategy` is `enqueue` (it runs after the working run), "
+                    + "`interrupt` (the working run stops, the message's run takes the whole conversation) or `steer` (the working "
+                    + "run takes the message in at its next model call).")
     @APIResponse(responseCode = "200", description = "The task after the answer",
             content = @Content(schema = @Schema(implementation = AgentTask.class)))
     @APIResponse(responseCode = "400", description = "Bad event",

@@ -24,7 +24,8 @@ public record CreateTaskRequest(
         MessageInput message,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: with the id of the caller's task whose "
                 + "run works: reject (409 task_busy, the default), enqueue (the message's run starts after the working one and "
-                + "the messages queued before it), interrupt (the working run stops at once, what it did is kept)")
+                + "the messages queued before it), interrupt (the working run stops at once, what it did is kept), "
+                + "steer (the working run takes the message in at its next model call; no new run)")
         @JsonProperty("multitask_strategy") String multitaskStrategy,
         String mode,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: 0-9, default 0; among the runs of its "

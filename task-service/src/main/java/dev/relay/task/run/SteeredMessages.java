@@ -1,0 +1,39 @@
+package dev.relay.task.run;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.relay.task.task.TaskMessage;
+import dev.relay.task.task.TaskMessageRepository;
+import dev.relay.task.task.TaskRun;
+import io.smallrye.mutiny.Uni;
+
+/** The messages sent into a working run ({@code multitask_strategy} steer), taken in by its agent before a model call. */
+@ApplicationScoped
+class SteeredMessages {
+
+    private final ActiveRuns activeRuns;
+    private final TaskMessageRepository messages;
+
+    SteeredMessages(ActiveRuns activeRuns, TaskMessageRepository messages) {
+        this.activeRuns = activeRuns;
+        this.messages = messages;
+    }
+
+    /**
+     * Takes in the messages sent into the claimed run since its agent last looked, in the order they were sent (their
+     * text, for the agent's conversation); null once the run is no longer active.
+     */
+    Uni<List<String>> takeIn(TaskRun claimed) {
+        return activeRuns.whileActive(claimed, (task, run) -> messages.steersPendingInto(run.id).map(pending -> {
+            pending.forEach(TaskMessage::takenIn);
+            return pending.stream().map(message -> message.content).toList();
+        }));
+    }
+
+    /** In the caller's transaction: the messages sent into the run that its agent did not take in. */
+    Uni<List<TaskMessage>> notTakenIn(TaskRun run) {
+        return messages.steersPendingInto(run.id);
+    }
+}

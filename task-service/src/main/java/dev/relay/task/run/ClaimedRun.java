@@ -16,7 +16,16 @@ import dev.relay.task.task.TaskRun;
  */
 record ClaimedRun(TaskRun run, List<TaskMessage> messages, List<ToolCall> calls, Approval answer,
         List<Approval> approvals, BudgetHolder holder, List<String> secretNames, ApprovalMode approvalMode, boolean readOnly,
-        List<String> integrations) {
+        List<String> integrations, TaskTokens taskTokens) {
+
+    /** The task's own token limit ({@code task_max_tokens}) and what its other runs used of it; null: no limit. */
+    record TaskTokens(long max, long usedByOtherRuns) {
+
+        /** What is left of the limit for this run's next call, after {@code runTokens} it used and its prompt. */
+        long room(long runTokens, long promptTokens) {
+            return max - usedByOtherRuns - runTokens - promptTokens;
+        }
+    }
 
     /** This run's calls without a result: made before a restart, or waiting for an approval that came. */
     List<ToolCall> unsettled() {

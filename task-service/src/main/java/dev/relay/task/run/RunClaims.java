@@ -18,6 +18,7 @@ import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.TaskMessageRepository;
 import dev.relay.task.task.TaskRun;
+import dev.relay.task.task.TaskRunRepository;
 import io.smallrye.mutiny.Uni;
 
 /** A worker takes a pending run: the run becomes active under a new attempt, and the worker gets what it starts from. */
@@ -38,10 +39,12 @@ class RunClaims {
     private final RunEndings endings;
     private final OrgSlots slots;
     private final OrgRunLimits limits;
+    private final TaskRunRepository runs;
 
     RunClaims(OrgSlots slots, OrgRunLimits limits, ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
             TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports,
-            RunEndings endings) {
+            RunEndings endings, TaskRunRepository runs) {
+        this.runs = runs;
         this.slots = slots;
         this.limits = limits;
         this.endings = endings;
@@ -93,9 +96,15 @@ class RunClaims {
                 .chain(() -> messages.ofTask(task.id))
                 // a message sent into this run that its agent has not taken in joins at its first model call
                 .map(taskMessages -> taskMessages.stream().filter(message -> !message.steersPendingInto(run.id)).toList())
-                .chain(taskMessages -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run, taskMessages, calls,
-                        latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(), task.approvalMode,
-                        task.isReadOnly(), task.integrationIds()))));
+                .chain(taskMessages -> taskTokens(task, run).chain(taskTokens -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run,
+                        taskMessages, calls, latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(),
+                        task.approvalMode, task.isReadOnly(), task.integrationIds(), taskTokens)))));
+    }
+
+    /** The task's own token limit and what its other runs used of it (read only when it has one); null: none. */
+    private Uni<ClaimedRun.TaskTokens> taskTokens(Task task, TaskRun run) {
+        return task.maxTokens == null ? Uni.createFrom().nullItem()
+                : runs.tokensOfOtherRuns(task.id, run.id).map(used -> new ClaimedRun.TaskTokens(task.maxTokens, used));
     }
 
     private Uni<Void> announce(Task task, TaskRun run, boolean recovered, List<Approval> ofRun) {

@@ -25,6 +25,8 @@ class RunUsage {
 
     /** The {@code run.failed} code of a run whose next model call would pass its {@code max_tokens}. */
     static final String MAX_TOKENS_REACHED = "max_tokens_reached";
+    /** The {@code run.failed} code of a run whose next model call would pass its task's {@code task_max_tokens}. */
+    static final String TASK_MAX_TOKENS_REACHED = "task_max_tokens_reached";
 
     /** The first pause of a model call waiting for budget held by other runs' reservations; it doubles up to the most. */
     private static final long FIRST_RETRY_MILLIS = 100;
@@ -75,6 +77,16 @@ class RunUsage {
         if (ownRoom < 1) {
             return endings.fail(run, "the run reached its max_tokens (" + maxTokens + " tokens: " + runTokens
                     + " used, and the next model call's prompt counts up to " + promptTokens + ")", MAX_TOKENS_REACHED).replaceWith(0L);
+        }
+        ClaimedRun.TaskTokens taskTokens = claimed.taskTokens();
+        if (taskTokens != null) {
+            long taskRoom = taskTokens.room(runTokens, promptTokens);
+            if (taskRoom < 1) {
+                return endings.fail(run, "the task reached its task_max_tokens (" + taskTokens.max() + " tokens: "
+                        + (taskTokens.usedByOtherRuns() + runTokens) + " used by its runs, and the next model call's prompt counts up to "
+                        + promptTokens + ")", TASK_MAX_TOKENS_REACHED).replaceWith(0L);
+            }
+            ownRoom = Math.min(ownRoom, taskRoom);
         }
         if (!budgeted) {
             // no budget when the run last looked (at its start, then every budget-check-interval): nothing to reserve

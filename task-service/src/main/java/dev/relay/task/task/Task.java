@@ -47,6 +47,9 @@ public class Task {
     public String mode;
     @Column(name = "project_id")
     public UUID projectId;
+    /** The tokens (input and output) all its runs may use in all; null: no limit of its own. */
+    @Column(name = "max_tokens")
+    public Long maxTokens;
     @Column(name = "completion_delivery")
     public String completionDelivery;
     @Column(name = "is_isolated")
@@ -125,6 +128,7 @@ public class Task {
         task.completionDelivery = request.completionDelivery();
         task.isolated = request.isolated();
         task.secretNames = request.secretNames();
+        task.maxTokens = request.taskMaxTokens();
         task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
         if (task.schedule != null) {
             // it runs when its schedule fires, not now; the agents API shows it as started by its automation
@@ -173,6 +177,13 @@ public class Task {
     public void runEnded() {
         runState = RunState.IDLE;
         runtimePhase = READY;
+    }
+
+    /** A continuation that names the task's token limit replaces it (null: it stays as it was). */
+    public void limitTokens(Long limit) {
+        if (limit != null) {
+            maxTokens = limit;
+        }
     }
 
     /** A run of the task was requested (a new one, an answered one, or one handed back): it waits for a worker. */

@@ -116,6 +116,12 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("id", streamId).getSingleResultOrNull());
     }
 
+    /** The tokens (input and output) the task's runs other than {@code streamId} used in all. */
+    public Uni<Long> tokensOfOtherRuns(UUID taskId, UUID streamId) {
+        return find("select coalesce(sum(r.inputTokens + r.outputTokens), 0) from TaskRun r where r.taskId = ?1 and r.id <> ?2",
+                taskId, streamId).project(Long.class).singleResult();
+    }
+
     /** The task's runs not finished (working, waiting for an answer, or queued), oldest first. */
     public Uni<List<TaskRun>> unfinishedOf(UUID taskId) {
         return list("taskId = ?1 and status in ('pending', 'active', 'suspended', 'queued')", Sort.by("createdAt").and("id"), taskId);

@@ -92,6 +92,36 @@ class RunLimitsTest {
     }
 
     @Test
+    void theRunsOfATaskStayWithinItsTaskMaxTokensInAllAndOneWithNoRoomLeftFailsWithTheReason() {
+        // the first run uses about 73 tokens of 100, the second what is left, the third finds none
+        String taskId = create("{\"task\":\"tell me all\",\"response_format\":\"json\",\"task_max_tokens\":100}");
+        awaitStatus(taskId, "completed");
+        long first = runTokens(taskId);
+        assertThat(first).isBetween(20L, 99L);
+        create("{\"id\":\"" + taskId + "\",\"task\":\"tell me more\",\"response_format\":\"json\"}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> runStatuses(taskId).equals(List.of("completed", "completed")));
+        assertThat(runTokens(taskId)).isGreaterThan(first).isLessThanOrEqualTo(100L);
+
+        create("{\"id\":\"" + taskId + "\",\"task\":\"and more\",\"response_format\":\"json\"}");
+        awaitStatus(taskId, "error");
+        JsonNode failed = event(taskId, "run.failed").path("data");
+        assertThat(failed.path("code").asText()).isEqualTo(RunUsage.TASK_MAX_TOKENS_REACHED);
+        assertThat(failed.path("reason").asText()).contains("task_max_tokens (100 tokens");
+        assertThat(runTokens(taskId)).isLessThanOrEqualTo(100L);
+
+        given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"task\":\"x\",\"response_format\":\"json\",\"task_max_tokens\":0}").post("/api/v1/tasks")
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    private List<String> runStatuses(String taskId) {
+        List<String> statuses = new java.util.ArrayList<>();
+        pool.preparedQuery("SELECT status FROM task.task_run WHERE task_id = $1 ORDER BY created_at, id")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely().forEach(row -> statuses.add(row.getString(0)));
+        return statuses;
+    }
+
+    @Test
     void aRunResumedAfterItsMaxDurationFailsWithTheReason() {
         String taskId = create("{\"task\":\"ask me first\",\"response_format\":\"json\",\"ask_question\":true,\"max_duration_seconds\":2}");
         awaitStatus(taskId, "suspended");

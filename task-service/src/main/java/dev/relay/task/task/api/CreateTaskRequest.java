@@ -20,6 +20,10 @@ public record CreateTaskRequest(
         @JsonProperty("max_steps") Integer maxSteps,
         @JsonProperty("max_tokens") Long maxTokens,
         @JsonProperty("max_duration_seconds") Integer maxDurationSeconds,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: 1-100000000; the tokens (input and "
+                + "output) all of the task's runs may use in all, its continuations included (max_tokens bounds one run); "
+                + "on a continuation it replaces the task's limit")
+        @JsonProperty("task_max_tokens") Long taskMaxTokens,
         @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds,
         MessageInput message,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: with the id of the caller's task whose "

@@ -76,6 +76,10 @@ public class TaskMapper {
         if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS_LIMIT)) {
             throw ApiException.invalidRequest("field 'max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + maxTokens);
         }
+        Long taskMaxTokens = request.taskMaxTokens();
+        if (taskMaxTokens != null && (taskMaxTokens < 1 || taskMaxTokens > MAX_TOKENS_LIMIT)) {
+            throw ApiException.invalidRequest("field 'task_max_tokens' must be between 1 and " + MAX_TOKENS_LIMIT + ", got " + taskMaxTokens);
+        }
         Integer maxDuration = request.maxDurationSeconds() == null ? null
                 : FieldRules.range("max_duration_seconds", request.maxDurationSeconds(), 1, SECONDS_LIMIT, 0);
         Integer startDeadline = request.startDeadlineSeconds() == null ? null
@@ -113,6 +117,7 @@ public class TaskMapper {
                 Boolean.TRUE.equals(request.isolated()),
                 json.valueToTree(request.secrets() == null ? List.of() : request.secrets()),
                 runConfig,
+                taskMaxTokens,
                 schedule(request.schedule()),
                 null,
                 MultitaskStrategy.of("multitask_strategy", request.multitaskStrategy()));

@@ -189,6 +189,42 @@ class CompletionDeliveryTest {
     }
 
     @Test
+    void aTaskNamingItsOwnReceiverHearsItsLifecycleSignedWithTheOrganizationsSecret() throws Exception {
+        List<Received> received = new CopyOnWriteArrayList<>();
+        String url = startReceiver(received, 0);
+        String token = TestTokens.adminBearer("own-receiver-" + UUID.randomUUID(), "oli@receivers.dev");
+        // the organization's webhook hears task.completed alone (the default), which this task does not ask for
+        String secret = given().header("Authorization", token).contentType(ContentType.JSON)
+                .body(Map.of("url", url + "/org")).put("/api/v1/webhook").then().statusCode(201).extract().path("secret");
+        given().header("Authorization", token).contentType(ContentType.JSON)
+                .body("{\"task\":\"x\",\"response_format\":\"json\",\"webhook_url\":\"http://10.0.0.1/hook\"}")
+                .post("/api/v1/tasks").then().statusCode(400).body("message", endsWith("field 'webhook_url': destination not allowed by the egress policy"));
+
+        String taskId = create(token, "{\"task\":\"tell me how it goes\",\"response_format\":\"json\",\"webhook_url\":\"" + url + "\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 2);
+        Thread.sleep(500); // nothing else comes
+        assertThat(received).hasSize(2);
+        List<JsonNode> payloads = new java.util.ArrayList<>();
+        for (Received message : received) {
+            new Webhook(secret).verify(message.body(), message.headers());
+            payloads.add(JSON.readTree(message.body()));
+        }
+        assertThat(payloads).extracting(payload -> payload.path("type").asText()).containsExactly("run.started", "run.completed");
+        assertThat(payloads).allSatisfy(payload -> assertThat(payload.path("data").path("task_id").asText()).isEqualTo(taskId));
+        given().header("Authorization", token).get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries.status", org.hamcrest.Matchers.everyItem(equalTo("delivered")));
+
+        // with no webhook of its organization there is no secret to sign with: nothing is sent, the log says why
+        String unsigned = TestTokens.adminBearer("own-receiver-" + UUID.randomUUID(), "uma@receivers.dev");
+        create(unsigned, "{\"task\":\"and here?\",\"response_format\":\"json\",\"webhook_url\":\"" + url + "\"}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().header("Authorization", unsigned)
+                .get("/api/v1/webhook/deliveries").then().statusCode(200)
+                .body("deliveries.status", equalTo(List.of("failed", "failed")))
+                .body("deliveries[0].attempts[0].error", org.hamcrest.Matchers.containsString("no webhook")));
+        assertThat(received).hasSize(2);
+    }
+
+    @Test
     void theDeliveryLogPagesNewestFirstWithAContinuationToken() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         String url = startReceiver(received, 0);

@@ -9,5 +9,6 @@ import io.smallrye.mutiny.Uni;
  */
 public interface TaskEventListener {
 
-    Uni<Void> appended(TaskEvent event);
+    /** {@code taskReceiver}: the URL the task asked its own lifecycle messages to go to, or null. */
+    Uni<Void> appended(TaskEvent event, String taskReceiver);
 }

@@ -68,7 +68,7 @@ class CompletionDelivery {
             content.put("completed_at", now.toString());
             artifact.content = content.toString();
             return artifacts.persist(artifact).chain(() -> WEBHOOK.equals(how)
-                    ? webhookMessages.enqueue(task.org, task.id, COMPLETED_EVENT, content, now).replaceWithVoid()
+                    ? webhookMessages.enqueue(task.org, task.id, COMPLETED_EVENT, content, now, task.webhookUrl).replaceWithVoid()
                     : Uni.createFrom().voidItem());
         }));
     }

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  * A validated request to start a task, or to continue the caller's task {@code taskId} with a new run.
  * {@code prompt} is the text of the user message; {@code parts} its parts as given, {@code fileKeys} the files it refers to. {@code agent} holds what the
  * agents API sets on a new task (null: the defaults). {@code taskMaxTokens}: the tokens all the task's runs may use
- * in all (null: no limit of its own; on a continuation, the task's limit stays as it was).
+ * in all, {@code webhookUrl} where the task's own lifecycle messages go (null: no limit, no receiver of its own; on a
+ * continuation, the task's stay as they were).
  */
 public record NewTask(
         UUID taskId,
@@ -23,6 +24,7 @@ public record NewTask(
         ArrayNode secretNames,
         RunConfig runConfig,
         Long taskMaxTokens,
+        String webhookUrl,
         Schedule schedule,
         AgentSettings agent,
         MultitaskStrategy strategy) {

@@ -52,7 +52,7 @@ class ScheduledRuns {
                 return scheduledRequestOf(task, latest).chain(scheduled -> {
                     NewTask again = new NewTask(task.id, null, scheduled.prompt(), scheduled.parts(),
                             scheduled.fileKeys() == null ? JsonNodeFactory.instance.arrayNode() : scheduled.fileKeys(),
-                            task.visibility, null, null, false, null, scheduled.runConfig(), null, null, null, null);
+                            task.visibility, null, null, false, null, scheduled.runConfig(), null, null, null, null, null);
                     return requests.request(task, again, trigger).map(Admission::admitted);
                 });
             });

@@ -47,6 +47,9 @@ public class Task {
     public String mode;
     @Column(name = "project_id")
     public UUID projectId;
+    /** Where its own lifecycle messages go besides the organization's webhook ({@code webhook_url}); null: nowhere. */
+    @Column(name = "webhook_url")
+    public String webhookUrl;
     /** The tokens (input and output) all its runs may use in all; null: no limit of its own. */
     @Column(name = "max_tokens")
     public Long maxTokens;
@@ -129,6 +132,7 @@ public class Task {
         task.isolated = request.isolated();
         task.secretNames = request.secretNames();
         task.maxTokens = request.taskMaxTokens();
+        task.webhookUrl = request.webhookUrl();
         task.schedule = request.schedule() == null ? null : request.schedule().createdAt(now);
         if (task.schedule != null) {
             // it runs when its schedule fires, not now; the agents API shows it as started by its automation
@@ -179,10 +183,13 @@ public class Task {
         runtimePhase = READY;
     }
 
-    /** A continuation that names the task's token limit replaces it (null: it stays as it was). */
-    public void limitTokens(Long limit) {
-        if (limit != null) {
-            maxTokens = limit;
+    /** A continuation that names the task's token limit or its receiver replaces it (null: it stays as it was). */
+    public void continuedWith(NewTask request) {
+        if (request.taskMaxTokens() != null) {
+            maxTokens = request.taskMaxTokens();
+        }
+        if (request.webhookUrl() != null) {
+            webhookUrl = request.webhookUrl();
         }
     }
 

@@ -127,7 +127,7 @@ public class TaskCreation {
                             + "with multitask_strategy enqueue, interrupt or steer to have it wait, take over or join the run)");
                 }
                 unfinished.addAll(working);
-                existing.limitTokens(request.taskMaxTokens());
+                existing.continuedWith(request);
                 return existing;
             });
         });

@@ -43,20 +43,21 @@ public class TaskEventLog {
         task.lastSeq++;
         task.updatedAt = now;
         TaskEvent event = new TaskEvent(UUID.randomUUID(), task.id, task.org, task.lastSeq, streamId, data.type(), now, tree(data));
-        return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event).call(() -> tell(event));
+        return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event).call(() -> tell(event, task.webhookUrl));
     }
 
     /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
     public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, TaskEventData data) {
         TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, data.type(), Instant.now(), tree(data));
-        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event).call(() -> tell(event));
+        // a reply's deltas: no lifecycle event comes this way, so no task receiver is looked up
+        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event).call(() -> tell(event, null));
     }
 
     /** The listeners (webhook subscriptions), in the appending transaction. */
-    private Uni<Void> tell(TaskEvent event) {
+    private Uni<Void> tell(TaskEvent event, String taskReceiver) {
         Uni<Void> told = Uni.createFrom().voidItem();
         for (TaskEventListener listener : listeners) {
-            told = told.call(() -> listener.appended(event));
+            told = told.call(() -> listener.appended(event, taskReceiver));
         }
         return told;
     }

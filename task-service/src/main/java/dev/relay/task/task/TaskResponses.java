@@ -39,7 +39,7 @@ public class TaskResponses {
         return queries.findOwn(caller, org, taskId, RESPOND).chain(task -> {
             RunConfig config = RunConfig.forAgentsApi(task.approvalMode, task.mode, task.model);
             NewTask next = new NewTask(task.id, null, content, parts, parts.arrayNode(), task.visibility, task.projectId,
-                    task.completionDelivery, task.isolated, task.secretNames, config, null, null, null, strategy);
+                    task.completionDelivery, task.isolated, task.secretNames, config, null, null, null, null, strategy);
             return creation.start(caller, next);
         }).chain(started -> queries.find(caller, org, taskId));
     }

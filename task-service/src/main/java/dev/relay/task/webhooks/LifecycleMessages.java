@@ -14,7 +14,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Queues a message for the organization's webhook when one of its tasks has a lifecycle event the webhook subscribes
- * to ({@link #TYPES}); {@code task.completed} is written by the completion delivery of tasks that ask for it.
+ * to ({@link #TYPES}), and for the task's own receiver (its {@code webhook_url}) for every one of them;
+ * {@code task.completed} is written by the completion delivery of tasks that ask for it.
  */
 @ApplicationScoped
 class LifecycleMessages implements TaskEventListener {
@@ -34,7 +35,7 @@ class LifecycleMessages implements TaskEventListener {
     }
 
     @Override
-    public Uni<Void> appended(TaskEvent event) {
+    public Uni<Void> appended(TaskEvent event, String taskReceiver) {
         if (!TYPES.contains(event.type())) {
             return Uni.createFrom().voidItem();
         }
@@ -42,7 +43,7 @@ class LifecycleMessages implements TaskEventListener {
                 .put("stream_id", event.streamId() == null ? null : event.streamId().toString());
         data.set("event", event.data());
         // a message that cannot be queued is logged, never a reason to lose the run's event it is about
-        return messages.enqueue(event.org(), event.taskId(), event.type(), data, event.createdAt()).replaceWithVoid()
+        return messages.enqueue(event.org(), event.taskId(), event.type(), data, event.createdAt(), taskReceiver).replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
                     LOG.errorf(failure, "a %s webhook message for task %s could not be queued", event.type(), event.taskId());
                     return Uni.createFrom().voidItem();

@@ -33,8 +33,14 @@ public class WebhookDelivery {
     public UUID taskId;
     @Column(name = "event_type")
     public String eventType;
-    /** Where the message was first addressed; attempts go to the webhook's URL at the time. */
+    /**
+     * Where the message was first addressed; attempts go to the webhook's URL at the time, or here for a message to
+     * its task's own receiver.
+     */
     public String url;
+    /** A message to its task's own receiver ({@code webhook_url}) rather than to the organization's webhook. */
+    @Column(name = "to_task_receiver")
+    public boolean toTaskReceiver;
     public String payload;
     public String status;
     public int attempts;
@@ -57,6 +63,18 @@ public class WebhookDelivery {
         delivery.nextAttemptAt = now;
         delivery.createdAt = now;
         return delivery;
+    }
+
+    /** A message to the task's own receiver {@code url}, signed with the organization's webhook secret when sent. */
+    public static WebhookDelivery toTaskReceiver(String org, UUID taskId, String eventType, String url, String payload, Instant now) {
+        WebhookDelivery delivery = of(org, taskId, eventType, url, payload, now);
+        delivery.toTaskReceiver = true;
+        return delivery;
+    }
+
+    /** Where an attempt goes now: the task's receiver, or the organization's webhook at {@code webhookUrl}. */
+    public String destination(String webhookUrl) {
+        return toTaskReceiver ? url : webhookUrl;
     }
 
     /** Gives the message up before any attempt: its organization's queue is full. Kept, so the delivery log shows it. */

@@ -81,10 +81,13 @@ public class WebhookDispatcher {
     private Uni<Void> attempt(String deliveryId) {
         Context context = Vertx.currentContext();
         return Panache.withSession(() -> deliveries.findById(deliveryId).chain(delivery -> webhooks.findById(delivery.org)
-                        .map(webhook -> webhook == null ? null : new Addressed(delivery, webhook.url, secrets.secretOf(webhook)))))
+                        .map(webhook -> webhook == null ? null
+                                : new Addressed(delivery, delivery.destination(webhook.url), secrets.secretOf(webhook)))))
                 .chain(addressed -> addressed == null
-                        ? record(deliveryId, new WebhookSender.Outcome(null, "the organization's webhook was removed", 0), true)
-                        // sent to the webhook's URL now, which may have changed since the message was written
+                        ? record(deliveryId, new WebhookSender.Outcome(null, "the organization has no webhook (removed, or never "
+                                + "set): its signing secret signs every message, a task's own receiver's too", 0), true)
+                        // sent to the webhook's URL now, which may have changed since the message was written (a
+                        // message to a task's own receiver goes where the task said)
                         : sender.send(addressed.url(), addressed.secret(), deliveryId, addressed.delivery().payload)
                                 // the answer comes on the HTTP client's thread; the attempt is recorded on this context
                                 .emitOn(command -> context.runOnContext(ignored -> command.run()))

@@ -40,27 +40,38 @@ public class WebhookMessages {
     }
 
     /**
-     * Queues a message of {@code type} about task {@code taskId} for the organization's webhook; answers false,
-     * queuing nothing, when the organization has none or it does not subscribe to {@code type}.
+     * Queues a message of {@code type} about task {@code taskId} for the organization's webhook, when it subscribes
+     * to {@code type}, and for the task's own receiver ({@code taskReceiver}, null: none), signed with the webhook's
+     * secret when sent (with no webhook then, it is not sent: the delivery log says why); answers whether any was
+     * queued.
      */
-    public Uni<Boolean> enqueue(String org, UUID taskId, String type, ObjectNode data, Instant at) {
+    public Uni<Boolean> enqueue(String org, UUID taskId, String type, ObjectNode data, Instant at, String taskReceiver) {
         return webhooks.findById(org).chain(webhook -> {
-            if (webhook == null || !webhook.subscribes(type)) {
-                LOG.debugf("a %s message for task %s: organization %s has no webhook subscribed to it", type, taskId, org);
-                return Uni.createFrom().item(false);
-            }
             ObjectNode payload = json.createObjectNode().put("type", type).put("timestamp", at.toString());
             payload.set("data", data);
-            WebhookDelivery message = WebhookDelivery.of(org, taskId, type, webhook.url, payload.toString(), at);
-            return deliveries.pendingOf(org, config.maxQueuedPerOrg()).chain(waiting -> {
-                if (waiting >= config.maxQueuedPerOrg()) {
-                    message.drop(at);
-                    dropped.increment();
-                    LOG.warnf("a %s message for task %s dropped: organization %s has %d messages waiting for its webhook",
-                            type, taskId, org, waiting);
-                }
-                return deliveries.persist(message).replaceWith(true);
-            });
+            Uni<Boolean> queued = Uni.createFrom().item(false);
+            if (webhook != null && webhook.subscribes(type)) {
+                queued = queue(WebhookDelivery.of(org, taskId, type, webhook.url, payload.toString(), at), at);
+            } else {
+                LOG.debugf("a %s message for task %s: organization %s has no webhook subscribed to it", type, taskId, org);
+            }
+            if (taskReceiver == null) {
+                return queued;
+            }
+            return queued.chain(toWebhook -> queue(WebhookDelivery.toTaskReceiver(org, taskId, type, taskReceiver, payload.toString(), at), at));
+        });
+    }
+
+    /** Queues the message, or keeps it as dropped (never sent) when its organization's queue is full. */
+    private Uni<Boolean> queue(WebhookDelivery message, Instant at) {
+        return deliveries.pendingOf(message.org, config.maxQueuedPerOrg()).chain(waiting -> {
+            if (waiting >= config.maxQueuedPerOrg()) {
+                message.drop(at);
+                dropped.increment();
+                LOG.warnf("a %s message for task %s dropped: organization %s has %d messages waiting for its webhook",
+                        message.eventType, message.taskId, message.org, waiting);
+            }
+            return deliveries.persist(message).replaceWith(true);
         });
     }
 }

@@ -1,6 +1,5 @@
 package dev.relay.task.webhooks;
 
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
@@ -31,7 +30,7 @@ import dev.relay.common.api.PageToken;
 import dev.relay.common.api.SecuritySchemes;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.egress.EgressPolicy;
-import dev.relay.common.egress.EgressRefused;
+import dev.relay.common.egress.ReceiverUrls;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorBody;
 import io.quarkus.security.Authenticated;
@@ -51,7 +50,6 @@ import io.smallrye.mutiny.Uni;
         content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
 public class WebhookResource {
 
-    private static final int MAX_URL_CHARACTERS = 2048;
 
     private final Webhooks webhooks;
     private final SecurityIdentity identity;
@@ -120,15 +118,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<WebhookView>> set(SetRequest request) {
-        String url = request == null ? null : request.url();
-        if (url == null || url.length() > MAX_URL_CHARACTERS || !isHttpUrl(url)) {
-            throw ApiException.invalidRequest("field 'url' must be an absolute http or https URL of at most "
-                    + MAX_URL_CHARACTERS + " characters");
-        }
-        // what can be told without a lookup; every send checks the URL again, resolved
-        if (egress.refusesOnItsFace(URI.create(url))) {
-            throw ApiException.invalidRequest("field 'url': " + EgressRefused.MESSAGE);
-        }
+        String url = ReceiverUrls.requireValid("url", request == null ? null : request.url(), egress);
         boolean rotate = request.rotateSecret() != null && request.rotateSecret();
         return webhooks.set(Caller.from(identity), url, rotate, events(request.events())).map(saved -> RestResponse.status(
                 saved.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, WebhookView.of(saved.webhook(), saved.secret())));
@@ -205,15 +195,5 @@ public class WebhookResource {
 
     /** Where a page of the delivery log ends: its last delivery's creation time and id. */
     private record Position(Instant at, String id) {
-    }
-
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            return uri.isAbsolute() && uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getUserInfo() == null;
-        } catch (java.net.URISyntaxException malformed) {
-            return false;
-        }
     }
 }

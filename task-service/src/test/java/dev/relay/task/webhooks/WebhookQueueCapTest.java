@@ -47,7 +47,7 @@ class WebhookQueueCapTest {
 
         for (int i = 0; i < 25; i++) {
             OnVertxContext.await(vertx, () -> Panache.withTransaction(() -> messages.enqueue(org, task, "task.completed",
-                    new ObjectMapper().createObjectNode().put("n", 1), Instant.now())));
+                    new ObjectMapper().createObjectNode().put("n", 1), Instant.now(), null)));
         }
 
         List<String> statuses = given().header("Authorization", admin).queryParam("pageSize", 100)

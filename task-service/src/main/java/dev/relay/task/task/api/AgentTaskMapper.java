@@ -55,7 +55,7 @@ public class AgentTaskMapper {
         cliIntegrations(request.cliIntegrations());
         RunConfig config = RunConfig.forAgentsApi(approvalMode, planMode ? "plan" : "agent", defaults.model());
         return new NewTask(null, null, content, textParts(content), json.createArrayNode(), "private", null, null, false, json.createArrayNode(),
-                config, null, null, settings, null);
+                config, null, null, null, settings, null);
     }
 
     /** The content of a {@code user_message} event; 400 naming {@code field} when it is not one. */

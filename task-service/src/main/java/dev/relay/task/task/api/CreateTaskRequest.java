@@ -24,6 +24,11 @@ public record CreateTaskRequest(
                 + "output) all of the task's runs may use in all, its continuations included (max_tokens bounds one run); "
                 + "on a continuation it replaces the task's limit")
         @JsonProperty("task_max_tokens") Long taskMaxTokens,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: an http(s) URL the egress policy "
+                + "allows; the task's lifecycle messages (run.started, approval.requested, run.completed, run.failed, ..., and "
+                + "task.completed with completion_delivery webhook) go there too, signed with the organization's webhook "
+                + "secret, retried and logged as the webhook's; on a continuation it replaces the task's receiver")
+        @JsonProperty("webhook_url") String webhookUrl,
         @JsonProperty("start_deadline_seconds") Integer startDeadlineSeconds,
         MessageInput message,
         @org.eclipse.microprofile.openapi.annotations.media.Schema(description = "Relay: with the id of the caller's task whose "

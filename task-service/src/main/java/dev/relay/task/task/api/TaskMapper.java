@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.auth.StreamLinkSigner;
 import dev.relay.common.api.FieldRules;
+import dev.relay.common.egress.EgressPolicy;
+import dev.relay.common.egress.ReceiverUrls;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.auth.StreamLinkConfig;
 import dev.relay.task.task.TaskDefaults;
@@ -46,11 +48,13 @@ public class TaskMapper {
     static final Set<String> FREQUENCIES = Set.of("hourly", "daily", "weekly", "monthly");
 
     private final TaskDefaults defaults;
+    private final EgressPolicy egress;
     private final ObjectMapper json;
     private final StreamLinkConfig links;
     private final StreamLinkSigner signer;
 
-    public TaskMapper(TaskDefaults defaults, ObjectMapper json, StreamLinkConfig links) {
+    public TaskMapper(TaskDefaults defaults, ObjectMapper json, StreamLinkConfig links, EgressPolicy egress) {
+        this.egress = egress;
         this.defaults = defaults;
         this.json = json;
         this.links = links;
@@ -118,6 +122,7 @@ public class TaskMapper {
                 json.valueToTree(request.secrets() == null ? List.of() : request.secrets()),
                 runConfig,
                 taskMaxTokens,
+                request.webhookUrl() == null ? null : ReceiverUrls.requireValid("webhook_url", request.webhookUrl(), egress),
                 schedule(request.schedule()),
                 null,
                 MultitaskStrategy.of("multitask_strategy", request.multitaskStrategy()));

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,17 +41,33 @@ class OrgSlots {
                 // a lowered limit: slots numbered past it are still held until their runs end
                 return Uni.createFrom().<Integer>nullItem();
             }
-            Set<Integer> taken = new HashSet<>(held);
-            List<Integer> free = new ArrayList<>();
-            for (int slot = 0; slot < limit; slot++) {
-                if (!taken.contains(slot)) {
-                    free.add(slot);
+            // claims racing for the same organization mostly try different slots
+            return firstFree(run.orgId, candidates(new HashSet<>(held), limit));
+        });
+    }
+
+    /** Up to {@link #TRIES} free slots below {@code limit}, at random, without listing every slot of a high limit. */
+    static List<Integer> candidates(Set<Integer> taken, int limit) {
+        int free = limit - taken.size();
+        List<Integer> candidates = new ArrayList<>(TRIES);
+        if (free > 4 * TRIES) {
+            // most slots are free: draw numbers until enough free ones came
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            while (candidates.size() < TRIES) {
+                int slot = random.nextInt(limit);
+                if (!taken.contains(slot) && !candidates.contains(slot)) {
+                    candidates.add(slot);
                 }
             }
-            // claims racing for the same organization mostly try different slots
-            Collections.shuffle(free);
-            return firstFree(run.orgId, free.subList(0, Math.min(TRIES, free.size())));
-        });
+            return candidates;
+        }
+        for (int slot = 0; slot < limit; slot++) {
+            if (!taken.contains(slot)) {
+                candidates.add(slot);
+            }
+        }
+        Collections.shuffle(candidates);
+        return candidates.subList(0, Math.min(TRIES, candidates.size()));
     }
 
     private Uni<Integer> firstFree(String org, List<Integer> candidates) {

@@ -54,6 +54,11 @@ class QueuedRuns {
     }
 
     /** Starts every queued run whose turn came; answers how many. */
+    /** Whether any message waits queued behind its task's run. */
+    Uni<Boolean> anyQueued() {
+        return Panache.withSession(() -> runs.anyQueued());
+    }
+
     Uni<Integer> startThoseWhoseTurnCame() {
         return Panache.withSession(() -> runs.queuedWhoseTurnCame(BATCH)).chain(ready -> {
             int[] started = {0};

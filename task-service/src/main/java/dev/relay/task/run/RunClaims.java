@@ -40,11 +40,13 @@ class RunClaims {
     private final OrgSlots slots;
     private final OrgRunLimits limits;
     private final TaskRunRepository runs;
+    private final WaitingRuns waiting;
 
     RunClaims(OrgSlots slots, OrgRunLimits limits, ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, ApprovalRepository approvals,
             TaskMessageRepository messages, ToolCallRepository toolCalls, ReplyWriter replies, ScheduleReports scheduleReports,
-            RunEndings endings, TaskRunRepository runs) {
+            RunEndings endings, TaskRunRepository runs, WaitingRuns waiting) {
         this.runs = runs;
+        this.waiting = waiting;
         this.slots = slots;
         this.limits = limits;
         this.endings = endings;
@@ -85,6 +87,7 @@ class RunClaims {
     }
 
     private Uni<ClaimedRun> heldBack(Task task, TaskRun run, TaskEventData.RunQueued queued) {
+        waiting.held();
         Uni<Void> said = run.holdBack(Instant.now()) ? eventLog.append(task, run.id, queued) : Uni.createFrom().voidItem();
         return said.replaceWith((ClaimedRun) null);
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +46,17 @@ class RunDispatcher {
     private final QueuedRuns queued;
     private final Vertx vertx;
     private final AtomicBoolean passing = new AtomicBoolean();
-    private final AtomicBoolean again = new AtomicBoolean();
+    /** What a wake asks for: queued messages whose turn came, runs waiting their turn, whether any message is queued. */
+    private static final int QUEUED = 1;
+    private static final int WAITING = 2;
+    private static final int RECHECK = 4;
 
-    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx) {
+    /** What the wakes during a pass asked for after it. */
+    private final AtomicInteger again = new AtomicInteger();
+    private final WaitingRuns waiting;
+
+    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx, WaitingRuns waiting) {
+        this.waiting = waiting;
         this.queued = queued;
         this.executor = executor;
         this.runs = runs;
@@ -57,34 +66,43 @@ class RunDispatcher {
 
     @PostConstruct
     void listen() {
-        executor.onLeft(this::wake);
+        // a run's end looks for what this instance last saw may wait: often nothing, and then it asks nothing
+        executor.onLeft(() -> wake((waiting.queuedMayExist() ? QUEUED : 0) | (waiting.mayBeWaiting() ? WAITING : 0)));
     }
 
     @Scheduled(every = "{relay.runs.dispatch-interval}", delayed = "{relay.runs.dispatch-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        wake();
+        wake(QUEUED | WAITING | RECHECK);
     }
 
-    /** Looks for waiting runs now; a wake during a pass makes one more pass after it. */
-    void wake() {
-        if (!passing.compareAndSet(false, true)) {
-            again.set(true);
+    /**
+     * Looks now for queued messages whose turn came ({@link #QUEUED}), for runs waiting their turn ({@link #WAITING}),
+     * and whether any message is queued at all ({@link #RECHECK}); a wake during a pass makes one more pass after it,
+     * for all that the wakes in between asked.
+     */
+    void wake(int what) {
+        if (what == 0) {
             return;
         }
-        again.set(false);
+        if (!passing.compareAndSet(false, true)) {
+            again.accumulateAndGet(what, (asked, more) -> asked | more);
+            return;
+        }
+        again.set(0);
         // messages queued behind a task's run that ended become runs of their own first: they wait their turn with the rest
-        OnOwnContext.run(vertx, () -> queued.startThoseWhoseTurnCame().chain(() -> pass())).subscribe().with(started -> passed(), failure -> {
-            LOG.warnf(failure, "could not start waiting runs (tried again within the dispatch interval)");
-            passing.set(false);
-        });
+        OnOwnContext.run(vertx, () -> ((what & QUEUED) != 0 ? queued.startThoseWhoseTurnCame() : Uni.createFrom().item(0))
+                .chain(() -> (what & RECHECK) != 0 ? queued.anyQueued().invoke(waiting::queued).replaceWithVoid() : Uni.createFrom().voidItem())
+                .chain(() -> (what & WAITING) != 0 ? pass() : Uni.createFrom().item(0)))
+                .subscribe().with(started -> passed(), failure -> {
+                    LOG.warnf(failure, "could not start waiting runs (tried again within the dispatch interval)");
+                    passing.set(false);
+                });
     }
 
     private void passed() {
         passing.set(false);
-        if (again.get()) {
-            wake();
-        }
+        wake(again.getAndSet(0));
     }
 
     /** Starts up to this instance's room of waiting runs, fairly; answers how many started. */
@@ -96,8 +114,10 @@ class RunDispatcher {
         // a run just requested is its request's to start (with the request's trace); one held back, or whose request
         // was not taken up for a while, is the dispatcher's
         Instant before = Instant.now().minus(UNCLAIMED_FOR);
+        long mark = waiting.mark();
         return Panache.withSession(() -> runs.waitingLines(before).chain(rows -> {
             if (rows.isEmpty()) {
+                waiting.noneFound(mark);
                 return Uni.createFrom().item(List.<UUID>of());
             }
             List<FairShare.Line> lines = rows.stream()

@@ -141,6 +141,12 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setMaxResults(max).getResultList());
     }
 
+    /** Whether any run is queued (a message waiting behind its task's working run). */
+    public Uni<Boolean> anyQueued() {
+        return getSession().chain(session -> session.createSelectionQuery("select r.id from TaskRun r where r.status = 'queued'", UUID.class)
+                .setMaxResults(1).getResultList()).map(found -> !found.isEmpty());
+    }
+
     /** The task's latest run, or null. */
     public Uni<TaskRun> latestOf(UUID taskId) {
         return find("taskId", Sort.descending("createdAt", "id"), taskId).firstResult();

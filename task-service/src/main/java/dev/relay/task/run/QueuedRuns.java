@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import dev.relay.common.event.TaskEventData;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.common.reactive.InTurn;
@@ -28,6 +30,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 class QueuedRuns {
+
+    private static final Logger LOG = Logger.getLogger(QueuedRuns.class);
 
     /** Queued runs started in one pass at most. */
     private static final int BATCH = 100;
@@ -53,16 +57,21 @@ class QueuedRuns {
         this.outbox = outbox;
     }
 
-    /** Starts every queued run whose turn came; answers how many. */
     /** Whether any message waits queued behind its task's run. */
     Uni<Boolean> anyQueued() {
         return Panache.withSession(() -> runs.anyQueued());
     }
 
+    /** Starts every queued run whose turn came; answers how many. */
     Uni<Integer> startThoseWhoseTurnCame() {
         return Panache.withSession(() -> runs.queuedWhoseTurnCame(BATCH)).chain(ready -> {
             int[] started = {0};
-            return InTurn.each(ready, runId -> start(runId).invoke(done -> started[0] += done ? 1 : 0)).map(done -> started[0]);
+            // one run that cannot start must not hold back the others (nor the waiting runs after them): it is tried again
+            return InTurn.each(ready, runId -> start(runId).invoke(done -> started[0] += done ? 1 : 0)
+                    .onFailure().recoverWithItem(failure -> {
+                        LOG.warnf(failure, "could not start queued run %s (tried again within the dispatch interval)", runId);
+                        return false;
+                    })).map(done -> started[0]);
         });
     }
 

@@ -1,6 +1,5 @@
 package dev.relay.task.run;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,8 +36,6 @@ import io.vertx.core.Vertx;
 class RunDispatcher {
 
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
-    /** How long a pending run never held back is left to its request before the dispatcher takes it. */
-    private static final Duration UNCLAIMED_FOR = Duration.ofSeconds(30);
 
     private final RunExecutor executor;
     private final TaskRunRepository runs;
@@ -54,9 +51,12 @@ class RunDispatcher {
     /** What the wakes during a pass asked for after it. */
     private final AtomicInteger again = new AtomicInteger();
     private final WaitingRuns waiting;
+    private final RunQueueConfig config;
 
-    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx, WaitingRuns waiting) {
+    RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx, WaitingRuns waiting,
+            RunQueueConfig config) {
         this.waiting = waiting;
+        this.config = config;
         this.queued = queued;
         this.executor = executor;
         this.runs = runs;
@@ -91,7 +91,10 @@ class RunDispatcher {
         }
         again.set(0);
         // messages queued behind a task's run that ended become runs of their own first: they wait their turn with the rest
-        OnOwnContext.run(vertx, () -> ((what & QUEUED) != 0 ? queued.startThoseWhoseTurnCame() : Uni.createFrom().item(0))
+        OnOwnContext.run(vertx, () -> ((what & QUEUED) != 0 ? queued.startThoseWhoseTurnCame().onFailure().recoverWithItem(failure -> {
+                    LOG.warnf(failure, "could not look for queued messages whose turn came (tried again within the dispatch interval)");
+                    return 0;
+                }) : Uni.createFrom().item(0))
                 .chain(() -> (what & RECHECK) != 0 ? queued.anyQueued().invoke(waiting::queued).replaceWithVoid() : Uni.createFrom().voidItem())
                 .chain(() -> (what & WAITING) != 0 ? pass() : Uni.createFrom().item(0)))
                 .subscribe().with(started -> passed(), failure -> {
@@ -113,7 +116,7 @@ class RunDispatcher {
         }
         // a run just requested is its request's to start (with the request's trace); one held back, or whose request
         // was not taken up for a while, is the dispatcher's
-        Instant before = Instant.now().minus(UNCLAIMED_FOR);
+        Instant before = Instant.now().minus(config.unclaimedAfter());
         long mark = waiting.mark();
         return Panache.withSession(() -> runs.waitingLines(before).chain(rows -> {
             if (rows.isEmpty()) {

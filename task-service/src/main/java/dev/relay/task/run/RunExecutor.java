@@ -76,7 +76,12 @@ class RunExecutor {
 
     /** Stops the agent of a run that was just cancelled at once, if this instance works it. */
     void stopHere(@Observes RunAborted aborted) {
-        Runnable stop = working.get(aborted.streamId());
+        stop(aborted.streamId());
+    }
+
+    /** Stops the agent of a run that ended, if this instance works it (a run that ended its own way is left alone). */
+    void stop(UUID streamId) {
+        Runnable stop = working.get(streamId);
         if (stop != null) {
             stop.run();
         }

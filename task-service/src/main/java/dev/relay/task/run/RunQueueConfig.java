@@ -27,4 +27,12 @@ public interface RunQueueConfig {
     /** How often an instance with room looks for waiting runs (a run ending here looks at once). */
     @WithDefault("1s")
     Duration dispatchInterval();
+
+    /**
+     * How long a run just requested is left to its request (which starts it with the request's trace) before an
+     * instance's dispatcher takes it: past it the request is lagging (its partition of {@code task-runs} is behind
+     * another tenant's burst, say) and the run waits its turn with the others.
+     */
+    @WithDefault("2s")
+    Duration unclaimedAfter();
 }

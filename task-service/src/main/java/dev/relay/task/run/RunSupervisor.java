@@ -1,6 +1,7 @@
 package dev.relay.task.run;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,11 +42,20 @@ class RunSupervisor {
         this.config = config;
     }
 
+    /**
+     * Says this instance's runs are alive, and stops the agents of those that ended meanwhile by a request another
+     * instance served (a cancel, an interrupt, a max_duration): their writes are refused already; this ends their
+     * model call or tool call in flight too.
+     */
     @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
         Set<UUID> working = executor.working();
         return working.isEmpty() ? Uni.createFrom().voidItem()
-                : Panache.withTransaction(() -> runs.heartbeat(working, Instant.now())).replaceWithVoid();
+                : Panache.withTransaction(() -> runs.heartbeat(working, Instant.now())).invoke(active -> {
+                    Set<UUID> ended = new HashSet<>(working);
+                    active.forEach(ended::remove);
+                    ended.forEach(executor::stop);
+                }).replaceWithVoid();
     }
 
     @Scheduled(every = "{relay.runtime.reap-interval}", delayed = "{relay.runtime.reap-interval}",

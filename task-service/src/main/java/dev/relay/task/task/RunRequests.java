@@ -33,6 +33,8 @@ public class RunRequests {
 
     /** Messages that may wait behind a task's working run at once; one more is a 409. */
     static final int MAX_QUEUED_PER_TASK = 10;
+    /** The code of a message whose client-chosen id another message has. */
+    static final String MESSAGE_ID_TAKEN = "message_id_taken";
 
     private static final Logger LOG = Logger.getLogger(RunRequests.class);
 
@@ -85,7 +87,7 @@ public class RunRequests {
         }
         UUID runId = UUID.randomUUID();
         UUID messageId = request.messageId() != null ? request.messageId() : UUID.randomUUID();
-        return budget.admit(task.budgetHolder(), runId).chain(admission -> {
+        return requireUnused(request.messageId()).chain(() -> budget.admit(task.budgetHolder(), runId)).chain(admission -> {
             if (!admission.admitted()) {
                 return refused(task, admission, null);
             }
@@ -149,16 +151,44 @@ public class RunRequests {
      */
     public Uni<Void> startQueued(Task task, TaskRun run) {
         JsonNode queued = run.queuedMessage;
+        UUID messageId = UUID.fromString(queued.path("message_id").asText());
+        return messages.exists(messageId).chain(taken -> taken ? messageIdTaken(task, run, messageId) : dequeue(task, run, messageId));
+    }
+
+    /**
+     * The id the client chose for a queued message was taken by another message while it waited (the check when it
+     * was queued raced with that message): the run cannot start, and ends failed so the task's next messages go on.
+     */
+    private Uni<Void> messageIdTaken(Task task, TaskRun run, UUID messageId) {
+        LOG.infof("queued run %s of task %s not started: its message id %s was taken while it waited", run.id, task.id, messageId);
+        run.finish(RunStatus.ERROR, Instant.now());
+        return eventLog.append(task, run.id, new TaskEventData.RunFailed(RunStatus.ERROR.value(), "message id " + messageId
+                + " was used by another message while this one waited; it did not join the conversation (send it again with another id)",
+                MESSAGE_ID_TAKEN));
+    }
+
+    private Uni<Void> dequeue(Task task, TaskRun run, UUID messageId) {
+        JsonNode queued = run.queuedMessage;
         ArrayNode parts = queued.path("parts").isArray() ? (ArrayNode) queued.path("parts") : JsonNodeFactory.instance.arrayNode();
         run.dequeue();
         task.runRequested();
-        TaskMessage message = TaskMessage.user(run, UUID.fromString(queued.path("message_id").asText()), queued.path("content").asText(),
+        TaskMessage message = TaskMessage.user(run, messageId, queued.path("content").asText(),
                 parts, task.lastSeq + 1, Instant.now());
         var data = new TaskEventData.UserMessage(message.id, message.role, message.content, parts, queued.path("file_keys"),
                 eventLog.tree(run.runConfig), null, null, null);
         return messages.persist(message)
                 .chain(() -> eventLog.append(task, run.id, data))
                 .chain(() -> eventLog.requestRun(task, run.id));
+    }
+
+    /** A message id the client chose must not be taken by a message of the conversation or one waiting (409). */
+    private Uni<Void> requireUnused(UUID messageId) {
+        if (messageId == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return messages.exists(messageId).chain(taken -> taken ? Uni.createFrom().item(true) : runs.queuesMessage(messageId))
+                .chain(taken -> taken ? Uni.createFrom().failure(ApiException.conflict(MESSAGE_ID_TAKEN, "message id " + messageId
+                        + " is used by another message")) : Uni.createFrom().voidItem());
     }
 
     private Uni<Void> persistQueued(Task task, NewTask request, UUID runId, UUID messageId, int position) {

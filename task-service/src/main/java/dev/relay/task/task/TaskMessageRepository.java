@@ -17,6 +17,11 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
         return list("taskId", Sort.by("firstSeq"), taskId);
     }
 
+    /** Whether a message of the conversation (of any task) has the id. */
+    public Uni<Boolean> exists(UUID messageId) {
+        return count("id", messageId).map(count -> count > 0);
+    }
+
     /** Adds a chunk to the end of a message's content without reading it. */
     public Uni<Integer> append(UUID messageId, String chunk) {
         return update("content = concat(content, ?1) where id = ?2", chunk, messageId);

@@ -24,9 +24,11 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .getResultList());
     }
 
-    /** Records that the worker of these runs is alive. */
-    public Uni<Integer> heartbeat(Collection<UUID> streamIds, Instant now) {
-        return update("heartbeatAt = ?1 where id in ?2 and status = 'active'", now, streamIds);
+    /** Records that the worker of these runs is alive; answers those of them still active. */
+    public Uni<List<UUID>> heartbeat(Collection<UUID> streamIds, Instant now) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "UPDATE {h-schema}task_run SET heartbeat_at = :now WHERE id IN (:ids) AND status = 'active' RETURNING id", UUID.class)
+                .setParameter("now", now).setParameter("ids", streamIds).getResultList());
     }
 
     /** The slots the active runs of {@code org} hold. */
@@ -139,6 +141,13 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                                         and (e.createdAt < r.createdAt or (e.createdAt = r.createdAt and e.id < r.id)))
                         order by r.createdAt""", UUID.class)
                 .setMaxResults(max).getResultList());
+    }
+
+    /** Whether a message waiting in a queued run (of any task) has the id. */
+    public Uni<Boolean> queuesMessage(UUID messageId) {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "SELECT EXISTS (SELECT 1 FROM {h-schema}task_run WHERE status = 'queued' AND queued_message->>'message_id' = :id)", Boolean.class)
+                .setParameter("id", messageId.toString()).getSingleResult());
     }
 
     /** Whether any run is queued (a message waiting behind its task's working run). */

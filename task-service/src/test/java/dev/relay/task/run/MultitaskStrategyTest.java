@@ -235,6 +235,61 @@ class MultitaskStrategyTest {
         assertThat(types.lastIndexOf("run.started")).isGreaterThan(types.indexOf("run.completed"));
     }
 
+    @Test
+    void aQueuedMessageNeedsAnIdNoOtherMessageHasAndOneWhoseIdIsTakenWhileItWaitsFailsWithoutHoldingUpTheRest() {
+        String taskId = create("hold-a-moment: first");
+        awaitActive(taskId);
+        UUID first = pool.preparedQuery("SELECT id FROM task.task_message WHERE task_id = $1").execute(Tuple.of(UUID.fromString(taskId)))
+                .await().indefinitely().iterator().next().getUUID(0);
+        UUID chosen = UUID.randomUUID();
+
+        sendWithId(taskId, "again", first).statusCode(409).body("code", equalTo("message_id_taken"));
+        sendWithId(taskId, "second", chosen).statusCode(202);
+        sendWithId(taskId, "second, once more", chosen).statusCode(409).body("code", equalTo("message_id_taken"));
+        send(taskId, "third", "enqueue").statusCode(202);
+        // another task's message takes the id while the queued one waits (as a request racing the check would)
+        String other = sendWithId(null, "elsewhere", chosen).statusCode(202).extract().path("task_id");
+
+        List<JsonNode> events = events(taskId, types -> count(types, "run.completed") == 2 && count(types, "run.failed") == 1);
+        JsonNode failed = events.stream().filter(event -> "run.failed".equals(event.path("type").asText())).findFirst().orElseThrow();
+        assertThat(failed.path("data").path("code").asText()).isEqualTo("message_id_taken");
+        assertThat(statuses(taskId)).containsExactly("completed", "error", "completed");
+        assertThat(events.stream().filter(event -> "message.user".equals(event.path("type").asText()))
+                .map(event -> event.path("data").path("content").asText())).containsExactly("hold-a-moment: first", "third");
+        assertThat(count(types(events(other, types -> types.contains("run.completed"))), "message.user")).isEqualTo(1);
+    }
+
+    @Test
+    void aRunEndedOnAnotherInstanceHasItsModelCallHereClosedByTheNextHeartbeat() {
+        long closedBefore = closedStalls();
+        String taskId = create("stall-stream: another instance interrupts this one");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !modelCallsWith("another instance interrupts this one").isEmpty());
+
+        // what another instance's interrupt or cancel commits; the event that stops the agent at once stays on that instance
+        pool.preparedQuery("UPDATE task.task_run SET status = 'aborted', completed_at = now() WHERE task_id = $1 AND status = 'active'")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+        long ended = System.nanoTime();
+
+        // the model sends nothing: this instance's heartbeat (1 s here) sees the run ended and closes the call, long before
+        // relay.llm.timeout (3 s here) would
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> closedStalls() > closedBefore);
+        assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofMillis(2000));
+    }
+
+    private static long closedStalls() {
+        return FakeModelProvider.CLOSED_BY_CLIENT.stream().filter("stall-stream"::equals).count();
+    }
+
+    /** A message with the id the client chose, to the task (enqueued behind its run) or, with no task, a new task. */
+    private static ValidatableResponse sendWithId(String taskId, String prompt, UUID messageId) {
+        return given().header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{" + (taskId == null ? "" : "\"id\":\"" + taskId + "\",\"multitask_strategy\":\"enqueue\",")
+                        + "\"task\":\"" + prompt + "\",\"message\":{\"id\":\"" + messageId + "\",\"role\":\"user\"},"
+                        + "\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then();
+    }
+
     /** The requests the model provider got whose conversation contains {@code text}. */
     private static List<JsonNode> modelCallsWith(String text) {
         return FakeModelProvider.RECEIVED.stream().map(FakeModelProvider.Received::body)

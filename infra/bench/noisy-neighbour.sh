@@ -8,7 +8,8 @@
 # For each: A's throughput alone and with B (runs finished per second, first create to last run finished) and B's
 # run start latency p50/p99/max (B's create sent to its run's start). Every created task must have exactly one run,
 # completed, claimed once, or the command stops (exit 1) without figures.
-# Environment: BENCH_NOISY_RUNS (5000), BENCH_CONCURRENCY (32), RELAY_SKIP_BUILD=1 to reuse the last build.
+# Environment: BENCH_NOISY_RUNS (5000), BENCH_CONCURRENCY (32), BENCH_NOISY_MODES (fifo,fair: one of them alone
+# halves the time), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
@@ -27,4 +28,4 @@ bench_stack noisy
 token_b=$(mint_token "$root/.relay/jwt" https://relay.dev noisy-b "b@noisy-b.local" 12)
 say "organization A queues $runs runs ($concurrency clients), B creates one a second; modes fifo, then fair"
 java -Xmx512m -cp "$bench_cp" dev.relay.bench.NoisyNeighbourBenchmark "$base" "$token" "$token" "$token_b" "$jdbc_url" \
-  "${RELAY_DB_USER:-postgres}" "$runs" "$concurrency" "$ceiling"
+  "${RELAY_DB_USER:-postgres}" "$runs" "$concurrency" "$ceiling" "${BENCH_NOISY_MODES:-fifo,fair}"

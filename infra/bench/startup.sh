@@ -5,8 +5,11 @@
 # (-XX:AOTCacheOutput): started, asked what its API serves (BENCH_TRAINING requests), stopped; the JVM writes the
 # cache as it exits. Each figure is the median of BENCH_STARTS starts. Loopback only: one broker, this machine's
 # PostgreSQL (or an embedded one), a database of its own dropped at the end.
+# A third column, JDK 25 + aot-jar: the same service packaged as Quarkus's aot-jar (its classes on the JDK's class
+# path, where the cache can hold them; built into target/aot/quarkus-app), trained and measured the same way.
 # Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), JDK25_HOME
-# (/usr/lib/jvm/temurin-25-jdk-amd64), RELAY_SKIP_BUILD=1 to reuse the last build.
+# (/usr/lib/jvm/temurin-25-jdk-amd64), BENCH_AOT_JAR (1; 0 leaves the third column out), RELAY_SKIP_BUILD=1 to reuse
+# the last build (the aot-jar packaging is built when missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
@@ -19,6 +22,7 @@ starts=${BENCH_STARTS:-3}
 training=${BENCH_TRAINING:-200}
 heap=${BENCH_HEAP:-256m}
 jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+aot_jar=${BENCH_AOT_JAR:-1}
 issuer=https://relay.dev/bench
 services=${BENCH_SERVICES:-task-service stream-service schedule-service billing-service}
 [ -x "$jdk25/bin/java" ] || fail "no JDK 25 at $jdk25 (JDK25_HOME)"
@@ -30,7 +34,10 @@ token=$(mint_token "$work/jwt" "$issuer" bench bench@relay.local 2)
 link_secret=$(openssl rand -hex 32)
 secrets_key=$(openssl rand -base64 32)
 
-# launch JAVA NAME PORT LOG [JVM option…]: starts the service; sets launched_pid and ready_ms (launch to ready)
+# the application directory launch starts from: fast-jar's (quarkus-app) or aot-jar's (aot/quarkus-app)
+app=quarkus-app
+
+# launch JAVA NAME PORT LOG [JVM option…]: starts the service ($app); sets launched_pid and ready_ms (launch to ready)
 launch() {
   local java=$1 name=$2 port=$3 log=$4; shift 4
   local started ended
@@ -39,7 +46,7 @@ launch() {
     RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" RELAY_DB_JDBC_URL="$jdbc_url" RELAY_DB_USER="$db_user" \
     RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" RELAY_STREAM_LINK_SECRET="$link_secret" \
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
-    "$java" -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/quarkus-app/quarkus-run.jar" >"$log" 2>&1 &
+    "$java" -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/$app/quarkus-run.jar" >"$log" 2>&1 &
   launched_pid=$!
   for _ in $(seq 1 1200); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
@@ -98,25 +105,57 @@ for name in $services; do
   stop "$launched_pid"
 done
 
-for name in $services; do
-  measure java "$name" jdk17
-  cache="$work/$name.aot"
+# train LABEL NAME: a training run of the service on JDK 25 writing $work/NAME-LABEL.aot, then its measure with it
+train_and_measure() {
+  local label=$1 name=$2 cache="$work/$2-$1.aot" port
   port=$(free_port)
-  say "$name: training run on JDK 25 ($training rounds of requests) writing $cache"
-  launch "$jdk25/bin/java" "$name" "$port" "$work/$name-training.log" -XX:AOTCacheOutput="$cache"
+  say "$name ($app): training run on JDK 25 ($training rounds of requests) writing $cache"
+  launch "$jdk25/bin/java" "$name" "$port" "$work/$name-$label-training.log" -XX:AOTCacheOutput="$cache"
   exercise "$port"
   stop "$launched_pid"
-  [ -s "$cache" ] || fail "the training run of $name wrote no AOT cache; see $work/$name-training.log"
-  measure "$jdk25/bin/java" "$name" jdk25-aot -XX:AOTCache="$cache"
+  [ -s "$cache" ] || fail "the training run of $name wrote no AOT cache; see $work/$name-$label-training.log"
+  measure "$jdk25/bin/java" "$name" "$label" -XX:AOTCache="$cache"
+}
+
+if [ "$aot_jar" = 1 ]; then
+  missing=
+  for name in $services; do
+    [ -f "$root/$name/target/aot/quarkus-app/quarkus-run.jar" ] && [ "${RELAY_SKIP_BUILD:-0}" = 1 ] || missing="$missing,$name"
+  done
+  if [ -n "$missing" ]; then
+    say "packaging ${missing#,} as aot-jar (target/aot/quarkus-app)"
+    (cd "$root" && ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+      -Dquarkus.package.output-directory=aot -pl "${missing#,}")
+  fi
+fi
+
+for name in $services; do
+  app=quarkus-app
+  measure java "$name" jdk17
+  train_and_measure jdk25-aot "$name"
+  if [ "$aot_jar" = 1 ]; then
+    app=aot/quarkus-app
+    train_and_measure jdk25-aotjar "$name"
+  fi
 done
 
+labels="jdk17 jdk25-aot"
+[ "$aot_jar" = 1 ] && labels="$labels jdk25-aotjar"
 echo
-printf '%-18s %15s %15s %15s %15s %15s %15s\n' service "JDK17 started" "JDK25+AOT" "JDK17 ready" "JDK25+AOT" "JDK17 RSS" "JDK25+AOT RSS"
-for name in $services; do
-  printf '%-18s %12s ms %12s ms %12s ms %12s ms %11s MiB %11s MiB\n' "$name" \
-    "$(cat "$work/$name-jdk17.started")" "$(cat "$work/$name-jdk25-aot.started")" \
-    "$(cat "$work/$name-jdk17.ms")" "$(cat "$work/$name-jdk25-aot.ms")" \
-    "$(( $(cat "$work/$name-jdk17.kb") / 1024 ))" "$(( $(cat "$work/$name-jdk25-aot.kb") / 1024 ))"
+for figure in started ms kb; do
+  case $figure in started) what="started (ms)";; ms) what="ready (ms)";; kb) what="RSS idle (MiB)";; esac
+  printf '%-18s' "$what"
+  for label in $labels; do printf ' %16s' "$label"; done
+  echo
+  for name in $services; do
+    printf '%-18s' "$name"
+    for label in $labels; do
+      value=$(cat "$work/$name-$label.$figure")
+      [ "$figure" = kb ] && value=$(( value / 1024 ))
+      printf ' %16s' "$value"
+    done
+    echo
+  done
 done
-echo "(started: Quarkus's 'started in'; ready: launch to /q/health/ready 200, consumers in their groups; RSS 5 s after ready; -Xmx$heap -XX:+UseSerialGC; $(nproc) cores; packaging: $(
-  first=${services%% *}; unzip -p "$root/$first/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF | tr -d '\r\n ' | grep -q 'app/' && echo aot-jar || echo fast-jar))"
+echo "(started: Quarkus's 'started in'; ready: launch to /q/health/ready 200, consumers in their groups; RSS 5 s after ready;"
+echo " -Xmx$heap -XX:+UseSerialGC; $(nproc) cores; jdk17 and jdk25-aot: fast-jar; jdk25-aotjar: aot-jar; medians of $starts starts)"

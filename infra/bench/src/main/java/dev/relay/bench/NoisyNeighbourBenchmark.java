@@ -37,7 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class NoisyNeighbourBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String USAGE = "usage: NoisyNeighbourBenchmark BASE_URL TOKEN_A ADMIN_A TOKEN_B JDBC_URL DB_USER RUNS CONCURRENCY CEILING";
+    private static final String USAGE = "usage: NoisyNeighbourBenchmark BASE_URL TOKEN_A ADMIN_A TOKEN_B JDBC_URL DB_USER RUNS CONCURRENCY CEILING [MODES: fifo,fair]";
     private static final String RUNS_OF = """
             SELECT count(*), count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE attempt <> 1),
                    count(DISTINCT task_id), max(completed_at)
@@ -60,7 +60,7 @@ public final class NoisyNeighbourBenchmark {
     }
 
     static void run(String... args) throws Exception {
-        if (args.length != 9) {
+        if (args.length != 9 && args.length != 10) {
             throw new IllegalArgumentException(USAGE);
         }
         var bench = new NoisyNeighbourBenchmark(args[0], args[4], args[5]);
@@ -71,7 +71,11 @@ public final class NoisyNeighbourBenchmark {
         int concurrency = Integer.parseInt(args[7]);
         int ceiling = Integer.parseInt(args[8]);
         bench.queue(tokenA, Math.max(1, runs / 4), concurrency);
-        for (String mode : List.of("fifo", "fair")) {
+        List<String> modes = args.length == 10 ? List.of(args[9].split(",")) : List.of("fifo", "fair");
+        if (!List.of("fifo", "fair").containsAll(modes)) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        for (String mode : modes) {
             bench.limit(adminA, mode.equals("fifo") ? ceiling : null);
             long[] alone = bench.queue(tokenA, runs, concurrency);
             System.out.printf("RESULT noisy.%s.a_alone_runs_per_s %.1f%n", mode, runs / seconds(alone));

@@ -53,7 +53,8 @@ class ObservabilityIT {
         var scheduleStarting = java.util.concurrent.CompletableFuture.supplyAsync(() -> PackagedService.start("schedule-service", Map.of()));
         var billingStarting = java.util.concurrent.CompletableFuture.supplyAsync(() -> PackagedService.start("billing-service", Map.of()));
         streamService = PackagedService.start("stream-service", Map.of());
-        taskService = PackagedService.start("task-service", Map.of(
+        // the run must start from its request (with the request's trace), never from a dispatcher however slow the machine
+        taskService = PackagedService.start("task-service", Map.of("RELAY_RUNS_UNCLAIMED_AFTER", "30s",
                 "RELAY_STREAM_SERVICE_URL", streamService.uri("").toString(),
                 "RELAY_PUBLIC_URL", streamService.uri("").toString()));
         scheduleService = scheduleStarting.join();

@@ -72,10 +72,8 @@ class RunClaims {
             if (run.runStatus() != RunStatus.PENDING) {
                 return Uni.createFrom().nullItem();
             }
-            Instant startBy = run.runConfig.startBy(run.createdAt);
-            if (run.attempt == 0 && startBy != null && Instant.now().isAfter(startBy)) {
-                return endings.failUnstarted(task, run, "the run did not start within its start deadline ("
-                        + run.runConfig.startDeadlineSeconds() + " s after it was requested)", START_DEADLINE_PASSED).replaceWith((ClaimedRun) null);
+            if (pastStartDeadline(run)) {
+                return failUnstarted(task, run).replaceWith((ClaimedRun) null);
             }
             if (!room) {
                 return heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.CAPACITY, null));
@@ -84,6 +82,27 @@ class RunClaims {
                     ? heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.ORG_LIMIT, limit))
                     : claimed(task, run, slot)));
         }));
+    }
+
+    /**
+     * Ends a run that waited its turn past its start deadline as failed, without waiting for its turn; answers whether
+     * it did (a run claimed or ended meanwhile is left alone).
+     */
+    Uni<Boolean> endIfPastStartDeadline(UUID streamId) {
+        return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> run != null && run.runStatus() == RunStatus.PENDING
+                && pastStartDeadline(run) ? failUnstarted(task, run).replaceWith(true) : Uni.createFrom().item(false)))
+                .map(ended -> ended != null && ended);
+    }
+
+    /** Whether the run was never started and its start deadline passed. */
+    private static boolean pastStartDeadline(TaskRun run) {
+        Instant startBy = run.runConfig.startBy(run.createdAt);
+        return run.attempt == 0 && startBy != null && Instant.now().isAfter(startBy);
+    }
+
+    private Uni<Void> failUnstarted(Task task, TaskRun run) {
+        return endings.failUnstarted(task, run, "the run did not start within its start deadline ("
+                + run.runConfig.startDeadlineSeconds() + " s after it was requested)", START_DEADLINE_PASSED);
     }
 
     private Uni<ClaimedRun> heldBack(Task task, TaskRun run, TaskEventData.RunQueued queued) {

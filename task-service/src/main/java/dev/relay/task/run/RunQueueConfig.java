@@ -33,6 +33,6 @@ public interface RunQueueConfig {
      * instance's dispatcher takes it: past it the request is lagging (its partition of {@code task-runs} is behind
      * another tenant's burst, say) and the run waits its turn with the others.
      */
-    @WithDefault("2s")
+    @WithDefault("1s")
     Duration unclaimedAfter();
 }

@@ -143,6 +143,16 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setMaxResults(max).getResultList());
     }
 
+    /** Runs never started whose start deadline passed before {@code now} while they waited (at most {@code max}). */
+    public Uni<List<UUID>> pastStartDeadline(Instant now, int max) {
+        return getSession().chain(session -> session.createNativeQuery("""
+                        SELECT id FROM {h-schema}task_run WHERE status = 'pending' AND attempt = 0
+                        AND run_config->>'start_deadline_seconds' IS NOT NULL
+                        AND created_at + CAST(run_config->>'start_deadline_seconds' AS integer) * interval '1 second' < :now
+                        LIMIT :max""", UUID.class)
+                .setParameter("now", now).setParameter("max", max).getResultList());
+    }
+
     /** Whether a message waiting in a queued run (of any task) has the id. */
     public Uni<Boolean> queuesMessage(UUID messageId) {
         return getSession().chain(session -> session.createNativeQuery(

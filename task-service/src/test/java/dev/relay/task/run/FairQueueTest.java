@@ -136,6 +136,33 @@ class FairQueueTest {
     }
 
     @Test
+    void aRunWaitingItsTurnFailsWhenItsStartDeadlinePassesNotWhenItsTurnComes() {
+        String org = "fairq-late-" + UUID.randomUUID().toString().substring(0, 8);
+        setLimit(TestTokens.adminBearer(org, "admin@" + org + ".dev"), 1);
+        String member = TestTokens.bearer(org, "lee@" + org + ".dev");
+        String task = dev.relay.task.TaskFixtures.completedTask(member, "a task to hang a late run on");
+        // the organization's one slot is taken by a run whose model stays silent (3 s here, then the run fails)
+        String silent = create(member, "stall-stream, holding the slot");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> active(org) == 1);
+
+        // a run held back a minute ago (its organization at its limit) whose start deadline was 5 s
+        UUID late = UUID.randomUUID();
+        pool.preparedQuery("INSERT INTO task.task_run (id, task_id, status, run_config, created_at, queued_at, attempt, org_id, user_id) "
+                        + "SELECT $1, $2, 'pending', '{\"mode\":\"agent\",\"model\":\"auto\",\"start_deadline_seconds\":5}'::jsonb, "
+                        + "now() - interval '1 minute', now() - interval '1 minute', 0, t.org, t.created_by FROM task.task t WHERE t.id = $2")
+                .execute(Tuple.of(late, UUID.fromString(task))).await().indefinitely();
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> count("SELECT count(*) FROM task.task_run WHERE id = $1 AND status = 'error'", late) == 1);
+        assertThat(count("SELECT count(*) FROM task.task_run WHERE task_id = $1 AND status = 'active'", UUID.fromString(silent)))
+                .as("the slot's run still works: the waiting run did not wait for its turn to fail").isEqualTo(1);
+        List<JsonNode> events = TaskEvents.of(Topics.TASK_EVENTS, List.of(task), read -> TaskEvents.count(read, "run.failed") == 1);
+        JsonNode failed = events.stream().filter(event -> "run.failed".equals(event.path("type").asText())).findFirst().orElseThrow();
+        assertThat(failed.path("stream_id").asText()).isEqualTo(late.toString());
+        assertThat(failed.path("data").path("code").asText()).isEqualTo(RunClaims.START_DEADLINE_PASSED);
+    }
+
+    @Test
     void claimsRacingOnSeveralConnectionsNeverTakeMoreSlotsThanTheLimit() {
         String org = "fairq-race-" + UUID.randomUUID().toString().substring(0, 8);
         setLimit(TestTokens.adminBearer(org, "admin@" + org + ".dev"), 3);

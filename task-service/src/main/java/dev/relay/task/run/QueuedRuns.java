@@ -44,9 +44,11 @@ class QueuedRuns {
     private final RunRequests requests;
     private final TaskEventLog eventLog;
     private final Outbox outbox;
+    private final RunEndings endings;
 
     QueuedRuns(TaskRunRepository runs, TaskMessageRepository messages, ToolCallRepository toolCalls, ActiveRuns activeRuns,
-            ReplyWriter replies, RunRequests requests, TaskEventLog eventLog, Outbox outbox) {
+            ReplyWriter replies, RunRequests requests, TaskEventLog eventLog, Outbox outbox, RunEndings endings) {
+        this.endings = endings;
         this.runs = runs;
         this.messages = messages;
         this.toolCalls = toolCalls;
@@ -75,7 +77,10 @@ class QueuedRuns {
         });
     }
 
-    /** Starts the queued run if its turn came (checked again under its task's lock); answers whether it did. */
+    /**
+     * Starts the queued run if its turn came (checked again under its task's lock); answers whether it did. A run whose
+     * message id was taken meanwhile ends as failed instead ({@code message_id_taken}), so the task's next messages go on.
+     */
     Uni<Boolean> start(UUID runId) {
         return outbox.transaction(() -> activeRuns.locked(runId, (task, run) -> {
             if (run == null || run.runStatus() != RunStatus.QUEUED) {
@@ -94,7 +99,12 @@ class QueuedRuns {
                     before = other;
                 }
                 TaskRun previous = before;
-                return windDown(task, previous, run).chain(() -> requests.startQueued(task, run)).replaceWith(true);
+                return windDown(task, previous, run).chain(() -> messages.exists(run.queuedMessageId())).chain(taken -> taken
+                        // another message took the id its sender chose while it waited (a request racing the check at enqueue)
+                        ? endings.failUnstarted(task, run, "message id " + run.queuedMessageId() + " was used by another message "
+                                + "while this one waited; it did not join the conversation (send it again with another id)",
+                                RunRequests.MESSAGE_ID_TAKEN).replaceWith(false)
+                        : requests.startQueued(task, run).replaceWith(true));
             });
         })).map(started -> started != null && started);
     }

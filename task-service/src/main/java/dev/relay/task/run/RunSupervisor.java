@@ -44,8 +44,8 @@ class RunSupervisor {
 
     /**
      * Says this instance's runs are alive, and stops the agents of those that ended meanwhile by a request another
-     * instance served (a cancel, an interrupt, a max_duration): their writes are refused already; this ends their
-     * model call or tool call in flight too.
+     * instance served (a cancel, an interrupt, a max_duration): their writes are refused already; this closes their
+     * model call in flight too (a tool call in flight runs to its own timeout, its result refused).
      */
     @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {

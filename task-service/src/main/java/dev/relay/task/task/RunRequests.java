@@ -34,7 +34,7 @@ public class RunRequests {
     /** Messages that may wait behind a task's working run at once; one more is a 409. */
     static final int MAX_QUEUED_PER_TASK = 10;
     /** The code of a message whose client-chosen id another message has. */
-    static final String MESSAGE_ID_TAKEN = "message_id_taken";
+    public static final String MESSAGE_ID_TAKEN = "message_id_taken";
 
     private static final Logger LOG = Logger.getLogger(RunRequests.class);
 
@@ -68,7 +68,7 @@ public class RunRequests {
      */
     Uni<Admission> request(Task task, NewTask request, ScheduleFired trigger) {
         UUID runId = UUID.randomUUID();
-        return budget.admit(task.budgetHolder(), runId).chain(admission -> admission.admitted()
+        return requireUnused(request.messageId()).chain(() -> budget.admit(task.budgetHolder(), runId)).chain(admission -> admission.admitted()
                 ? persist(task, request, trigger, runId).call(() -> warn(task, runId, admission)).replaceWith(admission)
                 : refused(task, admission, trigger));
     }
@@ -121,7 +121,8 @@ public class RunRequests {
                 request.prompt(), request.parts(), task.lastSeq + 1, Instant.now());
         var data = new TaskEventData.UserMessage(message.id, message.role, message.content, request.parts(), request.fileKeys(),
                 eventLog.tree(working.runConfig), TaskEventData.UserMessage.STEER, null, null);
-        return messages.persist(message).chain(() -> eventLog.append(task, working.id, data)).replaceWith(Admission.UNLIMITED);
+        return requireUnused(request.messageId()).chain(() -> messages.persist(message))
+                .chain(() -> eventLog.append(task, working.id, data)).replaceWith(Admission.UNLIMITED);
     }
 
     /**
@@ -151,28 +152,10 @@ public class RunRequests {
      */
     public Uni<Void> startQueued(Task task, TaskRun run) {
         JsonNode queued = run.queuedMessage;
-        UUID messageId = UUID.fromString(queued.path("message_id").asText());
-        return messages.exists(messageId).chain(taken -> taken ? messageIdTaken(task, run, messageId) : dequeue(task, run, messageId));
-    }
-
-    /**
-     * The id the client chose for a queued message was taken by another message while it waited (the check when it
-     * was queued raced with that message): the run cannot start, and ends failed so the task's next messages go on.
-     */
-    private Uni<Void> messageIdTaken(Task task, TaskRun run, UUID messageId) {
-        LOG.infof("queued run %s of task %s not started: its message id %s was taken while it waited", run.id, task.id, messageId);
-        run.finish(RunStatus.ERROR, Instant.now());
-        return eventLog.append(task, run.id, new TaskEventData.RunFailed(RunStatus.ERROR.value(), "message id " + messageId
-                + " was used by another message while this one waited; it did not join the conversation (send it again with another id)",
-                MESSAGE_ID_TAKEN));
-    }
-
-    private Uni<Void> dequeue(Task task, TaskRun run, UUID messageId) {
-        JsonNode queued = run.queuedMessage;
         ArrayNode parts = queued.path("parts").isArray() ? (ArrayNode) queued.path("parts") : JsonNodeFactory.instance.arrayNode();
         run.dequeue();
         task.runRequested();
-        TaskMessage message = TaskMessage.user(run, messageId, queued.path("content").asText(),
+        TaskMessage message = TaskMessage.user(run, run.queuedMessageId(), queued.path("content").asText(),
                 parts, task.lastSeq + 1, Instant.now());
         var data = new TaskEventData.UserMessage(message.id, message.role, message.content, parts, queued.path("file_keys"),
                 eventLog.tree(run.runConfig), null, null, null);
@@ -181,7 +164,10 @@ public class RunRequests {
                 .chain(() -> eventLog.requestRun(task, run.id));
     }
 
-    /** A message id the client chose must not be taken by a message of the conversation or one waiting (409). */
+    /**
+     * A message id the client chose must not be taken by a message of any conversation or one waiting in a queue (409
+     * {@code message_id_taken}); one taken by a request racing this check is caught when the queued run's turn comes.
+     */
     private Uni<Void> requireUnused(UUID messageId) {
         if (messageId == null) {
             return Uni.createFrom().voidItem();

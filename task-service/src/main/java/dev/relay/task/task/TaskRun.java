@@ -77,6 +77,11 @@ public class TaskRun {
     @Column(name = "started_at")
     public Instant startedAt;
 
+    /** The id of the queued run's message (as its sender chose it, or as given when it was queued). */
+    public UUID queuedMessageId() {
+        return UUID.fromString(queuedMessage.path("message_id").asText());
+    }
+
     public RunStatus runStatus() {
         return RunStatus.of(status);
     }

@@ -149,7 +149,7 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                         SELECT id FROM {h-schema}task_run WHERE status = 'pending' AND attempt = 0
                         AND run_config->>'start_deadline_seconds' IS NOT NULL
                         AND created_at + CAST(run_config->>'start_deadline_seconds' AS integer) * interval '1 second' < :now
-                        LIMIT :max""", UUID.class)
+                        ORDER BY created_at LIMIT :max""", UUID.class)
                 .setParameter("now", now).setParameter("max", max).getResultList());
     }
 

@@ -6,7 +6,7 @@
 # cache as it exits. Each figure is the median of BENCH_STARTS starts. Loopback only: one broker, this machine's
 # PostgreSQL (or an embedded one), a database of its own dropped at the end.
 # A third column, JDK 25 + aot-jar: the same service packaged as Quarkus's aot-jar (its classes on the JDK's class
-# path, where the cache can hold them; built into target/aot/quarkus-app), trained and measured the same way.
+# path, where the cache can hold them; built into target/aot), trained and measured the same way.
 # Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), JDK25_HOME
 # (/usr/lib/jvm/temurin-25-jdk-amd64), BENCH_AOT_JAR (1; 0 leaves the third column out), RELAY_SKIP_BUILD=1 to reuse
 # the last build (the aot-jar packaging is built when missing).
@@ -34,7 +34,7 @@ token=$(mint_token "$work/jwt" "$issuer" bench bench@relay.local 2)
 link_secret=$(openssl rand -hex 32)
 secrets_key=$(openssl rand -base64 32)
 
-# the application directory launch starts from: fast-jar's (quarkus-app) or aot-jar's (aot/quarkus-app)
+# the application directory launch starts from: fast-jar's (quarkus-app) or aot-jar's (aot)
 app=quarkus-app
 
 # launch JAVA NAME PORT LOG [JVM option…]: starts the service ($app); sets launched_pid and ready_ms (launch to ready)
@@ -120,10 +120,10 @@ train_and_measure() {
 if [ "$aot_jar" = 1 ]; then
   missing=
   for name in $services; do
-    [ -f "$root/$name/target/aot/quarkus-app/quarkus-run.jar" ] && [ "${RELAY_SKIP_BUILD:-0}" = 1 ] || missing="$missing,$name"
+    [ -f "$root/$name/target/aot/quarkus-run.jar" ] && [ "${RELAY_SKIP_BUILD:-0}" = 1 ] || missing="$missing,$name"
   done
   if [ -n "$missing" ]; then
-    say "packaging ${missing#,} as aot-jar (target/aot/quarkus-app)"
+    say "packaging ${missing#,} as aot-jar (target/aot)"
     (cd "$root" && ./mvnw -B -q -o package -DskipTests -Dquarkus.package.jar.type=aot-jar \
       -Dquarkus.package.output-directory=aot -pl "${missing#,}")
   fi
@@ -134,7 +134,7 @@ for name in $services; do
   measure java "$name" jdk17
   train_and_measure jdk25-aot "$name"
   if [ "$aot_jar" = 1 ]; then
-    app=aot/quarkus-app
+    app=aot
     train_and_measure jdk25-aotjar "$name"
   fi
 done

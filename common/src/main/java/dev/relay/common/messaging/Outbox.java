@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.jboss.logging.Logger;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.common.vertx.ContextLocals;
@@ -33,7 +35,13 @@ public class Outbox {
     /** The Kafka header that names the service that published the record. */
     public static final String PRODUCER_HEADER = "relay-producer";
 
+    private static final Logger LOG = Logger.getLogger(Outbox.class);
+
     private static final String PENDING = Outbox.class.getName() + ".pending";
+
+    /** What the outermost transaction in progress will do once it commits: send its records, then run its actions. */
+    private record Pending(List<OutboxRecord> records, List<Runnable> afterCommit) {
+    }
 
     private final OutboxRepository rows;
     private final OutboxSender sender;
@@ -56,14 +64,15 @@ public class Outbox {
             if (ContextLocals.get(PENDING).isPresent()) {
                 return Panache.withTransaction(work);
             }
-            List<OutboxRecord> pending = new ArrayList<>();
+            Pending pending = new Pending(new ArrayList<>(), new ArrayList<>());
             ContextLocals.put(PENDING, pending);
             // the records are written at the end of the transaction, all in a few statements
-            return Panache.withTransaction(() -> work.get().call(() -> rows.insertAll(pending)))
+            return Panache.withTransaction(() -> work.get().call(() -> rows.insertAll(pending.records())))
                     .eventually(() -> ContextLocals.remove(PENDING))
                     .invoke(() -> {
-                        sender.send(pending);
-                        count(pending);
+                        sender.send(pending.records());
+                        count(pending.records());
+                        pending.afterCommit().forEach(Outbox::runCommitted);
                     });
         });
     }
@@ -75,8 +84,7 @@ public class Outbox {
      */
     public Uni<Void> add(String topic, String key, UUID id, Object value) {
         return Uni.createFrom().deferred(() -> {
-            List<OutboxRecord> pending = ContextLocals.<List<OutboxRecord>>get(PENDING)
-                    .orElseThrow(() -> new IllegalStateException("Outbox.add must run inside Outbox.transaction"));
+            List<OutboxRecord> pending = inTransaction("add").records();
             OutboxRecord row = new OutboxRecord();
             row.id = id;
             row.topic = topic;
@@ -87,6 +95,32 @@ public class Outbox {
             pending.add(row);
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /**
+     * Runs {@code action} once the current {@link #transaction} has committed and its records were handed to the
+     * sender (never when it fails), on the context that ran it: for work that may start only once the change is
+     * visible to others, and that must not hold the transaction.
+     */
+    public Uni<Void> afterCommit(Runnable action) {
+        return Uni.createFrom().deferred(() -> {
+            inTransaction("afterCommit").afterCommit().add(action);
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** An action after the commit cannot undo it: its failure is logged, not passed to the committed work's caller. */
+    private static void runCommitted(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "an action after a committed transaction failed (the transaction stands)");
+        }
+    }
+
+    private static Pending inTransaction(String operation) {
+        return ContextLocals.<Pending>get(PENDING)
+                .orElseThrow(() -> new IllegalStateException("Outbox." + operation + " must run inside Outbox.transaction"));
     }
 
     /** {@code relay_outbox_records_total{topic}}: records committed per topic (on task-events: events appended). */

@@ -65,15 +65,19 @@ class RunClaims {
      * or a recovery); a run that is not pending is left alone (redelivery, or cancelled), and the answer is null; so is a run
      * never started whose start deadline passed, which ends as failed instead, and a run that must wait: this instance
      * has no {@code room} or the run's organization works its limit of runs already (it stays pending, and says once
-     * that it is queued).
+     * that it is queued). With {@code fromRecord} (the run's {@code task-runs} record), a run waiting its turn is left
+     * alone too: the dispatchers take it.
      */
-    Uni<ClaimedRun> claim(UUID streamId, boolean room) {
+    Uni<ClaimedRun> claim(UUID streamId, boolean room, boolean fromRecord) {
         return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> {
             if (run.runStatus() != RunStatus.PENDING) {
                 return Uni.createFrom().nullItem();
             }
             if (pastStartDeadline(run)) {
                 return failUnstarted(task, run).replaceWith((ClaimedRun) null);
+            }
+            if (fromRecord && run.waitsItsTurn()) {
+                return Uni.createFrom().nullItem();
             }
             if (!room) {
                 return heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.CAPACITY, null));

@@ -92,8 +92,20 @@ class RunExecutor {
      * whether it started (a run already claimed, or one that must wait its turn, does not).
      */
     Uni<Boolean> start(UUID streamId) {
+        return start(streamId, false);
+    }
+
+    /**
+     * {@link #start} for the run's {@code task-runs} record: a run that never started and was held back already is
+     * left to the dispatchers, whose turn it is (the record often comes after a start at once decided that).
+     */
+    Uni<Boolean> startRequested(UUID streamId) {
+        return start(streamId, true);
+    }
+
+    private Uni<Boolean> start(UUID streamId, boolean fromRecord) {
         boolean room = claiming.incrementAndGet() + working.size() <= maxWorking;
-        return claims.claim(streamId, room).map(claimed -> {
+        return claims.claim(streamId, room, fromRecord).map(claimed -> {
             if (claimed == null) {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
                 return false;

@@ -11,7 +11,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Hands run requests to the runtime. Idempotent by the run itself: only a pending run is claimed, so a request
- * delivered twice starts the run once. The record is acknowledged once the claim is committed.
+ * delivered twice starts the run once; a run started at once where its request committed ({@link ImmediateStarts}) or
+ * held back to wait its turn is left alone. The record is acknowledged once the claim is committed.
  */
 @ApplicationScoped
 public class RunRequestConsumer {
@@ -29,6 +30,6 @@ public class RunRequestConsumer {
     @Incoming(Topics.TASK_RUNS)
     public Uni<Void> onRunRequested(String payload) {
         RunRequested request = consumer.read(payload, RunRequested.class);
-        return consumer.idempotent(CONSUMER, () -> executor.start(request.streamId()).replaceWithVoid());
+        return consumer.idempotent(CONSUMER, () -> executor.startRequested(request.streamId()).replaceWithVoid());
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,9 +31,11 @@ public class TaskEventLog {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final List<TaskEventListener> listeners;
+    private final Event<RunRequestCommitted> requestCommitted;
 
-    public TaskEventLog(Outbox outbox, ObjectMapper json, @All List<TaskEventListener> listeners) {
+    public TaskEventLog(Outbox outbox, ObjectMapper json, @All List<TaskEventListener> listeners, Event<RunRequestCommitted> requestCommitted) {
         this.outbox = outbox;
+        this.requestCommitted = requestCommitted;
         this.json = json;
         this.listeners = List.copyOf(listeners);
     }
@@ -62,10 +65,15 @@ public class TaskEventLog {
         return told;
     }
 
-    /** Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}. */
+    /**
+     * Asks the runtime (over the task-runs topic) to execute the pending run {@code streamId}; once the request has
+     * committed, this instance may start it at once ({@link RunRequestCommitted}), and the record is what starts it
+     * when this instance cannot.
+     */
     public Uni<Void> requestRun(Task task, UUID streamId) {
         UUID id = UUID.randomUUID();
-        return outbox.add(Topics.TASK_RUNS, task.id.toString(), id, new RunRequested(id, task.id, streamId));
+        return outbox.add(Topics.TASK_RUNS, task.id.toString(), id, new RunRequested(id, task.id, streamId))
+                .call(() -> outbox.afterCommit(() -> requestCommitted.fire(new RunRequestCommitted(streamId))));
     }
 
     /** A value of the task's as event data (a run's settings). */

@@ -153,6 +153,11 @@ public class TaskRun {
         return true;
     }
 
+    /** Whether the run never started and was held back: it waits its turn among its organization's runs. */
+    public boolean waitsItsTurn() {
+        return startedAt == null && queuedAt != null;
+    }
+
     /** The active run waits for the user's answer to an approval request. */
     public void suspend() {
         requireStatus(RunStatus.ACTIVE, "suspend");

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,11 +20,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.relay.task.OnVertxContext;
 import io.smallrye.mutiny.Uni;
+import dev.relay.common.event.RunRequested;
 import dev.relay.common.event.Topics;
 import dev.relay.task.agent.ModelProviderTest;
 import dev.relay.testsupport.TaskEvents;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
+import dev.relay.testsupport.TestTopics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -40,6 +43,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @TestProfile(ModelProviderTest.WithAModelProvider.class)
 @WithTestResource(RelayTestResources.class)
 class FairQueueTest {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     Pool pool;
@@ -136,6 +141,43 @@ class FairQueueTest {
     }
 
     @Test
+    void aRunStartsWhereItsRequestCommittedWithoutWaitingForItsRecord() throws Exception {
+        String org = "fairq-now-" + UUID.randomUUID().toString().substring(0, 8);
+        String member = TestTokens.bearer(org, "now@" + org + ".dev");
+        String first = create(member, "hold-a-moment, first");
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 1);
+        UUID firstRun = pool.preparedQuery("SELECT id FROM task.task_run WHERE task_id = $1").execute(Tuple.of(UUID.fromString(first)))
+                .await().indefinitely().iterator().next().getUUID(0);
+
+        // task-runs stops behind a record whose claim waits for a task this test holds locked: the records after it
+        // (the next create's) are not read until the lock goes
+        io.vertx.mutiny.sqlclient.SqlConnection holder = pool.getConnection().await().indefinitely();
+        try {
+            holder.query("BEGIN").execute().await().indefinitely();
+            holder.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(first))).await().indefinitely();
+            RunRequested stuck = new RunRequested(UUID.randomUUID(), UUID.fromString(first), firstRun);
+            TestTopics.send(Topics.TASK_RUNS, first, JSON.writeValueAsString(stuck), Map.of());
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
+
+            String second = create(member, "hold-a-moment, second");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM task.task_run WHERE task_id = $1 AND started_at IS NOT NULL",
+                    UUID.fromString(second)) == 1);
+            long waited = count("SELECT (extract(epoch FROM started_at - created_at) * 1000)::bigint FROM task.task_run WHERE task_id = $1",
+                    UUID.fromString(second));
+            assertThat(count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+                    .as("the record before the second run's still waits").isPositive();
+            // a dispatcher takes a run only once it has waited relay.runs.unclaimed-after (1 s) for its record
+            assertThat(waited).as("ms from the second run's request to its start").isLessThan(1_000);
+        } finally {
+            holder.query("ROLLBACK").execute().await().indefinitely();
+            holder.close().await().indefinitely();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 2);
+        assertThat(count("SELECT count(*) FROM task.task_run WHERE org_id = $1 AND attempt = 1", org)).as("each run claimed once").isEqualTo(2);
+    }
+
+    @Test
     void aRunWaitingItsTurnFailsWhenItsStartDeadlinePassesNotWhenItsTurnComes() {
         String org = "fairq-late-" + UUID.randomUUID().toString().substring(0, 8);
         setLimit(TestTokens.adminBearer(org, "admin@" + org + ".dev"), 1);
@@ -184,7 +226,7 @@ class FairQueueTest {
         }
         try {
             // each claim in a transaction of its own on a connection of its own, all at once, as instances would
-            List<Uni<Boolean>> racing = runs.stream().map(run -> OnVertxContext.call(vertx, () -> claims.claim(run, true))
+            List<Uni<Boolean>> racing = runs.stream().map(run -> OnVertxContext.call(vertx, () -> claims.claim(run, true, false))
                     .map(claimed -> claimed != null)).toList();
             List<Boolean> claimed = Uni.join().all(racing).andFailFast().await().atMost(Duration.ofSeconds(30));
 

@@ -53,7 +53,7 @@ class RunLockTest {
     void aCancelCommittedWhileAClaimWaitsForTheTaskLockWins() throws Exception {
         UUID run = addRun("pending", "now()");
 
-        Object claimed = cancelWhileWaiting(run, () -> claims.claim(run, true).map(answer -> answer));
+        Object claimed = cancelWhileWaiting(run, () -> claims.claim(run, true, false).map(answer -> answer));
 
         assertThat(claimed).as("the claim of a cancelled run").isNull();
         assertThat(statusOf(run)).isEqualTo("aborted");

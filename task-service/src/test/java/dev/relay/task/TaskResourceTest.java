@@ -128,6 +128,21 @@ class TaskResourceTest {
     }
 
     @Test
+    void concurrentCreatesOfOneChosenTaskIdWithTheirOwnIdempotencyKeysMakeOneTaskAndConflictsAre409() {
+        String taskId = UUID.randomUUID().toString();
+        var answers = java.util.stream.IntStream.range(0, 8).parallel().mapToObj(i -> given().header("Authorization", ALICE)
+                .header("Idempotency-Key", UUID.randomUUID().toString()).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + taskId + "\",\"task\":\"race for one id " + i + "\",\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then().extract()).toList();
+        for (var answer : answers) {
+            org.assertj.core.api.Assertions.assertThat(answer.statusCode()).as(answer.asString()).isIn(202, 409);
+            if (answer.statusCode() == 202) {
+                org.assertj.core.api.Assertions.assertThat(answer.<String>path("task_id")).as(answer.asString()).isEqualTo(taskId);
+            }
+        }
+    }
+
+    @Test
     void acceptHeaderSelectsTheJsonAcknowledgement() {
         given().header("Authorization", ALICE).contentType(ContentType.JSON).accept(ContentType.JSON)
                 .body("{\"task\":\"hello\"}")

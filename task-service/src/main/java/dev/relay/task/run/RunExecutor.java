@@ -2,8 +2,8 @@ package dev.relay.task.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,8 +43,8 @@ class RunExecutor {
     private final RunEndings endings;
     private final Vertx vertx;
     private final TaskMetrics metrics;
-    /** The runs this instance works, each with how to stop its agent at once (its agent registers that). */
-    private final Map<UUID, Runnable> working = new ConcurrentHashMap<>();
+    /** The runs this instance works, each with the attempt it claimed and how to stop its agent at once. */
+    private final Map<UUID, Work> working = new ConcurrentHashMap<>();
     /** Claims under way, counted against the room with the runs working. */
     private final AtomicInteger claiming = new AtomicInteger();
     private final int maxWorking;
@@ -60,9 +60,15 @@ class RunExecutor {
         this.metrics = metrics;
     }
 
-    /** The runs this instance is working now. */
-    Set<UUID> working() {
-        return Set.copyOf(working.keySet());
+    /** A run this instance works: the attempt it claimed, and how to stop its agent at once (its agent registers that). */
+    private record Work(int attempt, Runnable stop) {
+    }
+
+    /** The runs this instance is working now, each with the attempt it claimed. */
+    Map<UUID, Integer> working() {
+        Map<UUID, Integer> attempts = new HashMap<>();
+        working.forEach((streamId, work) -> attempts.put(streamId, work.attempt()));
+        return attempts;
     }
 
     /** How many more runs this instance may take now. */
@@ -81,9 +87,17 @@ class RunExecutor {
 
     /** Stops the agent of a run that ended, if this instance works it (a run that ended its own way is left alone). */
     void stop(UUID streamId) {
-        Runnable stop = working.get(streamId);
-        if (stop != null) {
-            stop.run();
+        Work work = working.get(streamId);
+        if (work != null) {
+            work.stop().run();
+        }
+    }
+
+    /** Stops the agent of attempt {@code attempt} of a run, if this instance works that attempt. */
+    void stop(UUID streamId, int attempt) {
+        Work work = working.get(streamId);
+        if (work != null && work.attempt() == attempt) {
+            work.stop().run();
         }
     }
 
@@ -110,7 +124,7 @@ class RunExecutor {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
                 return false;
             }
-            working.put(streamId, () -> { });
+            working.put(streamId, new Work(claimed.run().attempt, () -> { }));
             executeDetached(claimed);
             return true;
         }).onTermination().invoke(claiming::decrementAndGet);
@@ -120,6 +134,7 @@ class RunExecutor {
         Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
         UUID streamId = claimed.run().id;
+        int attempt = claimed.run().attempt;
         io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
         context.runOnContext(ignored -> {
             // every line the run logs names its task, its run and the trace of the request that started it: the MDC and
@@ -129,11 +144,12 @@ class RunExecutor {
             MDC.put("runId", streamId.toString());
             metrics.runStarted();
             long overtime = watchDuration(claimed, context);
-            loop.work(claimed, context, stop -> working.replace(streamId, stop)).onTermination().invoke(() -> {
+            loop.work(claimed, context, stop -> working.computeIfPresent(streamId, (id, work) -> work.attempt() == attempt ? new Work(attempt, stop) : work))
+                    .onTermination().invoke(() -> {
                 if (overtime >= 0) {
                     vertx.cancelTimer(overtime);
                 }
-                working.remove(streamId);
+                working.computeIfPresent(streamId, (id, work) -> work.attempt() == attempt ? null : work);
                 metrics.runLeft();
                 onLeft.run();
             }).subscribe().with(
@@ -156,9 +172,8 @@ class RunExecutor {
         // ended on a context of its own: the run's context may be in the middle of a step's transaction
         return vertx.setTimer(delay, timer -> OnOwnContext.run(vertx, () -> endings.fail(run, "the run reached its max_duration ("
                 + run.runConfig.maxDurationSeconds() + " s since it was requested)", MAX_DURATION_EXCEEDED)).subscribe().with(ended -> {
-                    Runnable stop = working.get(run.id);
-                    if (ended && stop != null) {
-                        context.runOnContext(ignored -> stop.run());
+                    if (ended) {
+                        context.runOnContext(ignored -> stop(run.id, run.attempt));
                     }
                 }, failure -> LOG.errorf(failure, "could not end run %s at its max_duration", run.id)));
     }

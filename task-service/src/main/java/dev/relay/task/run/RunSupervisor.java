@@ -3,6 +3,7 @@ package dev.relay.task.run;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -43,18 +44,20 @@ class RunSupervisor {
     }
 
     /**
-     * Says this instance's runs are alive, and stops the agents of those that ended meanwhile by a request another
-     * instance served (a cancel, an interrupt, a max_duration): their writes are refused already; this closes their
-     * model call in flight too (a tool call in flight runs to its own timeout, its result refused).
+     * Says this instance's runs are alive, each under the attempt it claimed, and stops the agents of those that ended
+     * meanwhile by a request another instance served (a cancel, an interrupt, a max_duration) or that another instance
+     * took over (this one was silent past {@code stale-after}, a long pause): their writes are refused already; this
+     * closes their model call in flight too (a tool call in flight runs to its own timeout, its result refused). A
+     * run taken over is not kept alive from here: only its new worker speaks for it.
      */
     @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> heartbeat() {
-        Set<UUID> working = executor.working();
+        Map<UUID, Integer> working = executor.working();
         return working.isEmpty() ? Uni.createFrom().voidItem()
-                : Panache.withTransaction(() -> runs.heartbeat(working, Instant.now())).invoke(active -> {
-                    Set<UUID> ended = new HashSet<>(working);
-                    active.forEach(ended::remove);
-                    ended.forEach(executor::stop);
+                : Panache.withTransaction(() -> runs.heartbeat(working, Instant.now())).invoke(alive -> {
+                    Set<UUID> gone = new HashSet<>(working.keySet());
+                    alive.forEach(gone::remove);
+                    gone.forEach(streamId -> executor.stop(streamId, working.get(streamId)));
                 }).replaceWithVoid();
     }
 

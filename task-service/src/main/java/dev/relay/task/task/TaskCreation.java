@@ -80,9 +80,11 @@ public class TaskCreation {
                 // the interrupted run's worker, when it is this instance, stops at once (after the commit)
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
-                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> idempotent == null
+                // (or a concurrent request took the task id or the message id this one chose: a conflict either way)
+                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> (idempotent == null ? Uni.createFrom().<UUID>nullItem()
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent))).chain(earlier -> earlier == null
                         ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
-                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)).map(earlier -> new Started(earlier, List.of())))
+                        : Uni.createFrom().item(new Started(earlier, List.of()))))
                 .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
     }
 

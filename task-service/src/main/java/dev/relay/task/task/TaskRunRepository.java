@@ -3,6 +3,7 @@ package dev.relay.task.task;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,11 +25,16 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .getResultList());
     }
 
-    /** Records that the worker of these runs is alive; answers those of them still active. */
-    public Uni<List<UUID>> heartbeat(Collection<UUID> streamIds, Instant now) {
+    /**
+     * Records that the worker of these runs (each under the attempt it claimed) is alive; answers those of them still
+     * active under that attempt (a run another worker took over since is left as it is).
+     */
+    public Uni<List<UUID>> heartbeat(Map<UUID, Integer> attempts, Instant now) {
+        List<String> claims = attempts.entrySet().stream().map(claim -> claim.getKey() + "/" + claim.getValue()).toList();
         return getSession().chain(session -> session.createNativeQuery(
-                        "UPDATE {h-schema}task_run SET heartbeat_at = :now WHERE id IN (:ids) AND status = 'active' RETURNING id", UUID.class)
-                .setParameter("now", now).setParameter("ids", streamIds).getResultList());
+                        "UPDATE {h-schema}task_run SET heartbeat_at = :now WHERE id IN (:ids) AND status = 'active'"
+                                + " AND cast(id as text) || '/' || cast(attempt as text) IN (:claims) RETURNING id", UUID.class)
+                .setParameter("now", now).setParameter("ids", attempts.keySet()).setParameter("claims", claims).getResultList());
     }
 
     /** The slots the active runs of {@code org} hold. */

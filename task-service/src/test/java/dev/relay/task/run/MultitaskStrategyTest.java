@@ -280,6 +280,29 @@ class MultitaskStrategyTest {
         assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofMillis(2000));
     }
 
+    @Test
+    void aRunAnotherInstanceTookOverHasItsModelCallHereClosedAndIsNotKeptAliveFromHere() {
+        long closedBefore = closedStalls();
+        String taskId = create("stall-stream: another instance takes this run over");
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !modelCallsWith("another instance takes this run over").isEmpty());
+
+        // what another instance's claim commits after this one was silent past stale-after (a long pause): the next
+        // attempt, with its worker's heartbeat (an hour ahead here, which keeps the supervisor away)
+        pool.preparedQuery("UPDATE task.task_run SET attempt = attempt + 1, heartbeat_at = now() + interval '1 hour' "
+                        + "WHERE task_id = $1 AND status = 'active'")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+        long takenOver = System.nanoTime();
+
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> closedStalls() > closedBefore);
+        assertThat(Duration.ofNanos(System.nanoTime() - takenOver)).isLessThan(Duration.ofMillis(2000));
+        long spokenForFromHere = pool.preparedQuery("SELECT count(*) FROM task.task_run WHERE task_id = $1 AND heartbeat_at < now() + interval '30 minutes'")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely().iterator().next().getLong(0);
+        assertThat(spokenForFromHere).as("runs whose heartbeat this instance wrote after the takeover").isZero();
+        pool.preparedQuery("UPDATE task.task_run SET status = 'aborted', completed_at = now() WHERE task_id = $1 AND status = 'active'")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+    }
+
     private static long closedStalls() {
         return FakeModelProvider.CLOSED_BY_CLIENT.stream().filter("stall-stream"::equals).count();
     }

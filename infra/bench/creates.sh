@@ -21,7 +21,7 @@ rates=${BENCH_RATES:-50 100}
 concurrency=${BENCH_CONCURRENCY:-32}
 seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-10}
-# one organization, so its limit of runs at once (relay.runs.org-max-active, default 16) is lifted as a single-tenant
+# one organization, so its limit of runs at once (relay.runs.org-max-active, default 32) is lifted as a single-tenant
 # operator would lift it, and the instance's too: the figures are the create and run path's, not the fair queue's
 org_limit=${BENCH_ORG_MAX_ACTIVE:-100000}
 export RELAY_RUNS_ORG_MAX_ACTIVE=$org_limit RELAY_RUNS_ORG_MAX_ACTIVE_CEILING=$org_limit RELAY_RUNS_MAX_WORKING=$org_limit

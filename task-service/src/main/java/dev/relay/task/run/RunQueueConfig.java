@@ -13,7 +13,7 @@ public interface RunQueueConfig {
      * Runs of one organization working at once, over all task-service instances, unless its admins set a limit of
      * their own; more wait their turn.
      */
-    @WithDefault("16")
+    @WithDefault("32")
     int orgMaxActive();
 
     /** The highest limit of runs at once an organization's admins may set for it. */

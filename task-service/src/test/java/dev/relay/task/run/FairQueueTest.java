@@ -114,7 +114,7 @@ class FairQueueTest {
         given().header("Authorization", members.get(0)).get("/api/v1/run-queue").then().statusCode(200)
                 .body("max_active_runs", equalTo(2)).body("active_runs", equalTo(0)).body("waiting_runs", equalTo(0));
         given().header("Authorization", admin).delete("/api/v1/run-queue").then().statusCode(200)
-                .body("own_limit", equalTo(false)).body("max_active_runs", equalTo(16));
+                .body("own_limit", equalTo(false)).body("max_active_runs", equalTo(32));
         given().header("Authorization", admin).contentType(ContentType.JSON).body("{\"max_active_runs\":100000}")
                 .put("/api/v1/run-queue").then().statusCode(400).body("code", equalTo("invalid_request"));
     }

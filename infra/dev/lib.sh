@@ -8,7 +8,8 @@ listening() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 30000))
+    # below the ephemeral range (32768 and up), where an outgoing connection may hold a port nothing listens on
+    port=$((20000 + RANDOM % 12000))
     listening "$port" || { echo "$port"; return; }
   done
 }

@@ -143,6 +143,23 @@ class TaskResourceTest {
     }
 
     @Test
+    void concurrentCreatesChoosingOneMessageIdMakeOneMessageAndTheOthersAre409MessageIdTaken() {
+        String messageId = UUID.randomUUID().toString();
+        var answers = java.util.stream.IntStream.range(0, 8).parallel().mapToObj(i -> given().header("Authorization", ALICE)
+                .header("Idempotency-Key", UUID.randomUUID().toString()).contentType(ContentType.JSON)
+                .body("{\"task\":\"race for one message id " + i + "\",\"message\":{\"id\":\"" + messageId
+                        + "\",\"role\":\"user\"},\"response_format\":\"json\"}")
+                .post("/api/v1/tasks").then().extract()).toList();
+        org.assertj.core.api.Assertions.assertThat(answers.stream().filter(answer -> answer.statusCode() == 202)).hasSize(1);
+        for (var answer : answers) {
+            if (answer.statusCode() != 202) {
+                org.assertj.core.api.Assertions.assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(409);
+                org.assertj.core.api.Assertions.assertThat(answer.<String>path("code")).as(answer.asString()).isEqualTo("message_id_taken");
+            }
+        }
+    }
+
+    @Test
     void acceptHeaderSelectsTheJsonAcknowledgement() {
         given().header("Authorization", ALICE).contentType(ContentType.JSON).accept(ContentType.JSON)
                 .body("{\"task\":\"hello\"}")

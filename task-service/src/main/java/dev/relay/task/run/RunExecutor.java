@@ -124,7 +124,12 @@ class RunExecutor {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
                 return false;
             }
-            working.put(streamId, new Work(claimed.run().attempt, () -> { }));
+            Work displaced = working.put(streamId, new Work(claimed.run().attempt, () -> { }));
+            if (displaced != null && displaced.attempt() != claimed.run().attempt) {
+                // an older attempt of the run still works here (this instance paused past stale-after): its writes are
+                // refused already, and its model call is closed now
+                displaced.stop().run();
+            }
             executeDetached(claimed);
             return true;
         }).onTermination().invoke(claiming::decrementAndGet);

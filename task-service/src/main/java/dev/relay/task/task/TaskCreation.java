@@ -30,6 +30,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TaskCreation {
 
+    /** The primary key of a conversation's messages: a client-chosen message id another request took first. */
+    private static final String MESSAGE_PRIMARY_KEY = "task_message_pkey";
+
     private final TaskRepository tasks;
     private final TaskRunRepository runs;
     private final IdempotencyKeyRepository idempotencyKeys;
@@ -81,11 +84,18 @@ public class TaskCreation {
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
                 // (or a concurrent request took the task id or the message id this one chose: a conflict either way)
-                .onFailure(ConstraintViolationException.class).recoverWithUni(() -> (idempotent == null ? Uni.createFrom().<UUID>nullItem()
+                .onFailure(ConstraintViolationException.class).recoverWithUni(raced -> (idempotent == null ? Uni.createFrom().<UUID>nullItem()
                         : outbox.transaction(() -> earlierAnswer(caller, idempotent))).chain(earlier -> earlier == null
-                        ? Uni.createFrom().failure(ApiException.conflict("conflict", "the request conflicts with another one"))
+                        ? Uni.createFrom().failure(conflict((ConstraintViolationException) raced, request))
                         : Uni.createFrom().item(new Started(earlier, List.of()))))
                 .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
+    }
+
+    /** What a concurrent request took first: the message id this one chose, or else the task id or key. */
+    private static ApiException conflict(ConstraintViolationException raced, NewTask request) {
+        return MESSAGE_PRIMARY_KEY.equals(raced.getConstraintName()) && request.messageId() != null
+                ? ApiException.conflict(RunRequests.MESSAGE_ID_TAKEN, "message id " + request.messageId() + " is used by another message")
+                : ApiException.conflict("conflict", "the request conflicts with another one");
     }
 
     private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {

@@ -265,42 +265,51 @@ class MultitaskStrategyTest {
     @Test
     void aRunEndedOnAnotherInstanceHasItsModelCallHereClosedByTheNextHeartbeat() {
         long closedBefore = closedStalls();
-        String taskId = create("stall-stream: another instance interrupts this one");
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !modelCallsWith("another instance interrupts this one").isEmpty());
+        String taskId = stalledInItsModelCall("another instance interrupts this one");
 
         // what another instance's interrupt or cancel commits; the event that stops the agent at once stays on that instance
-        pool.preparedQuery("UPDATE task.task_run SET status = 'aborted', completed_at = now() WHERE task_id = $1 AND status = 'active'")
-                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
-        long ended = System.nanoTime();
+        long ended = changeActiveRun(taskId, "status = 'aborted', completed_at = now()");
 
-        // the model sends nothing: this instance's heartbeat (1 s here) sees the run ended and closes the call, long before
-        // relay.llm.timeout (3 s here) would
+        assertStallClosedByAHeartbeat(closedBefore, ended);
+    }
+
+    /** A task whose run waits in a model call that sends nothing ({@code stall-stream}); its id. */
+    private String stalledInItsModelCall(String marker) {
+        String taskId = create("stall-stream: " + marker);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> !modelCallsWith(marker).isEmpty());
+        return taskId;
+    }
+
+    /** Sets {@code assignments} on the task's active run, as another instance would commit them; when (nanoTime). */
+    private long changeActiveRun(String taskId, String assignments) {
+        pool.preparedQuery("UPDATE task.task_run SET " + assignments + " WHERE task_id = $1 AND status = 'active'")
+                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+        return System.nanoTime();
+    }
+
+    /**
+     * The model sends nothing: this instance's heartbeat (1 s here) closes the call, long before relay.llm.timeout (3 s
+     * here) would.
+     */
+    private static void assertStallClosedByAHeartbeat(long closedBefore, long since) {
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> closedStalls() > closedBefore);
-        assertThat(Duration.ofNanos(System.nanoTime() - ended)).isLessThan(Duration.ofMillis(2000));
+        assertThat(Duration.ofNanos(System.nanoTime() - since)).isLessThan(Duration.ofMillis(2000));
     }
 
     @Test
     void aRunAnotherInstanceTookOverHasItsModelCallHereClosedAndIsNotKeptAliveFromHere() {
         long closedBefore = closedStalls();
-        String taskId = create("stall-stream: another instance takes this run over");
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !modelCallsWith("another instance takes this run over").isEmpty());
+        String taskId = stalledInItsModelCall("another instance takes this run over");
 
         // what another instance's claim commits after this one was silent past stale-after (a long pause): the next
         // attempt, with its worker's heartbeat (an hour ahead here, which keeps the supervisor away)
-        pool.preparedQuery("UPDATE task.task_run SET attempt = attempt + 1, heartbeat_at = now() + interval '1 hour' "
-                        + "WHERE task_id = $1 AND status = 'active'")
-                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
-        long takenOver = System.nanoTime();
+        long takenOver = changeActiveRun(taskId, "attempt = attempt + 1, heartbeat_at = now() + interval '1 hour'");
 
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> closedStalls() > closedBefore);
-        assertThat(Duration.ofNanos(System.nanoTime() - takenOver)).isLessThan(Duration.ofMillis(2000));
+        assertStallClosedByAHeartbeat(closedBefore, takenOver);
         long spokenForFromHere = pool.preparedQuery("SELECT count(*) FROM task.task_run WHERE task_id = $1 AND heartbeat_at < now() + interval '30 minutes'")
                 .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely().iterator().next().getLong(0);
         assertThat(spokenForFromHere).as("runs whose heartbeat this instance wrote after the takeover").isZero();
-        pool.preparedQuery("UPDATE task.task_run SET status = 'aborted', completed_at = now() WHERE task_id = $1 AND status = 'active'")
-                .execute(Tuple.of(UUID.fromString(taskId))).await().indefinitely();
+        changeActiveRun(taskId, "status = 'aborted', completed_at = now()");
     }
 
     private static long closedStalls() {

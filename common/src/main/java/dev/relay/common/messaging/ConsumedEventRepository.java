@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.persistence.UncachedPlan;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -25,11 +26,11 @@ public class ConsumedEventRepository {
         }
         StringBuilder sql = new StringBuilder("INSERT INTO {h-schema}consumed_event (consumer, event_id, consumed_at) VALUES ");
         for (int i = 0; i < eventIds.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:consumer, :id").append(i).append(", now())");
+            sql.append(i == 0 ? "" : ", ").append("((:consumer), :id").append(i).append(", now())");
         }
         sql.append(" ON CONFLICT DO NOTHING RETURNING event_id");
         return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql.toString(), UUID.class).setParameter("consumer", consumer);
+            var query = session.createNativeQuery(sql.toString(), UUID.class).setParameter("consumer", UncachedPlan.bind(consumer));
             for (int i = 0; i < eventIds.size(); i++) {
                 query.setParameter("id" + i, eventIds.get(i));
             }

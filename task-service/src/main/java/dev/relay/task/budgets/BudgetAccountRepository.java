@@ -1,5 +1,7 @@
 package dev.relay.task.budgets;
 
+import dev.relay.common.persistence.UncachedPlan;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -24,7 +26,7 @@ class BudgetAccountRepository {
 
     /** The accounts of a holder: the organization's, the user's and, when the task has one, the project's. */
     private static final String HOLDER = """
-            org = :org AND window_start = :window AND ((scope = 'org' AND subject = '') OR (scope = 'user' AND subject = :user)
+            org = (:org) AND window_start = :window AND ((scope = 'org' AND subject = '') OR (scope = 'user' AND subject = :user)
                 OR (scope = 'project' AND subject = CAST(:project AS text)))""";
 
     /** A run's reservation: how many tokens it holds, in which window's accounts. */
@@ -55,7 +57,7 @@ class BudgetAccountRepository {
     @SuppressWarnings("unchecked")
     private static Uni<Map<BudgetScope, Figures>> select(Mutiny.Session session, BudgetHolder holder, Instant window, String suffix) {
         return session.createNativeQuery("SELECT scope, spent, reserved FROM {h-schema}budget_account WHERE " + HOLDER + suffix, Object[].class)
-                .setParameter("org", holder.org()).setParameter("window", window).setParameter("user", holder.user())
+                .setParameter("org", UncachedPlan.bind(holder.org())).setParameter("window", window).setParameter("user", holder.user())
                 .setParameter("project", holder.project())
                 .getResultList()
                 .map(rows -> {
@@ -109,8 +111,8 @@ class BudgetAccountRepository {
     private Uni<Reservation> reservationOf(UUID runId, String lock) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT org, user_email, project_id, window_start, tokens FROM {h-schema}budget_reservation
-                        WHERE run_id = :run""" + lock, Object[].class)
-                .setParameter("run", runId).getResultList()
+                        WHERE run_id = (:run)""" + lock, Object[].class)
+                .setParameter("run", UncachedPlan.bind(runId)).getResultList()
                 .map(rows -> rows.isEmpty() ? null : reservation(runId, rows.get(0))));
     }
 
@@ -134,8 +136,8 @@ class BudgetAccountRepository {
     /** Up to {@code limit} runs whose reservations expired before {@code now}. */
     public Uni<List<UUID>> expired(Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT run_id FROM {h-schema}budget_reservation WHERE expires_at < :now ORDER BY expires_at LIMIT :limit""", UUID.class)
-                .setParameter("now", now).setParameter("limit", limit).getResultList());
+                        SELECT run_id FROM {h-schema}budget_reservation WHERE expires_at < :now ORDER BY expires_at LIMIT (:limit)""", UUID.class)
+                .setParameter("now", now).setParameter("limit", UncachedPlan.bind(limit)).getResultList());
     }
 
     private static Reservation reservation(UUID runId, Object[] row) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.common.persistence.UncachedPlan;
 import dev.relay.common.event.BudgetStateChanged;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -33,8 +34,8 @@ class BudgetStateRepository {
     /** The organization's newest state; null when billing published none (no cap applies). */
     public Uni<BudgetStateChanged> find(String org) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT CAST(state AS text) FROM {h-schema}budget_state WHERE org = :org", String.class)
-                .setParameter("org", org).getSingleResultOrNull()
+                        "SELECT CAST(state AS text) FROM {h-schema}budget_state WHERE org = (:org)", String.class)
+                .setParameter("org", UncachedPlan.bind(org)).getSingleResultOrNull()
                 .map(stored -> stored == null ? null : read(stored)));
     }
 

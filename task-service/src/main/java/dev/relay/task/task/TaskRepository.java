@@ -1,5 +1,7 @@
 package dev.relay.task.task;
 
+import dev.relay.common.persistence.UncachedPlan;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -44,10 +46,10 @@ public class TaskRepository implements PanacheRepositoryBase<Task, UUID> {
         return getSession().chain(session -> session.createNativeQuery("""
                         UPDATE {h-schema}task SET last_seq = last_seq + 1, updated_at = :now, last_heartbeat = :now,
                             runtime_phase = :phase
-                        WHERE id = :task AND EXISTS (SELECT 1 FROM {h-schema}task_run r WHERE r.id = :run AND r.status = 'active'
+                        WHERE id = (:task) AND EXISTS (SELECT 1 FROM {h-schema}task_run r WHERE r.id = :run AND r.status = 'active'
                             AND r.attempt = :attempt)
                         RETURNING org, last_seq""", Object[].class)
-                .setParameter("now", now).setParameter("phase", phase).setParameter("task", taskId).setParameter("run", streamId)
+                .setParameter("now", now).setParameter("phase", phase).setParameter("task", UncachedPlan.bind(taskId)).setParameter("run", streamId)
                 .setParameter("attempt", attempt)
                 .getResultList())
                 .map(rows -> rows.isEmpty() ? null : new NextSeq((String) rows.get(0)[0], ((Number) rows.get(0)[1]).longValue()));

@@ -1,5 +1,7 @@
 package dev.relay.task.task;
 
+import dev.relay.common.persistence.UncachedPlan;
+
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -52,7 +54,7 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
     public Uni<Boolean> tryLockSlot(String org, int slot) {
         return getSession().chain(session -> session.createNativeQuery(
                         "SELECT pg_try_advisory_xact_lock(hashtext(:org), :slot)", Boolean.class)
-                .setParameter("org", org).setParameter("slot", slot).getSingleResult());
+                .setParameter("org", UncachedPlan.bind(org)).setParameter("slot", slot).getSingleResult());
     }
 
     /** Whether an active run of {@code org} holds slot {@code slot} (as committed now). */
@@ -155,15 +157,15 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                         SELECT id FROM {h-schema}task_run WHERE status = 'pending' AND attempt = 0
                         AND run_config->>'start_deadline_seconds' IS NOT NULL
                         AND created_at + CAST(run_config->>'start_deadline_seconds' AS integer) * interval '1 second' < :now
-                        ORDER BY created_at LIMIT :max""", UUID.class)
-                .setParameter("now", now).setParameter("max", max).getResultList());
+                        ORDER BY created_at LIMIT (:max)""", UUID.class)
+                .setParameter("now", now).setParameter("max", UncachedPlan.bind(max)).getResultList());
     }
 
     /** Whether a message waiting in a queued run (of any task) has the id. */
     public Uni<Boolean> queuesMessage(UUID messageId) {
         return getSession().chain(session -> session.createNativeQuery(
-                        "SELECT EXISTS (SELECT 1 FROM {h-schema}task_run WHERE status = 'queued' AND queued_message->>'message_id' = :id)", Boolean.class)
-                .setParameter("id", messageId.toString()).getSingleResult());
+                        "SELECT EXISTS (SELECT 1 FROM {h-schema}task_run WHERE status = 'queued' AND queued_message->>'message_id' = (:id))", Boolean.class)
+                .setParameter("id", UncachedPlan.bind(messageId.toString())).getSingleResult());
     }
 
     /** Whether any run is queued (a message waiting behind its task's working run). */

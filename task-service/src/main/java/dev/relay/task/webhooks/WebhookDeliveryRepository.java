@@ -7,6 +7,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.persistence.UncachedPlan;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
@@ -48,8 +49,8 @@ class WebhookDeliveryRepository implements PanacheRepositoryBase<WebhookDelivery
     public Uni<Long> pendingOf(String org, int atMost) {
         return getSession().chain(session -> session.createNativeQuery("""
                         SELECT count(*) FROM (SELECT 1 FROM {h-schema}webhook_delivery
-                                              WHERE org = :org AND status = 'pending' LIMIT :atMost) waiting""", Long.class)
-                .setParameter("org", org).setParameter("atMost", atMost).getSingleResult());
+                                              WHERE org = (:org) AND status = 'pending' LIMIT :atMost) waiting""", Long.class)
+                .setParameter("org", UncachedPlan.bind(org)).setParameter("atMost", atMost).getSingleResult());
     }
 
     /** A message taken to be sent, and its organization. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.persistence.UncachedPlan;
 import dev.relay.common.budget.BudgetWindow;
 import dev.relay.common.event.BudgetStateChanged;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -19,15 +20,15 @@ public class BudgetStateRepository {
                         INSERT INTO {h-schema}budget_publication (org, version) VALUES (:org, 1)
                         ON CONFLICT (org) DO UPDATE SET version = budget_publication.version + 1, pending = false""")
                 .setParameter("org", org).executeUpdate()
-                .chain(() -> session.createNativeQuery("SELECT version FROM {h-schema}budget_publication WHERE org = :org", Long.class)
-                        .setParameter("org", org).getSingleResult()));
+                .chain(() -> session.createNativeQuery("SELECT version FROM {h-schema}budget_publication WHERE org = (:org)", Long.class)
+                        .setParameter("org", UncachedPlan.bind(org)).getSingleResult()));
     }
 
     /** Up to {@code limit} organizations whose usage was metered since their last published state. */
     public Uni<List<String>> pending(int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT org FROM {h-schema}budget_publication WHERE pending LIMIT :limit", String.class)
-                .setParameter("limit", limit).getResultList());
+                        "SELECT org FROM {h-schema}budget_publication WHERE pending LIMIT (:limit)", String.class)
+                .setParameter("limit", UncachedPlan.bind(limit)).getResultList());
     }
 
     /** The organization's caps of {@code scope} (user or project), each with what its subject consumed in the window. */
@@ -39,9 +40,9 @@ public class BudgetStateRepository {
                         FROM {h-schema}spending_cap c
                         LEFT JOIN {h-schema}usage_entry u ON u.org = c.org AND %s = c.subject
                             AND u.reported_at >= :from AND u.reported_at < :to
-                        WHERE c.org = :org AND c.scope = :scope
+                        WHERE c.org = (:org) AND c.scope = :scope
                         GROUP BY c.subject, c.limit_tokens ORDER BY c.subject""".formatted(subject), Object[].class)
-                .setParameter("org", org).setParameter("scope", scope).setParameter("from", window.start())
+                .setParameter("org", UncachedPlan.bind(org)).setParameter("scope", scope).setParameter("from", window.start())
                 .setParameter("to", window.endOrFarFuture())
                 .getResultList()
                 .map(rows -> ((List<Object[]>) (List<?>) rows).stream().map(row -> new BudgetStateChanged.Cap((String) row[0],

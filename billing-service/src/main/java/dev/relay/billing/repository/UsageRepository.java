@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.persistence.UncachedPlan;
 import dev.relay.billing.domain.GroupBy;
 import dev.relay.billing.domain.UsageGroup;
 import dev.relay.billing.domain.UsageReport;
@@ -87,8 +88,8 @@ public class UsageRepository {
     public Uni<Long> consumed(String org, BudgetWindow window) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT coalesce(sum(neo_tokens), 0) FROM {h-schema}usage_entry
-                        WHERE org = :org AND reported_at >= :from AND reported_at < :to""", Long.class)
-                .setParameter("org", org).setParameter("from", window.start()).setParameter("to", window.endOrFarFuture())
+                        WHERE org = (:org) AND reported_at >= :from AND reported_at < :to""", Long.class)
+                .setParameter("org", UncachedPlan.bind(org)).setParameter("from", window.start()).setParameter("to", window.endOrFarFuture())
                 .getSingleResult());
     }
 
@@ -108,9 +109,9 @@ public class UsageRepository {
         String order = groupBy == GroupBy.DAY ? "1" : "4 DESC, 1";
         return Panache.getSession().chain(session -> {
             var query = session.createNativeQuery("SELECT " + key + ", sum(input_tokens), sum(output_tokens), "
-                    + "sum(neo_tokens) FROM {h-schema}usage_entry WHERE org = :org AND reported_at >= :from AND reported_at < :to "
+                    + "sum(neo_tokens) FROM {h-schema}usage_entry WHERE org = (:org) AND reported_at >= :from AND reported_at < :to "
                     + (user == null ? "" : "AND user_email = :user ") + "GROUP BY 1 ORDER BY " + order, Object[].class)
-                    .setParameter("org", org).setParameter("from", from).setParameter("to", to);
+                    .setParameter("org", UncachedPlan.bind(org)).setParameter("from", from).setParameter("to", to);
             return (user == null ? query : query.setParameter("user", user)).getResultList();
         }).map(rows -> ((List<Object[]>) (List<?>) rows).stream().map(row -> new UsageGroup((String) row[0],
                 ((Number) row[1]).longValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue())).toList());

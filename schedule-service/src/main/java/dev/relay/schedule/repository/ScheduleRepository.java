@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.persistence.UncachedPlan;
 import dev.relay.schedule.domain.Schedule;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -38,10 +39,10 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
         return getSession().chain(session -> session.createNativeQuery("""
                         SELECT * FROM {h-schema}schedule
                         WHERE status = 'active' AND next_due_at <= :now
-                        ORDER BY next_due_at LIMIT :limit
+                        ORDER BY next_due_at LIMIT (:limit)
                         FOR UPDATE SKIP LOCKED""", Schedule.class)
                 .setParameter("now", now)
-                .setParameter("limit", limit)
+                .setParameter("limit", UncachedPlan.bind(limit))
                 .getResultList()
                 .invoke(claimed -> claimed.forEach(session::detach)));
     }
@@ -87,10 +88,10 @@ public class ScheduleRepository implements PanacheRepositoryBase<Schedule, UUID>
                         SELECT * FROM {h-schema}schedule s
                         WHERE s.id IN (SELECT e.schedule_id FROM {h-schema}schedule_execution e
                                        WHERE e.status = 'buffered' AND e.release_at <= :now
-                                       ORDER BY e.release_at LIMIT :limit)
+                                       ORDER BY e.release_at LIMIT (:limit))
                         FOR UPDATE SKIP LOCKED""", Schedule.class)
                 .setParameter("now", now)
-                .setParameter("limit", limit)
+                .setParameter("limit", UncachedPlan.bind(limit))
                 .getResultList());
     }
 }

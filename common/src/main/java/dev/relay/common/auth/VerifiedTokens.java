@@ -4,6 +4,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import javax.crypto.SecretKey;
 
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -27,13 +29,22 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * the RS256 check and the JSON parsing once, not per request (about a tenth of a create's CPU). Only a token that
  * passed every check of SmallRye JWT's parser (signature, issuer, audience, expiry) is remembered, keyed by its exact
  * text, and only until it expires: a remembered token past its {@code exp} (plus the clock skew) is checked again,
- * and so refused. A token that fails is never remembered. Augmentors such as {@link IssuedAtCheck} still run on every
- * request. {@code relay.auth.verified-tokens} bounds how many are kept (0 turns remembering off).
+ * and so refused, and the entry itself goes at that time. A token that fails is never remembered, nor is one in any
+ * spelling but the compact one (jose4j reads base64url loosely, so one valid token could otherwise take every entry
+ * under different spellings). Augmentors such as {@link IssuedAtCheck} still run on every request.
+ * {@code relay.auth.verified-tokens} bounds how many are kept (0 turns remembering off), and their total length to that
+ * many times {@value #TYPICAL_LENGTH} characters.
  */
 @Alternative
 @Priority(1)
 @ApplicationScoped
 public class VerifiedTokens implements JWTParser {
+
+    static final int TYPICAL_LENGTH = 2048;
+
+    /** A JWS in compact serialization, nothing else: three base64url parts. */
+    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+    private static final Duration LONGEST = Duration.ofHours(1);
 
     private final DefaultJWTParser verifier;
     private final Clock clock;
@@ -47,8 +58,12 @@ public class VerifiedTokens implements JWTParser {
         this.clock = clock;
         this.clockSkewSeconds = clockSkewSeconds;
         this.remembering = capacity > 0;
-        // a token is at most an hour old in the cache whatever its expiry: a long-lived token is checked again hourly
-        this.verified = Caffeine.newBuilder().maximumSize(Math.max(capacity, 1)).expireAfterWrite(Duration.ofHours(1)).build();
+        // an entry goes when its token expires, and at the latest after an hour (a long-lived token is checked hourly)
+        this.verified = Caffeine.newBuilder()
+                .maximumWeight((long) Math.max(capacity, 1) * TYPICAL_LENGTH)
+                .<String, JsonWebToken>weigher((token, jwt) -> token.length())
+                .expireAfter(Expiry.<String, JsonWebToken>writing((token, jwt) -> remaining(jwt)))
+                .build();
     }
 
     @Override
@@ -62,8 +77,15 @@ public class VerifiedTokens implements JWTParser {
         }
         verified.invalidate(token);
         JsonWebToken checked = verifier.parse(token);
-        verified.put(token, checked);
+        if (COMPACT.matcher(token).matches()) {
+            verified.put(token, checked);
+        }
         return checked;
+    }
+
+    private Duration remaining(JsonWebToken token) {
+        Duration left = Duration.ofSeconds(token.getExpirationTime() + clockSkewSeconds - clock.instant().getEpochSecond());
+        return left.isNegative() ? Duration.ZERO : left.compareTo(LONGEST) > 0 ? LONGEST : left;
     }
 
     private boolean unexpired(JsonWebToken token) {

@@ -17,7 +17,10 @@ public final class UncachedPlan {
     private UncachedPlan() {
     }
 
-    /** {@code value} bound so that its query's plan is not cached; its placeholder must be written as {@code (:name)}. */
+    /**
+     * {@code value} (never null: a nullable parameter cannot serve) bound so that its query's plan is not cached; its
+     * placeholder must be written as {@code (:name)}.
+     */
     public static <T> List<T> bind(T value) {
         return List.of(value);
     }

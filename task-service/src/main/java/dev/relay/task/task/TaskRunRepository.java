@@ -53,7 +53,7 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
      */
     public Uni<Boolean> tryLockSlot(String org, int slot) {
         return getSession().chain(session -> session.createNativeQuery(
-                        "SELECT pg_try_advisory_xact_lock(hashtext(:org), :slot)", Boolean.class)
+                        "SELECT pg_try_advisory_xact_lock(hashtext((:org)), :slot)", Boolean.class)
                 .setParameter("org", UncachedPlan.bind(org)).setParameter("slot", slot).getSingleResult());
     }
 

@@ -72,7 +72,7 @@ public class VerifiedTokens implements JWTParser {
             return verifier.parse(token);
         }
         JsonWebToken known = verified.getIfPresent(token);
-        if (known != null && unexpired(known)) {
+        if (known != null && !remaining(known).isZero()) {
             return known;
         }
         verified.invalidate(token);
@@ -83,13 +83,10 @@ public class VerifiedTokens implements JWTParser {
         return checked;
     }
 
+    /** How long the token stays valid (its {@code exp} plus the skew), at most {@link #LONGEST}; zero once expired. */
     private Duration remaining(JsonWebToken token) {
         Duration left = Duration.ofSeconds(token.getExpirationTime() + clockSkewSeconds - clock.instant().getEpochSecond());
         return left.isNegative() ? Duration.ZERO : left.compareTo(LONGEST) > 0 ? LONGEST : left;
-    }
-
-    private boolean unexpired(JsonWebToken token) {
-        return token.getExpirationTime() + clockSkewSeconds > clock.instant().getEpochSecond();
     }
 
     /** Tokens checked against another configuration are never remembered. */

@@ -7,7 +7,13 @@
 # unfinished and how long they took to drain (creates/s only count if the runs keep up), and each process's CPU
 # during the maximum. A create refused or not answered, or a run that did not complete, stops the command (exit 1).
 # BENCH_PROFILE=1 also records a JFR profile of the task service during the maximum and prints its hottest frames.
-# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_ORG_MAX_ACTIVE (100000: the organization's limit of runs
+# Tenancy and runtime, as users take the path:
+#   BENCH_ORGS (1): with more, each create comes from the next of that many organizations, each with a token budget
+#     set by its admin before the loads (so every run is admitted against its budget: reserved, settled, released);
+#   BENCH_RUNTIME (simulated): "model" runs each task on the real agent runtime against the fake model provider
+#     (test-support's FakeModelProvider on a loopback port): a streamed tool call (dns_lookup of localhost), its
+#     result, a second model call and the streamed answer; every run must have made its tool call.
+# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs
 # at once, lifted), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -25,9 +31,47 @@ warmup=${BENCH_WARMUP:-10}
 # operator would lift it, and the instance's too: the figures are the create and run path's, not the fair queue's
 org_limit=${BENCH_ORG_MAX_ACTIVE:-100000}
 export RELAY_RUNS_ORG_MAX_ACTIVE=$org_limit RELAY_RUNS_ORG_MAX_ACTIVE_CEILING=$org_limit RELAY_RUNS_MAX_WORKING=$org_limit
+orgs=${BENCH_ORGS:-1}
+runtime=${BENCH_RUNTIME:-simulated}
+task_text="Check the TLS setup of example.com"
+tool_calls=0
+case "$runtime" in
+  simulated) ;;
+  model)
+    # before the stack: the services read the provider's address when they start
+    [ "${RELAY_SKIP_BUILD:-0}" = 1 ] || (cd "$root" && ./mvnw -B -q install -DskipTests)
+    export RELAY_SKIP_BUILD=1
+    provider_port=$(free_port)
+    java -Xmx512m -XX:+UseSerialGC -cp "$root/infra/bench/target/fake-model-provider/*:$root/infra/bench/target/libs/*" \
+      dev.relay.testsupport.FakeModelProvider "$provider_port" >"/tmp/relay-fake-provider.$$.log" 2>&1 &
+    bench_extra_pids=($!)
+    for _ in $(seq 1 80); do listening "$provider_port" && break; sleep 0.25; done
+    listening "$provider_port" || { kill "${bench_extra_pids[@]}"; fail "the fake model provider did not start (/tmp/relay-fake-provider.$$.log)"; }
+    export RELAY_LLM_BASE_URL=http://127.0.0.1:$provider_port/v1 RELAY_LLM_API_KEY=sk-relay-test-0d9f3c
+    # the lookup of localhost answers 127.0.0.1 as in the tests (loopback is all this machine may reach)
+    export RELAY_EGRESS_ALLOW_CIDRS=127.0.0.1/32
+    task_text="Check the TLS setup of example.com (use-dns)"
+    tool_calls=1
+    ;;
+  *) fail "BENCH_RUNTIME must be simulated or model, got $runtime" ;;
+esac
 bench_stack creates
+tokens=$token
+if [ "$orgs" -gt 1 ]; then
+  # one admin per organization (its tokens signed with the dev stack's key, as the dev token is)
+  for i in $(seq 1 "$orgs"); do
+    mint_token "$root/.relay/jwt" https://relay.dev "bench-org-$i" "admin@bench-org-$i.example" 2 '["user","admin"]'
+  done >"$work/tokens"
+  tokens=@$work/tokens
+  say "$orgs organizations, each with a token budget"
+  java -Xmx256m -cp "$bench_cp" dev.relay.bench.BudgetedOrgs "$base" "$tokens" "$jdbc_url" "${RELAY_DB_USER:-postgres}" 1000000000000
+fi
 # each load also waits for its tasks' runs to finish and prints how long they took (CreateBenchmark, FinishedRuns)
-bench() { java -Xmx512m -cp "$bench_cp" dev.relay.bench.CreateBenchmark "$base" "$token" "$jdbc_url" "${RELAY_DB_USER:-postgres}" "$@"; }
+bench() {
+  java -Xmx512m -Drelay.bench.task="$task_text" -Drelay.bench.tool-calls-per-run=$tool_calls -cp "$bench_cp" \
+    dev.relay.bench.CreateBenchmark "$base" "$tokens" "$jdbc_url" "${RELAY_DB_USER:-postgres}" "$@"
+}
+say "runtime: $runtime, organizations: $orgs"
 
 pid_of() { pgrep -f "$1/target/quarkus-app/quarkus-run.jar" | head -1; }
 task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)

@@ -44,6 +44,7 @@ bench_kafka() {
 # bench_cp and stack_pid; builds unless RELAY_SKIP_BUILD=1; stops the stack and drops the database on exit.
 # Every request of a benchmark comes from one address: the gateway's per-address limits must not be what is measured.
 bench_stack() {
+  bench_extra_pids=(${bench_extra_pids[@]+"${bench_extra_pids[@]}"})
   work=$(mktemp -d "/tmp/relay-$1.XXXXXX")
   db_name=relay_bench_$1_$$
   export RELAY_GATEWAY_PORT=$(free_port) RELAY_TASK_PORT=$(free_port) RELAY_STREAM_PORT=$(free_port) RELAY_SCHEDULE_PORT=$(free_port) RELAY_BILLING_PORT=$(free_port) RELAY_DB_NAME=$db_name
@@ -73,6 +74,8 @@ bench_stack() {
 bench_stack_cleanup() {
   trap - INT TERM EXIT
   [ -n "$stack_pid" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
+  # what the benchmark started beside the stack (creates.sh's fake model provider)
+  [ ${#bench_extra_pids[@]} -gt 0 ] && kill "${bench_extra_pids[@]}" 2>/dev/null || true
   postgres_tool drop-database "${RELAY_DB_HOST:-127.0.0.1}" "${RELAY_DB_PORT:-5432}" "${RELAY_DB_USER:-postgres}" "$db_name" \
     >/dev/null 2>&1 || true
 }

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -27,28 +29,46 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li>{@code max CONCURRENCY}: a closed loop of that many clients, each sending its next create as soon as the last
  * is answered: the most creates/s the system accepts.</li>
  * </ul>
- * Usage: {@code CreateBenchmark BASE_URL TOKEN JDBC_URL DB_USER fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS}.
+ * Usage: {@code CreateBenchmark BASE_URL TOKEN JDBC_URL DB_USER fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS};
+ * {@code TOKEN} is one bearer token, or {@code @FILE} with one per line (one per organization: the creates take them
+ * in turn). The task's text is {@code -Drelay.bench.task} (a plain request by default; the fake model provider reads
+ * markers in it), and {@code -Drelay.bench.tool-calls-per-run} how many tool calls each run must have made.
  * After the load it waits for the created tasks' runs (read from the task service's database) and prints
- * {@code RESULT creates.<load>.<figure> <value>} lines. A create that was refused or not answered, or a run that did
- * not complete, prints why on stderr and exits 1 instead of figures.
+ * {@code RESULT creates.<load>.<figure> <value>} lines. A create that was refused or not answered, a run that did
+ * not complete, a budget reservation a finished run still holds or a tool call missing prints why on stderr and
+ * exits 1 instead of figures.
  */
 public final class CreateBenchmark {
 
-    private static final String BODY = "{\"task\":\"Check the TLS setup of example.com\",\"response_format\":\"json\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BODY = JSON.createObjectNode()
+            .put("task", System.getProperty("relay.bench.task", "Check the TLS setup of example.com"))
+            .put("response_format", "json").toString();
     private static final String USAGE = "usage: CreateBenchmark BASE_URL TOKEN JDBC_URL DB_USER fixed|max RATE_OR_CONCURRENCY SECONDS WARMUP_SECONDS";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
-    private final String token;
+    private final List<String> tokens;
+    private final AtomicInteger sent = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private final Queue<UUID> created = new ConcurrentLinkedQueue<>();
     private volatile String failureSample;
     private volatile boolean unanswered;
 
-    private CreateBenchmark(String base, String token) {
+    private CreateBenchmark(String base, List<String> tokens) {
         this.uri = URI.create(base + "/api/v1/tasks");
-        this.token = token;
+        this.tokens = tokens;
+    }
+
+    /** The tokens an argument names: itself, or the lines of the file after its {@code @}. */
+    static List<String> tokens(String argument) throws java.io.IOException {
+        if (!argument.startsWith("@")) {
+            return List.of(argument);
+        }
+        List<String> tokens = Files.readAllLines(Path.of(argument.substring(1))).stream().map(String::strip)
+                .filter(line -> !line.isEmpty()).toList();
+        InvariantViolation.check(!tokens.isEmpty(), "no tokens in %s", argument.substring(1));
+        return tokens;
     }
 
     public static void main(String[] args) {
@@ -60,7 +80,7 @@ public final class CreateBenchmark {
         if (args.length != 8) {
             throw new IllegalArgumentException(USAGE);
         }
-        CreateBenchmark bench = new CreateBenchmark(args[0], args[1]);
+        CreateBenchmark bench = new CreateBenchmark(args[0], tokens(args[1]));
         String load = args[4];
         int amount = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
@@ -75,7 +95,8 @@ public final class CreateBenchmark {
         InvariantViolation.check(!bench.unanswered, "creates not answered within %d s of the load's end", 60);
         InvariantViolation.check(bench.failures.get() == 0, "%d creates failed, e.g. %s", bench.failures.get(), bench.failureSample);
         String key = "creates." + load;
-        new FinishedRuns(args[2], args[3]).await(key, List.copyOf(bench.created));
+        int toolCallsPerRun = Integer.getInteger("relay.bench.tool-calls-per-run", 0);
+        new FinishedRuns(args[2], args[3]).await(key, List.copyOf(bench.created), toolCallsPerRun);
         System.out.printf("RESULT %s.offered %s%n", key, load.equals("fixed") ? amount + "/s" : amount + " concurrent");
         System.out.printf("RESULT %s.per_s %.1f%n", key, accepted / elapsed);
         System.out.printf("RESULT %s.p50_ms %.2f%n", key, latencies.percentileMillis(0.50));
@@ -144,7 +165,7 @@ public final class CreateBenchmark {
     private CompletableFuture<Boolean> create(long due, Latencies latencies) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + tokens.get(Math.floorMod(sent.getAndIncrement(), tokens.size())))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(BODY))

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether the runs kept up with the creates (a create is only cheap if its run is not just queued behind it): how
  * many of the created tasks' runs were unfinished when the load ended and how long they took to finish. Every
- * created task must have one run and every run must complete within five minutes, or the run is broken.
+ * created task must have one run and every run must complete within five minutes, hold no budget reservation once
+ * finished, and have made the tool calls its task asked for (each with a result), or the run is broken.
  */
 final class FinishedRuns {
 
@@ -20,6 +21,10 @@ final class FinishedRuns {
             SELECT count(*) FILTER (WHERE status IN ('pending', 'active')), count(*) FILTER (WHERE status = 'completed'),
                    count(*), count(DISTINCT task_id)
             FROM task.task_run WHERE task_id = ANY(?::uuid[])""";
+    private static final String LEFTOVERS = """
+            SELECT (SELECT count(*) FROM task.budget_reservation r JOIN task.task_run run ON run.id = r.run_id
+                    WHERE run.task_id = ANY(?::uuid[])),
+                   (SELECT count(*) FROM task.tool_call WHERE task_id = ANY(?::uuid[]) AND output IS NOT NULL AND NOT error)""";
     private static final long BOUND_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final String jdbcUrl;
@@ -30,10 +35,15 @@ final class FinishedRuns {
         this.user = user;
     }
 
-    /** Prints {@code RESULT <key>.runs_*} once every run of {@code tasks} finished; a run that did not complete breaks the run. */
-    void await(String key, Collection<UUID> tasks) throws SQLException, InterruptedException {
-        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); PreparedStatement query = db.prepareStatement(RUNS)) {
-            query.setArray(1, db.createArrayOf("uuid", tasks.toArray()));
+    /**
+     * Prints {@code RESULT <key>.runs_*} once every run of {@code tasks} finished; a run that did not complete, still
+     * holds a reservation or made other than {@code toolCallsPerRun} tool calls with results breaks the run.
+     */
+    void await(String key, Collection<UUID> tasks, int toolCallsPerRun) throws SQLException, InterruptedException {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); PreparedStatement query = db.prepareStatement(RUNS);
+                PreparedStatement leftovers = db.prepareStatement(LEFTOVERS)) {
+            java.sql.Array ids = db.createArrayOf("uuid", tasks.toArray());
+            query.setArray(1, ids);
             long started = System.nanoTime();
             Counts atEnd = counts(query);
             Counts now = atEnd;
@@ -54,6 +64,15 @@ final class FinishedRuns {
                 System.out.printf("RESULT %s.runs_drained_per_s %.0f%n", key, atEnd.unfinished() / drainedIn);
             }
             System.out.printf("RESULT %s.runs_completed %d%n", key, now.completed());
+            leftovers.setArray(1, ids);
+            leftovers.setArray(2, ids);
+            try (ResultSet row = leftovers.executeQuery()) {
+                row.next();
+                InvariantViolation.check(row.getLong(1) == 0, "%d finished runs still hold a budget reservation", row.getLong(1));
+                InvariantViolation.check(row.getLong(2) == (long) toolCallsPerRun * tasks.size(),
+                        "%d tool calls with a result, expected %d per run (%d runs)", row.getLong(2), toolCallsPerRun, tasks.size());
+                System.out.printf("RESULT %s.runs_tool_calls %d%n", key, row.getLong(2));
+            }
         }
     }
 

@@ -2,6 +2,11 @@ package dev.relay.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +99,28 @@ class BenchmarksIT {
             String max = Printed.by(() -> CreateBenchmark.run(with(creates, "max", "4", "1", "0")));
             assertThat(Printed.result(max, "creates.max.runs_completed")).isEqualTo(Printed.result(max, "creates.max.created"));
             took("create", started);
+        }
+    }
+
+    @Test
+    void theCreateBenchmarkAcrossOrganizationsWithBudgetsAdmitsEveryRunAgainstItsBudget() throws Exception {
+        Path tokens = Files.createTempFile("bench-tokens-", ".txt");
+        Files.write(tokens, List.of(TestTokens.adminToken("bench-budget-1", "admin@b1.dev"),
+                TestTokens.adminToken("bench-budget-2", "admin@b2.dev")));
+        // the budget API is the billing service's (the gateway routes it there)
+        assertThat(Printed.by(() -> BudgetedOrgs.run(billingService.join().uri("").toString(), "@" + tokens, DB.jdbcUrl(), DB.user(),
+                "1000000000"))).contains("RESULT budgets.orgs 2");
+        try (Gateway gateway = Gateway.start(taskService.join().uri("").getPort(), streamService.join().uri("").getPort())) {
+            String[] creates = {gateway.uri("").toString(), "@" + tokens, DB.jdbcUrl(), DB.user()};
+            assertThat(Printed.by(() -> CreateBenchmark.run(with(creates, "fixed", "4", "1", "0"))))
+                    .contains("RESULT creates.fixed.created 4", "RESULT creates.fixed.runs_completed 4");
+        }
+        try (Connection db = DriverManager.getConnection(DB.jdbcUrl(), DB.user(), "");
+                ResultSet spent = db.createStatement().executeQuery("""
+                        SELECT count(DISTINCT org) FROM task.budget_account
+                        WHERE org IN ('bench-budget-1', 'bench-budget-2') AND scope = 'org' AND spent > 0""")) {
+            spent.next();
+            assertThat(spent.getInt(1)).as("organizations whose runs were counted against their budget").isEqualTo(2);
         }
     }
 

@@ -59,6 +59,10 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
      */
     public static final List<String[]> PROBES = new CopyOnWriteArrayList<>();
 
+    /** Numbers the tool calls the fake asks for (their ids). */
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether it keeps what it received: not when it runs on its own (a benchmark's thousands of requests). */
+    private static volatile boolean keepRequests = true;
     private static final java.util.concurrent.atomic.AtomicInteger RESUME_ANSWERS = new java.util.concurrent.atomic.AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
     private HttpServer server;
@@ -73,6 +77,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
      * then {@code RELAY_LLM_BASE_URL=http://127.0.0.1:PORT/v1 infra/dev/start.sh}.
      */
     public static void main(String[] args) {
+        keepRequests = false;
         System.out.println(new FakeModelProvider().start(Integer.parseInt(args[0])).get("relay.llm.base-url"));
     }
 
@@ -100,7 +105,9 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
 
     private void answer(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
-        RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst("Authorization")));
+        if (keepRequests) {
+            RECEIVED.add(new Received(body, exchange.getRequestHeaders().getFirst("Authorization")));
+        }
         if (body.toString().contains("fail-500")) {
             refuse(exchange, 500, "{\"error\":{\"message\":\"upstream exploded\",\"type\":\"server_error\"}}");
             return;
@@ -285,7 +292,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     /** A reply that asks for one call of {@code tool} with {@code arguments} (JSON), streamed in two parts. */
     private void streamToolCall(HttpExchange exchange, String model, String tool, String arguments) throws IOException {
         stream(exchange, model, List.of(
-                "{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_" + RECEIVED.size()
+                "{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_" + CALLS.incrementAndGet()
                         + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":\"\"}}]}",
                 "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":" + JSON.writeValueAsString(arguments) + "}}]}"),
                 "tool_calls");
@@ -295,7 +302,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     private void streamToolCalls(HttpExchange exchange, String model, String tool, String arguments, int count) throws IOException {
         List<String> deltas = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            deltas.add("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":" + i + ",\"id\":\"call_" + RECEIVED.size() + "_" + i
+            deltas.add("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":" + i + ",\"id\":\"call_" + CALLS.incrementAndGet() + "_" + i
                     + "\",\"type\":\"function\",\"function\":{\"name\":\"" + tool + "\",\"arguments\":"
                     + JSON.writeValueAsString(arguments) + "}}]}");
         }
@@ -311,7 +318,7 @@ public class FakeModelProvider implements QuarkusTestResourceLifecycleManager {
     private void streamText(HttpExchange exchange, String model, List<String> chunks, String tool, String arguments) throws IOException {
         List<String> deltas = new java.util.ArrayList<>(chunks.stream()
                 .map(chunk -> "{\"role\":\"assistant\",\"content\":\"" + chunk + "\"}").toList());
-        deltas.add("{\"tool_calls\":[{\"index\":0,\"id\":\"call_" + RECEIVED.size() + "\",\"type\":\"function\",\"function\":{\"name\":\""
+        deltas.add("{\"tool_calls\":[{\"index\":0,\"id\":\"call_" + CALLS.incrementAndGet() + "\",\"type\":\"function\",\"function\":{\"name\":\""
                 + tool + "\",\"arguments\":" + JSON.writeValueAsString(arguments) + "}}]}");
         stream(exchange, model, deltas, "tool_calls");
     }

@@ -49,6 +49,11 @@ public class ConsumerMonitor {
         return all;
     }
 
+    /** Whether every incoming channel's consumer had joined its group when last read. */
+    public boolean allJoined() {
+        return states().values().stream().allMatch(state -> state.isPresent() && state.get().joined());
+    }
+
     @Scheduled(every = "{relay.consumers.monitor-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> read() {
         return Multi.createFrom().iterable(List.copyOf(kafka.getConsumerChannels()))

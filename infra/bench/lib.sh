@@ -52,6 +52,8 @@ bench_stack() {
   kafka_port=$(free_port)
   while listening $((kafka_port + 1)); do kafka_port=$(free_port); done
   export RELAY_KAFKA_PORT=$kafka_port
+  # the JVM the figures have always been measured on (startup.sh measures the JDK 25 caches on their own)
+  export RELAY_AOT=${RELAY_AOT:-0}
   export RELAY_GATEWAY_RATE=${RELAY_GATEWAY_RATE:-100000} RELAY_GATEWAY_BURST=${RELAY_GATEWAY_BURST:-100000}
   export RELAY_GATEWAY_STREAM_RATE=${RELAY_GATEWAY_STREAM_RATE:-100000} RELAY_GATEWAY_STREAM_BURST=${RELAY_GATEWAY_STREAM_BURST:-100000}
   stack_pid=

@@ -12,6 +12,9 @@
 # RELAY_TOOLS_HTTP_ALLOWED_HOSTS for its http_request tool. The gateway's per-address limits: RELAY_GATEWAY_RATE
 # (requests a second, 50) and RELAY_GATEWAY_BURST (100), and for stream opens RELAY_GATEWAY_STREAM_RATE (10) and
 # RELAY_GATEWAY_STREAM_BURST (20); beyond them it answers 429 (the benchmarks raise them: all their load is one address).
+# The services run on the JDK 25 at RELAY_JDK25_HOME (/usr/lib/jvm/temurin-25-jdk-amd64) when there is one, each
+# with its ahead-of-time cache (RELAY_AOT=0: on the java on the PATH, as the benchmarks do): the first start after a
+# build records the caches, written to .relay/aot as the services stop; later starts use them (infra/dev/lib.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,20 +37,24 @@ db_name=${RELAY_DB_NAME:-relay}
 org=${RELAY_DEV_ORG:-dev}
 user_email=${RELAY_DEV_USER:-dev@relay.local}
 issuer=https://relay.dev
+export RELAY_AOT=${RELAY_AOT:-1}
 
 # shellcheck source=lib.sh
 source "$root/infra/dev/lib.sh"
 
 pids=()
+infra_pids=0 # how many of pids are the database and the broker, which stop last
 cleanup() {
   trap - INT TERM EXIT
   if [ ${#pids[@]} -gt 0 ]; then
     say "stopping ${#pids[@]} processes"
-    # newest first: the services leave their consumer groups while the broker runs (a restarted broker would
-    # otherwise wait out their sessions), the broker and the database stop last
+    # the gateway and the services at once (one recording its ahead-of-time cache takes a while to stop), then the
+    # broker and the database, newest first: the services leave their consumer groups while the broker runs (a
+    # restarted broker would otherwise wait out their sessions)
     local i
+    for ((i = ${#pids[@]} - 1; i >= infra_pids; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-      kill "${pids[i]}" 2>/dev/null || true
+      ((i < infra_pids)) && { kill "${pids[i]}" 2>/dev/null || true; }
       wait "${pids[i]}" 2>/dev/null || true
     done
   fi
@@ -88,8 +95,14 @@ say "starting Kafka (KRaft) on 127.0.0.1:$kafka_port"
 pids+=($!)
 for _ in $(seq 1 120); do listening "$kafka_port" && break; sleep 0.25; done
 listening "$kafka_port" || fail "Kafka did not start; see $run_dir/logs/kafka.log"
+infra_pids=${#pids[@]}
 
 # --- Services (started one after another: CPU is the constraint on small machines) -----------------------------
+service_jvm "$root" task-service
+case "${service_jvm[*]}" in
+  *AOTCache=*) say "the services run on $(dirname "$(dirname "${service_jvm[2]}")") with their ahead-of-time caches (.relay/aot)";;
+  *AOTCacheOutput=*) say "the services run on $(dirname "$(dirname "${service_jvm[2]}")"), recording ahead-of-time caches: the first stop after a build writes them to .relay/aot (a minute or two)";;
+esac
 common_env=(
   # only the gateway listens beyond loopback's reach; the services cannot be called around it
   QUARKUS_HTTP_HOST=127.0.0.1

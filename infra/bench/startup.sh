@@ -7,7 +7,9 @@
 # PostgreSQL (or an embedded one), a database of its own dropped at the end.
 # A third column, JDK 25 + aot-jar: the same service packaged as Quarkus's aot-jar (its classes on the JDK's class
 # path, where the cache can hold them; built into target/aot), trained and measured the same way.
-# Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), JDK25_HOME
+# The task service's resident memory is also taken after BENCH_CREATES (1000) creates whose runs have all completed.
+# Every JVM starts as the dev stack's do (infra/dev/lib.sh, service_jvm): -Xms32m, serial GC, MALLOC_ARENA_MAX=2.
+# Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), BENCH_CREATES (1000), JDK25_HOME
 # (/usr/lib/jvm/temurin-25-jdk-amd64), BENCH_AOT_JAR (1; 0 leaves the third column out), RELAY_SKIP_BUILD=1 to reuse
 # the last build (the aot-jar packaging is built when missing).
 set -euo pipefail
@@ -21,6 +23,7 @@ source "$root/infra/bench/lib.sh"
 starts=${BENCH_STARTS:-3}
 training=${BENCH_TRAINING:-200}
 heap=${BENCH_HEAP:-256m}
+creates=${BENCH_CREATES:-1000}
 jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 aot_jar=${BENCH_AOT_JAR:-1}
 issuer=https://relay.dev/bench
@@ -46,7 +49,7 @@ launch() {
     RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" RELAY_DB_JDBC_URL="$jdbc_url" RELAY_DB_USER="$db_user" \
     RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" RELAY_STREAM_LINK_SECRET="$link_secret" \
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
-    "$java" -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/$app/quarkus-run.jar" >"$log" 2>&1 &
+    MALLOC_ARENA_MAX=2 "$java" -Xms32m -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/$app/quarkus-run.jar" >"$log" 2>&1 &
   launched_pid=$!
   for _ in $(seq 1 1200); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
@@ -77,12 +80,33 @@ exercise() {
   done
 }
 
+# load PORT: BENCH_CREATES creates, 8 at a time, then waits until their runs have completed; fails unless each
+# create was answered 202 and each run completed (a training run's runs that its stop cut off resume here as well)
+load() {
+  local port=$1 accepted before since state
+  sql() { psql -h "$db_host" -p "$db_port" -U "$db_user" -d "$db_name" -Atc "$1"; }
+  before=$(sql "SELECT count(*) FROM task.task_run WHERE status = 'completed'")
+  since=$(sql "SELECT now()")
+  accepted=$(seq 1 "$creates" | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d '{"task":"load {}","response_format":"json"}' "http://127.0.0.1:$port/api/v1/tasks" | grep -c '^202$' || true)
+  [ "$accepted" = "$creates" ] || fail "$accepted of $creates creates were accepted"
+  for _ in $(seq 1 600); do
+    state=$(sql "SELECT (SELECT count(*) FROM task.task_run WHERE status = 'completed') - $before,
+      (SELECT count(*) FROM task.task_run WHERE status IN ('pending', 'active', 'suspended', 'queued')),
+      (SELECT count(*) FROM task.task_run WHERE status IN ('error', 'aborted') AND created_at >= '$since')")
+    [ "${state#*|*|}" = 0 ] || fail "runs of the load failed: $state (completed|unfinished|failed)"
+    [ "${state%%|*}" -ge "$creates" ] && [ "$(echo "$state" | cut -d'|' -f2)" = 0 ] && return 0
+    sleep 0.5
+  done
+  fail "the load's runs had not completed 5 minutes after the creates: $state (completed|unfinished|failed)"
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # measure JAVA NAME LABEL [JVM option…]: BENCH_STARTS starts, each to ready then idle for 5 s; prints the medians
 measure() {
   local java=$1 name=$2 label=$3; shift 3
-  local times=() rss=() started=() port
+  local times=() rss=() loaded=() started=() port
   for n in $(seq 1 "$starts"); do
     port=$(free_port)
     launch "$java" "$name" "$port" "$work/$name-$label-$n.log" "$@"
@@ -91,11 +115,17 @@ measure() {
     started+=("$(grep -o 'started in [0-9.]*s' "$work/$name-$label-$n.log" | head -1 | tr -dc '0-9.' | awk '{printf "%d", $1 * 1000}')")
     sleep 5
     rss+=("$(rss_kb "$launched_pid")")
+    if [ "$name" = task-service ]; then
+      load "$port"
+      sleep 5
+      loaded+=("$(rss_kb "$launched_pid")")
+    fi
     stop "$launched_pid"
   done
   printf '%s\n' "${times[@]}" | median >"$work/$name-$label.ms"
   printf '%s\n' "${rss[@]}" | median >"$work/$name-$label.kb"
   printf '%s\n' "${started[@]}" | median >"$work/$name-$label.started"
+  [ ${#loaded[@]} -gt 0 ] && printf '%s\n' "${loaded[@]}" | median >"$work/$name-$label.loaded"
   say "$name on $label: ready in $(cat "$work/$name-$label.ms") ms, $(( $(cat "$work/$name-$label.kb") / 1024 )) MiB RSS idle (median of $starts: ${times[*]} ms)"
 }
 
@@ -142,20 +172,21 @@ done
 labels="jdk17 jdk25-aot"
 [ "$aot_jar" = 1 ] && labels="$labels jdk25-aotjar"
 echo
-for figure in started ms kb; do
-  case $figure in started) what="started (ms)";; ms) what="ready (ms)";; kb) what="RSS idle (MiB)";; esac
-  printf '%-18s' "$what"
+for figure in started ms kb loaded; do
+  case $figure in started) what="started (ms)";; ms) what="ready (ms)";; kb) what="RSS idle (MiB)";; loaded) what="RSS after $creates creates (MiB)";; esac
+  printf '%-30s' "$what"
   for label in $labels; do printf ' %16s' "$label"; done
   echo
   for name in $services; do
-    printf '%-18s' "$name"
+    [ -f "$work/$name-jdk17.$figure" ] || continue
+    printf '%-30s' "$name"
     for label in $labels; do
       value=$(cat "$work/$name-$label.$figure")
-      [ "$figure" = kb ] && value=$(( value / 1024 ))
+      case $figure in kb|loaded) value=$(( value / 1024 ));; esac
       printf ' %16s' "$value"
     done
     echo
   done
 done
 echo "(started: Quarkus's 'started in'; ready: launch to /q/health/ready 200, consumers in their groups; RSS 5 s after ready;"
-echo " -Xmx$heap -XX:+UseSerialGC; $(nproc) cores; jdk17 and jdk25-aot: fast-jar; jdk25-aotjar: aot-jar; medians of $starts starts)"
+echo " -Xms32m -Xmx$heap -XX:+UseSerialGC, MALLOC_ARENA_MAX=2; $(nproc) cores; jdk17 and jdk25-aot: fast-jar; jdk25-aotjar: aot-jar; medians of $starts starts)"

@@ -82,7 +82,8 @@ public class BudgetPublisher {
      * organization per {@code relay.billing.publish-interval}, however many batches were metered. The mark is set
      * in the metering statement itself, so a crash loses none.
      */
-    @Scheduled(every = "{relay.billing.publish-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.billing.publish-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> publishPending() {
         return Panache.withSession(() -> states.pending(PENDING_BATCH))
                 .chain(orgs -> InTurn.each(orgs, org -> outbox.transaction(() -> publish(org))));

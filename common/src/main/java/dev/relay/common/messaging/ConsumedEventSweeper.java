@@ -31,7 +31,8 @@ public class ConsumedEventSweeper {
     }
 
     @Scheduled(every = "{relay.consumer.forget-interval}", delayed = "{relay.consumer.forget-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return forgetBefore(clock.instant().minus(config.rememberFor()), 0).replaceWithVoid();
     }

@@ -27,7 +27,8 @@ public class OutboxMetrics {
                 .description("Age of the oldest record the outbox holds").register(registry);
     }
 
-    @Scheduled(every = "{relay.outbox.metrics-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.outbox.metrics-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> read() {
         return rows.backlog().invoke(found -> {
             backlog.set(found.count());

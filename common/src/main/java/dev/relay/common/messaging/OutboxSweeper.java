@@ -32,7 +32,8 @@ public class OutboxSweeper {
     }
 
     @Scheduled(every = "{relay.outbox.sweep-interval}", delayed = "{relay.outbox.sweep-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return markAcknowledged()
                 .chain(() -> Panache.withSession(() -> rows.unsent(Instant.now().minus(config.resendAfter()), config.sweepBatch())))

@@ -54,7 +54,8 @@ public class ConsumerMonitor {
         return states().values().stream().allMatch(state -> state.isPresent() && state.get().joined());
     }
 
-    @Scheduled(every = "{relay.consumers.monitor-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.consumers.monitor-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> read() {
         return Multi.createFrom().iterable(List.copyOf(kafka.getConsumerChannels()))
                 .onItem().transformToUniAndMerge(this::read)

@@ -147,7 +147,8 @@ public class RateLimiter {
     }
 
     /** Buckets full again for a minute are forgotten, so the table holds only the recently busy callers. */
-    @Scheduled(every = "${relay.rate-limits.cleanup-interval:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${relay.rate-limits.cleanup-interval:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void forgetIdleBuckets() {
         if (!config.enabled()) {
             return;

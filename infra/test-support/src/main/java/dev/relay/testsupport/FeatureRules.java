@@ -40,6 +40,7 @@ public final class FeatureRules {
     public static void check(String root, Map<String, Set<String>> mayUse, Set<String> published) {
         check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(root),
                 root, mayUse, published);
+        ScheduledRules.check(root, "dev.relay.common");
     }
 
     /** The same check over {@code classes}, all under {@code root} (its own test runs it over test fixtures). */

@@ -65,5 +65,6 @@ public final class PackageRules {
         if (!undeclared.isEmpty()) {
             throw new AssertionError("classes outside the declared layers " + layers + ": " + undeclared);
         }
+        ScheduledRules.check(root, "dev.relay.common");
     }
 }

@@ -64,7 +64,8 @@ public class ScheduleFiring {
         this.clock = clock;
     }
 
-    @Scheduled(every = "{relay.schedule.fire-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.schedule.fire-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> fireWhatIsDue() {
         Instant now = clock.instant();
         return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid() : fireWhatIsDue());

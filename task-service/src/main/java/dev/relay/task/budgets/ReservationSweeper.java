@@ -34,7 +34,8 @@ public class ReservationSweeper {
     }
 
     @Scheduled(every = "{relay.budget.sweep-interval}", delayed = "{relay.budget.sweep-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return Panache.withSession(() -> accounts.expired(clock.instant(), BATCH)).chain(this::release);
     }

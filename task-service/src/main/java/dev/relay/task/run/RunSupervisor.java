@@ -50,7 +50,8 @@ class RunSupervisor {
      * closes their model call in flight too (a tool call in flight runs to its own timeout, its result refused). A
      * run taken over is not kept alive from here: only its new worker speaks for it.
      */
-    @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> heartbeat() {
         Map<UUID, Integer> working = executor.working();
         return working.isEmpty() ? Uni.createFrom().voidItem()
@@ -62,7 +63,8 @@ class RunSupervisor {
     }
 
     @Scheduled(every = "{relay.runtime.reap-interval}", delayed = "{relay.runtime.reap-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> recover() {
         Instant staleBefore = Instant.now().minus(config.staleAfter());
         return Panache.withSession(() -> runs.activeSilentSince(staleBefore)).chain(silent -> recover(silent, staleBefore));

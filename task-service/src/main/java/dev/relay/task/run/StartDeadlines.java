@@ -33,7 +33,8 @@ class StartDeadlines {
     }
 
     @Scheduled(every = "{relay.runs.dispatch-interval}", delayed = "{relay.runs.dispatch-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> endThosePastTheirDeadline() {
         return Panache.withSession(() -> runs.pastStartDeadline(Instant.now(), BATCH))
                 .chain(late -> InTurn.each(late, streamId -> claims.endIfPastStartDeadline(streamId).onFailure().recoverWithItem(failure -> {

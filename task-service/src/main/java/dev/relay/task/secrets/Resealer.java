@@ -30,7 +30,8 @@ public class Resealer {
     }
 
     @Scheduled(every = "{relay.secrets.reseal-interval}", delayed = "{relay.secrets.reseal-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> scheduled() {
         return reseal().replaceWithVoid();
     }

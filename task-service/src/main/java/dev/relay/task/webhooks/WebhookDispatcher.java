@@ -58,7 +58,8 @@ public class WebhookDispatcher {
      * those already being sent to left out), {@code per-org} of each; each organization's are sent one after another
      * on a context of their own, and the look does not wait for them, so the next look serves the others.
      */
-    @Scheduled(every = "{relay.webhooks.dispatch-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.webhooks.dispatch-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> dispatch() {
         int free = config.concurrency() - sending.size();
         if (free <= 0) {

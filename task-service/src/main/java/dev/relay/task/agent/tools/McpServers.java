@@ -48,7 +48,8 @@ public class McpServers {
         return tools;
     }
 
-    @Scheduled(every = "{relay.mcp.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "{relay.mcp.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         if (config.servers().isEmpty()) {
             return;

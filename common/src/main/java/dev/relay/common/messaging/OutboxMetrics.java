@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.common.lifecycle.ApplicationStopping;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -28,7 +30,7 @@ public class OutboxMetrics {
     }
 
     @Scheduled(every = "{relay.outbox.metrics-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     Uni<Void> read() {
         return rows.backlog().invoke(found -> {
             backlog.set(found.count());

@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.lifecycle.ApplicationStopping;
+
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +35,7 @@ public class OutboxSweeper {
 
     @Scheduled(every = "{relay.outbox.sweep-interval}", delayed = "{relay.outbox.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     Uni<Void> sweep() {
         return markAcknowledged()
                 .chain(() -> Panache.withSession(() -> rows.unsent(Instant.now().minus(config.resendAfter()), config.sweepBatch())))

@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
+import dev.relay.common.lifecycle.ApplicationStopping;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -55,7 +57,7 @@ public class ConsumerMonitor {
     }
 
     @Scheduled(every = "{relay.consumers.monitor-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     Uni<Void> read() {
         return Multi.createFrom().iterable(List.copyOf(kafka.getConsumerChannels()))
                 .onItem().transformToUniAndMerge(this::read)

@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.lifecycle.ApplicationStopping;
 import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -148,7 +149,7 @@ public class RateLimiter {
 
     /** Buckets full again for a minute are forgotten, so the table holds only the recently busy callers. */
     @Scheduled(every = "${relay.rate-limits.cleanup-interval:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     void forgetIdleBuckets() {
         if (!config.enabled()) {
             return;

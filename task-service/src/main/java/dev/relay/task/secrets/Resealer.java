@@ -5,6 +5,8 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.lifecycle.ApplicationStopping;
+
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -31,7 +33,7 @@ public class Resealer {
 
     @Scheduled(every = "{relay.secrets.reseal-interval}", delayed = "{relay.secrets.reseal-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     Uni<Void> scheduled() {
         return reseal().replaceWithVoid();
     }

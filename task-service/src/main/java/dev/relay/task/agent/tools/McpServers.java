@@ -19,6 +19,7 @@ import dev.langchain4j.mcp.client.McpToolMetadataKeys;
 import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
 import dev.relay.common.egress.EgressPolicy;
 import dev.relay.common.egress.EgressRefused;
+import dev.relay.common.lifecycle.ApplicationStopping;
 import dev.relay.task.agent.McpConfig;
 import io.quarkus.scheduler.Scheduled;
 
@@ -49,7 +50,7 @@ public class McpServers {
     }
 
     @Scheduled(every = "{relay.mcp.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = ApplicationStopping.class)
     void refresh() {
         if (config.servers().isEmpty()) {
             return;

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,11 +52,15 @@ class NoisyTenantTest {
         String noisy = TestTokens.bearer(noisyOrg, "flood@noisy.dev");
         String quiet = TestTokens.bearer("quiet-" + UUID.randomUUID(), "calm@quiet.dev");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        create(http, quiet); // the first request of a connection and an org costs more than the rest: not measured
+        // the other organization is another client: its requests do not queue in the flood's connection pool
+        HttpClient calm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        create(calm, quiet); // the first request of a connection and an org costs more than the rest: not measured
 
         Queue<String> accepted = new ConcurrentLinkedQueue<>();
         Queue<HttpResponse<String>> refused = new ConcurrentLinkedQueue<>();
         AtomicInteger sent = new AtomicInteger();
+        long floodStarted = System.nanoTime();
+        AtomicLong floodEnded = new AtomicLong();
         ExecutorService flood = Executors.newFixedThreadPool(8);
         List<Future<?>> clients = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -68,6 +73,7 @@ class NoisyTenantTest {
                         refused.add(response);
                     }
                 }
+                floodEnded.accumulateAndGet(System.nanoTime(), Math::max);
                 return null;
             }));
         }
@@ -76,7 +82,7 @@ class NoisyTenantTest {
         List<String> quietTasks = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             long started = System.nanoTime();
-            HttpResponse<String> response = create(http, quiet);
+            HttpResponse<String> response = create(calm, quiet);
             quietMillis.add((System.nanoTime() - started) / 1_000_000);
             assertThat(response.statusCode()).as("the quiet organization's create %d: %s", i, response.body()).isEqualTo(202);
             quietTasks.add(JSON.readTree(response.body()).get("task_id").asText());
@@ -87,6 +93,9 @@ class NoisyTenantTest {
         }
         flood.shutdown();
 
+        Collections.sort(quietMillis);
+        System.out.printf("[noisy-tenant] quiet organization's creates during the flood (ms, sorted): %s; flood: %d accepted, %d refused "
+                + "in %d ms%n", quietMillis, accepted.size(), refused.size(), (floodEnded.get() - floodStarted) / 1_000_000);
         assertThat(accepted.size() + refused.size()).isEqualTo(2_000);
         assertThat(refused).as("the flood is limited").hasSizeGreaterThan(1_000);
         assertThat(accepted).as("the burst and the refill pass").hasSizeGreaterThanOrEqualTo(100);
@@ -98,9 +107,6 @@ class NoisyTenantTest {
             assertThat(error.get("code").asText()).isEqualTo("too_many_requests");
             assertThat(error.get("message").asText()).contains("flood@noisy.dev");
         }
-        Collections.sort(quietMillis);
-        System.out.printf("[noisy-tenant] quiet organization's creates during the flood (ms, sorted): %s; flood: %d accepted, %d refused%n",
-                quietMillis, accepted.size(), refused.size());
         // issue 25 asks for a p99 under 100 ms: not met while runs are worked one claim at a time (issue 26, docs/benchmarks.md);
         // what holds today: the quiet organization is never refused nor starved
         assertThat(quietMillis.get(quietMillis.size() - 1)).as("the quiet organization's slowest create (ms): %s", quietMillis)

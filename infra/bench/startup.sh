@@ -8,7 +8,7 @@
 # A third column, JDK 25 + aot-jar: the same service packaged as Quarkus's aot-jar (its classes on the JDK's class
 # path, where the cache can hold them; built into target/aot), trained and measured the same way.
 # The task service's resident memory is also taken after BENCH_CREATES (1000) creates whose runs have all completed.
-# Every JVM starts as the dev stack's do (infra/dev/lib.sh, service_jvm): -Xms32m, serial GC, MALLOC_ARENA_MAX=2.
+# Every JVM starts as the dev stack's do (infra/dev/lib.sh, service_java): -Xms32m, serial GC, MALLOC_ARENA_MAX=2.
 # Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), BENCH_CREATES (1000), JDK25_HOME
 # (/usr/lib/jvm/temurin-25-jdk-amd64), BENCH_AOT_JAR (1; 0 leaves the third column out), RELAY_SKIP_BUILD=1 to reuse
 # the last build (the aot-jar packaging is built when missing).
@@ -44,12 +44,13 @@ app=quarkus-app
 launch() {
   local java=$1 name=$2 port=$3 log=$4; shift 4
   local started ended
+  service_java "$java" "$heap" "$root/$name/target/$app/quarkus-run.jar" "$@"
   started=$(date +%s%N)
   env QUARKUS_HTTP_PORT="$port" KAFKA_BOOTSTRAP_SERVERS="$bootstrap" \
     RELAY_DB_REACTIVE_URL="postgresql://$db_host:$db_port/$db_name" RELAY_DB_JDBC_URL="$jdbc_url" RELAY_DB_USER="$db_user" \
     RELAY_JWT_PUBLIC_KEY="file:$work/jwt/public.pem" RELAY_JWT_ISSUER="$issuer" RELAY_STREAM_LINK_SECRET="$link_secret" \
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
-    MALLOC_ARENA_MAX=2 "$java" -Xms32m -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$root/$name/target/$app/quarkus-run.jar" >"$log" 2>&1 &
+    "${service_java[@]}" >"$log" 2>&1 &
   launched_pid=$!
   for _ in $(seq 1 1200); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break

@@ -83,30 +83,37 @@ ensure_packages() {
   fi
 }
 
-# service_jvm ROOT NAME: the JVM a service runs on, in the array service_jvm. The heap starts small and grows to
-# RELAY_SERVICE_HEAP (256m): an initial heap of 1/64 of the machine's memory (a whole 256 MiB heap on 16 GiB and
-# more) is resident from the start although an idle service uses a tenth of it; glibc keeps two malloc arenas instead
-# of eight per core. With RELAY_AOT=1 and a JDK 25 at RELAY_JDK25_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), the
+# service_java JAVA HEAP JAR [JVM option…]: the command a packaged service runs with, in the array service_java, for
+# the dev stack and the benchmarks alike. The heap starts small and grows to HEAP: an initial heap of 1/64 of the
+# machine's memory (a whole 256 MiB heap on 16 GiB and more) is resident from the start although an idle service uses
+# a tenth of it; glibc keeps two malloc arenas instead of eight per core.
+service_java() {
+  local java=$1 heap=$2 jar=$3; shift 3
+  service_java=(env MALLOC_ARENA_MAX=2 "$java" -Xms32m -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$jar")
+}
+
+# service_jvm ROOT NAME: the dev stack's command for a service (service_java, heap RELAY_SERVICE_HEAP, 256m), in the
+# array service_jvm. With RELAY_AOT=1 and a JDK 25 at RELAY_JDK25_HOME (/usr/lib/jvm/temurin-25-jdk-amd64), the
 # service runs there with its ahead-of-time cache (JEP 483/514/515) from ROOT/.relay/aot; the first start of a build
 # has none and records one, which the JVM writes as it stops (a few seconds then), for the next start. Otherwise the
 # java on the PATH (17 or newer), as before.
 service_jvm() {
   local root=$1 name=$2 jar="$1/$2/target/quarkus-app/quarkus-run.jar"
-  local jdk25=${RELAY_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} cache
-  service_jvm=(env MALLOC_ARENA_MAX=2 java)
+  local jdk25=${RELAY_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} java=java cache options=()
   if [ "${RELAY_AOT:-0}" = 1 ] && [ -x "$jdk25/bin/java" ]; then
+    java=$jdk25/bin/java
     mkdir -p "$root/.relay/aot"
     # a cache holds for the jar it was recorded with (the JVM checks its size and time); a new build records anew
     cache="$root/.relay/aot/$name-$(stat -c '%s-%Y' "$jar").aot"
-    service_jvm=(env MALLOC_ARENA_MAX=2 "$jdk25/bin/java")
     if [ -s "$cache" ]; then
-      service_jvm+=(-XX:AOTCache="$cache")
+      options=(-XX:AOTCache="$cache")
     else
       rm -f "$root/.relay/aot/$name-"*.aot
-      service_jvm+=(-XX:AOTCacheOutput="$cache")
+      options=(-XX:AOTCacheOutput="$cache")
     fi
   fi
-  service_jvm+=(-Xms32m -Xmx"${RELAY_SERVICE_HEAP:-256m}" -XX:+UseSerialGC -jar "$jar")
+  service_java "$java" "${RELAY_SERVICE_HEAP:-256m}" "$jar" "${options[@]}"
+  service_jvm=("${service_java[@]}")
 }
 
 # start_service ROOT NAME PORT LOG [ENV=VALUE…]: runs a packaged service in the background (on service_jvm), waits

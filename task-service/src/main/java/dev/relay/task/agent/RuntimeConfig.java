@@ -19,6 +19,13 @@ public interface RuntimeConfig {
     @WithDefault("50ms")
     Duration deltaInterval();
 
+    /**
+     * About how many {@code message.delta} events the runs of one instance write a second together: with more runs
+     * working than this allows at {@code delta-interval}, each run's deltas are spaced further apart (larger ones).
+     */
+    @WithDefault("200")
+    int maxDeltasPerSecond();
+
     /** How often a running run checks that its budget still has room (it stops once a limit is used up). */
     @WithDefault("1s")
     Duration budgetCheckInterval();

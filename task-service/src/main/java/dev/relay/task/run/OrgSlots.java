@@ -36,14 +36,26 @@ class OrgSlots {
      * transaction, or null when none is free.
      */
     Uni<Integer> take(TaskRun run, int limit) {
-        return runs.heldSlots(run.orgId).chain(held -> {
-            if (held.size() >= limit) {
+        return runs.heldSlotCount(run.orgId).chain(held -> {
+            if (held >= limit) {
                 // a lowered limit: slots numbered past it are still held until their runs end
                 return Uni.createFrom().<Integer>nullItem();
             }
-            // claims racing for the same organization mostly try different slots
-            return firstFree(run.orgId, candidates(new HashSet<>(held), limit));
+            if (limit - held > 4 * TRIES) {
+                // most slots are free: numbers drawn at random are tried without reading every held one (thousands
+                // under a high limit, read again by every claim)
+                return firstFree(run.orgId, candidates(Set.of(), limit))
+                        .chain(slot -> slot != null ? Uni.createFrom().item(slot) : listed(run, limit));
+            }
+            return listed(run, limit);
         });
+    }
+
+    /** A slot chosen among those no committed active run holds. */
+    private Uni<Integer> listed(TaskRun run, int limit) {
+        return runs.heldSlots(run.orgId).chain(held -> held.size() >= limit ? Uni.createFrom().<Integer>nullItem()
+                // claims racing for the same organization mostly try different slots
+                : firstFree(run.orgId, candidates(new HashSet<>(held), limit)));
     }
 
     /** Up to {@link #TRIES} free slots below {@code limit}, at random, without listing every slot of a high limit. */

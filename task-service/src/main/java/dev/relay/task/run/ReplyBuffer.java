@@ -16,7 +16,7 @@ final class ReplyBuffer {
     private final ClaimedRun claimed;
     private final ReplyWriter replies;
     private final RunUsage usage;
-    private final Duration deltaInterval;
+    private final DeltaPacing pacing;
     private final Duration budgetCheckInterval;
     private final Redactor redactor;
     private final StringBuilder held = new StringBuilder();
@@ -31,12 +31,12 @@ final class ReplyBuffer {
     /** Whether the organization had a budget when the run last checked (its calls reserve only then). */
     private boolean budgeted = true;
 
-    ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, Duration deltaInterval, Duration budgetCheckInterval,
+    ReplyBuffer(ClaimedRun claimed, ReplyWriter replies, RunUsage usage, DeltaPacing pacing, Duration budgetCheckInterval,
             Redactor redactor) {
         this.claimed = claimed;
         this.replies = replies;
         this.usage = usage;
-        this.deltaInterval = deltaInterval;
+        this.pacing = pacing;
         this.budgetCheckInterval = budgetCheckInterval;
         this.redactor = redactor;
         this.runTokens = claimed.run().inputTokens + claimed.run().outputTokens;
@@ -61,10 +61,10 @@ final class ReplyBuffer {
         return messageId;
     }
 
-    /** Holds {@code text} back; sends what is held when a delta is due (the first at once, then one per interval). */
+    /** Holds {@code text} back; sends what is held when a delta is due (the first at once, then as {@link DeltaPacing} says). */
     Uni<Boolean> add(String text) {
         held.append(text);
-        boolean due = first || System.nanoTime() - lastSent >= deltaInterval.toNanos();
+        boolean due = first || System.nanoTime() - lastSent >= pacing.intervalNanos();
         return due ? send(false) : Uni.createFrom().item(true);
     }
 

@@ -43,10 +43,13 @@ class RunLoop {
     private final ToolCallLog toolCalls;
     private final ToolsConfig toolLimits;
     private final SteeredMessages steered;
+    private final DeltaPacing pacing;
 
     RunLoop(AgentRuntime agent, RuntimeConfig config, ToolRegistry tools, SecretVault secrets, ReplyWriter replies, RunUsage usage,
-            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls, ToolsConfig toolLimits, SteeredMessages steered) {
+            RunEndings endings, RunApprovals approvals, ToolCallLog toolCalls, ToolsConfig toolLimits, SteeredMessages steered,
+            DeltaPacing pacing) {
         this.steered = steered;
+        this.pacing = pacing;
         this.agent = agent;
         this.config = config;
         this.tools = tools;
@@ -70,7 +73,8 @@ class RunLoop {
             });
             // every text the run's tools and model produce is redacted with its secrets before anyone sees it
             Redactor redactor = Redactor.of(resolved.values());
-            ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, config.deltaInterval(), config.budgetCheckInterval(), redactor);
+            ReplyBuffer reply = new ReplyBuffer(claimed, replies, usage, pacing, config.budgetCheckInterval(), redactor);
+            Runnable written = pacing.begin();
             return reply.stopIfBudgetUsedUp().chain(stopped -> {
                 if (stopped) {
                     return Uni.createFrom().voidItem();
@@ -78,7 +82,7 @@ class RunLoop {
                 RunTools runTools = new RunTools(reply, tools, toolCalls, approvals, resolved, hosts, redactor, context, stopRegistry,
                         toolLimits, steered);
                 return runTools.settle().chain(goOn -> goOn ? follow(reply, runTools, context) : Uni.createFrom().voidItem());
-            });
+            }).onTermination().invoke(written);
         });
     }
 

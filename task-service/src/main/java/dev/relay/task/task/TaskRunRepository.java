@@ -47,6 +47,13 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("org", org).getResultList());
     }
 
+    /** How many slots the active runs of {@code org} hold (the partial unique index answers it). */
+    public Uni<Long> heldSlotCount(String org) {
+        return getSession().chain(session -> session.createSelectionQuery(
+                        "select count(r) from TaskRun r where r.orgId = :org and r.status = 'active' and r.orgSlot is not null", Long.class)
+                .setParameter("org", org).getSingleResult());
+    }
+
     /**
      * Takes the lock of slot {@code slot} of {@code org} until the transaction ends, without waiting; false when another
      * transaction holds it.

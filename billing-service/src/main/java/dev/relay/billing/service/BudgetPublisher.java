@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.billing.config.BillingConfig;
 import dev.relay.billing.domain.Budget;
@@ -84,7 +84,7 @@ public class BudgetPublisher {
      * in the metering statement itself, so a crash loses none.
      */
     @Scheduled(every = "{relay.billing.publish-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> publishPending() {
         return Panache.withSession(() -> states.pending(PENDING_BATCH))
                 .chain(orgs -> InTurn.each(orgs, org -> outbox.transaction(() -> publish(org))));

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -34,7 +34,7 @@ public class ConsumedEventSweeper {
 
     @Scheduled(every = "{relay.consumer.forget-interval}", delayed = "{relay.consumer.forget-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> sweep() {
         return forgetBefore(clock.instant().minus(config.rememberFor()), 0).replaceWithVoid();
     }

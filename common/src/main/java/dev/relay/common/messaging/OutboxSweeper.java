@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -35,7 +35,7 @@ public class OutboxSweeper {
 
     @Scheduled(every = "{relay.outbox.sweep-interval}", delayed = "{relay.outbox.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> sweep() {
         return markAcknowledged()
                 .chain(() -> Panache.withSession(() -> rows.unsent(Instant.now().minus(config.resendAfter()), config.sweepBatch())))

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +57,7 @@ public class ConsumerMonitor {
     }
 
     @Scheduled(every = "{relay.consumers.monitor-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> read() {
         return Multi.createFrom().iterable(List.copyOf(kafka.getConsumerChannels()))
                 .onItem().transformToUniAndMerge(this::read)

@@ -13,7 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import io.agroal.api.AgroalDataSource;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -149,7 +149,7 @@ public class RateLimiter {
 
     /** Buckets full again for a minute are forgotten, so the table holds only the recently busy callers. */
     @Scheduled(every = "${relay.rate-limits.cleanup-interval:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     void forgetIdleBuckets() {
         if (!config.enabled()) {
             return;

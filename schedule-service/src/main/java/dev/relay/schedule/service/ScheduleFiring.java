@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.relay.common.event.ScheduleFired;
 import dev.relay.common.event.Topics;
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.messaging.Outbox;
 import dev.relay.schedule.config.ScheduleConfig;
 import dev.relay.schedule.domain.CatchUp;
@@ -66,7 +66,7 @@ public class ScheduleFiring {
     }
 
     @Scheduled(every = "{relay.schedule.fire-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> fireWhatIsDue() {
         Instant now = clock.instant();
         return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid() : fireWhatIsDue());

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -36,7 +36,7 @@ public class ReservationSweeper {
 
     @Scheduled(every = "{relay.budget.sweep-interval}", delayed = "{relay.budget.sweep-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> sweep() {
         return Panache.withSession(() -> accounts.expired(clock.instant(), BATCH)).chain(this::release);
     }

@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.common.reactive.OnOwnContext;
 import dev.relay.task.task.TaskRunRepository;
@@ -73,7 +73,7 @@ class RunDispatcher {
 
     @Scheduled(every = "{relay.runs.dispatch-interval}", delayed = "{relay.runs.dispatch-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     void scheduled() {
         wake(QUEUED | WAITING | RECHECK);
     }

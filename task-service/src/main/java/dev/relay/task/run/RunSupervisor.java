@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.task.agent.RuntimeConfig;
 import dev.relay.task.task.TaskRunRepository;
@@ -52,7 +52,7 @@ class RunSupervisor {
      * run taken over is not kept alive from here: only its new worker speaks for it.
      */
     @Scheduled(every = "{relay.runtime.heartbeat-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> heartbeat() {
         Map<UUID, Integer> working = executor.working();
         return working.isEmpty() ? Uni.createFrom().voidItem()
@@ -65,7 +65,7 @@ class RunSupervisor {
 
     @Scheduled(every = "{relay.runtime.reap-interval}", delayed = "{relay.runtime.reap-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> recover() {
         Instant staleBefore = Instant.now().minus(config.staleAfter());
         return Panache.withSession(() -> runs.activeSilentSince(staleBefore)).chain(silent -> recover(silent, staleBefore));

@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.task.task.TaskRunRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -35,7 +35,7 @@ class StartDeadlines {
 
     @Scheduled(every = "{relay.runs.dispatch-interval}", delayed = "{relay.runs.dispatch-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> endThosePastTheirDeadline() {
         return Panache.withSession(() -> runs.pastStartDeadline(Instant.now(), BATCH))
                 .chain(late -> InTurn.each(late, streamId -> claims.endIfPastStartDeadline(streamId).onFailure().recoverWithItem(failure -> {

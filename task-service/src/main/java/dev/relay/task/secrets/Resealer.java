@@ -5,7 +5,7 @@ import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -33,7 +33,7 @@ public class Resealer {
 
     @Scheduled(every = "{relay.secrets.reseal-interval}", delayed = "{relay.secrets.reseal-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> scheduled() {
         return reseal().replaceWithVoid();
     }

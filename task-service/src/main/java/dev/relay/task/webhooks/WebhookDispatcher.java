@@ -13,7 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.common.reactive.OnOwnContext;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -60,7 +60,7 @@ public class WebhookDispatcher {
      * on a context of their own, and the look does not wait for them, so the next look serves the others.
      */
     @Scheduled(every = "{relay.webhooks.dispatch-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
+            skipExecutionIf = StartingOrStopping.class)
     Uni<Void> dispatch() {
         int free = config.concurrency() - sending.size();
         if (free <= 0) {

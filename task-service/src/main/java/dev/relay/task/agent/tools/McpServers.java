@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -19,9 +20,11 @@ import dev.langchain4j.mcp.client.McpToolMetadataKeys;
 import dev.langchain4j.mcp.client.transport.http.StreamableHttpMcpTransport;
 import dev.relay.common.egress.EgressPolicy;
 import dev.relay.common.egress.EgressRefused;
-import dev.relay.common.lifecycle.ApplicationStopping;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.task.agent.McpConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * The tools of the configured MCP servers (streamable HTTP, LangChain4j's MCP client): each server's list is read
@@ -44,14 +47,24 @@ public class McpServers {
         this.egress = egress;
     }
 
+    /**
+     * The first read, as the service starts, on a worker (a server that hangs delays nothing): the periodic pass skips
+     * its executions until the start has finished.
+     */
+    void readAtStart(@Observes StartupEvent start) {
+        if (!config.servers().isEmpty()) {
+            Infrastructure.getDefaultWorkerPool().execute(this::refresh);
+        }
+    }
+
     /** The tools the servers offered at their last read. */
     public List<Tool> tools() {
         return tools;
     }
 
     @Scheduled(every = "{relay.mcp.refresh-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = ApplicationStopping.class)
-    void refresh() {
+            skipExecutionIf = StartingOrStopping.class)
+    synchronized void refresh() {
         if (config.servers().isEmpty()) {
             return;
         }

@@ -112,7 +112,7 @@ service_jvm() {
       options=(-XX:AOTCacheOutput="$cache")
     fi
   fi
-  service_java "$java" "${RELAY_SERVICE_HEAP:-256m}" "$jar" "${options[@]}"
+  service_java "$java" "${RELAY_SERVICE_HEAP:-256m}" "$jar" ${options[@]+"${options[@]}"}
   service_jvm=("${service_java[@]}")
 }
 

@@ -20,11 +20,15 @@ public interface RuntimeConfig {
     Duration deltaInterval();
 
     /**
-     * About how many {@code message.delta} events the runs of one instance write a second together: with more runs
-     * working than this allows at {@code delta-interval}, each run's deltas are spaced further apart (larger ones).
+     * About how many paced {@code message.delta} events the runs of one instance write a second together: with more
+     * runs working than this allows at {@code delta-interval}, each run's deltas are spaced further apart (larger ones).
      */
     @WithDefault("200")
     int maxDeltasPerSecond();
+
+    /** The longest a run's text is held between two deltas, however many runs work on the instance. */
+    @WithDefault("1s")
+    Duration longestDeltaInterval();
 
     /** How often a running run checks that its budget still has room (it stops once a limit is used up). */
     @WithDefault("1s")

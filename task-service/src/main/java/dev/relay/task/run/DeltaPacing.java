@@ -7,32 +7,38 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.relay.task.agent.RuntimeConfig;
+import io.quarkus.runtime.Startup;
 
 /**
- * How long a run holds its reply's text before it goes out as a {@code message.delta}: {@code relay.runtime.delta-interval}
- * while few runs work on this instance, longer as more do, so that together they write about
- * {@code relay.runtime.max-deltas-per-second} at most. Each delta is a transaction and an event: with a fixed interval
- * a burst of runs wrote more than the database pool could take, and the creates queued behind their chunks until
- * neither got through (creates.sh at 100 creates/s with the runs' limits lifted: p99 16 s, no run finished during the
- * load). Watchers then get the same text in fewer, larger deltas.
+ * How long a run holds its reply's text between two {@code message.delta} events: {@code relay.runtime.delta-interval}
+ * while few runs work on this instance, longer as more do (each working run counted, whether it is writing or waiting
+ * on its model), so that their paced deltas come to about {@code relay.runtime.max-deltas-per-second}, and never
+ * longer than {@code relay.runtime.longest-delta-interval}. A message's first delta and the text flushed before a tool
+ * call, a usage report or the run's end are not held. Each delta is a transaction and an event: with a fixed interval
+ * a burst of runs wrote more than the database pool could take, and the creates queued behind their chunks
+ * (creates.sh at 100 creates/s with the runs' limits lifted, docs/benchmarks.md). Watchers then get the same text in
+ * fewer, larger deltas. Created with the application, so a rate below one stops the start.
  */
+@Startup
 @ApplicationScoped
 class DeltaPacing {
 
     private final AtomicInteger writing = new AtomicInteger();
     private final long shortestNanos;
+    private final long longestNanos;
     private final long maxPerSecond;
 
     @Inject
     DeltaPacing(RuntimeConfig config) {
-        this(config.deltaInterval().toNanos(), config.maxDeltasPerSecond());
+        this(config.deltaInterval().toNanos(), config.longestDeltaInterval().toNanos(), config.maxDeltasPerSecond());
     }
 
-    DeltaPacing(long shortestNanos, long maxPerSecond) {
+    DeltaPacing(long shortestNanos, long longestNanos, long maxPerSecond) {
         if (maxPerSecond < 1) {
             throw new IllegalArgumentException("relay.runtime.max-deltas-per-second must be at least 1");
         }
         this.shortestNanos = shortestNanos;
+        this.longestNanos = Math.max(shortestNanos, longestNanos);
         this.maxPerSecond = maxPerSecond;
     }
 
@@ -49,6 +55,6 @@ class DeltaPacing {
 
     /** The shortest time between two deltas of one run now. */
     long intervalNanos() {
-        return Math.max(shortestNanos, writing.get() * 1_000_000_000L / maxPerSecond);
+        return Math.min(longestNanos, Math.max(shortestNanos, writing.get() * 1_000_000_000L / maxPerSecond));
     }
 }

@@ -41,9 +41,9 @@ class OrgSlots {
                 // a lowered limit: slots numbered past it are still held until their runs end
                 return Uni.createFrom().<Integer>nullItem();
             }
-            if (limit - held > 4 * TRIES) {
+            if (2 * held < limit && limit - held > 4 * TRIES) {
                 // most slots are free: numbers drawn at random are tried without reading every held one (thousands
-                // under a high limit, read again by every claim)
+                // under a high limit, read again by every claim); all three taken, the list decides
                 return firstFree(run.orgId, candidates(Set.of(), limit))
                         .chain(slot -> slot != null ? Uni.createFrom().item(slot) : listed(run, limit));
             }

@@ -47,10 +47,10 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("org", org).getResultList());
     }
 
-    /** How many slots the active runs of {@code org} hold (the partial unique index answers it). */
+    /** How many slots the active runs of {@code org} hold (counted over the partial unique index of the slots). */
     public Uni<Long> heldSlotCount(String org) {
         return getSession().chain(session -> session.createSelectionQuery(
-                        "select count(r) from TaskRun r where r.orgId = :org and r.status = 'active' and r.orgSlot is not null", Long.class)
+                        "select count(*) from TaskRun r where r.orgId = :org and r.status = 'active' and r.orgSlot is not null", Long.class)
                 .setParameter("org", org).getSingleResult());
     }
 

@@ -52,7 +52,7 @@ class NoisyTenantTest {
         String noisy = TestTokens.bearer(noisyOrg, "flood@noisy.dev");
         String quiet = TestTokens.bearer("quiet-" + UUID.randomUUID(), "calm@quiet.dev");
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        // the other organization is another client: its requests do not queue in the flood's connection pool
+        // the other organization is another client, with connections of its own
         HttpClient calm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         create(calm, quiet); // the first request of a connection and an org costs more than the rest: not measured
 
@@ -79,13 +79,12 @@ class NoisyTenantTest {
         }
 
         List<Long> quietMillis = new ArrayList<>();
-        List<String> quietTasks = new ArrayList<>();
+        List<HttpResponse<String>> quietAnswers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             long started = System.nanoTime();
             HttpResponse<String> response = create(calm, quiet);
             quietMillis.add((System.nanoTime() - started) / 1_000_000);
-            assertThat(response.statusCode()).as("the quiet organization's create %d: %s", i, response.body()).isEqualTo(202);
-            quietTasks.add(JSON.readTree(response.body()).get("task_id").asText());
+            quietAnswers.add(response);
             Thread.sleep(Math.max(0, 1_000 - (System.nanoTime() - started) / 1_000_000));
         }
         for (Future<?> client : clients) {
@@ -96,6 +95,11 @@ class NoisyTenantTest {
         Collections.sort(quietMillis);
         System.out.printf("[noisy-tenant] quiet organization's creates during the flood (ms, sorted): %s; flood: %d accepted, %d refused "
                 + "in %d ms%n", quietMillis, accepted.size(), refused.size(), (floodEnded.get() - floodStarted) / 1_000_000);
+        List<String> quietTasks = new ArrayList<>();
+        for (HttpResponse<String> response : quietAnswers) {
+            assertThat(response.statusCode()).as("the quiet organization's create: %s", response.body()).isEqualTo(202);
+            quietTasks.add(JSON.readTree(response.body()).get("task_id").asText());
+        }
         assertThat(accepted.size() + refused.size()).isEqualTo(2_000);
         assertThat(refused).as("the flood is limited").hasSizeGreaterThan(1_000);
         assertThat(accepted).as("the burst and the refill pass").hasSizeGreaterThanOrEqualTo(100);

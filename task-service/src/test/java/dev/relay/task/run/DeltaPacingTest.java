@@ -15,7 +15,7 @@ class DeltaPacingTest {
 
     @Test
     void fewRunsWriteAtTheShortestIntervalAndMoreRunsShareTheRate() {
-        DeltaPacing pacing = new DeltaPacing(FIFTY_MS, 200);
+        DeltaPacing pacing = new DeltaPacing(FIFTY_MS, TimeUnit.SECONDS.toNanos(10), 200);
         assertThat(pacing.intervalNanos()).isEqualTo(FIFTY_MS);
 
         List<Runnable> runs = new ArrayList<>();
@@ -35,8 +35,17 @@ class DeltaPacingTest {
     }
 
     @Test
+    void noRunHoldsItsTextLongerThanTheLongestInterval() {
+        DeltaPacing pacing = new DeltaPacing(FIFTY_MS, TimeUnit.SECONDS.toNanos(1), 200);
+        for (int i = 0; i < 100_000; i++) {
+            pacing.begin();
+        }
+        assertThat(pacing.intervalNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Test
     void aRunThatSaysTwiceItStoppedCountsOnce() {
-        DeltaPacing pacing = new DeltaPacing(FIFTY_MS, 1);
+        DeltaPacing pacing = new DeltaPacing(FIFTY_MS, TimeUnit.SECONDS.toNanos(10), 1);
         Runnable first = pacing.begin();
         Runnable second = pacing.begin();
         first.run();
@@ -48,7 +57,7 @@ class DeltaPacingTest {
 
     @Test
     void aRateBelowOneIsRefused() {
-        assertThatThrownBy(() -> new DeltaPacing(FIFTY_MS, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new DeltaPacing(FIFTY_MS, TimeUnit.SECONDS.toNanos(10), 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max-deltas-per-second");
     }
 }

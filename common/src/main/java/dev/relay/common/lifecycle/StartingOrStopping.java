@@ -32,8 +32,13 @@ public class StartingOrStopping implements Scheduled.SkipPredicate {
         stopping = true;
     }
 
+    /** Whether the start has finished and the shutdown not begun: for work a pass goes on with, or that wakes itself. */
+    public boolean isRunning() {
+        return started && !stopping;
+    }
+
     @Override
     public boolean test(ScheduledExecution execution) {
-        return !started || stopping;
+        return !isRunning();
     }
 }

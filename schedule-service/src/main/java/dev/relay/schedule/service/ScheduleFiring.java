@@ -48,9 +48,11 @@ public class ScheduleFiring {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Timer firingLag;
+    private final StartingOrStopping lifecycle;
 
     public ScheduleFiring(ScheduleRepository schedules, ExecutionRepository executions, ScheduleUpdates updates, Outbox outbox,
-            ScheduleConfig config, Clock clock, MeterRegistry registry) {
+            ScheduleConfig config, Clock clock, MeterRegistry registry, StartingOrStopping lifecycle) {
+        this.lifecycle = lifecycle;
         this.registry = registry;
         this.firingLag = Timer.builder("relay.schedule.firing.lag").description("How long after its due time a schedule fired")
                 .publishPercentiles(0.5, 0.99).register(registry);
@@ -69,7 +71,9 @@ public class ScheduleFiring {
             skipExecutionIf = StartingOrStopping.class)
     Uni<Void> fireWhatIsDue() {
         Instant now = clock.instant();
-        return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid() : fireWhatIsDue());
+        // a full batch means more are due: the next batch at once, unless the service is stopping meanwhile
+        return fireDue(now).chain(fired -> fired < config.claimBatch() ? releaseDue(now).replaceWithVoid()
+                : lifecycle.isRunning() ? fireWhatIsDue() : Uni.createFrom().voidItem());
     }
 
     /**

@@ -53,9 +53,11 @@ class RunDispatcher {
     private final AtomicInteger again = new AtomicInteger();
     private final WaitingRuns waiting;
     private final RunQueueConfig config;
+    private final StartingOrStopping lifecycle;
 
     RunDispatcher(RunExecutor executor, TaskRunRepository runs, OrgRunLimits limits, QueuedRuns queued, Vertx vertx, WaitingRuns waiting,
-            RunQueueConfig config) {
+            RunQueueConfig config, StartingOrStopping lifecycle) {
+        this.lifecycle = lifecycle;
         this.waiting = waiting;
         this.config = config;
         this.queued = queued;
@@ -81,10 +83,12 @@ class RunDispatcher {
     /**
      * Looks now for queued messages whose turn came ({@link #QUEUED}), for runs waiting their turn ({@link #WAITING}),
      * and whether any message is queued at all ({@link #RECHECK}); a wake during a pass makes one more pass after it,
-     * for all that the wakes in between asked.
+     * for all that the wakes in between asked. Nothing while the service starts or stops.
      */
     void wake(int what) {
-        if (what == 0) {
+        if (what == 0 || !lifecycle.isRunning()) {
+            // a run that ends while the service stops claims nothing more (its pool is closing); one that ends
+            // before the start has finished leaves it to the first pass
             return;
         }
         if (!passing.compareAndSet(false, true)) {

@@ -65,7 +65,6 @@ launch() {
 # stop PID: SIGTERM, and waits for the JVM to exit (a training run writes its cache then)
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # exercise PORT: what a training run is asked: every read of the service's API a user makes, and the health checks
 exercise() {
@@ -115,11 +114,11 @@ measure() {
     # Quarkus's own figure: launch to listening, before the consumers have joined their groups (readiness waits for that)
     started+=("$(grep -o 'started in [0-9.]*s' "$work/$name-$label-$n.log" | head -1 | tr -dc '0-9.' | awk '{printf "%d", $1 * 1000}')")
     sleep 5
-    rss+=("$(rss_kb "$launched_pid")")
+    rss+=("$(rss_kib "$launched_pid")")
     if [ "$name" = task-service ]; then
       load "$port"
       sleep 5
-      loaded+=("$(rss_kb "$launched_pid")")
+      loaded+=("$(rss_kib "$launched_pid")")
     fi
     stop "$launched_pid"
   done

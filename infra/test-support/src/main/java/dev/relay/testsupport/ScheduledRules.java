@@ -24,7 +24,7 @@ public final class ScheduledRules {
     private ScheduledRules() {
     }
 
-    /** Fails with ArchUnit's report naming each periodic pass that would run during shutdown. */
+    /** Fails with ArchUnit's report naming each periodic pass that does not skip while the application starts or stops. */
     public static void check(String... packages) {
         methods().that().areAnnotatedWith(SCHEDULED).should(skipWhileStartingOrStopping())
                 .check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(packages));

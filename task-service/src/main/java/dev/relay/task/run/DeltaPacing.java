@@ -23,7 +23,7 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 class DeltaPacing {
 
-    private final AtomicInteger writing = new AtomicInteger();
+    private final AtomicInteger working = new AtomicInteger();
     private final long shortestNanos;
     private final long longestNanos;
     private final long maxPerSecond;
@@ -44,17 +44,17 @@ class DeltaPacing {
 
     /** A run starts writing its reply here; the action answered says it stopped (running it again does nothing). */
     Runnable begin() {
-        writing.incrementAndGet();
+        working.incrementAndGet();
         AtomicBoolean ended = new AtomicBoolean();
         return () -> {
             if (ended.compareAndSet(false, true)) {
-                writing.decrementAndGet();
+                working.decrementAndGet();
             }
         };
     }
 
     /** The shortest time between two deltas of one run now. */
     long intervalNanos() {
-        return Math.min(longestNanos, Math.max(shortestNanos, writing.get() * 1_000_000_000L / maxPerSecond));
+        return Math.min(longestNanos, Math.max(shortestNanos, working.get() * 1_000_000_000L / maxPerSecond));
     }
 }

@@ -139,8 +139,9 @@ class MultitaskStrategyTest {
 
     @Test
     void aToolCallInFlightWhenTheRunIsInterruptedIsAnsweredAsInterruptedAndNotMadeAgain() {
-        String taskId = create("slow-call: is the endpoint up?");
+        // counted before the create: its run starts at the create's commit and may call before the 202 is read
         int before = FakeModelProvider.SLOW_CALLS.size();
+        String taskId = create("slow-call: is the endpoint up?");
         await().atMost(Duration.ofSeconds(20)).until(() -> FakeModelProvider.SLOW_CALLS.size() > before);
 
         send(taskId, "never mind that", "interrupt").statusCode(202);
@@ -177,8 +178,8 @@ class MultitaskStrategyTest {
     }
     @Test
     void aSteeredMessageJoinsTheWorkingRunAtItsNextModelCall() {
-        String taskId = create("slow-call: is the staging endpoint up?");
         int before = FakeModelProvider.SLOW_CALLS.size();
+        String taskId = create("slow-call: is the staging endpoint up?");
         await().atMost(Duration.ofSeconds(20)).until(() -> FakeModelProvider.SLOW_CALLS.size() > before);
 
         send(taskId, "also say which version staging runs", "steer").statusCode(202);

@@ -101,10 +101,17 @@ final class ProviderCalls {
         // the HTTP client's timeout ends with the response's headers: a stream that stalls after them ends here
         return Multi.createFrom().emitter(emitter -> {
             AtomicReference<StreamingHandle> handle = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
             // a cancelled run ends the call at once: the provider's stream is closed (when it has begun) by the subscriber
-            // that stops, and the run's worker stops waiting for a provider that is still silent
-            tools.onStop(() -> emitter.fail(new AgentRuntime.RunStopped()));
+            // that stops, and the run's worker stops waiting for a provider that is still silent; a call that has
+            // ended already is left alone (failing its emitter again would only be dropped and logged)
+            tools.onStop(() -> {
+                if (!ended.get()) {
+                    emitter.fail(new AgentRuntime.RunStopped());
+                }
+            });
             emitter.onTermination(() -> {
+                ended.set(true);
                 StreamingHandle streaming = handle.get();
                 if (streaming != null && !streaming.isCancelled()) {
                     streaming.cancel();

@@ -81,7 +81,7 @@ class ObservabilityIT {
     @Test
     void everyServiceShowsRelaysOwnMetrics() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(series(taskService)).contains("relay_task_creates_total", "relay_runs_active", "relay_runs_ended_total",
+            assertThat(series(taskService)).contains("relay_task_creates_total", "relay_runs_active", "relay_runs_working_limit", "relay_runs_ended_total",
                     "relay_budget_refusals_total", "relay_outbox_records_total", "relay_outbox_backlog",
                     "relay_outbox_oldest_age_seconds", "relay_consumer_lag_records", "relay_consumer_assigned_partitions");
             assertThat(series(streamService)).contains("relay_events_stored_total", "relay_sse_connections_open",

@@ -53,6 +53,11 @@ class DeltaPacing {
         };
     }
 
+    /** The runs working on this instance now. */
+    int working() {
+        return working.get();
+    }
+
     /** The shortest time between two deltas of one run now. */
     long intervalNanos() {
         return Math.min(longestNanos, Math.max(shortestNanos, working.get() * 1_000_000_000L / maxPerSecond));

@@ -26,8 +26,11 @@ class ReplyWriter {
     private final TaskEventLog eventLog;
     private final ActiveRuns activeRuns;
     private final Outbox outbox;
+    private final WorkingLimit limit;
 
-    ReplyWriter(TaskRepository tasks, TaskMessageRepository messages, TaskEventLog eventLog, ActiveRuns activeRuns, Outbox outbox) {
+    ReplyWriter(TaskRepository tasks, TaskMessageRepository messages, TaskEventLog eventLog, ActiveRuns activeRuns, Outbox outbox,
+            WorkingLimit limit) {
+        this.limit = limit;
         this.tasks = tasks;
         this.messages = messages;
         this.eventLog = eventLog;
@@ -37,7 +40,9 @@ class ReplyWriter {
 
     /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
     Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
-        // the hot path of a run: one statement takes the seq if the run is still active, without loading the task
+        // the hot path of a run: one statement takes the seq if the run is still active, without loading the task;
+        // how long it takes to commit is what the instance's limit of runs at once follows
+        long start = System.nanoTime();
         return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, claimed.attempt, Task.RUNNING, Instant.now())
                 .chain(next -> {
                     if (next == null) {
@@ -47,7 +52,7 @@ class ReplyWriter {
                             : messages.append(messageId, chunk);
                     return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, new TaskEventData.MessageDelta(messageId, chunk)))
                             .replaceWith(true);
-                }));
+                })).invoke(() -> limit.stepTook(start));
     }
 
     /** Completes an assistant message that is followed by a tool call ({@code message.completed}). */

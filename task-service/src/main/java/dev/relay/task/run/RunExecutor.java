@@ -47,12 +47,12 @@ class RunExecutor {
     private final Map<UUID, Work> working = new ConcurrentHashMap<>();
     /** Claims under way, counted against the room with the runs working. */
     private final AtomicInteger claiming = new AtomicInteger();
-    private final int maxWorking;
+    private final WorkingLimit limit;
     /** Told each time a run leaves this instance (its worker is free again). */
     private volatile Runnable onLeft = () -> { };
 
-    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics, RunQueueConfig queue) {
-        this.maxWorking = queue.maxWorking();
+    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics, WorkingLimit limit) {
+        this.limit = limit;
         this.claims = claims;
         this.loop = loop;
         this.endings = endings;
@@ -73,7 +73,7 @@ class RunExecutor {
 
     /** How many more runs this instance may take now. */
     int room() {
-        return maxWorking - working.size() - claiming.get();
+        return limit.current() - working.size() - claiming.get();
     }
 
     void onLeft(Runnable listener) {
@@ -118,7 +118,7 @@ class RunExecutor {
     }
 
     private Uni<Boolean> start(UUID streamId, boolean fromRecord) {
-        boolean room = claiming.incrementAndGet() + working.size() <= maxWorking;
+        boolean room = claiming.incrementAndGet() + working.size() <= limit.current();
         return claims.claim(streamId, room, fromRecord).map(claimed -> {
             if (claimed == null) {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);

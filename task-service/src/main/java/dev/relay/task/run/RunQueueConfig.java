@@ -20,9 +20,24 @@ public interface RunQueueConfig {
     @WithDefault("256")
     int orgMaxActiveCeiling();
 
-    /** Runs this instance works at once; more wait for a free worker. */
+    /**
+     * The most runs this instance works at once; more wait for a free worker. Below it the limit adapts to how long
+     * the runs' steps take ({@link #stepLatencyTarget()}).
+     */
     @WithDefault("512")
     int maxWorking();
+
+    /** The fewest runs this instance works at once, however slow their steps. */
+    @WithDefault("16")
+    int minWorking();
+
+    /**
+     * How long a run's {@code message.delta} may take to commit, on average over a window (100 ms to 1 s; one of fewer
+     * than ten deltas changes nothing), before the instance takes fewer runs at once (a tenth fewer per slower window; one more per faster one
+     * while at least half the limit works).
+     */
+    @WithDefault("100ms")
+    Duration stepLatencyTarget();
 
     /** How often an instance with room looks for waiting runs (a run ending here looks at once). */
     @WithDefault("1s")

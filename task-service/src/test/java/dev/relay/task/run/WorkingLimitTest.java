@@ -1,0 +1,79 @@
+package dev.relay.task.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class WorkingLimitTest {
+
+    private static final long TARGET = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private static DeltaPacing working(int runs) {
+        DeltaPacing pacing = new DeltaPacing(TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.SECONDS.toNanos(1), 200);
+        for (int i = 0; i < runs; i++) {
+            pacing.begin();
+        }
+        return pacing;
+    }
+
+    /** The steps' clock. */
+    private long now = System.nanoTime();
+
+    /** Windows of 100 ms to 1 s, as the service's (its first step only opens the first window). */
+    private WorkingLimit limit(int min, int max, DeltaPacing working) {
+        WorkingLimit limit = new WorkingLimit(min, max, TARGET, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(1), working);
+        limit.stepTook(now - TimeUnit.MILLISECONDS.toNanos(1), now);
+        return limit;
+    }
+
+    /** Ten steps (a window: the last one ends past its longest length) that each took {@code millis}. */
+    private void window(WorkingLimit limit, long millis) {
+        for (int i = 0; i < 10; i++) {
+            now += TimeUnit.MILLISECONDS.toNanos(i < 9 ? 1 : 1_100);
+            limit.stepTook(now - TimeUnit.MILLISECONDS.toNanos(millis), now);
+        }
+    }
+
+    @Test
+    void aSlowWindowTakesATenthOffDownToTheFewest() {
+        WorkingLimit limit = limit(8, 512, working(32));
+        assertThat(limit.current()).isEqualTo(32);
+
+        window(limit, 200);
+        assertThat(limit.current()).isEqualTo(28);
+        for (int i = 0; i < 50; i++) {
+            window(limit, 200);
+        }
+        assertThat(limit.current()).isEqualTo(8);
+    }
+
+    @Test
+    void aFastWindowAddsOneWhileHalfTheLimitWorksUpToTheMost() {
+        WorkingLimit busy = limit(8, 40, working(20));
+        for (int i = 0; i < 5; i++) {
+            window(busy, 1);
+        }
+        assertThat(busy.current()).isEqualTo(37);
+        for (int i = 0; i < 50; i++) {
+            window(busy, 1);
+        }
+        assertThat(busy.current()).isEqualTo(40);
+
+        // a limit nobody uses does not grow: it would mean nothing when the runs come
+        WorkingLimit idle = limit(8, 512, working(3));
+        for (int i = 0; i < 50; i++) {
+            window(idle, 1);
+        }
+        assertThat(idle.current()).isEqualTo(32);
+    }
+
+    @Test
+    void theFewestMustFitUnderTheMost() {
+        assertThatThrownBy(() -> limit(0, 512, working(0))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> limit(16, 8, working(0))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(limit(4, 4, working(0)).current()).isEqualTo(4);
+    }
+}

@@ -14,8 +14,8 @@
 #     (test-support's FakeModelProvider on a loopback port): a streamed tool call (dns_lookup of localhost), its
 #     result, a second model call and the streamed answer; every run must have made its tool call.
 # Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs
-# at once, lifted), BENCH_MAX_WORKING (the task service's runs at once, relay.runs.max-working: BENCH_ORG_MAX_ACTIVE
-# unless set), RELAY_SKIP_BUILD=1 to reuse the last build.
+# at once, lifted), BENCH_MAX_WORKING (the task service's runs at once fixed at that many; unset: adapted, at most
+# BENCH_ORG_MAX_ACTIVE), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../dev/lib.sh
@@ -29,9 +29,13 @@ concurrency=${BENCH_CONCURRENCY:-32}
 seconds=${BENCH_SECONDS:-20}
 warmup=${BENCH_WARMUP:-10}
 # one organization, so its limit of runs at once (relay.runs.org-max-active, default 32) is lifted as a single-tenant
-# operator would lift it, and the instance's too: the figures are the create and run path's, not the fair queue's
+# operator would lift it, and the instance's most too: the instance's limit is the one it adapts to its runs' steps
+# (relay.runs.min-working …); BENCH_MAX_WORKING fixes it at that many instead
 org_limit=${BENCH_ORG_MAX_ACTIVE:-100000}
 export RELAY_RUNS_ORG_MAX_ACTIVE=$org_limit RELAY_RUNS_ORG_MAX_ACTIVE_CEILING=$org_limit RELAY_RUNS_MAX_WORKING=${BENCH_MAX_WORKING:-$org_limit}
+if [ -n "${BENCH_MAX_WORKING:-}" ]; then
+  export RELAY_RUNS_MIN_WORKING=$BENCH_MAX_WORKING
+fi
 orgs=${BENCH_ORGS:-1}
 runtime=${BENCH_RUNTIME:-simulated}
 task_text="Check the TLS setup of example.com"

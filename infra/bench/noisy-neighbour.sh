@@ -22,7 +22,8 @@ runs=${BENCH_NOISY_RUNS:-5000}
 concurrency=${BENCH_CONCURRENCY:-32}
 # "fifo" lifts organization A's limit this high; no instance limit below it either
 ceiling=100000
-export RELAY_RUNS_ORG_MAX_ACTIVE_CEILING=$ceiling RELAY_RUNS_MAX_WORKING=$ceiling
+# the instance's limit fixed at the ceiling too (not adapted to its runs' steps): in fifo mode every run starts at once
+export RELAY_RUNS_ORG_MAX_ACTIVE_CEILING=$ceiling RELAY_RUNS_MAX_WORKING=$ceiling RELAY_RUNS_MIN_WORKING=$ceiling
 bench_stack noisy
 # A is the dev organization (its token is an admin's); B another one, with a token signed by the dev stack's key
 token_b=$(mint_token "$root/.relay/jwt" https://relay.dev noisy-b "b@noisy-b.local" 12)

@@ -52,7 +52,7 @@ class ReplyWriter {
                             : messages.append(messageId, chunk);
                     return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, new TaskEventData.MessageDelta(messageId, chunk)))
                             .replaceWith(true);
-                })).invoke(() -> limit.stepTook(start));
+                })).invoke(() -> limit.stepTook(start)).onFailure().invoke(() -> limit.stepFailed(start));
     }
 
     /** Completes an assistant message that is followed by a tool call ({@code message.completed}). */

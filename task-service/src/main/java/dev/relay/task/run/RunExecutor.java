@@ -118,7 +118,7 @@ class RunExecutor {
     }
 
     private Uni<Boolean> start(UUID streamId, boolean fromRecord) {
-        boolean room = claiming.incrementAndGet() + working.size() <= limit.current();
+        boolean room = reserve();
         return claims.claim(streamId, room, fromRecord).map(claimed -> {
             if (claimed == null) {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
@@ -132,7 +132,28 @@ class RunExecutor {
             }
             executeDetached(claimed);
             return true;
-        }).onTermination().invoke(claiming::decrementAndGet);
+        }).onTermination().invoke(() -> {
+            if (room) {
+                claiming.decrementAndGet();
+            }
+        });
+    }
+
+    /**
+     * Takes a place for a claim if the runs working and the claims under way leave one under the limit; a claim
+     * without a place holds its run back and takes none (counted, claims that start nothing left no room to the ones
+     * that would).
+     */
+    private boolean reserve() {
+        while (true) {
+            int under = claiming.get();
+            if (under + working.size() >= limit.current()) {
+                return false;
+            }
+            if (claiming.compareAndSet(under, under + 1)) {
+                return true;
+            }
+        }
     }
 
     private void executeDetached(ClaimedRun claimed) {

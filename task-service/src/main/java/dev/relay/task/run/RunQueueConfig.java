@@ -27,7 +27,7 @@ public interface RunQueueConfig {
     @WithDefault("512")
     int maxWorking();
 
-    /** The fewest runs this instance works at once, however slow their steps. */
+    /** The fewest runs this instance works at once, however slow their steps (a lower max-working is a fixed limit). */
     @WithDefault("16")
     int minWorking();
 

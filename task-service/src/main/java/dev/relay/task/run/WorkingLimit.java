@@ -46,13 +46,15 @@ class WorkingLimit {
     }
 
     WorkingLimit(int min, int max, long targetNanos, long shortestWindowNanos, long longestWindowNanos, DeltaPacing working) {
-        if (min < 1 || max < min) {
-            throw new IllegalArgumentException("relay.runs.min-working must be at least 1 and at most relay.runs.max-working");
+        if (min < 1 || max < 1) {
+            throw new IllegalArgumentException("relay.runs.min-working and relay.runs.max-working must be at least 1");
         }
+        // a max-working under the fewest is a fixed limit of that many
+        int fewest = Math.min(min, max);
         this.working = working;
         this.limit = WindowedLimit.newBuilder().windowSize(WINDOW_SAMPLES)
                 .minWindowTime(shortestWindowNanos, TimeUnit.NANOSECONDS).maxWindowTime(longestWindowNanos, TimeUnit.NANOSECONDS)
-                .build(AIMDLimit.newBuilder().minLimit(min).maxLimit(max).initialLimit(Math.min(max, Math.max(min, 32)))
+                .build(AIMDLimit.newBuilder().minLimit(fewest).maxLimit(max).initialLimit(Math.min(max, Math.max(fewest, 32)))
                         .backoffRatio(0.9).timeout(targetNanos, TimeUnit.NANOSECONDS).build());
     }
 
@@ -68,5 +70,14 @@ class WorkingLimit {
 
     void stepTook(long startNanos, long endNanos) {
         limit.onSample(startNanos, endNanos - startNanos, working.working(), false);
+    }
+
+    /** A run's step that started at {@code startNanos} has just failed (its window counts as a slow one). */
+    void stepFailed(long startNanos) {
+        stepFailed(startNanos, System.nanoTime());
+    }
+
+    void stepFailed(long startNanos, long endNanos) {
+        limit.onSample(startNanos, endNanos - startNanos, working.working(), true);
     }
 }

@@ -71,9 +71,26 @@ class WorkingLimitTest {
     }
 
     @Test
-    void theFewestMustFitUnderTheMost() {
+    void aWindowWithAFailedStepCountsAsSlow() {
+        WorkingLimit limit = limit(8, 512, working(32));
+        for (int i = 0; i < 9; i++) {
+            now += TimeUnit.MILLISECONDS.toNanos(1);
+            limit.stepTook(now - TimeUnit.MILLISECONDS.toNanos(1), now);
+        }
+        now += TimeUnit.MILLISECONDS.toNanos(1_100);
+        limit.stepFailed(now - TimeUnit.MILLISECONDS.toNanos(1), now);
+        assertThat(limit.current()).isEqualTo(28);
+    }
+
+    @Test
+    void aMostUnderTheFewestIsAFixedLimit() {
         assertThatThrownBy(() -> limit(0, 512, working(0))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> limit(16, 8, working(0))).isInstanceOf(IllegalArgumentException.class);
+        WorkingLimit fixed = limit(16, 8, working(8));
+        for (int i = 0; i < 5; i++) {
+            window(fixed, 1);
+        }
+        window(fixed, 200);
+        assertThat(fixed.current()).isEqualTo(8);
         assertThat(limit(4, 4, working(0)).current()).isEqualTo(4);
     }
 }

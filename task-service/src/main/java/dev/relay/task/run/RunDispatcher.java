@@ -95,14 +95,15 @@ class RunDispatcher {
             again.accumulateAndGet(what, (asked, more) -> asked | more);
             return;
         }
-        again.set(0);
+        // what wakes asked while the last pass ended (after it took its own) joins this one instead of being lost
+        int asked = what | again.getAndSet(0);
         // messages queued behind a task's run that ended become runs of their own first: they wait their turn with the rest
-        OnOwnContext.run(vertx, () -> ((what & QUEUED) != 0 ? queued.startThoseWhoseTurnCame().onFailure().recoverWithItem(failure -> {
+        OnOwnContext.run(vertx, () -> ((asked & QUEUED) != 0 ? queued.startThoseWhoseTurnCame().onFailure().recoverWithItem(failure -> {
                     LOG.warnf(failure, "could not look for queued messages whose turn came (tried again within the dispatch interval)");
                     return 0;
                 }) : Uni.createFrom().item(0))
-                .chain(() -> (what & RECHECK) != 0 ? queued.anyQueued().invoke(waiting::queued).replaceWithVoid() : Uni.createFrom().voidItem())
-                .chain(() -> (what & WAITING) != 0 ? pass() : Uni.createFrom().item(0)))
+                .chain(() -> (asked & RECHECK) != 0 ? queued.anyQueued().invoke(waiting::queued).replaceWithVoid() : Uni.createFrom().voidItem())
+                .chain(() -> (asked & WAITING) != 0 ? pass() : Uni.createFrom().item(0)))
                 .subscribe().with(started -> passed(), failure -> {
                     LOG.warnf(failure, "could not start waiting runs (tried again within the dispatch interval)");
                     passing.set(false);

@@ -98,9 +98,11 @@ public final class NoisyNeighbourBenchmark {
             try {
                 withB = bench.queue(tokenA, runs, concurrency);
             } finally {
-                ticker.shutdownNow();
-                ticker.awaitTermination(30, TimeUnit.SECONDS);
+                // no more ticks, and the create under way (if any) is answered and counted: interrupting it failed the
+                // benchmark with an InterruptedException whenever A's runs ended during one of B's creates
+                ticker.shutdown();
             }
+            InvariantViolation.check(ticker.awaitTermination(90, TimeUnit.SECONDS), "organization B's last create did not end");
             if (bFailure.get() != null) {
                 throw bFailure.get();
             }

@@ -83,7 +83,8 @@ class RunDispatcher {
     /**
      * Looks now for queued messages whose turn came ({@link #QUEUED}), for runs waiting their turn ({@link #WAITING}),
      * and whether any message is queued at all ({@link #RECHECK}); a wake during a pass makes one more pass after it,
-     * for all that the wakes in between asked. Nothing while the service starts or stops.
+     * for all that the wakes in between asked (one that comes just as a pass ends is taken by the next wake, at the
+     * latest the next periodic one). Nothing while the service starts or stops.
      */
     void wake(int what) {
         if (what == 0 || !lifecycle.isRunning()) {

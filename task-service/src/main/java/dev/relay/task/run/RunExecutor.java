@@ -118,7 +118,11 @@ class RunExecutor {
     }
 
     private Uni<Boolean> start(UUID streamId, boolean fromRecord) {
-        boolean room = reserve();
+        // the place is taken when the claim is subscribed to, and given back when that subscription ends
+        return Uni.createFrom().deferred(() -> claim(streamId, fromRecord, reserve()));
+    }
+
+    private Uni<Boolean> claim(UUID streamId, boolean fromRecord, boolean room) {
         return claims.claim(streamId, room, fromRecord).map(claimed -> {
             if (claimed == null) {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
@@ -130,7 +134,12 @@ class RunExecutor {
                 // refused already, and its model call is closed now
                 displaced.stop().run();
             }
-            executeDetached(claimed);
+            try {
+                executeDetached(claimed);
+            } catch (RuntimeException e) {
+                working.computeIfPresent(streamId, (id, work) -> work.attempt() == claimed.run().attempt ? null : work);
+                throw e;
+            }
             return true;
         }).onTermination().invoke(() -> {
             if (room) {

@@ -19,8 +19,9 @@ import io.quarkus.runtime.Startup;
  * {@code relay.runs.max-working}, fed with how long each {@code message.delta} of a run takes to commit. A window
  * lasts twice its fastest delta, at least 100 ms and at most a second; one of at least {@value #WINDOW_SAMPLES}
  * deltas whose average is past {@code relay.runs.step-latency-target} (the deltas waited for a database connection,
- * or for the event loops behind every other run's steps) takes a tenth off the limit, a faster one adds one while at
- * least half the limit works, and one of fewer deltas (little load) leaves it as it is.
+ * or for the event loops behind every other run's steps), or one with a delta that failed, takes a tenth off the
+ * limit; a faster one adds one while at least half the limit works; one of fewer deltas (little load) leaves it as it
+ * is.
  * Runs past the limit wait their turn as held-back runs, which the dispatcher starts as room comes back. A fixed count
  * cannot fit both kinds of run: runs that wait on a model's network answers cost the instance little each and many
  * fit, while runs that keep the database busy (the simulated runtime, a fast local model) made every run's next

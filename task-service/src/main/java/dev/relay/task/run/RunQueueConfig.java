@@ -33,8 +33,8 @@ public interface RunQueueConfig {
 
     /**
      * How long a run's {@code message.delta} may take to commit, on average over a window (100 ms to 1 s; one of fewer
-     * than ten deltas changes nothing), before the instance takes fewer runs at once (a tenth fewer per slower window; one more per faster one
-     * while at least half the limit works).
+     * than ten deltas changes nothing), before the instance takes fewer runs at once (a tenth fewer per slower window or
+     * one with a failed delta; one more per faster one while at least half the limit works).
      */
     @WithDefault("100ms")
     Duration stepLatencyTarget();

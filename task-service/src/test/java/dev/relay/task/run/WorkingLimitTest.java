@@ -37,6 +37,13 @@ class WorkingLimitTest {
         }
     }
 
+    /** {@code count} windows of steps that each took {@code millis}. */
+    private void windows(WorkingLimit limit, int count, long millis) {
+        for (int i = 0; i < count; i++) {
+            window(limit, millis);
+        }
+    }
+
     @Test
     void aSlowWindowTakesATenthOffDownToTheFewest() {
         WorkingLimit limit = limit(8, 512, working(32));
@@ -44,29 +51,21 @@ class WorkingLimitTest {
 
         window(limit, 200);
         assertThat(limit.current()).isEqualTo(28);
-        for (int i = 0; i < 50; i++) {
-            window(limit, 200);
-        }
+        windows(limit, 50, 200);
         assertThat(limit.current()).isEqualTo(8);
     }
 
     @Test
     void aFastWindowAddsOneWhileHalfTheLimitWorksUpToTheMost() {
         WorkingLimit busy = limit(8, 40, working(20));
-        for (int i = 0; i < 5; i++) {
-            window(busy, 1);
-        }
+        windows(busy, 5, 1);
         assertThat(busy.current()).isEqualTo(37);
-        for (int i = 0; i < 50; i++) {
-            window(busy, 1);
-        }
+        windows(busy, 50, 1);
         assertThat(busy.current()).isEqualTo(40);
 
         // a limit nobody uses does not grow: it would mean nothing when the runs come
         WorkingLimit idle = limit(8, 512, working(3));
-        for (int i = 0; i < 50; i++) {
-            window(idle, 1);
-        }
+        windows(idle, 50, 1);
         assertThat(idle.current()).isEqualTo(32);
     }
 
@@ -86,9 +85,7 @@ class WorkingLimitTest {
     void aMostUnderTheFewestIsAFixedLimit() {
         assertThatThrownBy(() -> limit(0, 512, working(0))).isInstanceOf(IllegalArgumentException.class);
         WorkingLimit fixed = limit(16, 8, working(8));
-        for (int i = 0; i < 5; i++) {
-            window(fixed, 1);
-        }
+        windows(fixed, 5, 1);
         window(fixed, 200);
         assertThat(fixed.current()).isEqualTo(8);
         assertThat(limit(4, 4, working(0)).current()).isEqualTo(4);

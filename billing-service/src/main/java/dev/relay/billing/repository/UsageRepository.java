@@ -24,7 +24,9 @@ public class UsageRepository {
 
     /**
      * A batch in one statement (arrays, not a parameter per value), as the stream service stores its log; the same
-     * statement marks the budgets the new rows count against as due for a new published state.
+     * statement marks the budgets the new rows count against as due for a new published state. The mark is set even
+     * where the row already reads pending: a publication under way may be clearing it, and its sum may have been read
+     * before these rows committed. Locking the row waits for that publication and marks the state due again after it.
      */
     private static final String INSERT = """
             WITH inserted AS (
@@ -35,7 +37,7 @@ public class UsageRepository {
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING org),
             due AS (
-                SELECT org FROM billing.budget_publication WHERE org IN (SELECT org FROM inserted) AND NOT pending
+                SELECT org FROM billing.budget_publication WHERE org IN (SELECT org FROM inserted)
                 ORDER BY org FOR UPDATE),
             marked AS (
                 UPDATE billing.budget_publication SET pending = true WHERE org IN (SELECT org FROM due))

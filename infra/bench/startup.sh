@@ -66,20 +66,6 @@ launch() {
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 
-# exercise PORT: what a training run is asked: every read of the service's API a user makes, and the health checks
-exercise() {
-  local port=$1 i
-  for i in $(seq 1 "$training"); do
-    for path in /q/health/ready /q/health/live /q/metrics /api/v1/tasks/00000000-0000-0000-0000-000000000000 \
-        /api/preview/agents/bench/tasks /api/v1/schedules /api/v1/usage /api/orgs/bench/neo/token-budget \
-        /api/preview/agents/bench/tasks/00000000-0000-0000-0000-000000000000/events; do
-      curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" || true
-    done
-    curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-      -d '{"task":"train","response_format":"json"}' "http://127.0.0.1:$port/api/v1/tasks" || true
-  done
-}
-
 # load PORT: BENCH_CREATES creates, 8 at a time, then waits until their runs have completed; fails unless each
 # create was answered 202 and each run completed (a training run's runs that its stop cut off resume here as well)
 load() {
@@ -141,7 +127,7 @@ train_and_measure() {
   port=$(free_port)
   say "$name ($app): training run on JDK 25 ($training rounds of requests) writing $cache"
   launch "$jdk25/bin/java" "$name" "$port" "$work/$name-$label-training.log" -XX:AOTCacheOutput="$cache"
-  exercise "$port"
+  exercise_service "$port" "$token" "$training"
   stop "$launched_pid"
   [ -s "$cache" ] || fail "the training run of $name wrote no AOT cache; see $work/$name-$label-training.log"
   measure "$jdk25/bin/java" "$name" "$label" -XX:AOTCache="$cache"

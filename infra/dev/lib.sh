@@ -132,6 +132,22 @@ start_service() {
   fail "$name was not ready in 60 s; see $log"
 }
 
+# exercise_service PORT TOKEN ROUNDS: what a training run of a service's ahead-of-time cache is asked, ROUNDS times:
+# every read of the services' APIs a user makes (each service answers its own, 404 the others'), the health checks,
+# and a create (infra/bench/startup.sh, infra/images/build.sh)
+exercise_service() {
+  local port=$1 token=$2 rounds=$3 i path
+  for i in $(seq 1 "$rounds"); do
+    for path in /q/health/ready /q/health/live /q/metrics /api/v1/tasks/00000000-0000-0000-0000-000000000000 \
+        /api/preview/agents/bench/tasks /api/v1/schedules /api/v1/usage /api/orgs/bench/neo/token-budget \
+        /api/preview/agents/bench/tasks/00000000-0000-0000-0000-000000000000/events; do
+      curl -s -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$port$path" || true
+    done
+    curl -s -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      -d '{"task":"train","response_format":"json"}' "http://127.0.0.1:$port/api/v1/tasks" || true
+  done
+}
+
 # rss_kib PID…: the summed resident set size of the processes
 rss_kib() {
   local total=0 pid value

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,14 +18,19 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.relay.testsupport.KafkaBroker;
 import dev.relay.testsupport.PackagedService;
 import dev.relay.testsupport.RelayPaths;
+import dev.relay.testsupport.TestDatabase;
 import dev.relay.testsupport.TestTokens;
 
 /**
  * A service's image works: {@code infra/images/build.sh} builds the billing service's OCI archive from the packaged
  * service, its layers unpacked in order give a root file system the service starts from — its own Java runtime and C
  * libraries only, as user 10001 — and, pointed at the shared broker and database, it gets ready and answers the API.
+ * On a JDK 25 runtime the image carries its ahead-of-time cache, recorded by build.sh's training run against the same
+ * broker and database, and the service starts with it ({@code -XX:AOTMode=on}: the JVM refuses to start if the
+ * cache does not fit the image's runtime and jars).
  */
 class ImageRunTest {
 
@@ -35,16 +41,28 @@ class ImageRunTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "starting an image's root file system needs root (chroot, unshare)");
         Path root = RelayPaths.root();
         Path archive = root.resolve("infra/images/target/billing-service.tar");
-        run(root, Map.of("RELAY_SKIP_BUILD", "1"), "infra/images/build.sh", "billing-service");
+        TestDatabase db = TestDatabase.shared();
+        run(root, Map.of("RELAY_SKIP_BUILD", "1", "KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers(),
+                "RELAY_DB_REACTIVE_URL", db.reactiveUrl(), "RELAY_DB_JDBC_URL", db.jdbcUrl(), "RELAY_DB_USER", db.user(),
+                "RELAY_DB_PASSWORD", db.password()), "infra/images/build.sh", "billing-service");
 
         // the image's root directory: readable by its user, as a container runtime makes it
         Path unpacked = Files.createTempDirectory("relay-image-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         JsonNode config = unpack(archive, unpacked);
         assertThat(config.path("config").path("User").asText()).isEqualTo("10001:10001");
-        assertThat(config.path("config").path("Entrypoint").toString()).contains("/opt/java/bin/java", "/app/quarkus-run.jar");
+        List<String> entrypoint = new ArrayList<>();
+        config.path("config").path("Entrypoint").forEach(part -> entrypoint.add(part.asText()));
+        assertThat(entrypoint).startsWith("/opt/java/bin/java").endsWith("-jar", "/app/quarkus-run.jar");
         assertThat(unpacked.resolve("opt/java/bin/java")).isExecutable();
+        List<String> jvmOptions = new ArrayList<>();
+        if (Files.exists(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink"))) {
+            assertThat(Files.readString(unpacked.resolve("opt/java/release"))).contains("JAVA_VERSION=\"25");
+            assertThat(entrypoint).contains("-XX:AOTCache=/app/app.aot");
+            assertThat(unpacked.resolve("app/app.aot")).isNotEmptyFile();
+            jvmOptions.add("-XX:AOTMode=on");
+        }
 
-        try (PackagedService billing = PackagedService.startImage("billing-service", unpacked)) {
+        try (PackagedService billing = PackagedService.startImage("billing-service", unpacked, entrypoint, jvmOptions)) {
             given().baseUri(billing.uri("").toString()).header("Authorization", TestTokens.bearer("imaged", "owner@imaged.dev"))
                     .get("/api/v1/usage?groupBy=user").then().statusCode(200);
         } finally {

@@ -78,9 +78,10 @@ public final class PackagedService implements AutoCloseable {
     /**
      * Starts {@code module} from its container image unpacked at {@code imageRoot}, as a container runtime would:
      * its own root file system (chroot), process and mount namespaces with /proc, user 10001, the image's
-     * entrypoint; the shared infrastructure is reached over this machine's loopback. Needs root.
+     * {@code entrypoint} (its java, then {@code jvmOptions} and the suite's, then the rest); the shared infrastructure
+     * is reached over this machine's loopback. Needs root.
      */
-    public static PackagedService startImage(String module, Path imageRoot) {
+    public static PackagedService startImage(String module, Path imageRoot, List<String> entrypoint, List<String> jvmOptions) {
         try {
             Files.createDirectories(imageRoot.resolve("proc"));
             Path key = imageRoot.resolve("tmp/jwt-public.pem");
@@ -91,9 +92,10 @@ public final class PackagedService implements AutoCloseable {
         }
         List<String> command = new java.util.ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child=SIGTERM",
                 "--mount-proc=" + imageRoot.resolve("proc"), "chroot", "--userspec=10001:10001", imageRoot.toString(),
-                "/opt/java/bin/java", "-Xmx256m", "-XX:+UseSerialGC"));
+                entrypoint.get(0), "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
         command.addAll(testJvmOptions());
-        command.addAll(List.of("-jar", "/app/quarkus-run.jar"));
+        command.addAll(entrypoint.subList(1, entrypoint.size()));
         return launch(module, command, Map.of("RELAY_JWT_PUBLIC_KEY", "file:/tmp/jwt-public.pem"), Map.of(), FreePorts.next());
     }
 

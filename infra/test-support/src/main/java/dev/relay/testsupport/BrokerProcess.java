@@ -26,7 +26,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     public static BrokerProcess start() {
         try {
-            BrokerProcess broker = new BrokerProcess(Files.createTempDirectory("relay-broker-"), FreePorts.next(), FreePorts.next());
+            int[] ports = FreePorts.distinct(2);
+            BrokerProcess broker = new BrokerProcess(Files.createTempDirectory("relay-broker-"), ports[0], ports[1]);
             broker.launch();
             return broker;
         } catch (IOException e) {

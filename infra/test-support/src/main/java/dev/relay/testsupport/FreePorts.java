@@ -21,6 +21,39 @@ public final class FreePorts {
         }
     }
 
+    /**
+     * {@code count} different free ports: each one's socket stays open until all are chosen, since the kernel may hand
+     * a port just closed to the next request (two calls of {@link #next()} can answer the same port).
+     */
+    public static int[] distinct(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // only its port was wanted
+        }
+    }
+
     /** Whether a server accepts connections on the loopback {@code port}. */
     public static boolean listening(int port) {
         try (Socket socket = new Socket()) {

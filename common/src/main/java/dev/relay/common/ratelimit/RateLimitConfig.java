@@ -17,10 +17,14 @@ public interface RateLimitConfig {
     boolean enabled();
 
     /**
-     * How long a replica may serve from its local copy of a bucket before writing what it took back to the database:
-     * across R replicas a bucket admits at most R x {@link #syncTokens()} requests more than its limit.
+     * How long a replica may serve from its local copy of a bucket before writing what it took back to the database.
+     * The overshoot is bounded by {@link #syncTokens()} alone (across R replicas a bucket admits at most R x sync-tokens
+     * requests more than its limit): a copy that has not seen the other replicas' takes holds more tokens than the
+     * shared bucket, never fewer, so it never refuses wrongly. A short interval made a caller at one request a second
+     * pay two blocking transactions on every request (its bucket and its organization's), a few milliseconds of each
+     * create (docs/benchmarks.md, "A quiet organization beside a flood").
      */
-    @WithDefault("200ms")
+    @WithDefault("5s")
     Duration syncInterval();
 
     /** How many tokens a replica may take from its local copy of a bucket before writing them back. */

@@ -52,12 +52,7 @@ launch() {
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
     "${service_java[@]}" >"$log" 2>&1 &
   launched_pid=$!
-  for _ in $(seq 1 1200); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
-    kill -0 "$launched_pid" 2>/dev/null || fail "$name exited; see $log"
-    sleep 0.01
-  done
-  curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" || fail "$name was not ready in 12 s; see $log"
+  await_ready "$name" "$port" "$launched_pid" 12 "$log" 0.01
   ended=$(date +%s%N)
   ready_ms=$(( (ended - started) / 1000000 ))
 }

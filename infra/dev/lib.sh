@@ -123,13 +123,22 @@ start_service() {
   service_jvm "$root" "$name"
   env QUARKUS_HTTP_PORT="$port" "$@" "${service_jvm[@]}" >"$log" 2>&1 &
   service_pid=$!
-  for _ in $(seq 1 1200); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$service_pid" 2>/dev/null || fail "$name exited; see $log"
-    sleep 0.05
+  await_ready "$name" "$port" "$service_pid" 60 "$log"
+}
+
+# await_ready NAME PORT PID SECONDS LOG [POLL]: returns once the service on loopback PORT answers /q/health/ready with
+# 200, polling every POLL seconds (0.05); fails when PID has exited first or after SECONDS (and stops PID then)
+await_ready() {
+  local name=$1 port=$2 pid=$3 seconds=$4 log=$5 poll=${6:-0.05}
+  local deadline=$(( $(date +%s) + seconds ))
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+    kill -0 "$pid" 2>/dev/null || fail "$name exited; see $log"
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      kill "$pid" 2>/dev/null || true
+      fail "$name was not ready in $seconds s; see $log"
+    fi
+    sleep "$poll"
   done
-  kill "$service_pid" 2>/dev/null
-  fail "$name was not ready in 60 s; see $log"
 }
 
 # exercise_service PORT TOKEN ROUNDS: what a training run of a service's ahead-of-time cache is asked, ROUNDS times:

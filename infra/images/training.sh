@@ -13,6 +13,11 @@ pids=()
 
 training_cleanup() {
   trap - INT TERM EXIT
+  # unshare --fork keeps SIGTERM from itself while its child runs: its child, the JVM, is stopped first
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+  done
   [ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
   [ -n "$training_db" ] && postgres_tool drop-database "$db_host" "$db_port" "$db_user" "$training_db" >/dev/null 2>&1 || true
@@ -44,37 +49,51 @@ fi
 make_keys "$training_work/jwt"
 training_token=$(mint_token "$training_work/jwt" "$training_issuer" bench training@relay.local 1)
 
-# record_aot_cache SERVICE OUTPUT: a training run of SERVICE from its image's files; the cache it leaves goes to OUTPUT
-record_aot_cache() {
-  local service=$1 output=$2 tree="$training_work/root" port log="$training_work/$1-training.log" launcher java_pid
+# image_tree SERVICE TREE: lays SERVICE's image out at TREE (the runtime, the application, Jib's file times) with what
+# a container runtime adds (container-root.sh) and the training's public key at /tmp/jwt-public.pem
+image_tree() {
+  local service=$1 tree=$2
   rm -rf "$tree"
   cp -a "$rootfs" "$tree"
   cp -a "$service/target/quarkus-app/." "$tree/app/"
   find "$tree" -exec touch -h -d @1 {} +
+  "$root/infra/images/container-root.sh" "$tree"
   cp "$training_work/jwt/public.pem" "$tree/tmp/jwt-public.pem"
   chmod 644 "$tree/tmp/jwt-public.pem"
-  port=$(free_port)
-  say "$service: training run from the image's files ($training_rounds rounds of requests; log in $log)"
-  # the environment the image gives (build.sh's ServiceImage) and what a deployment sets, nothing of this shell's
+}
+
+# start_image_tree TREE PORT LOG [JVM option…]: starts the application of TREE as ImageRunTest starts an image (chroot,
+# user 10001, its own process and mount namespaces, the image's environment and a deployment's, nothing of this
+# shell's) on loopback PORT; leaves the launcher's pid (unshare, whose child is the JVM) in $launcher
+start_image_tree() {
+  local tree=$1 port=$2 log=$3; shift 3
   env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin JAVA_HOME=/opt/java LANG=C.UTF-8 QUARKUS_HTTP_PORT="$port" "${training_env[@]}" \
     RELAY_JWT_PUBLIC_KEY=file:/tmp/jwt-public.pem RELAY_JWT_ISSUER="$training_issuer" \
     RELAY_STREAM_LINK_SECRET="$(openssl rand -hex 32)" RELAY_SECRETS_KEY="$(openssl rand -base64 32)" \
     RELAY_STREAM_SERVICE_URL=http://127.0.0.1:1 \
     unshare --mount --pid --fork --mount-proc="$tree/proc" chroot --userspec=10001:10001 "$tree" \
-    /opt/java/bin/java -Xms32m -Xmx256m -XX:+UseSerialGC -XX:AOTCacheOutput=/tmp/app.aot -jar /app/quarkus-run.jar >"$log" 2>&1 &
+    /opt/java/bin/java "$@" -jar /app/quarkus-run.jar >"$log" 2>&1 &
   launcher=$!
   pids+=("$launcher")
-  for _ in $(seq 1 1800); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
-    kill -0 "$launcher" 2>/dev/null || fail "the training run of $service exited; see $log"
-    sleep 0.05
-  done
-  curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready" || fail "the training run of $service was not ready in 90 s; see $log"
+}
+
+# stop_image_tree: SIGTERM to the JVM of the last start_image_tree (a training run writes its cache then), and waits
+stop_image_tree() {
+  kill -TERM "$(pgrep -P "$launcher" | head -1)"
+  wait "$launcher" || true
+}
+
+# record_aot_cache SERVICE OUTPUT: a training run of SERVICE from its image's files; the cache it leaves goes to OUTPUT
+record_aot_cache() {
+  local service=$1 output=$2 tree="$training_work/root" port log="$training_work/$1-training.log"
+  image_tree "$service" "$tree"
+  port=$(free_port)
+  say "$service: training run from the image's files ($training_rounds rounds of requests; log in $log)"
+  start_image_tree "$tree" "$port" "$log" -Xms32m -Xmx256m -XX:+UseSerialGC -XX:AOTCacheOutput=/tmp/app.aot
+  await_ready "the training run of $service" "$port" "$launcher" 90 "$log"
   exercise_service "$port" "$training_token" "$training_rounds"
   # the JVM (unshare's child, its namespace's first process) writes the cache as it exits on SIGTERM; unshare ends with it
-  java_pid=$(pgrep -P "$launcher" | head -1)
-  kill -TERM "$java_pid"
-  wait "$launcher" || true
+  stop_image_tree
   [ -s "$tree/tmp/app.aot" ] || fail "the training run of $service wrote no ahead-of-time cache; see $log"
   cp "$tree/tmp/app.aot" "$output"
   say "$service: ahead-of-time cache $(du -h "$output" | cut -f1)"

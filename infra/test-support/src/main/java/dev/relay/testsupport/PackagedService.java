@@ -84,6 +84,7 @@ public final class PackagedService implements AutoCloseable {
     public static PackagedService startImage(String module, Path imageRoot, List<String> entrypoint, List<String> jvmOptions) {
         try {
             Files.createDirectories(imageRoot.resolve("proc"));
+            asContainerRuntimeWould(imageRoot);
             Path key = imageRoot.resolve("tmp/jwt-public.pem");
             Files.copy(TestTokens.publicKeyFile(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -97,6 +98,21 @@ public final class PackagedService implements AutoCloseable {
         command.addAll(testJvmOptions());
         command.addAll(entrypoint.subList(1, entrypoint.size()));
         return launch(module, command, Map.of("RELAY_JWT_PUBLIC_KEY", "file:/tmp/jwt-public.pem"), Map.of(), FreePorts.next());
+    }
+
+    /** What a container runtime adds to an image's root when it starts it: infra/images/container-root.sh. */
+    private static void asContainerRuntimeWould(Path imageRoot) throws IOException {
+        Process process = new ProcessBuilder("bash", RelayPaths.root().resolve("infra/images/container-root.sh").toString(),
+                imageRoot.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("container-root.sh failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing " + imageRoot, e);
+        }
     }
 
     private static PackagedService launch(String module, List<String> command, Map<String, String> keyEnv,

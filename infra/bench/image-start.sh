@@ -17,6 +17,7 @@ source infra/dev/lib.sh
 out=infra/images/target
 rootfs=$out/rootfs
 services=${BENCH_SERVICES:-billing-service}
+packaging=aot # what build.sh puts in an image with a cache
 starts=${BENCH_STARTS:-3}
 [ "$(id -u)" = 0 ] || fail "starting an image's files (chroot, unshare) needs root"
 [ -x "$rootfs/opt/java/bin/java" ] || fail "no image runtime in $rootfs: run infra/images/build.sh first"

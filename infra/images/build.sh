@@ -85,9 +85,15 @@ say "runtime layer: $(du -sh "$rootfs" | cut -f1)"
 # shellcheck source=training.sh
 [ "$aot" = 1 ] && source "$root/infra/images/training.sh"
 
+# with a cache, the aot-jar packaging (the services' second quarkus:build, target/aot): the application's classes are
+# then on the JDK's class path, where the cache holds them too; without one, fast-jar (target/quarkus-app) starts faster
+packaging=quarkus-app
+[ "$aot" = 1 ] && packaging=aot
 builder=(java -cp "infra/images/target/classes:infra/images/target/libs/*" dev.relay.images.ServiceImage)
 for service in "${services[@]}"; do
   image="$prefix$service:$tag"
+  [ -f "$service/target/$packaging/quarkus-run.jar" ] \
+    || fail "no $service/target/$packaging: build without -Drelay.aot-jar.skip (or RELAY_IMAGE_AOT=0 for an image without a cache)"
   cache=()
   if [ "$aot" = 1 ]; then
     record_aot_cache "$service" "$out/$service.aot"
@@ -95,9 +101,9 @@ for service in "${services[@]}"; do
   fi
   if [ "${RELAY_IMAGE_PUSH:-0}" = 1 ]; then
     say "pushing $image"
-    "${builder[@]}" "$rootfs" "$service/target/quarkus-app" "$image" --registry ${cache[@]+"${cache[@]}"}
+    "${builder[@]}" "$rootfs" "$service/target/$packaging" "$image" --registry ${cache[@]+"${cache[@]}"}
   else
-    "${builder[@]}" "$rootfs" "$service/target/quarkus-app" "$image" --tar "$out/$service.tar" ${cache[@]+"${cache[@]}"}
+    "${builder[@]}" "$rootfs" "$service/target/$packaging" "$image" --tar "$out/$service.tar" ${cache[@]+"${cache[@]}"}
     say "$image -> $out/$service.tar ($(du -h "$out/$service.tar" | cut -f1))"
   fi
 done

@@ -55,7 +55,7 @@ image_tree() {
   local service=$1 tree=$2
   rm -rf "$tree"
   cp -a "$rootfs" "$tree"
-  cp -a "$service/target/quarkus-app/." "$tree/app/"
+  cp -a "$service/target/${packaging:-quarkus-app}/." "$tree/app/"
   find "$tree" -exec touch -h -d @1 {} +
   "$root/infra/images/container-root.sh" "$tree"
   cp "$training_work/jwt/public.pem" "$tree/tmp/jwt-public.pem"

@@ -52,7 +52,8 @@ launch() {
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
     "${service_java[@]}" >"$log" 2>&1 &
   launched_pid=$!
-  await_ready "$name" "$port" "$launched_pid" 12 "$log" 0.01
+  # a training run (recording its cache) of the aot-jar took 15 s to start here
+  await_ready "$name" "$port" "$launched_pid" 90 "$log" 0.01
   ended=$(date +%s%N)
   ready_ms=$(( (ended - started) / 1000000 ))
 }

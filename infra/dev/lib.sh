@@ -119,13 +119,13 @@ service_jvm() {
 }
 
 # start_service ROOT NAME PORT LOG [ENV=VALUE…]: runs a packaged service in the background (on service_jvm), waits
-# until ready, and leaves its pid in $service_pid
+# until ready (at most 120 s: a first start on JDK 25 records its cache, slower), and leaves its pid in $service_pid
 start_service() {
   local root=$1 name=$2 port=$3 log=$4; shift 4
   service_jvm "$root" "$name"
   env QUARKUS_HTTP_PORT="$port" "$@" "${service_jvm[@]}" >"$log" 2>&1 &
   service_pid=$!
-  await_ready "$name" "$port" "$service_pid" 60 "$log"
+  await_ready "$name" "$port" "$service_pid" 120 "$log"
 }
 
 # await_ready NAME PORT PID SECONDS LOG [POLL]: returns once the service on loopback PORT answers /q/health/ready with

@@ -50,7 +50,7 @@ measure() {
     ready=$(( ($(date +%s%N) - started) / 1000000 ))
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $training_token" "http://127.0.0.1:$port$(read_path "$service")")
     [ "$code" = 200 ] || fail "$service ($label) answered $code to $(read_path "$service"); see $log"
-    quarkus=$(grep -o 'started in [0-9.]*s' "$log" | head -1 | tr -dc '0-9.')
+    quarkus=$(grep -o 'started in [0-9.]*s' "$log" | head -1 | tr -dc '0-9.' || true)
     sleep 5
     java_pid=$(pgrep -P "$launcher" | head -1)
     rss=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$java_pid/status")

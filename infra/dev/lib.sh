@@ -102,8 +102,10 @@ service_jvm() {
   local jdk25=${RELAY_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} java=java cache options=()
   if [ "${RELAY_AOT:-0}" = 1 ] && [ -x "$jdk25/bin/java" ]; then
     java=$jdk25/bin/java
-    # the aot-jar packaging, when built, puts the application's classes where the cache holds them too
-    [ -f "$1/$2/target/aot/quarkus-run.jar" ] && jar="$1/$2/target/aot/quarkus-run.jar"
+    # the aot-jar packaging, when built with the fast-jar (not left over from an earlier build), puts the application's
+    # classes where the cache holds them too
+    [ -f "$1/$2/target/aot/quarkus-run.jar" ] && ! [ "$1/$2/target/aot/quarkus-run.jar" -ot "$jar" ] \
+      && jar="$1/$2/target/aot/quarkus-run.jar"
     mkdir -p "$root/.relay/aot"
     # a cache holds for the jar it was recorded with (the JVM checks its size and time); a new build records anew
     cache="$root/.relay/aot/$name-$(stat -c '%s-%Y' "$jar").aot"

@@ -81,6 +81,12 @@ start_image_tree() {
 stop_image_tree() {
   kill -TERM "$(pgrep -P "$launcher" | head -1)"
   wait "$launcher" || true
+  # ended: its pid may be reused, so the cleanup must not signal it
+  local pid running=()
+  for pid in "${pids[@]}"; do
+    [ "$pid" = "$launcher" ] || running+=("$pid")
+  done
+  pids=(${running[@]+"${running[@]}"})
 }
 
 # record_aot_cache SERVICE OUTPUT: a training run of SERVICE from its image's files; the cache it leaves goes to OUTPUT

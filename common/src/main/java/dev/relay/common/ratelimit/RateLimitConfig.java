@@ -19,8 +19,8 @@ public interface RateLimitConfig {
     /**
      * How long a replica may serve from its local copy of a bucket before writing what it took back to the database.
      * The overshoot is bounded by {@link #syncTokens()} alone (across R replicas a bucket admits at most R x sync-tokens
-     * requests more than its limit): a copy that has not seen the other replicas' takes holds more tokens than the
-     * shared bucket, never fewer, so it never refuses wrongly. A short interval made a caller at one request a second
+     * requests more than its limit): a copy that has not seen the other replicas' takes never holds fewer tokens than
+     * the bucket holds once every replica's takes are counted, so it never refuses wrongly. A short interval made a caller at one request a second
      * pay two blocking transactions on every request (its bucket and its organization's), a few milliseconds of each
      * create (docs/benchmarks.md, "A quiet organization beside a flood").
      */

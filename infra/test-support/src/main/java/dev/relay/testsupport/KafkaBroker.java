@@ -42,8 +42,9 @@ public final class KafkaBroker {
     private static KafkaBroker start() {
         try {
             Path dataDir = Files.createTempDirectory("relay-kafka-");
-            int port = FreePorts.next();
-            int controllerPort = FreePorts.next();
+            int[] ports = FreePorts.distinct(2);
+            int port = ports[0];
+            int controllerPort = ports[1];
             ProcessBuilder builder = new ProcessBuilder("bash", RelayPaths.root().resolve("infra/kafka/broker.sh").toString(),
                     dataDir.toString(), String.valueOf(port), String.valueOf(controllerPort))
                     .redirectErrorStream(true)

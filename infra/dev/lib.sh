@@ -102,10 +102,8 @@ service_jvm() {
   local jdk25=${RELAY_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64} java=java cache options=()
   if [ "${RELAY_AOT:-0}" = 1 ] && [ -x "$jdk25/bin/java" ]; then
     java=$jdk25/bin/java
-    # the aot-jar packaging, when built with the fast-jar (not left over from an earlier build), puts the application's
-    # classes where the cache holds them too
-    [ -f "$1/$2/target/aot/quarkus-run.jar" ] && ! [ "$1/$2/target/aot/quarkus-run.jar" -ot "$jar" ] \
-      && jar="$1/$2/target/aot/quarkus-run.jar"
+    # the aot-jar packaging puts the application's classes where the cache holds them too
+    has_aot_jar "$1/$2" && jar="$1/$2/target/aot/quarkus-run.jar"
     mkdir -p "$root/.relay/aot"
     # a cache holds for the jar it was recorded with (the JVM checks its size and time); a new build records anew
     cache="$root/.relay/aot/$name-$(stat -c '%s-%Y' "$jar").aot"
@@ -118,6 +116,12 @@ service_jvm() {
   fi
   service_java "$java" "${RELAY_SERVICE_HEAP:-256m}" "$jar" ${options[@]+"${options[@]}"}
   service_jvm=("${service_java[@]}")
+}
+
+# has_aot_jar MODULE: whether MODULE's last build wrote the aot-jar packaging (target/aot, the second quarkus:build),
+# not one left over from an earlier build made with -Drelay.aot-jar.skip
+has_aot_jar() {
+  [ -f "$1/target/aot/quarkus-run.jar" ] && ! [ "$1/target/aot/quarkus-run.jar" -ot "$1/target/quarkus-app/quarkus-run.jar" ]
 }
 
 # start_service ROOT NAME PORT LOG [ENV=VALUE…]: runs a packaged service in the background (on service_jvm), waits

@@ -92,8 +92,8 @@ packaging=quarkus-app
 builder=(java -cp "infra/images/target/classes:infra/images/target/libs/*" dev.relay.images.ServiceImage)
 for service in "${services[@]}"; do
   image="$prefix$service:$tag"
-  [ -f "$service/target/$packaging/quarkus-run.jar" ] && ! [ "$service/target/$packaging/quarkus-run.jar" -ot "$service/target/quarkus-app/quarkus-run.jar" ] \
-    || fail "no $service/target/$packaging of the last build: build without -Drelay.aot-jar.skip (or RELAY_IMAGE_AOT=0 for an image without a cache)"
+  [ "$packaging" = quarkus-app ] || has_aot_jar "$service" \
+    || fail "no $service/target/aot of the last build: build without -Drelay.aot-jar.skip (or RELAY_IMAGE_AOT=0 for an image without a cache)"
   cache=()
   if [ "$aot" = 1 ]; then
     record_aot_cache "$service" "$out/$service.aot"

@@ -14,11 +14,7 @@ public final class FreePorts {
     }
 
     public static int next() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return distinct(1)[0];
     }
 
     /**

@@ -35,7 +35,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(int taskPort, int streamPort, int rate, int burst) {
         try {
             Path root = RelayPaths.root();
-            run(new ProcessBuilder("bash", "-c", "source infra/dev/lib.sh && ensure_packages nginx-light").directory(root.toFile()));
+            Commands.run(new ProcessBuilder("bash", "-c", "source infra/dev/lib.sh && ensure_packages nginx-light").directory(root.toFile()));
             // nginx's workers run as another user when it is started by root: they must reach their temp directories
             Path dir = Files.createTempDirectory("relay-gateway-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             int port = FreePorts.next();
@@ -74,11 +74,4 @@ public final class Gateway implements AutoCloseable {
         process.destroy();
     }
 
-
-    private static void run(ProcessBuilder command) throws IOException, InterruptedException {
-        Process process = command.inheritIO().start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + String.join(" ", command.command()));
-        }
-    }
 }

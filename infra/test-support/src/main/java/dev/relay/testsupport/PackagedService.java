@@ -102,13 +102,9 @@ public final class PackagedService implements AutoCloseable {
 
     /** What a container runtime adds to an image's root when it starts it: infra/images/container-root.sh. */
     private static void asContainerRuntimeWould(Path imageRoot) throws IOException {
-        Process process = new ProcessBuilder("bash", RelayPaths.root().resolve("infra/images/container-root.sh").toString(),
-                imageRoot.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
         try {
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("container-root.sh failed: " + output);
-            }
+            Commands.run(new ProcessBuilder("bash", RelayPaths.root().resolve("infra/images/container-root.sh").toString(),
+                    imageRoot.toString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while preparing " + imageRoot, e);

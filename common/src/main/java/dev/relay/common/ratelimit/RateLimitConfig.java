@@ -35,6 +35,13 @@ public interface RateLimitConfig {
     @WithDefault("20000")
     long cachedBuckets();
 
+    /**
+     * Threads of a replica that check buckets (a check mostly reads its local copy; a synchronization is a blocking
+     * query): a burst of requests waits for them instead of growing the shared worker pool by a thread per request.
+     */
+    @WithDefault("4")
+    int threads();
+
     Limits runs();
 
     Limits settings();

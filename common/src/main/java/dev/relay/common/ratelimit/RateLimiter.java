@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.WorkerExecutor;
 
 /**
  * Takes a token from the caller's bucket and its organization's bucket for the operation class, or refuses with a 429
@@ -47,7 +48,7 @@ public class RateLimiter {
     private final RateLimitConfig config;
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> store;
     private final Cache<String, BucketProxy> local;
-    private final Vertx vertx;
+    private final WorkerExecutor checks;
     private final Counter refused;
     private final Counter unavailable;
     private final AtomicLong lastWarning = new AtomicLong();
@@ -55,7 +56,7 @@ public class RateLimiter {
     public RateLimiter(RateLimitConfig config, AgroalDataSource dataSource, @ConfigProperty(name = "relay.schema") String schema,
             Vertx vertx, MeterRegistry registry) {
         this.config = config;
-        this.vertx = vertx;
+        this.checks = vertx.createSharedWorkerExecutor("relay-rate-limits", config.threads());
         this.store = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table(schema + ".rate_limit_bucket")
@@ -72,7 +73,7 @@ public class RateLimiter {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+        return checks.executeBlocking(Uni.createFrom().item(() -> {
             check(caller, operation);
             return null;
         }), false);

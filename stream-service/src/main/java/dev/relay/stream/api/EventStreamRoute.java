@@ -27,6 +27,8 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -117,24 +119,39 @@ public class EventStreamRoute {
         }
         String keyHash = routing.get(KEY_HASH);
         Long tokenExpiry = routing.get(TOKEN_EXPIRY);
+        forgetCredentials(routing);
+        Vertx vertx = routing.vertx();
         long[] timers = {-1, -1};
         Runnable stop = streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> {
             limits.release(caller);
             for (long timer : timers) {
                 if (timer >= 0) {
-                    routing.vertx().cancelTimer(timer);
+                    vertx.cancelTimer(timer);
                 }
             }
         });
         if (keyHash != null) {
             // a key revoked while its stream is open ends the stream within one check
-            timers[0] = routing.vertx().setPeriodic(config.keyCheck().toMillis(), id -> keys.isValid(keyHash)
+            timers[0] = vertx.setPeriodic(config.keyCheck().toMillis(), id -> keys.isValid(keyHash)
                     .subscribe().with(valid -> { if (!valid) { stop.run(); } }, failure -> { }));
         }
         if (tokenExpiry != null) {
             // the token's authority ends at its expiry, and so does what it opened
-            timers[1] = routing.vertx().setTimer(Math.max(1, tokenExpiry * 1000 - clock.millis()), id -> stop.run());
+            timers[1] = vertx.setTimer(Math.max(1, tokenExpiry * 1000 - clock.millis()), id -> stop.run());
         }
+    }
+
+    /**
+     * An open stream keeps neither its credential nor what authenticated it (the identity, the token, the chain that
+     * checked it): it may stay open for hours, thousands at once, and what it still needs was read out above.
+     */
+    private static void forgetCredentials(RoutingContext routing) {
+        routing.remove(CALLER);
+        routing.remove(KEY_HASH);
+        routing.remove(TOKEN_EXPIRY);
+        routing.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        routing.clearUser();
+        routing.request().headers().remove(HttpHeaders.AUTHORIZATION);
     }
 
     private static void refuse(RoutingContext routing, Throwable failure) {

@@ -16,7 +16,8 @@ public final class SseWriter {
     private static final int BATCH_BYTES = 16 * 1024;
 
     private final HttpServerResponse response;
-    private final StringBuilder batch = new StringBuilder(1024);
+    /** What is batched and not yet written; none while nothing is (an idle stream holds no buffer). */
+    private StringBuilder batch;
 
     public SseWriter(HttpServerResponse response) {
         this.response = response;
@@ -29,11 +30,12 @@ public final class SseWriter {
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
                 .setChunked(true);
-        batch.append("retry: ").append(retryMillis).append("\n: connected\n\n");
+        batch().append("retry: ").append(retryMillis).append("\n: connected\n\n");
         flush();
     }
 
     public void event(long id, String type, String data) {
+        StringBuilder batch = batch();
         batch.append("id: ").append(id).append("\nevent: ").append(type).append('\n');
         int start = 0;
         for (int end = data.indexOf('\n'); end >= 0; end = data.indexOf('\n', start)) {
@@ -47,14 +49,21 @@ public final class SseWriter {
     }
 
     public void comment(String text) {
-        batch.append(": ").append(text).append("\n\n");
+        batch().append(": ").append(text).append("\n\n");
     }
 
     public void flush() {
-        if (!batch.isEmpty() && !response.closed() && !response.ended()) {
+        if (batch != null && !response.closed() && !response.ended()) {
             response.write(Buffer.buffer(batch.toString()));
         }
-        batch.setLength(0);
+        batch = null;
+    }
+
+    private StringBuilder batch() {
+        if (batch == null) {
+            batch = new StringBuilder(256);
+        }
+        return batch;
     }
 
     public boolean isFull() {
@@ -85,7 +94,7 @@ public final class SseWriter {
 
     /** Ends the connection at once, without the rest (the stream failed and can say so only by closing). */
     public void abort() {
-        batch.setLength(0);
+        batch = null;
         if (!response.closed()) {
             response.reset();
         }

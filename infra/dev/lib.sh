@@ -86,10 +86,11 @@ ensure_packages() {
 # service_java JAVA HEAP JAR [JVM option…]: the command a packaged service runs with, in the array service_java, for
 # the dev stack and the benchmarks alike. The heap starts small and grows to HEAP: an initial heap of 1/64 of the
 # machine's memory (a whole 256 MiB heap on 16 GiB and more) is resident from the start although an idle service uses
-# a tenth of it; glibc keeps two malloc arenas instead of eight per core.
+# a tenth of it; glibc keeps two malloc arenas instead of eight per core. RELAY_GC_FLAGS adds collector options (a
+# measurement of them: docs/benchmarks.md, "Idle connections").
 service_java() {
   local java=$1 heap=$2 jar=$3; shift 3
-  service_java=(env MALLOC_ARENA_MAX=2 "$java" -Xms32m -Xmx"$heap" -XX:+UseSerialGC "$@" -jar "$jar")
+  service_java=(env MALLOC_ARENA_MAX=2 "$java" -Xms32m -Xmx"$heap" -XX:+UseSerialGC ${RELAY_GC_FLAGS:-} "$@" -jar "$jar")
 }
 
 # service_jvm ROOT NAME: the dev stack's command for a service (service_java, heap RELAY_SERVICE_HEAP, 256m), in the

@@ -19,6 +19,7 @@ import dev.relay.common.ratelimit.RateLimiter;
 import dev.relay.stream.config.StreamConfig;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
+import dev.relay.stream.sse.OpensAtOnce;
 import dev.relay.stream.sse.SseWriter;
 import dev.relay.stream.sse.TaskStreams;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -58,9 +59,11 @@ public class EventStreamRoute {
     private final StreamConfig config;
     private final Clock clock;
     private final RateLimiter rateLimits;
+    private final OpensAtOnce opens;
 
     public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities,
-            ApiKeyCopies keys, StreamConfig config, Clock clock, RateLimiter rateLimits) {
+            ApiKeyCopies keys, StreamConfig config, Clock clock, RateLimiter rateLimits, OpensAtOnce opens) {
+        this.opens = opens;
         this.access = access;
         this.streams = streams;
         this.limits = limits;
@@ -79,6 +82,15 @@ public class EventStreamRoute {
         // reactive sessions (the access check) need a context marked safe, as request contexts of resources are
         VertxContextSafetyToggle.setCurrentContextSafe(true);
         String org = routing.pathParam("org");
+        opens.inTurn(() -> check(routing, org));
+    }
+
+    /** Decides whether and where the stream starts, in its turn among the opens under way. */
+    private void check(RoutingContext routing, String org) {
+        if (routing.response().closed()) {
+            opens.done(); // the client left while it waited its turn
+            return;
+        }
         Uni.createFrom().deferred(() -> {
                     UUID taskId = StreamRequests.parseTaskId(routing.pathParam("taskId"));
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
@@ -92,7 +104,13 @@ public class EventStreamRoute {
                             })
                             .map(end -> new StreamStart(taskId, position, end));
                 })
-                .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
+                .subscribe().with(start -> {
+                    opens.done();
+                    open(routing, org, start);
+                }, failure -> {
+                    opens.done();
+                    refuse(routing, failure);
+                });
     }
 
     private static void remember(RoutingContext routing, SecurityIdentity identity, Caller caller) {

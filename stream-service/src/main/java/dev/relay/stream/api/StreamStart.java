@@ -2,7 +2,7 @@ package dev.relay.stream.api;
 
 import java.util.UUID;
 
-import dev.relay.stream.service.StreamAccess.LogEnd;
+import dev.relay.stream.domain.LogEnd;
 
 /** An authorized stream request: the task, the position to stream after, and where the log ended then. */
 record StreamStart(UUID taskId, long position, LogEnd end) {

@@ -41,6 +41,13 @@ public interface StreamConfig {
     @WithDefault("5s")
     Duration keyCheck();
 
+    /**
+     * Stream opens a replica checks at once (authentication, rate limit, access, the log's end); more wait their turn,
+     * so a storm of reconnections costs database time, not heap.
+     */
+    @WithDefault("64")
+    int opensAtOnce();
+
     /** Events read from the log per query while replaying history. */
     @WithDefault("500")
     int replayPage();

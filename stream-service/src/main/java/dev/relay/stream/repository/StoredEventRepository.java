@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.domain.EventFrame;
+import dev.relay.stream.domain.LogEnd;
 import dev.relay.stream.domain.ReceivedEvent;
 import dev.relay.stream.domain.StoredEvent;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
@@ -56,6 +57,12 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
                 SELECT seq, type, envelope, sum(length(envelope)) OVER (ORDER BY seq) - length(envelope) AS before
                 FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
             WHERE before < $4 ORDER BY seq""";
+
+    /** Where the task's log ends: its last seq (null: none) and the type of its last event about a run (null: none). */
+    private static final String END = """
+            SELECT (SELECT seq FROM stream.task_event WHERE task_id = $1 ORDER BY seq DESC LIMIT 1) AS last_seq,
+                   (SELECT type FROM stream.task_event WHERE task_id = $1 AND NOT (type = ANY($2))
+                    ORDER BY seq DESC LIMIT 1) AS last_run_type""";
 
     private final Pool pool;
 
@@ -114,14 +121,16 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
                 order by e.seq""", streamId).list();
     }
 
-    /** The task's latest stored event, or null. */
-    public Uni<StoredEvent> latest(UUID taskId) {
-        return find("taskId", Sort.descending("seq"), taskId).firstResult();
-    }
-
-    /** The task's latest event about a run (not about the task itself), or null. */
-    public Uni<StoredEvent> latestOfRuns(UUID taskId) {
-        return find("taskId = ?1 and type not in ?2", Sort.descending("seq"), taskId,
-                TaskEventTypes.TASK_LEVEL).firstResult();
+    /**
+     * Where the task's log ends now: its last seq (0 when it has none) and whether its last event about a run (not about
+     * the task itself) ends that run. One statement without a session: every stream open asks it.
+     */
+    public Uni<LogEnd> end(UUID taskId) {
+        return pool.preparedQuery(END).execute(Tuple.of(taskId, TaskEventTypes.TASK_LEVEL.toArray(String[]::new))).map(rows -> {
+            Row row = rows.iterator().next();
+            Long lastSeq = row.getLong("last_seq");
+            String lastRunType = row.getString("last_run_type");
+            return new LogEnd(lastSeq == null ? 0 : lastSeq, lastRunType != null && TaskEventTypes.isTerminal(lastRunType));
+        });
     }
 }

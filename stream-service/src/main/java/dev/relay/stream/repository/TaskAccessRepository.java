@@ -8,6 +8,7 @@ import dev.relay.stream.domain.TaskAccess;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 @ApplicationScoped
@@ -22,6 +23,9 @@ public class TaskAccessRepository implements PanacheRepositoryBase<TaskAccess, U
                 is_shared = COALESCE($8, task_access.is_shared),
                 as_of_seq = EXCLUDED.as_of_seq
             WHERE task_access.as_of_seq < EXCLUDED.as_of_seq""";
+
+    private static final String FIND = """
+            SELECT org, created_by, visibility, is_shared, as_of_seq FROM stream.task_access WHERE task_id = $1""";
 
     private final Pool pool;
 
@@ -39,5 +43,23 @@ public class TaskAccessRepository implements PanacheRepositoryBase<TaskAccess, U
                 .addString(access.visibility).addBoolean(access.shared).addLong(access.asOfSeq)
                 .addString(changedVisibility).addBoolean(changedShared);
         return pool.preparedQuery(UPSERT).execute(row).replaceWithVoid();
+    }
+
+    /** Who may read the task, or null while this service has not heard of it. One statement without a session. */
+    public Uni<TaskAccess> find(UUID taskId) {
+        return pool.preparedQuery(FIND).execute(Tuple.of(taskId)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            TaskAccess access = new TaskAccess();
+            access.taskId = taskId;
+            access.org = row.getString("org");
+            access.createdBy = row.getString("created_by");
+            access.visibility = row.getString("visibility");
+            access.shared = row.getBoolean("is_shared");
+            access.asOfSeq = row.getLong("as_of_seq");
+            return access;
+        });
     }
 }

@@ -7,12 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
-import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.config.StreamConfig;
+import dev.relay.stream.domain.LogEnd;
 import dev.relay.stream.domain.TaskAccess;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -37,10 +36,6 @@ public class StreamAccess {
         this.vertx = vertx;
     }
 
-    /** Where the task's log ends now, and whether its last run has ended. */
-    public record LogEnd(long lastSeq, boolean runEnded) {
-    }
-
     /** Where the task's log ends now, once the caller is known to be allowed to read it. */
     public Uni<LogEnd> authorize(Caller caller, String org, UUID taskId) {
         caller.requireOrg(org);
@@ -49,13 +44,12 @@ public class StreamAccess {
             if (found == null || !found.org.equals(org) || !found.isReadableBy(caller.org(), caller.email())) {
                 return Uni.createFrom().failure(ApiException.notFound("task " + taskId + " not found"));
             }
-            return Panache.withSession(() -> events.latest(taskId).chain(latest -> events.latestOfRuns(taskId)
-                    .map(run -> new LogEnd(latest == null ? 0 : latest.seq, run != null && TaskEventTypes.isTerminal(run.type)))));
+            return events.end(taskId);
         });
     }
 
     private Uni<TaskAccess> await(UUID taskId, long deadline) {
-        return Panache.withSession(() -> access.findById(taskId)).chain(found -> {
+        return access.find(taskId).chain(found -> {
             if (found != null || System.nanoTime() > deadline) {
                 return Uni.createFrom().item(found);
             }
@@ -63,7 +57,7 @@ public class StreamAccess {
         });
     }
 
-    /** A delay that resumes on the caller's Vert.x context, where the reactive session lives. */
+    /** A delay that resumes on the caller's Vert.x context. */
     private Uni<Void> pause() {
         return Uni.createFrom().emitter(emitter -> vertx.setTimer(POLL.toMillis(), id -> emitter.complete(null)));
     }

@@ -125,13 +125,18 @@ fi
 nginx_pids() { echo "$nginx_master" $(pgrep -P "$nginx_master"); }
 part idle && idle_task=$(java -cp "$bench_cp" dev.relay.bench.Benchmark seed "$bootstrap" "$jdbc_url" "$db_user" "$org" "$user" | tail -1)
 live_heap() { # live_heap PID NAME: bytes of the JVM's live objects (after the full GC a class histogram makes), the histogram kept in NAME
-  jcmd "$1" GC.class_histogram >"$work/$2.histo" 2>&1
-  awk '$1 == "Total" {print $3}' "$work/$2.histo"
+  local jcmd total
+  jcmd="$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd" # the JDK the service runs on
+  [ -x "$jcmd" ] || jcmd=jcmd
+  "$jcmd" "$1" GC.class_histogram >"$work/$2.histo" 2>&1 || fail "no class histogram of pid $1; see $work/$2.histo"
+  total=$(awk '$1 == "Total" {print $3}' "$work/$2.histo")
+  [[ $total =~ ^[0-9]+$ ]] || fail "no live-heap total in $work/$2.histo"
+  echo "$total"
 }
 hold() { # hold URL TOKEN N PID…: RSS growth per connection while N idle streams are open; for a JVM (HOLD_JVM=1) also
   # its live heap's growth per connection (RESULT idle.relay_live_heap_per_conn.N; the histograms stay in the work dir)
   local url=$1 tok=$2 n=$3; shift 3
-  local before after client heap_before=0
+  local before after client heap_before=0 heap_after
   if [ "${HOLD_JVM:-0}" = 1 ]; then heap_before=$(live_heap "$1" "histo-$n-before"); fi
   before=$(rss_kib "$@")
   java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark idle "$url" "$tok" "$n" 600 >"$work/idle.out" 2>&1 &
@@ -142,7 +147,8 @@ hold() { # hold URL TOKEN N PID…: RSS growth per connection while N idle strea
   sleep 3
   after=$(rss_kib "$@")
   if [ "${HOLD_JVM:-0}" = 1 ]; then
-    echo "RESULT idle.relay_live_heap_per_conn.$n $(( ($(live_heap "$1" "histo-$n-after") - heap_before) / n ))" >>"$results"
+    heap_after=$(live_heap "$1" "histo-$n-after")
+    echo "RESULT idle.relay_live_heap_per_conn.$n $(( (heap_after - heap_before) / n ))" >>"$results"
   fi
   kill "$client" 2>/dev/null; wait "$client" 2>/dev/null || true
   sleep 3

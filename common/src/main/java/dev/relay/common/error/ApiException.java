@@ -52,6 +52,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(429, "too_many_requests", "too many requests", message, seconds);
     }
 
+    /** A 503: the service could not answer in time; {@code Retry-After} says when to try again (whole seconds, at least one). */
+    public static ApiException unavailable(String message, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new ApiException(503, "unavailable", "service unavailable", message, seconds);
+    }
+
     public int status() {
         return status;
     }

@@ -42,6 +42,13 @@ public interface RateLimitConfig {
     @WithDefault("4")
     int threads();
 
+    /**
+     * How long a request waits for its check (its threads busy with synchronizations a stalled database holds) before
+     * it goes through unchecked, counted as {@code relay.rate_limit.unavailable}, as when the store fails.
+     */
+    @WithDefault("2s")
+    Duration checkTimeout();
+
     Limits runs();
 
     Limits settings();

@@ -37,8 +37,8 @@ import io.vertx.mutiny.core.WorkerExecutor;
  * that says when a token will be back. Buckets live in the service's schema ({@code rate_limit_bucket}), so every
  * replica counts against the same ones; each replica serves from a local copy between synchronizations
  * ({@link RateLimitConfig#syncInterval()}, {@link RateLimitConfig#syncTokens()}), so most requests cost no query.
- * When the database cannot be reached the request goes through (a limit is a brake, not a gate) and the failure is
- * counted and logged.
+ * When the database cannot be reached, or a check does not answer within {@link RateLimitConfig#checkTimeout()}, the
+ * request goes through (a limit is a brake, not a gate) and that is counted and logged.
  */
 @ApplicationScoped
 public class RateLimiter {
@@ -73,10 +73,15 @@ public class RateLimiter {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return checks.executeBlocking(Uni.createFrom().item(() -> {
+        return checks.executeBlocking(Uni.createFrom().<Void>item(() -> {
             check(caller, operation);
             return null;
-        }), false);
+        }), false).ifNoItem().after(config.checkTimeout()).recoverWithItem(() -> {
+            // a store that does not answer lets requests through, as one that fails does
+            unavailable.increment();
+            warnAtMostOncePerMinute(new IllegalStateException("no rate-limit check answered within " + config.checkTimeout()));
+            return null;
+        });
     }
 
     private void check(Caller caller, OperationClass operation) {

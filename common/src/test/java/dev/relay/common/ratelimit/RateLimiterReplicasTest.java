@@ -103,7 +103,7 @@ class RateLimiterReplicasTest {
     private static RateLimitConfig config(Duration syncInterval) {
         Limits runs = new Limits(new Bucket(BURST, 1), new Bucket(100_000, 100_000));
         Limits open = new Limits(new Bucket(100_000, 100_000), new Bucket(100_000, 100_000));
-        return new Config(true, syncInterval, SYNC_TOKENS, 1_000, 2, runs, open, open, open);
+        return new Config(true, syncInterval, SYNC_TOKENS, 1_000, 2, Duration.ofSeconds(10), runs, open, open, open);
     }
 
     private record Bucket(long burst, long perMinute) implements RateLimitConfig.Bucket {
@@ -112,7 +112,7 @@ class RateLimiterReplicasTest {
     private record Limits(RateLimitConfig.Bucket user, RateLimitConfig.Bucket org) implements RateLimitConfig.Limits {
     }
 
-    private record Config(boolean enabled, Duration syncInterval, long syncTokens, long cachedBuckets, int threads, RateLimitConfig.Limits runs,
+    private record Config(boolean enabled, Duration syncInterval, long syncTokens, long cachedBuckets, int threads, Duration checkTimeout, RateLimitConfig.Limits runs,
             RateLimitConfig.Limits settings, RateLimitConfig.Limits reads, RateLimitConfig.Limits streams) implements RateLimitConfig {
     }
 }

@@ -11,20 +11,20 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import dev.relay.common.auth.ApiKeyAuthentication;
 import dev.relay.common.auth.ApiKeyCopies;
+import dev.relay.common.auth.ApiKeys;
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.common.error.ErrorMappers;
 import dev.relay.common.ratelimit.OperationClass;
 import dev.relay.common.ratelimit.RateLimiter;
 import dev.relay.stream.config.StreamConfig;
+import dev.relay.stream.service.OpenChecks;
 import dev.relay.stream.service.StreamAccess;
 import dev.relay.stream.sse.ConnectionLimits;
-import dev.relay.stream.sse.OpensAtOnce;
 import dev.relay.stream.sse.SseWriter;
 import dev.relay.stream.sse.TaskStreams;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -59,11 +59,11 @@ public class EventStreamRoute {
     private final StreamConfig config;
     private final Clock clock;
     private final RateLimiter rateLimits;
-    private final OpensAtOnce opens;
+    private final OpenChecks checks;
 
     public EventStreamRoute(StreamAccess access, TaskStreams streams, ConnectionLimits limits, IdentityProviderManager identities,
-            ApiKeyCopies keys, StreamConfig config, Clock clock, RateLimiter rateLimits, OpensAtOnce opens) {
-        this.opens = opens;
+            ApiKeyCopies keys, StreamConfig config, Clock clock, RateLimiter rateLimits, OpenChecks checks) {
+        this.checks = checks;
         this.access = access;
         this.streams = streams;
         this.limits = limits;
@@ -79,38 +79,25 @@ public class EventStreamRoute {
     }
 
     private void handle(RoutingContext routing) {
-        // reactive sessions (the access check) need a context marked safe, as request contexts of resources are
-        VertxContextSafetyToggle.setCurrentContextSafe(true);
         String org = routing.pathParam("org");
-        opens.inTurn(() -> check(routing, org));
-    }
-
-    /** Decides whether and where the stream starts, in its turn among the opens under way. */
-    private void check(RoutingContext routing, String org) {
-        if (routing.response().closed()) {
-            opens.done(); // the client left while it waited its turn
-            return;
-        }
         Uni.createFrom().deferred(() -> {
                     UUID taskId = StreamRequests.parseTaskId(routing.pathParam("taskId"));
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
                             routing.request().getParam("after"));
-                    return QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
+                    long firstLook = System.nanoTime();
+                    // the whole first check in one turn: the opens waiting for theirs have not begun any work
+                    return checks.inTurn(() -> QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
                                 Caller caller = Caller.from(identity);
+                                remember(routing, identity, caller);
                                 // counted before the access check, whose wait for an unknown task costs queries
-                                return rateLimits.take(caller, OperationClass.STREAMS)
-                                        .chain(() -> access.authorize(caller, org, taskId))
-                                        .invoke(ignored -> remember(routing, identity, caller));
-                            })
+                                return rateLimits.take(caller, OperationClass.STREAMS).chain(() -> access.look(caller, org, taskId));
+                            }))
+                            // an unknown task is looked for again outside this turn, each look in one of its own
+                            .chain(end -> end != null ? Uni.createFrom().item(end)
+                                    : access.awaitTask(routing.get(CALLER), org, taskId, firstLook))
                             .map(end -> new StreamStart(taskId, position, end));
                 })
-                .subscribe().with(start -> {
-                    opens.done();
-                    open(routing, org, start);
-                }, failure -> {
-                    opens.done();
-                    refuse(routing, failure);
-                });
+                .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }
 
     private static void remember(RoutingContext routing, SecurityIdentity identity, Caller caller) {
@@ -169,7 +156,7 @@ public class EventStreamRoute {
         routing.remove(TOKEN_EXPIRY);
         routing.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         routing.clearUser();
-        routing.request().headers().remove(HttpHeaders.AUTHORIZATION);
+        routing.request().headers().remove(HttpHeaders.AUTHORIZATION).remove(ApiKeys.HEADER);
     }
 
     private static void refuse(RoutingContext routing, Throwable failure) {

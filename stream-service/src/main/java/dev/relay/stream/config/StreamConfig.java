@@ -42,11 +42,15 @@ public interface StreamConfig {
     Duration keyCheck();
 
     /**
-     * Stream opens a replica checks at once (authentication, rate limit, access, the log's end); more wait their turn,
-     * so a storm of reconnections costs database time, not heap.
+     * Stream opens a replica checks at once (authentication, rate limit, who may read the task, where its log ends);
+     * more wait their turn, so a storm of reconnections costs database time, not heap. At least 1.
      */
     @WithDefault("64")
     int opensAtOnce();
+
+    /** How long one of those checks may take before the open is answered 503 (and its turn given to the next). */
+    @WithDefault("10s")
+    Duration openCheckTimeout();
 
     /** Events read from the log per query while replaying history. */
     @WithDefault("500")

@@ -9,7 +9,6 @@ import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
 import dev.relay.stream.config.StreamConfig;
 import dev.relay.stream.domain.LogEnd;
-import dev.relay.stream.domain.TaskAccess;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
 import io.smallrye.mutiny.Uni;
@@ -28,33 +27,62 @@ public class StreamAccess {
     private final StoredEventRepository events;
     private final StreamConfig config;
     private final Vertx vertx;
+    private final OpenChecks checks;
 
-    public StreamAccess(TaskAccessRepository access, StoredEventRepository events, StreamConfig config, Vertx vertx) {
+    public StreamAccess(TaskAccessRepository access, StoredEventRepository events, StreamConfig config, Vertx vertx, OpenChecks checks) {
+        this.checks = checks;
         this.access = access;
         this.events = events;
         this.config = config;
         this.vertx = vertx;
     }
 
-    /** Where the task's log ends now, once the caller is known to be allowed to read it. */
+    /**
+     * Where the task's log ends now, once the caller is known to be allowed to read it: a look in a turn of its own,
+     * then as {@link #awaitTask} while the task is unknown.
+     */
     public Uni<LogEnd> authorize(Caller caller, String org, UUID taskId) {
+        long firstLook = System.nanoTime();
+        return checks.inTurn(() -> look(caller, org, taskId))
+                .chain(end -> end != null ? Uni.createFrom().item(end) : awaitTask(caller, org, taskId, firstLook));
+    }
+
+    /**
+     * One look, whose statements run in the caller's turn ({@link OpenChecks}): where the task's log ends if the
+     * caller may read it, null while this service has not heard of the task (its first event may still be on its
+     * way), a 404 when the task is not the caller's to read.
+     */
+    public Uni<LogEnd> look(Caller caller, String org, UUID taskId) {
         caller.requireOrg(org);
-        long deadline = System.nanoTime() + config.unknownTaskWait().toNanos();
-        return await(taskId, deadline).chain(found -> {
-            if (found == null || !found.org.equals(org) || !found.isReadableBy(caller.org(), caller.email())) {
-                return Uni.createFrom().failure(ApiException.notFound("task " + taskId + " not found"));
+        return access.find(taskId).chain(found -> {
+            if (found == null) {
+                return Uni.createFrom().nullItem();
+            }
+            if (!found.org.equals(org) || !found.isReadableBy(caller.org(), caller.email())) {
+                return Uni.createFrom().failure(notFound(taskId));
             }
             return events.end(taskId);
         });
     }
 
-    private Uni<TaskAccess> await(UUID taskId, long deadline) {
-        return access.find(taskId).chain(found -> {
-            if (found != null || System.nanoTime() > deadline) {
-                return Uni.createFrom().item(found);
+    /**
+     * Looks again until the task is known, each look in a turn of its own and the pauses between them in none, and
+     * answers 404 once {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
+     */
+    public Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook) {
+        return pause().chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
+            if (end != null) {
+                return Uni.createFrom().item(end);
             }
-            return pause().chain(() -> await(taskId, deadline));
+            if (System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
+                return Uni.createFrom().failure(notFound(taskId));
+            }
+            return awaitTask(caller, org, taskId, firstLook);
         });
+    }
+
+    private static ApiException notFound(UUID taskId) {
+        return ApiException.notFound("task " + taskId + " not found");
     }
 
     /** A delay that resumes on the caller's Vert.x context. */

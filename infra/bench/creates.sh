@@ -5,7 +5,8 @@
 #   2. the maximum (closed loop of BENCH_CONCURRENCY clients, default 32): creates/s and latency
 # Each load first runs unmeasured for BENCH_WARMUP seconds. After each load it prints how many runs were still
 # unfinished and how long they took to drain (creates/s only count if the runs keep up), and each process's CPU
-# during the maximum. A create refused or not answered, or a run that did not complete, stops the command (exit 1).
+# over each load: its share of the machine and milliseconds per task (create and run). A create refused or not
+# answered, or a run that did not complete, stops the command (exit 1).
 # BENCH_PROFILE=1 also records a JFR profile of the task service during the maximum and prints its hottest frames.
 # Tenancy and runtime, as users take the path:
 #   BENCH_ORGS (1): with more, each create comes from the next of that many organizations, each with a token budget
@@ -85,26 +86,47 @@ kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
 
+hz=$(getconf CLK_TCK)
+names=(task-service stream-service kafka postgresql)
+ticks() { echo "$(cpu_ticks "$task_pid") $(cpu_ticks "$stream_pid") $(cpu_ticks "$kafka_pid") $(pg_ticks)"; }
+# one load, then each process's CPU over it (warm-up, measured load and the drain of its runs): as a share of the
+# machine and per task of the load (create and run), the figure that does not depend on how saturated the load was
+measured() {
+  local before after started ended tasks
+  read -ra before <<<"$(ticks)"
+  started=$(date +%s.%N)
+  bench "$@" | tee "$work/load.out"
+  ended=$(date +%s.%N)
+  read -ra after <<<"$(ticks)"
+  tasks=$(awk '$1 == "RESULT" && $2 ~ /\.tasks$/ {print $3}' "$work/load.out" | tail -1)
+  for i in 0 1 2 3; do
+    awk -v n="${names[$i]}" -v b="${before[$i]}" -v a="${after[$i]}" -v hz="$hz" -v s="$started" -v e="$ended" -v t="$tasks" \
+      -v rb="${rest_before[$i]}" -v ra="${rest_after[$i]}" -v rs="$rest" \
+      'BEGIN { cpu = (a - b) / hz; base = (ra - rb) / hz / rs * (e - s)
+               printf "CPU %s %.0f%% of 200%%, %.1f ms per task, %.1f ms above rest (%d tasks)\n", n, 100 * cpu / (e - s), 1000 * cpu / t, 1000 * (cpu - base) / t, t }'
+  done
+}
+
+# the stack at rest first: what each process spends without load is the base every load's CPU is measured against
+rest=${BENCH_REST:-10}
+read -ra rest_before <<<"$(ticks)"
+sleep "$rest"
+read -ra rest_after <<<"$(ticks)"
+for i in 0 1 2 3; do
+  awk -v n="${names[$i]}" -v b="${rest_before[$i]}" -v a="${rest_after[$i]}" -v hz="$hz" -v s="$rest" \
+    'BEGIN { printf "CPU %s at rest %.1f%% of 200%% (%d s)\n", n, 100 * (a - b) / hz / s, s }'
+done
+
 for rate in $rates; do
   say "fixed rate: $rate creates/s for ${seconds}s (after ${warmup}s warm-up)"
-  bench fixed "$rate" "$seconds" "$warmup"
+  measured fixed "$rate" "$seconds" "$warmup"
 done
 
 say "maximum: $concurrency concurrent clients for ${seconds}s (after ${warmup}s warm-up)"
-hz=$(getconf CLK_TCK)
-before=("$(cpu_ticks "$task_pid")" "$(cpu_ticks "$stream_pid")" "$(cpu_ticks "$kafka_pid")" "$(pg_ticks)")
 if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   (sleep "$warmup"; jcmd "$task_pid" JFR.start name=creates settings=profile duration="${seconds}s" filename="$work/task-service.jfr" >/dev/null) &
 fi
-started=$(date +%s.%N)
-bench max "$concurrency" "$seconds" "$warmup"
-ended=$(date +%s.%N)
-after=("$(cpu_ticks "$task_pid")" "$(cpu_ticks "$stream_pid")" "$(cpu_ticks "$kafka_pid")" "$(pg_ticks)")
-names=(task-service stream-service kafka postgresql)
-for i in 0 1 2 3; do
-  awk -v n="${names[$i]}" -v b="${before[$i]}" -v a="${after[$i]}" -v hz="$hz" -v s="$started" -v e="$ended" \
-    'BEGIN { printf "CPU %s %.0f%% (of 200%%, warm-up, measured load and the drain of its runs)\n", n, 100 * (a - b) / hz / (e - s) }'
-done
+measured max "$concurrency" "$seconds" "$warmup"
 if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   sleep 2
   say "hottest frames of the task service (JFR execution samples, top of stack; then by package anywhere in the stack)"

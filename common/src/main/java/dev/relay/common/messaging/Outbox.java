@@ -84,17 +84,31 @@ public class Outbox {
      */
     public Uni<Void> add(String topic, String key, UUID id, Object value) {
         return Uni.createFrom().deferred(() -> {
-            List<OutboxRecord> pending = inTransaction("add").records();
-            OutboxRecord row = new OutboxRecord();
-            row.id = id;
-            row.topic = topic;
-            row.recordKey = key;
-            row.payload = value instanceof String text ? text : write(value);
-            row.createdAt = Instant.now();
-            row.traceParent = TraceParent.current().orElse(null);
-            pending.add(row);
+            inTransaction("add").records().add(record(topic, key, id, value));
             return Uni.createFrom().voidItem();
         });
+    }
+
+    /**
+     * A record its caller writes itself, in the one statement that makes the change it announces (a hot path that
+     * needs no transaction of its own); once that statement has committed, the caller hands it to {@link #committed}.
+     * {@code value} is written as JSON unless it is a String already.
+     */
+    public OutboxRecord record(String topic, String key, UUID id, Object value) {
+        OutboxRecord row = new OutboxRecord();
+        row.id = id;
+        row.topic = topic;
+        row.recordKey = key;
+        row.payload = value instanceof String text ? text : write(value);
+        row.createdAt = Instant.now();
+        row.traceParent = TraceParent.current().orElse(null);
+        return row;
+    }
+
+    /** Sends records their caller wrote and committed itself ({@link #record}), as a transaction's are once it commits. */
+    public void committed(List<OutboxRecord> records) {
+        sender.send(records);
+        count(records);
     }
 
     /**

@@ -103,6 +103,8 @@ public final class CreateBenchmark {
         System.out.printf("RESULT %s.p99_ms %.2f%n", key, latencies.percentileMillis(0.99));
         System.out.printf("RESULT %s.max_ms %.2f%n", key, latencies.percentileMillis(1.0));
         System.out.printf("RESULT %s.created %d%n", key, accepted);
+        // every task of the load, its warm-up's too: what the CPU each process spent on the load is divided by
+        System.out.printf("RESULT %s.tasks %d%n", key, bench.created.size());
         System.out.printf("SERIES %s %s%n", key, latencies.bySecond(started));
     }
 

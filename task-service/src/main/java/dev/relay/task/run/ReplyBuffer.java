@@ -109,7 +109,7 @@ final class ReplyBuffer {
         lastSent = System.nanoTime();
         boolean checkDue = lastSent - lastBudgetCheck >= budgetCheckInterval.toNanos();
         return (checkDue ? stopIfBudgetUsedUp() : Uni.createFrom().item(false)).chain(stopped -> stopped ? Uni.createFrom().item(false)
-                : replies.delta(claimed.run(), messageId, chunk, creates));
+                : replies.delta(claimed, messageId, chunk, creates));
     }
 
     /**

@@ -2,18 +2,14 @@ package dev.relay.task.run;
 
 import dev.relay.common.event.TaskEventData;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.common.messaging.Outbox;
 import dev.relay.common.reactive.InTurn;
-import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskEventLog;
-import dev.relay.task.task.TaskMessage;
+import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskMessageRepository;
-import dev.relay.task.task.TaskRepository;
 import dev.relay.task.task.TaskRun;
 import io.smallrye.mutiny.Uni;
 
@@ -21,38 +17,28 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 class ReplyWriter {
 
-    private final TaskRepository tasks;
     private final TaskMessageRepository messages;
     private final TaskEventLog eventLog;
     private final ActiveRuns activeRuns;
-    private final Outbox outbox;
     private final WorkingLimit limit;
 
-    ReplyWriter(TaskRepository tasks, TaskMessageRepository messages, TaskEventLog eventLog, ActiveRuns activeRuns, Outbox outbox,
-            WorkingLimit limit) {
+    ReplyWriter(TaskMessageRepository messages, TaskEventLog eventLog, ActiveRuns activeRuns, WorkingLimit limit) {
         this.limit = limit;
-        this.tasks = tasks;
         this.messages = messages;
         this.eventLog = eventLog;
         this.activeRuns = activeRuns;
-        this.outbox = outbox;
     }
 
-    /** Appends one chunk of the assistant's reply; the {@code first} chunk creates the message. */
-    Uni<Boolean> delta(TaskRun claimed, UUID messageId, String chunk, boolean first) {
-        // the hot path of a run: one statement takes the seq if the run is still active, without loading the task;
-        // how long it takes to commit is what the instance's limit of runs at once follows
+    /**
+     * Appends one chunk of the assistant's reply, if the run is still active (the hot path of a run: one statement);
+     * the {@code first} chunk creates the message. How long it takes to commit is what the instance's limit of runs
+     * at once follows.
+     */
+    Uni<Boolean> delta(ClaimedRun claimed, UUID messageId, String chunk, boolean first) {
         long start = System.nanoTime();
-        return outbox.transaction(() -> tasks.nextSeqWhileActive(claimed.taskId, claimed.id, claimed.attempt, Task.RUNNING, Instant.now())
-                .chain(next -> {
-                    if (next == null) {
-                        return Uni.createFrom().item(false);
-                    }
-                    Uni<?> saved = first ? messages.persist(TaskMessage.assistant(claimed, messageId, chunk, next.seq(), Instant.now()))
-                            : messages.append(messageId, chunk);
-                    return saved.chain(() -> eventLog.append(claimed.taskId, next, claimed.id, new TaskEventData.MessageDelta(messageId, chunk)))
-                            .replaceWith(true);
-                })).invoke(() -> limit.stepTook(start)).onFailure().invoke(() -> limit.stepFailed(start));
+        TaskRun run = claimed.run();
+        return eventLog.appendDelta(run, run.attempt, claimed.holder().org(), messageId, chunk, first)
+                .invoke(() -> limit.stepTook(start)).onFailure().invoke(() -> limit.stepFailed(start));
     }
 
     /** Completes an assistant message that is followed by a tool call ({@code message.completed}). */

@@ -19,6 +19,7 @@ import dev.relay.task.agent.AgentRuntime;
 import dev.relay.task.agent.ProviderFailure;
 import dev.relay.task.task.RunAborted;
 import dev.relay.task.task.TaskRun;
+import dev.relay.task.task.TaskRunRepository;
 import dev.relay.task.task.TaskMetrics;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -48,11 +49,14 @@ class RunExecutor {
     /** Claims under way, counted against the room with the runs working. */
     private final AtomicInteger claiming = new AtomicInteger();
     private final WorkingLimit limit;
+    private final TaskRunRepository runs;
     /** Told each time a run leaves this instance (its worker is free again). */
     private volatile Runnable onLeft = () -> { };
 
-    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics, WorkingLimit limit) {
+    RunExecutor(RunClaims claims, RunLoop loop, RunEndings endings, Vertx vertx, TaskMetrics metrics, WorkingLimit limit,
+            TaskRunRepository runs) {
         this.limit = limit;
+        this.runs = runs;
         this.claims = claims;
         this.loop = loop;
         this.endings = endings;
@@ -114,7 +118,9 @@ class RunExecutor {
      * left to the dispatchers, whose turn it is (the record often comes after a start at once decided that).
      */
     Uni<Boolean> startRequested(UUID streamId) {
-        return start(streamId, true);
+        // most records come after their run started where its request committed: one look, without a transaction or
+        // a place of the limit, says so (a run that is not pending now only becomes pending again with a record of its own)
+        return runs.isPending(streamId).chain(pending -> pending ? start(streamId, true) : Uni.createFrom().item(false));
     }
 
     private Uni<Boolean> start(UUID streamId, boolean fromRecord) {

@@ -18,6 +18,7 @@ import dev.relay.common.event.TaskEvent;
 import dev.relay.common.event.TaskEventListener;
 import dev.relay.common.event.Topics;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.common.messaging.OutboxRecord;
 import io.quarkus.arc.All;
 import io.smallrye.mutiny.Uni;
 
@@ -32,9 +33,12 @@ public class TaskEventLog {
     private final ObjectMapper json;
     private final List<TaskEventListener> listeners;
     private final Event<RunRequestCommitted> requestCommitted;
+    private final ReplyDeltaRepository deltas;
 
-    public TaskEventLog(Outbox outbox, ObjectMapper json, @All List<TaskEventListener> listeners, Event<RunRequestCommitted> requestCommitted) {
+    public TaskEventLog(Outbox outbox, ObjectMapper json, @All List<TaskEventListener> listeners, Event<RunRequestCommitted> requestCommitted,
+            ReplyDeltaRepository deltas) {
         this.outbox = outbox;
+        this.deltas = deltas;
         this.requestCommitted = requestCommitted;
         this.json = json;
         this.listeners = List.copyOf(listeners);
@@ -49,11 +53,25 @@ public class TaskEventLog {
         return outbox.add(Topics.TASK_EVENTS, task.id.toString(), event.id(), event).call(() -> tell(event, task.webhookUrl));
     }
 
-    /** Appends an event at a seq already taken ({@code TaskRepository.nextSeqWhileActive}), in the same transaction. */
-    public Uni<Void> append(UUID taskId, TaskRepository.NextSeq next, UUID streamId, TaskEventData data) {
-        TaskEvent event = new TaskEvent(UUID.randomUUID(), taskId, next.org(), next.seq(), streamId, data.type(), Instant.now(), tree(data));
-        // a reply's deltas: no lifecycle event comes this way, so no task receiver is looked up
-        return outbox.add(Topics.TASK_EVENTS, taskId.toString(), event.id(), event).call(() -> tell(event, null));
+    /**
+     * Appends a chunk of run {@code run}'s reply ({@code message.delta}) to message {@code messageId} (its {@code first}
+     * chunk creates it), in one statement of its own while the run is active under claim {@code attempt}
+     * ({@link ReplyDeltaRepository}); answers whether it was (false: nothing changed). The listeners are not told:
+     * none has a use for deltas.
+     */
+    public Uni<Boolean> appendDelta(TaskRun run, int attempt, String org, UUID messageId, String chunk, boolean first) {
+        TaskEventData data = new TaskEventData.MessageDelta(messageId, chunk);
+        TaskEvent event = new TaskEvent(UUID.randomUUID(), run.taskId, org, OpenSeq.OPEN, run.id, data.type(), Instant.now(), tree(data));
+        OutboxRecord row = outbox.record(Topics.TASK_EVENTS, run.taskId.toString(), event.id(), event);
+        OpenSeq payload = OpenSeq.of(row.payload);
+        return deltas.append(run, attempt, Task.RUNNING, messageId, chunk, first, row, payload).map(seq -> {
+            if (seq == null) {
+                return false;
+            }
+            row.payload = payload.with(seq);
+            outbox.committed(List.of(row));
+            return true;
+        });
     }
 
     /** The listeners (webhook subscriptions), in the appending transaction. */

@@ -13,9 +13,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @ApplicationScoped
 public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
+
+    private final Pool pool;
+
+    public TaskRunRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Whether the run is pending: one statement on the SQL client, outside any transaction or session. */
+    public Uni<Boolean> isPending(UUID id) {
+        return pool.preparedQuery("SELECT status FROM task.task_run WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() > 0 && RunStatus.PENDING.value().equals(rows.iterator().next().getString(0)));
+    }
 
     /** Active runs whose worker has not said it is alive since {@code before} (at most 100). */
     public Uni<List<UUID>> activeSilentSince(Instant before) {

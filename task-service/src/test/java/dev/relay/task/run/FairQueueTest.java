@@ -52,6 +52,8 @@ class FairQueueTest {
     io.vertx.core.Vertx vertx;
     @Inject
     RunClaims claims;
+    @Inject
+    RunExecutor executor;
 
     private static String create(String token, String prompt) {
         return given().header("Authorization", token).contentType(ContentType.JSON)
@@ -150,11 +152,13 @@ class FairQueueTest {
                 .await().indefinitely().iterator().next().getUUID(0);
 
         // task-runs stops behind a record whose claim waits for a task this test holds locked: the records after it
-        // (the next create's) are not read until the lock goes
+        // (the next create's) are not read until the lock goes. A record of a run that is not pending is passed over
+        // without a lock, so the first run looks pending until the lock goes (and is completed again with it).
         io.vertx.mutiny.sqlclient.SqlConnection holder = pool.getConnection().await().indefinitely();
         try {
             holder.query("BEGIN").execute().await().indefinitely();
             holder.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(first))).await().indefinitely();
+            pool.preparedQuery("UPDATE task.task_run SET status = 'pending' WHERE id = $1").execute(Tuple.of(firstRun)).await().indefinitely();
             RunRequested stuck = new RunRequested(UUID.randomUUID(), UUID.fromString(first), firstRun);
             TestTopics.send(Topics.TASK_RUNS, first, JSON.writeValueAsString(stuck), Map.of());
             await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
@@ -170,11 +174,36 @@ class FairQueueTest {
             // a dispatcher takes a run only once it has waited relay.runs.unclaimed-after (1 s) for its record
             assertThat(waited).as("ms from the second run's request to its start").isLessThan(1_000);
         } finally {
-            holder.query("ROLLBACK").execute().await().indefinitely();
+            holder.preparedQuery("UPDATE task.task_run SET status = 'completed' WHERE id = $1").execute(Tuple.of(firstRun)).await().indefinitely();
+            holder.query("COMMIT").execute().await().indefinitely();
             holder.close().await().indefinitely();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 2);
         assertThat(count("SELECT count(*) FROM task.task_run WHERE org_id = $1 AND attempt = 1", org)).as("each run claimed once").isEqualTo(2);
+    }
+
+    @Test
+    void aRecordOfARunThatStartedAlreadyIsPassedOverWithoutATransaction() {
+        String org = "fairq-late-record-" + UUID.randomUUID().toString().substring(0, 8);
+        String task = create(TestTokens.bearer(org, "lr@" + org + ".dev"), "hold-a-moment");
+        await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 1);
+        UUID run = pool.preparedQuery("SELECT id FROM task.task_run WHERE task_id = $1").execute(Tuple.of(UUID.fromString(task)))
+                .await().indefinitely().iterator().next().getUUID(0);
+
+        // a claim locks the task first: with the task locked here, only a record passed over before any claim is answered
+        io.vertx.mutiny.sqlclient.SqlConnection holder = pool.getConnection().await().indefinitely();
+        try {
+            holder.query("BEGIN").execute().await().indefinitely();
+            holder.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(task))).await().indefinitely();
+
+            Boolean started = OnVertxContext.call(vertx, () -> executor.startRequested(run)).await().atMost(Duration.ofSeconds(5));
+
+            assertThat(started).isFalse();
+        } finally {
+            holder.query("ROLLBACK").execute().await().indefinitely();
+            holder.close().await().indefinitely();
+        }
+        assertThat(count("SELECT attempt FROM task.task_run WHERE id = $1", run)).isEqualTo(1);
     }
 
     @Test

@@ -14,8 +14,9 @@
 #   BENCH_RUNTIME (simulated): "model" runs each task on the real agent runtime against the fake model provider
 #     (test-support's FakeModelProvider on a loopback port): a streamed tool call (dns_lookup of localhost), its
 #     result, a second model call and the streamed answer; every run must have made its tool call.
-# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs
-# at once, lifted), BENCH_MAX_WORKING (the task service's runs at once fixed at that many; unset: adapted, at most
+# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_REST (10: seconds the stack's CPU at rest is measured
+# for before the loads), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs at once, lifted),
+# BENCH_MAX_WORKING (the task service's runs at once fixed at that many; unset: adapted, at most
 # BENCH_ORG_MAX_ACTIVE), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

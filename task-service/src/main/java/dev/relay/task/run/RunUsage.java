@@ -8,13 +8,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.relay.common.messaging.Outbox;
 import dev.relay.task.budgets.Admission;
 import dev.relay.task.budgets.BudgetAdmission;
 import dev.relay.task.budgets.BudgetCheck;
 import dev.relay.task.budgets.BudgetConfig;
 import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.TaskRun;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -33,17 +33,15 @@ class RunUsage {
     private static final long MOST_RETRY_MILLIS = 2000;
 
     private final ActiveRuns activeRuns;
-    private final Outbox outbox;
     private final TaskEventLog eventLog;
     private final BudgetAdmission budget;
     private final RunEndings endings;
     private final BudgetConfig budgetConfig;
 
-    RunUsage(ActiveRuns activeRuns, Outbox outbox, TaskEventLog eventLog, BudgetAdmission budget, RunEndings endings,
+    RunUsage(ActiveRuns activeRuns, TaskEventLog eventLog, BudgetAdmission budget, RunEndings endings,
             BudgetConfig budgetConfig) {
         this.budgetConfig = budgetConfig;
         this.activeRuns = activeRuns;
-        this.outbox = outbox;
         this.eventLog = eventLog;
         this.budget = budget;
         this.endings = endings;
@@ -129,7 +127,8 @@ class RunUsage {
      * usage, other runs', or a lower allowance); answers what it found (stopped when a limit is exhausted).
      */
     Uni<BudgetCheck> stopIfBudgetUsedUp(ClaimedRun claimed) {
-        return outbox.transaction(() -> budget.check(claimed.holder())).call(check -> check.exhausted() == null ? Uni.createFrom().voidItem()
+        // read only: a session without a transaction of its own
+        return Panache.withSession(() -> budget.check(claimed.holder())).call(check -> check.exhausted() == null ? Uni.createFrom().voidItem()
                 : endings.fail(claimed.run(), Admission.refusalMessage(check.exhausted()), check.exhausted().scope().refusalCode()));
     }
 }

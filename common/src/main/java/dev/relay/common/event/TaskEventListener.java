@@ -4,8 +4,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Told of every task event the moment it is appended, in the transaction that appends it, so what it writes commits
- * or rolls back with the event. A listener ignores the types it has no use for without touching the database: it
- * runs for every event, the deltas of a streaming reply included.
+ * or rolls back with the event. A listener ignores the types it has no use for without touching the database. The
+ * deltas of a streaming reply ({@code message.delta}) are the exception: each is appended in one statement of its
+ * own, without a transaction a listener could join, and no listener is told of them.
  */
 public interface TaskEventListener {
 

@@ -30,14 +30,13 @@ class ReplyWriter {
     }
 
     /**
-     * Appends one chunk of the assistant's reply, if the run is still active (the hot path of a run: one statement);
+     * Appends one chunk of the assistant's reply, if the run is still active (the hot path of a run: one round trip);
      * the {@code first} chunk creates the message. How long it takes to commit is what the instance's limit of runs
      * at once follows.
      */
     Uni<Boolean> delta(ClaimedRun claimed, UUID messageId, String chunk, boolean first) {
         long start = System.nanoTime();
-        TaskRun run = claimed.run();
-        return eventLog.appendDelta(run, run.attempt, claimed.holder().org(), messageId, chunk, first)
+        return eventLog.appendDelta(claimed.run(), claimed.holder().org(), messageId, chunk, first)
                 .invoke(() -> limit.stepTook(start)).onFailure().invoke(() -> limit.stepFailed(start));
     }
 

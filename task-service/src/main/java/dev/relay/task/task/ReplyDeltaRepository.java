@@ -32,11 +32,10 @@ class ReplyDeltaRepository {
     /**
      * Appends {@code chunk} to message {@code messageId} of {@code run} (its {@code first} chunk creates it) with the
      * outbox row {@code event}, whose payload is {@code payload} with the seq written in. Answers the seq taken, or
-     * null when the run is no longer active under claim {@code attempt} (nothing changed).
+     * null when the run is no longer active under the worker's claim ({@code run.attempt}: nothing changed).
      */
-    Uni<Long> append(TaskRun run, int attempt, String phase, UUID messageId, String chunk, boolean first, OutboxRecord event,
-            OpenSeq payload) {
-        Tuple values = Tuple.tuple().addUUID(run.taskId).addUUID(run.id).addInteger(attempt).addString(phase)
+    Uni<Long> append(TaskRun run, UUID messageId, String chunk, boolean first, OutboxRecord event, OpenSeq payload) {
+        Tuple values = Tuple.tuple().addUUID(run.taskId).addUUID(run.id).addInteger(run.attempt).addString(Task.RUNNING)
                 .addOffsetDateTime(event.createdAt.atOffset(ZoneOffset.UTC)).addUUID(messageId).addString(chunk).addBoolean(first)
                 .addUUID(event.id).addString(event.topic).addString(event.recordKey).addString(payload.before())
                 .addString(payload.after()).addString(event.traceParent);

@@ -55,16 +55,16 @@ public class TaskEventLog {
 
     /**
      * Appends a chunk of run {@code run}'s reply ({@code message.delta}) to message {@code messageId} (its {@code first}
-     * chunk creates it), in one statement of its own while the run is active under claim {@code attempt}
-     * ({@link ReplyDeltaRepository}); answers whether it was (false: nothing changed). The listeners are not told:
-     * none has a use for deltas.
+     * chunk creates it), in one call of its own while the run is active under the worker's claim ({@code run.attempt},
+     * {@link ReplyDeltaRepository}); answers whether it was (false: nothing changed). The listeners are not told: none
+     * has a use for deltas.
      */
-    public Uni<Boolean> appendDelta(TaskRun run, int attempt, String org, UUID messageId, String chunk, boolean first) {
+    public Uni<Boolean> appendDelta(TaskRun run, String org, UUID messageId, String chunk, boolean first) {
         TaskEventData data = new TaskEventData.MessageDelta(messageId, chunk);
         TaskEvent event = new TaskEvent(UUID.randomUUID(), run.taskId, org, OpenSeq.OPEN, run.id, data.type(), Instant.now(), tree(data));
         OutboxRecord row = outbox.record(Topics.TASK_EVENTS, run.taskId.toString(), event.id(), event);
         OpenSeq payload = OpenSeq.of(row.payload);
-        return deltas.append(run, attempt, Task.RUNNING, messageId, chunk, first, row, payload).map(seq -> {
+        return deltas.append(run, messageId, chunk, first, row, payload).map(seq -> {
             if (seq == null) {
                 return false;
             }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.relay.task.OnVertxContext;
+import dev.relay.task.TaskLock;
 import io.smallrye.mutiny.Uni;
 import dev.relay.common.event.RunRequested;
 import dev.relay.common.event.Topics;
@@ -68,6 +69,12 @@ class FairQueueTest {
 
     private long count(String sql, Object... params) {
         return pool.preparedQuery(sql).execute(Tuple.from(params)).await().indefinitely().iterator().next().getLong(0);
+    }
+
+    /** The run of a task that has one. */
+    private UUID runOf(String task) {
+        return pool.preparedQuery("SELECT id FROM task.task_run WHERE task_id = $1").execute(Tuple.of(UUID.fromString(task)))
+                .await().indefinitely().iterator().next().getUUID(0);
     }
 
     private long active(String org) {
@@ -148,16 +155,13 @@ class FairQueueTest {
         String member = TestTokens.bearer(org, "now@" + org + ".dev");
         String first = create(member, "hold-a-moment, first");
         await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 1);
-        UUID firstRun = pool.preparedQuery("SELECT id FROM task.task_run WHERE task_id = $1").execute(Tuple.of(UUID.fromString(first)))
-                .await().indefinitely().iterator().next().getUUID(0);
+        UUID firstRun = runOf(first);
 
         // task-runs stops behind a record whose claim waits for a task this test holds locked: the records after it
         // (the next create's) are not read until the lock goes. A record of a run that is not pending is passed over
         // without a lock, so the first run looks pending until the lock goes (and is completed again with it).
-        io.vertx.mutiny.sqlclient.SqlConnection holder = pool.getConnection().await().indefinitely();
+        io.vertx.mutiny.sqlclient.SqlConnection holder = TaskLock.hold(pool, UUID.fromString(first));
         try {
-            holder.query("BEGIN").execute().await().indefinitely();
-            holder.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(first))).await().indefinitely();
             pool.preparedQuery("UPDATE task.task_run SET status = 'pending' WHERE id = $1").execute(Tuple.of(firstRun)).await().indefinitely();
             RunRequested stuck = new RunRequested(UUID.randomUUID(), UUID.fromString(first), firstRun);
             TestTopics.send(Topics.TASK_RUNS, first, JSON.writeValueAsString(stuck), Map.of());
@@ -187,15 +191,11 @@ class FairQueueTest {
         String org = "fairq-late-record-" + UUID.randomUUID().toString().substring(0, 8);
         String task = create(TestTokens.bearer(org, "lr@" + org + ".dev"), "hold-a-moment");
         await().atMost(Duration.ofSeconds(20)).until(() -> finished(org) == 1);
-        UUID run = pool.preparedQuery("SELECT id FROM task.task_run WHERE task_id = $1").execute(Tuple.of(UUID.fromString(task)))
-                .await().indefinitely().iterator().next().getUUID(0);
+        UUID run = runOf(task);
 
         // a claim locks the task first: with the task locked here, only a record passed over before any claim is answered
-        io.vertx.mutiny.sqlclient.SqlConnection holder = pool.getConnection().await().indefinitely();
+        io.vertx.mutiny.sqlclient.SqlConnection holder = TaskLock.hold(pool, UUID.fromString(task));
         try {
-            holder.query("BEGIN").execute().await().indefinitely();
-            holder.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(task))).await().indefinitely();
-
             Boolean started = OnVertxContext.call(vertx, () -> executor.startRequested(run)).await().atMost(Duration.ofSeconds(5));
 
             assertThat(started).isFalse();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.relay.common.event.Topics;
+import dev.relay.task.TaskLock;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TaskEvents;
 import dev.relay.testsupport.TestTokens;
@@ -61,11 +62,9 @@ class ReplyDeltasTest {
         long seq = lastSeq(run.taskId);
 
         // a cancel holds the task while it ends the run: the delta waits for the task, then finds the run ended
-        SqlConnection cancel = pool.getConnection().await().indefinitely();
+        SqlConnection cancel = TaskLock.hold(pool, run.taskId);
         Uni<Boolean> delta;
         try {
-            cancel.query("BEGIN").execute().await().indefinitely();
-            cancel.preparedQuery("SELECT id FROM task.task WHERE id = $1 FOR UPDATE").execute(Tuple.of(run.taskId)).await().indefinitely();
             delta = append(run, UUID.randomUUID(), "after the cancel", true).memoize().indefinitely();
             delta.subscribe().with(ignored -> { }, ignored -> { });
             await().atMost(Duration.ofSeconds(10)).until(() -> waitingForALock() > 0);
@@ -109,7 +108,7 @@ class ReplyDeltasTest {
     }
 
     private Uni<Boolean> append(TaskRun run, UUID message, String chunk, boolean first) {
-        return eventLog.appendDelta(run, run.attempt, run.orgId, message, chunk, first);
+        return eventLog.appendDelta(run, run.orgId, message, chunk, first);
     }
 
     private static List<JsonNode> ofMessage(List<JsonNode> events, UUID message) {

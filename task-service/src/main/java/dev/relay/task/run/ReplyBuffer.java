@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.secrets.Redactor;
 import io.smallrye.mutiny.Uni;
 
@@ -28,6 +29,11 @@ final class ReplyBuffer {
     private long runTokens;
     /** Completes once the usage of the run's last model call is settled. */
     private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
+    /**
+     * The usage of the run's last model call while not reported yet: reported before the run writes anything else,
+     * or taken along by the run's end (one transaction fewer for the call that ends most runs).
+     */
+    private Output.Usage heldUsage;
     /** Whether the organization had a budget when the run last checked (its calls reserve only then). */
     private boolean budgeted = true;
 
@@ -42,9 +48,35 @@ final class ReplyBuffer {
         this.runTokens = claimed.run().inputTokens + claimed.run().outputTokens;
     }
 
-    /** Counts what a model call of the run used (for its {@code max_tokens}). */
-    void used(long inputTokens, long outputTokens) {
-        runTokens += inputTokens + outputTokens;
+    /** Holds what a model call of the run used until the run's next write; counted for its {@code max_tokens} at once. */
+    void used(Output.Usage usage) {
+        runTokens += usage.inputTokens() + usage.outputTokens();
+        heldUsage = usage;
+    }
+
+    /**
+     * Reports the held usage of the last model call, if any, in a transaction of its own; waits for a report under
+     * way otherwise. Answers whether the run goes on.
+     */
+    Uni<Boolean> reportUsage() {
+        Output.Usage held = heldUsage;
+        if (held == null) {
+            return Uni.createFrom().completionStage(settled).replaceWith(true);
+        }
+        heldUsage = null;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settled = done;
+        return usage.report(claimed.run(), held).eventually(() -> done.complete(null));
+    }
+
+    /** For the run's end, which reports it with its own writes: the held usage (null: none), no longer held. */
+    Uni<Output.Usage> takeUsage() {
+        // a report under way is waited for: the end must not overtake it
+        return Uni.createFrom().completionStage(settled).map(ignored -> {
+            Output.Usage held = heldUsage;
+            heldUsage = null;
+            return held;
+        });
     }
 
     /** The run's redactor: its secrets, in every form, out of what the run shows. */
@@ -70,7 +102,7 @@ final class ReplyBuffer {
 
     /** Sends what is held and completes the message before a tool call: text after the call is a new message. */
     Uni<Boolean> beforeCall() {
-        return flush().chain(goOn -> {
+        return reportUsage().chain(reported -> reported ? flush() : Uni.createFrom().item(false)).chain(goOn -> {
             if (!goOn || first) {
                 return Uni.createFrom().item(goOn);
             }
@@ -108,8 +140,10 @@ final class ReplyBuffer {
         first = false;
         lastSent = System.nanoTime();
         boolean checkDue = lastSent - lastBudgetCheck >= budgetCheckInterval.toNanos();
-        return (checkDue ? stopIfBudgetUsedUp() : Uni.createFrom().item(false)).chain(stopped -> stopped ? Uni.createFrom().item(false)
-                : replies.delta(claimed, messageId, chunk, creates));
+        // the last model call's usage goes before the text that follows it
+        return reportUsage().chain(reported -> !reported ? Uni.createFrom().item(false)
+                : (checkDue ? stopIfBudgetUsedUp() : Uni.createFrom().item(false)).chain(stopped -> stopped ? Uni.createFrom().item(false)
+                        : replies.delta(claimed, messageId, chunk, creates)));
     }
 
     /**
@@ -118,15 +152,8 @@ final class ReplyBuffer {
      */
     Uni<Long> callAllowance(long promptTokens, long maxOutput) {
         // the previous call's usage is settled first: its reservation is what this call's replaces
-        return Uni.createFrom().completionStage(settled).chain(() -> flush())
+        return reportUsage().chain(reported -> reported ? flush() : Uni.createFrom().item(false))
                 .chain(goOn -> goOn ? usage.allowCall(claimed, promptTokens, maxOutput, runTokens, budgeted) : Uni.createFrom().item(0L));
-    }
-
-    /** A model call's usage is being settled: the next call's reservation waits for it ({@code done} when settled). */
-    CompletableFuture<Void> settling() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        settled = done;
-        return done;
     }
 
     /**

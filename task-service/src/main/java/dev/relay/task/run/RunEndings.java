@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.relay.common.event.ScheduledRunReported;
 import dev.relay.common.messaging.Outbox;
+import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.budgets.BudgetAdmission;
 import dev.relay.task.task.RunRequests;
 import dev.relay.task.task.RunStatus;
@@ -39,10 +40,12 @@ class RunEndings {
     private final TaskMetrics metrics;
     private final SteeredMessages steered;
     private final RunRequests runRequests;
+    private final ModelCallUsage calls;
 
     RunEndings(ActiveRuns activeRuns, TaskRunRepository runs, Outbox outbox, TaskEventLog eventLog, ReplyWriter replies,
             CompletionDelivery completion, BudgetAdmission budget, ScheduleReports scheduleReports, TaskMetrics metrics,
-            SteeredMessages steered, RunRequests runRequests) {
+            SteeredMessages steered, RunRequests runRequests, ModelCallUsage calls) {
+        this.calls = calls;
         this.steered = steered;
         this.runRequests = runRequests;
         this.activeRuns = activeRuns;
@@ -56,16 +59,23 @@ class RunEndings {
         this.metrics = metrics;
     }
 
-    /** Completes the assistant message (when the run wrote one) and ends the run. */
-    Uni<Boolean> complete(TaskRun claimed, UUID messageId) {
+    /**
+     * Completes the assistant message (when the run wrote one) and ends the run; {@code lastCall}, the usage of its
+     * last model call when not reported yet (else null), is reported in the same transaction, before the end.
+     */
+    Uni<Boolean> complete(TaskRun claimed, UUID messageId, Output.Usage lastCall) {
         return activeRuns.applied(claimed, (task, run) -> {
-            run.finish(RunStatus.COMPLETED, Instant.now());
-            task.heartbeat(Task.READY, Instant.now());
-            task.runEnded();
-            return replies.complete(task, run, messageId)
+            // the usage settled the call's reservation, the run's only one
+            Uni<Void> reported = lastCall == null ? Uni.createFrom().voidItem() : calls.record(task, run, lastCall);
+            return reported.chain(() -> {
+                run.finish(RunStatus.COMPLETED, Instant.now());
+                task.heartbeat(Task.READY, Instant.now());
+                task.runEnded();
+                return replies.complete(task, run, messageId);
+            })
                     .chain(() -> completion.completed(task, run))
                     .chain(() -> eventLog.append(task, run.id, new TaskEventData.RunCompleted(RunStatus.COMPLETED.value())))
-                    .call(() -> budget.release(run.id))
+                    .call(() -> lastCall == null ? budget.release(run.id) : Uni.createFrom().voidItem())
                     .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null))
                     // a message sent into the run after its last model call is answered by a run of its own
                     .call(() -> steered.notTakenIn(run).chain(pending -> pending.isEmpty() ? Uni.createFrom().voidItem()

@@ -3,10 +3,11 @@ package dev.relay.task.run;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -29,6 +30,8 @@ import io.vertx.core.Context;
  */
 @ApplicationScoped
 class RunLoop {
+
+    private static final Logger LOG = Logger.getLogger(RunLoop.class);
 
     private static final String ASK_QUESTION = "ask_question";
 
@@ -102,7 +105,13 @@ class RunLoop {
                 // an agent's failure waits for the step in progress: a transaction is never cut off half-way
                 .collectFailures().concatenate()
                 .skip().where(goOn -> goOn)
-                .toUni().replaceWithVoid();
+                .toUni().replaceWithVoid()
+                // a run that fails still reports what its last model call used (a stopped run ended already: it cannot)
+                .onFailure(failure -> !(failure instanceof AgentRuntime.RunStopped)).call(failure -> Uni.createFrom().deferred(reply::reportUsage)
+                        .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()))
+                        .onFailure().invoke(lost -> LOG.errorf(lost, "the last model call's usage of run %s could not be reported",
+                                reply.claimed().run().id))
+                        .onFailure().recoverWithItem(false));
     }
 
     /** Handles one piece of output; answers whether the run goes on. */
@@ -112,19 +121,18 @@ class RunLoop {
             return reply.add(text.delta());
         }
         if (output instanceof Output.Usage used) {
-            reply.used(used.inputTokens(), used.outputTokens());
-            CompletableFuture<Void> settled = reply.settling();
-            return reply.flush().chain(goOn -> goOn ? usage.report(run, used.model(), used.inputTokens(), used.outputTokens(), used.servedBy())
-                    : Uni.createFrom().item(false)).eventually(() -> settled.complete(null));
+            // the text so far goes first; the usage waits for the run's next write, or goes with its end
+            return reply.flush().invoke(goOn -> reply.used(used));
         }
         AgentRuntime.Question asked = ((Output.Finished) output).question();
         AgentRuntime.Question question = asked == null ? null
                 : new AgentRuntime.Question(reply.redactor().text(asked.text()), asked.callId());
         Uni<Boolean> ended;
         if (question == null) {
-            ended = reply.flush().chain(goOn -> goOn ? endings.complete(run, reply.messageId()) : Uni.createFrom().item(false));
+            ended = reply.flush().chain(goOn -> goOn ? reply.takeUsage().chain(lastCall -> endings.complete(run, reply.messageId(), lastCall))
+                    : Uni.createFrom().item(false));
         } else if (question.callId() == null) {
-            ended = reply.flush().chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)
+            ended = reply.flush().chain(goOn -> goOn ? reply.reportUsage() : Uni.createFrom().item(false)).chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)
                     : Uni.createFrom().item(false));
         } else {
             ended = reply.beforeCall().chain(goOn -> goOn ? toolCalls.recordCall(run, question.callId(), ASK_QUESTION,

@@ -1,18 +1,16 @@
 package dev.relay.task.run;
 
-import dev.relay.common.event.TaskEventData;
-
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.budgets.Admission;
 import dev.relay.task.budgets.BudgetAdmission;
 import dev.relay.task.budgets.BudgetCheck;
 import dev.relay.task.budgets.BudgetConfig;
-import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.TaskRun;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -33,33 +31,23 @@ class RunUsage {
     private static final long MOST_RETRY_MILLIS = 2000;
 
     private final ActiveRuns activeRuns;
-    private final TaskEventLog eventLog;
+    private final ModelCallUsage calls;
     private final BudgetAdmission budget;
     private final RunEndings endings;
     private final BudgetConfig budgetConfig;
 
-    RunUsage(ActiveRuns activeRuns, TaskEventLog eventLog, BudgetAdmission budget, RunEndings endings,
+    RunUsage(ActiveRuns activeRuns, ModelCallUsage calls, BudgetAdmission budget, RunEndings endings,
             BudgetConfig budgetConfig) {
         this.budgetConfig = budgetConfig;
         this.activeRuns = activeRuns;
-        this.eventLog = eventLog;
+        this.calls = calls;
         this.budget = budget;
         this.endings = endings;
     }
 
-    /**
-     * Reports what one model call used and counts it against the run's budget, as the billing ledger prices it.
-     */
-    Uni<Boolean> report(TaskRun claimed, String model, int inputTokens, int outputTokens, String servedBy) {
-        return activeRuns.applied(claimed, (task, run) -> {
-            run.used(inputTokens, outputTokens);
-            return eventLog.append(task, run.id, TaskEventData.UsageReported.of(model, inputTokens, outputTokens, task.createdBy,
-                            task.budgetHolder().project(), servedBy))
-                    // the task counts Neo tokens, priced as the billing ledger prices this usage
-                    .chain(() -> budget.settle(task.budgetHolder(), run.id, model, inputTokens, outputTokens))
-                    .invoke(neoTokens -> task.used(inputTokens, neoTokens))
-                    .replaceWithVoid();
-        });
+    /** Reports what one model call used in a transaction of its own, while the run is active ({@link ModelCallUsage}). */
+    Uni<Boolean> report(TaskRun claimed, Output.Usage used) {
+        return activeRuns.applied(claimed, (task, run) -> calls.record(task, run, used));
     }
 
     /**

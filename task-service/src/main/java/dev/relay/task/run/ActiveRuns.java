@@ -40,8 +40,17 @@ class ActiveRuns {
      * answers null, doing nothing, when there is no such run.
      */
     <T> Uni<T> locked(UUID streamId, Step<T> step) {
-        return runs.taskIdOf(streamId).chain(taskId -> taskId == null ? Uni.createFrom().<T>nullItem()
-                : tasks.lock(taskId).chain(task -> runs.findById(streamId).chain(run -> step.apply(task, run))));
+        return runs.taskIdOf(streamId).chain(taskId -> taskId == null ? Uni.createFrom().<T>nullItem() : locked(taskId, streamId, step));
+    }
+
+    /**
+     * As {@link #locked(UUID, Step)} when the run's task is known already ({@code taskId}, as its request named it: a
+     * run of another task is no such run).
+     */
+    <T> Uni<T> locked(UUID taskId, UUID streamId, Step<T> step) {
+        return tasks.lock(taskId).chain(task -> task == null ? Uni.createFrom().<T>nullItem()
+                : runs.findById(streamId).chain(run -> run == null || !run.taskId.equals(taskId) ? Uni.createFrom().<T>nullItem()
+                        : step.apply(task, run)));
     }
 
     /**

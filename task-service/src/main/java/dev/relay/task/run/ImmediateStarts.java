@@ -36,7 +36,7 @@ class ImmediateStarts {
         // a context of its own, which serves this start only: the trace made current there is never closed
         OnOwnContext.run(vertx, () -> {
             trace.makeCurrent();
-            return executor.start(committed.streamId());
+            return executor.start(committed.taskId(), committed.streamId());
         }).subscribe().with(started -> LOG.debugf("run %s started at once: %s", committed.streamId(), started),
                 failure -> LOG.debugf(failure, "run %s not started at once (its request's record starts it)", committed.streamId()));
     }

@@ -68,8 +68,8 @@ class RunClaims {
      * that it is queued). With {@code fromRecord} (the run's {@code task-runs} record), a run waiting its turn is left
      * alone too: the dispatchers take it.
      */
-    Uni<ClaimedRun> claim(UUID streamId, boolean room, boolean fromRecord) {
-        return outbox.transaction(() -> activeRuns.locked(streamId, (task, run) -> {
+    Uni<ClaimedRun> claim(UUID taskId, UUID streamId, boolean room, boolean fromRecord) {
+        ActiveRuns.Step<ClaimedRun> claim = (task, run) -> {
             if (run.runStatus() != RunStatus.PENDING) {
                 return Uni.createFrom().nullItem();
             }
@@ -85,7 +85,9 @@ class RunClaims {
             return limits.of(run.orgId).chain(limit -> slots.take(run, limit).chain(slot -> slot == null
                     ? heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.ORG_LIMIT, limit))
                     : claimed(task, run, slot)));
-        }));
+        };
+        // the run's task named by its request saves looking it up
+        return outbox.transaction(() -> taskId == null ? activeRuns.locked(streamId, claim) : activeRuns.locked(taskId, streamId, claim));
     }
 
     /**

@@ -110,26 +110,32 @@ class RunExecutor {
      * whether it started (a run already claimed, or one that must wait its turn, does not).
      */
     Uni<Boolean> start(UUID streamId) {
-        return start(streamId, false);
+        return start(null, streamId, false);
+    }
+
+    /** As {@link #start(UUID)} for a run of task {@code taskId} (as its request named it). */
+    Uni<Boolean> start(UUID taskId, UUID streamId) {
+        return start(taskId, streamId, false);
     }
 
     /**
      * {@link #start} for the run's {@code task-runs} record: a run that never started and was held back already is
      * left to the dispatchers, whose turn it is (the record often comes after a start at once decided that).
      */
-    Uni<Boolean> startRequested(UUID streamId) {
+    Uni<Boolean> startRequested(UUID taskId, UUID streamId) {
         // most records come after their run started where its request committed: one look, without a transaction or
         // a place of the limit, says so (a run that is not pending now only becomes pending again with a record of its own)
-        return runs.isPending(streamId).chain(pending -> pending ? start(streamId, true) : Uni.createFrom().item(false));
+        return runs.isPending(streamId).chain(pending -> pending ? start(taskId, streamId, true) : Uni.createFrom().item(false));
     }
 
-    private Uni<Boolean> start(UUID streamId, boolean fromRecord) {
+    /** {@code taskId}: the run's task as its request named it (null: looked up). */
+    private Uni<Boolean> start(UUID taskId, UUID streamId, boolean fromRecord) {
         // the place is taken when the claim is subscribed to, and given back when that subscription ends
-        return Uni.createFrom().deferred(() -> claim(streamId, fromRecord, reserve()));
+        return Uni.createFrom().deferred(() -> claim(taskId, streamId, fromRecord, reserve()));
     }
 
-    private Uni<Boolean> claim(UUID streamId, boolean fromRecord, boolean room) {
-        return claims.claim(streamId, room, fromRecord).map(claimed -> {
+    private Uni<Boolean> claim(UUID taskId, UUID streamId, boolean fromRecord, boolean room) {
+        return claims.claim(taskId, streamId, room, fromRecord).map(claimed -> {
             if (claimed == null) {
                 LOG.debugf("run %s not started here: claimed already, or waiting its turn", streamId);
                 return false;

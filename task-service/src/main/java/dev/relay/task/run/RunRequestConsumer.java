@@ -30,6 +30,6 @@ public class RunRequestConsumer {
     @Incoming(Topics.TASK_RUNS)
     public Uni<Void> onRunRequested(String payload) {
         RunRequested request = consumer.read(payload, RunRequested.class);
-        return consumer.idempotent(CONSUMER, () -> executor.startRequested(request.streamId()).replaceWithVoid());
+        return consumer.idempotent(CONSUMER, () -> executor.startRequested(request.taskId(), request.streamId()).replaceWithVoid());
     }
 }

@@ -91,7 +91,7 @@ public class TaskEventLog {
     public Uni<Void> requestRun(Task task, UUID streamId) {
         UUID id = UUID.randomUUID();
         return outbox.add(Topics.TASK_RUNS, task.id.toString(), id, new RunRequested(id, task.id, streamId))
-                .call(() -> outbox.afterCommit(() -> requestCommitted.fire(new RunRequestCommitted(streamId))));
+                .call(() -> outbox.afterCommit(() -> requestCommitted.fire(new RunRequestCommitted(task.id, streamId))));
     }
 
     /** A value of the task's as event data (a run's settings). */

@@ -196,7 +196,7 @@ class FairQueueTest {
         // a claim locks the task first: with the task locked here, only a record passed over before any claim is answered
         io.vertx.mutiny.sqlclient.SqlConnection holder = TaskLock.hold(pool, UUID.fromString(task));
         try {
-            Boolean started = OnVertxContext.call(vertx, () -> executor.startRequested(run)).await().atMost(Duration.ofSeconds(5));
+            Boolean started = OnVertxContext.call(vertx, () -> executor.startRequested(UUID.fromString(task), run)).await().atMost(Duration.ofSeconds(5));
 
             assertThat(started).isFalse();
         } finally {
@@ -255,7 +255,7 @@ class FairQueueTest {
         }
         try {
             // each claim in a transaction of its own on a connection of its own, all at once, as instances would
-            List<Uni<Boolean>> racing = runs.stream().map(run -> OnVertxContext.call(vertx, () -> claims.claim(run, true, false))
+            List<Uni<Boolean>> racing = runs.stream().map(run -> OnVertxContext.call(vertx, () -> claims.claim(null, run, true, false))
                     .map(claimed -> claimed != null)).toList();
             List<Boolean> claimed = Uni.join().all(racing).andFailFast().await().atMost(Duration.ofSeconds(30));
 

@@ -147,7 +147,7 @@ class RunLimitsTest {
                         + "'{\"mode\":\"agent\",\"model\":\"auto\",\"start_deadline_seconds\":5}'::jsonb, now() - interval '1 minute', 0, t.org, t.created_by FROM task.task t WHERE t.id = $2")
                 .execute(Tuple.of(run, UUID.fromString(taskId))).await().indefinitely();
 
-        Object claimed = OnVertxContext.await(vertx, () -> claims.claim(run, true, false).map(answer -> (Object) answer));
+        Object claimed = OnVertxContext.await(vertx, () -> claims.claim(null, run, true, false).map(answer -> (Object) answer));
 
         assertThat(claimed).isNull();
         assertThat(pool.preparedQuery("SELECT status FROM task.task_run WHERE id = $1").execute(Tuple.of(run)).await().indefinitely()

@@ -53,10 +53,32 @@ class RunLockTest {
     void aCancelCommittedWhileAClaimWaitsForTheTaskLockWins() throws Exception {
         UUID run = addRun("pending", "now()");
 
-        Object claimed = cancelWhileWaiting(run, () -> claims.claim(run, true, false).map(answer -> answer));
+        Object claimed = cancelWhileWaiting(run, () -> claims.claim(null, run, true, false).map(answer -> answer));
 
         assertThat(claimed).as("the claim of a cancelled run").isNull();
         assertThat(statusOf(run)).isEqualTo("aborted");
+    }
+
+    @Test
+    void aClaimNamingItsTaskWaitsForTheTaskLockAsWell() throws Exception {
+        UUID run = addRun("pending", "now()");
+        UUID task = taskOf(run);
+
+        Object claimed = cancelWhileWaiting(run, () -> claims.claim(task, run, true, false).map(answer -> answer));
+
+        assertThat(claimed).as("the claim of a cancelled run").isNull();
+        assertThat(statusOf(run)).isEqualTo("aborted");
+    }
+
+    @Test
+    void aClaimNamingAnotherTaskClaimsNothing() {
+        UUID run = addRun("pending", "now()");
+        UUID otherTask = taskOf(addRun("pending", "now()"));
+
+        Object claimed = OnVertxContext.call(vertx, () -> claims.claim(otherTask, run, true, false)).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(claimed).as("a run is claimed only through its own task").isNull();
+        assertThat(statusOf(run)).isEqualTo("pending");
     }
 
     @Test

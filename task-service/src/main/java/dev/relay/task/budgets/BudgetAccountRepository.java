@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -19,7 +20,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * What this service's runs spent and hold reserved against each budget account (the organization, the user, the
  * project) in each window, and each admitted run's reservation. Windows are rows keyed by their start; nothing is
- * reset in place. Whoever changes a holder's accounts locks them first ({@link #lock}), always in one order.
+ * reset in place. Whoever changes a holder's accounts locks them first ({@link #lock}), always in one order. The
+ * tables are written by native statements only, so their reads do not flush the caller's session (its unwritten
+ * changes never concern them; flushed early, its task and run would be written twice).
  */
 @ApplicationScoped
 class BudgetAccountRepository {
@@ -59,6 +62,7 @@ class BudgetAccountRepository {
         return session.createNativeQuery("SELECT scope, spent, reserved FROM {h-schema}budget_account WHERE " + HOLDER + suffix, Object[].class)
                 .setParameter("org", UncachedPlan.bind(holder.org())).setParameter("window", window).setParameter("user", holder.user())
                 .setParameter("project", holder.project())
+                .setFlushMode(FlushModeType.COMMIT)
                 .getResultList()
                 .map(rows -> {
                     Map<BudgetScope, Figures> figures = new HashMap<>();
@@ -112,7 +116,7 @@ class BudgetAccountRepository {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT org, user_email, project_id, window_start, tokens FROM {h-schema}budget_reservation
                         WHERE run_id = (:run)""" + lock, Object[].class)
-                .setParameter("run", UncachedPlan.bind(runId)).getResultList()
+                .setParameter("run", UncachedPlan.bind(runId)).setFlushMode(FlushModeType.COMMIT).getResultList()
                 .map(rows -> rows.isEmpty() ? null : reservation(runId, rows.get(0))));
     }
 

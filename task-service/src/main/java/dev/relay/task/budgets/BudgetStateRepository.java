@@ -1,6 +1,7 @@
 package dev.relay.task.budgets;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,9 @@ class BudgetStateRepository {
     public Uni<BudgetStateChanged> find(String org) {
         return Panache.getSession().chain(session -> session.createNativeQuery(
                         "SELECT CAST(state AS text) FROM {h-schema}budget_state WHERE org = (:org)", String.class)
+                // nothing a session holds unwritten concerns this table (written by native statements only): the read
+                // does not flush the caller's changes early, which would write its task and run twice
+                .setFlushMode(FlushModeType.COMMIT)
                 .setParameter("org", UncachedPlan.bind(org)).getSingleResultOrNull()
                 .map(stored -> stored == null ? null : read(stored)));
     }

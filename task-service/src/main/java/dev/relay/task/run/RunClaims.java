@@ -120,7 +120,9 @@ class RunClaims {
     private Uni<ClaimedRun> claimed(Task task, TaskRun run, int slot) {
         boolean recovered = run.claim(Instant.now(), slot);
         task.heartbeat(Task.RUNNING, Instant.now());
-        return approvals.ofRun(run.id).chain(ofRun -> announce(task, run, recovered, ofRun)
+        // approvals are asked for by a run at work only: a run claimed for the first time has none
+        Uni<List<Approval>> approvalsOfRun = run.attempt == 1 ? Uni.createFrom().item(List.of()) : approvals.ofRun(run.id);
+        return approvalsOfRun.chain(ofRun -> announce(task, run, recovered, ofRun)
                 .chain(() -> messages.ofTask(task.id))
                 // a message sent into this run that its agent has not taken in joins at its first model call
                 .map(taskMessages -> taskMessages.stream().filter(message -> !message.steersPendingInto(run.id)).toList())

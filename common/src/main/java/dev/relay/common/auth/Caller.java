@@ -12,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.relay.common.error.ApiException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipal;
 
 /**
  * Who is calling, read from the JWT: the organization ({@value #ORG_CLAIM} claim), the user's email
@@ -41,6 +42,10 @@ public record Caller(String org, String email, Set<String> roles) {
     public static Caller from(JsonWebToken jwt) {
         // a client's token is verified once and its JsonWebToken reused (VerifiedTokens): so is what it says. Reading a
         // claim SmallRye JWT does not know (org) throws and catches an exception inside it, about 1 % of a create's CPU
+        if (!(jwt instanceof JWTCallerPrincipal)) {
+            // not a parsed token of its own (an injected JsonWebToken is one proxy for every request): read each time
+            return read(jwt);
+        }
         Caller known = READ.getIfPresent(jwt);
         if (known != null) {
             return known;

@@ -3,6 +3,7 @@ package dev.relay.task.run;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.secrets.Redactor;
@@ -55,28 +56,35 @@ final class ReplyBuffer {
     }
 
     /**
-     * Reports the held usage of the last model call, if any, in a transaction of its own; waits for a report under
-     * way otherwise. Answers whether the run goes on.
+     * Reports the held usage of the last model call, if any, in a transaction of its own. Answers whether the run goes
+     * on.
      */
     Uni<Boolean> reportUsage() {
-        Output.Usage held = heldUsage;
-        if (held == null) {
-            return Uni.createFrom().completionStage(settled).replaceWith(true);
-        }
-        heldUsage = null;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        settled = done;
-        return usage.report(claimed.run(), held).eventually(() -> done.complete(null));
+        return withHeldUsage(held -> held == null ? Uni.createFrom().item(true) : usage.report(claimed.run(), held));
     }
 
-    /** For the run's end, which reports it with its own writes: the held usage (null: none), no longer held. */
-    Uni<Output.Usage> takeUsage() {
-        // a report under way is waited for: the end must not overtake it
-        return Uni.createFrom().completionStage(settled).map(ignored -> {
+    /**
+     * Runs {@code write} with the held usage of the last model call (null: none), which it must report in its
+     * transaction; once it succeeded the usage is no longer held (a write that found the run ended drops it: no report
+     * of an ended run is taken), and when it failed the usage is still held, for the run's failure to report. One such
+     * write at a time: a later one waits for the one under way.
+     */
+    <T> Uni<T> withHeldUsage(Function<Output.Usage, Uni<T>> write) {
+        CompletableFuture<Void> before = settled;
+        if (heldUsage == null && before.isDone()) {
+            // nothing held and nothing under way (every delta comes here)
+            return write.apply(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        settled = done;
+        return Uni.createFrom().completionStage(before).chain(() -> {
             Output.Usage held = heldUsage;
-            heldUsage = null;
-            return held;
-        });
+            return write.apply(held).invoke(() -> {
+                if (heldUsage == held) {
+                    heldUsage = null;
+                }
+            });
+        }).eventually(() -> done.complete(null));
     }
 
     /** The run's redactor: its secrets, in every form, out of what the run shows. */

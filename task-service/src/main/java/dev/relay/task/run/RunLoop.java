@@ -129,7 +129,7 @@ class RunLoop {
                 : new AgentRuntime.Question(reply.redactor().text(asked.text()), asked.callId());
         Uni<Boolean> ended;
         if (question == null) {
-            ended = reply.flush().chain(goOn -> goOn ? reply.takeUsage().chain(lastCall -> endings.complete(run, reply.messageId(), lastCall))
+            ended = reply.flush().chain(goOn -> goOn ? reply.withHeldUsage(lastCall -> endings.complete(run, reply.messageId(), lastCall))
                     : Uni.createFrom().item(false));
         } else if (question.callId() == null) {
             ended = reply.flush().chain(goOn -> goOn ? reply.reportUsage() : Uni.createFrom().item(false)).chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)

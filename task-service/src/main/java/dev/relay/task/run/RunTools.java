@@ -91,7 +91,8 @@ final class RunTools implements AgentRuntime.Tools {
 
     @Override
     public Uni<List<String>> steered() {
-        return Uni.createFrom().deferred(() -> steered.takeIn(reply.claimed().run()))
+        // the last model call's usage goes with it (the agent's next write; often the last before its end)
+        return Uni.createFrom().deferred(() -> reply.withHeldUsage(lastCall -> steered.takeIn(reply.claimed().run(), lastCall)))
                 .chain(messages -> messages == null ? RunTools.<List<String>>stopped() : Uni.createFrom().item(messages))
                 .runSubscriptionOn(command -> context.runOnContext(ignored -> command.run()));
     }

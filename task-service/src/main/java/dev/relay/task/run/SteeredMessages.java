@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.relay.task.agent.AgentRuntime.Output;
 import dev.relay.task.task.TaskMessage;
 import dev.relay.task.task.TaskMessageRepository;
 import dev.relay.task.task.TaskRun;
@@ -15,18 +16,22 @@ class SteeredMessages {
 
     private final ActiveRuns activeRuns;
     private final TaskMessageRepository messages;
+    private final ModelCallUsage calls;
 
-    SteeredMessages(ActiveRuns activeRuns, TaskMessageRepository messages) {
+    SteeredMessages(ActiveRuns activeRuns, TaskMessageRepository messages, ModelCallUsage calls) {
+        this.calls = calls;
         this.activeRuns = activeRuns;
         this.messages = messages;
     }
 
     /**
      * Takes in the messages sent into the claimed run since its agent last looked, in the order they were sent (their
-     * text, for the agent's conversation); null once the run is no longer active.
+     * text, for the agent's conversation); null once the run is no longer active. {@code lastCall}, the usage of its
+     * last model call when not reported yet (else null), is reported first, in the same transaction.
      */
-    Uni<List<String>> takeIn(TaskRun claimed) {
-        return activeRuns.whileActive(claimed, (task, run) -> messages.steersPendingInto(run.id).map(pending -> {
+    Uni<List<String>> takeIn(TaskRun claimed, Output.Usage lastCall) {
+        return activeRuns.whileActive(claimed, (task, run) -> (lastCall == null ? Uni.createFrom().voidItem() : calls.record(task, run, lastCall))
+                .chain(() -> messages.steersPendingInto(run.id)).map(pending -> {
             pending.forEach(TaskMessage::takenIn);
             return pending.stream().map(message -> message.content).toList();
         }));

@@ -14,8 +14,9 @@
 #   BENCH_RUNTIME (simulated): "model" runs each task on the real agent runtime against the fake model provider
 #     (test-support's FakeModelProvider on a loopback port): a streamed tool call (dns_lookup of localhost), its
 #     result, a second model call and the streamed answer; every run must have made its tool call.
-# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_REST (10: seconds the stack's CPU at rest is measured
-# for before the loads), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs at once, lifted),
+# Environment: BENCH_SECONDS (20), BENCH_WARMUP (10), BENCH_PRIME (120: seconds of creates at BENCH_PRIME_RATE, 20/s,
+# before anything is measured, so the loads meet a JVM past its first minutes of compiling; 0: none), BENCH_REST (10:
+# seconds the stack's CPU at rest is measured for before the loads), BENCH_ORG_MAX_ACTIVE (100000: each organization's limit of runs at once, lifted),
 # BENCH_MAX_WORKING (the task service's runs at once fixed at that many; unset: adapted, at most
 # BENCH_ORG_MAX_ACTIVE), RELAY_SKIP_BUILD=1 to reuse the last build.
 set -euo pipefail
@@ -107,6 +108,16 @@ measured() {
                printf "CPU %s %.0f%% of 200%%, %.1f ms per task, %.1f ms above rest (%d tasks)\n", n, 100 * cpu / (e - s), 1000 * cpu / t, 1000 * (cpu - base) / t, t }'
   done
 }
+
+# a fresh JVM compiles for minutes (the task service's C2 spent 125-140 s of CPU over its first 2 400 tasks at 20/s),
+# so the loads of a stack just started measure its compiler: BENCH_PRIME seconds at BENCH_PRIME_RATE creates/s come
+# first, not measured but checked as every load is (0: none, the stack as it starts)
+prime=${BENCH_PRIME:-120}
+prime_rate=${BENCH_PRIME_RATE:-20}
+if [ "$prime" -gt 0 ]; then
+  say "priming: $prime_rate creates/s for ${prime}s (not measured: the JIT's first minutes)"
+  bench fixed "$prime_rate" "$prime" 0 >"$work/prime.out" 2>&1 || { cat "$work/prime.out"; fail "the priming load failed"; }
+fi
 
 # the stack at rest first: what each process spends without load is the base every load's CPU is measured against
 rest=${BENCH_REST:-10}

@@ -44,10 +44,13 @@ class ActiveRuns {
     }
 
     /**
-     * As {@link #locked(UUID, Step)} when the run's task is known already ({@code taskId}, as its request named it: a
-     * run of another task is no such run).
+     * As {@link #locked(UUID, Step)}, with the run's task as its request named it ({@code taskId}; null: looked up), which
+     * saves looking it up: a run of another task is no such run.
      */
     <T> Uni<T> locked(UUID taskId, UUID streamId, Step<T> step) {
+        if (taskId == null) {
+            return locked(streamId, step);
+        }
         return tasks.lock(taskId).chain(task -> task == null ? Uni.createFrom().<T>nullItem()
                 : runs.findById(streamId).chain(run -> run == null || !run.taskId.equals(taskId) ? Uni.createFrom().<T>nullItem()
                         : step.apply(task, run)));

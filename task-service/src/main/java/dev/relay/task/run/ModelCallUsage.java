@@ -27,7 +27,11 @@ class ModelCallUsage {
         this.budget = budget;
     }
 
+    /** Records {@code used} (null: nothing to record). */
     Uni<Void> record(Task task, TaskRun run, Output.Usage used) {
+        if (used == null) {
+            return Uni.createFrom().voidItem();
+        }
         run.used(used.inputTokens(), used.outputTokens());
         return eventLog.append(task, run.id, TaskEventData.UsageReported.of(used.model(), used.inputTokens(), used.outputTokens(),
                         task.createdBy, task.budgetHolder().project(), used.servedBy()))

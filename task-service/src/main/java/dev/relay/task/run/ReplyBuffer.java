@@ -28,7 +28,7 @@ final class ReplyBuffer {
     private long lastBudgetCheck;
     /** The tokens (input and output) the run's model calls used so far, its earlier attempts included. */
     private long runTokens;
-    /** Completes once the usage of the run's last model call is settled. */
+    /** Completes once the write carrying the held usage ({@link #withHeldUsage}), if one is under way, is done. */
     private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
     /**
      * The usage of the run's last model call while not reported yet: reported before the run writes anything else,

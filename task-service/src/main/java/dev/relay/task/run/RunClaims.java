@@ -86,8 +86,7 @@ class RunClaims {
                     ? heldBack(task, run, new TaskEventData.RunQueued(TaskEventData.RunQueued.ORG_LIMIT, limit))
                     : claimed(task, run, slot)));
         };
-        // the run's task named by its request saves looking it up
-        return outbox.transaction(() -> taskId == null ? activeRuns.locked(streamId, claim) : activeRuns.locked(taskId, streamId, claim));
+        return outbox.transaction(() -> activeRuns.locked(taskId, streamId, claim));
     }
 
     /**

@@ -66,8 +66,7 @@ class RunEndings {
     Uni<Boolean> complete(TaskRun claimed, UUID messageId, Output.Usage lastCall) {
         return activeRuns.applied(claimed, (task, run) -> {
             // the usage settled the call's reservation, the run's only one
-            Uni<Void> reported = lastCall == null ? Uni.createFrom().voidItem() : calls.record(task, run, lastCall);
-            return reported.chain(() -> {
+            return calls.record(task, run, lastCall).chain(() -> {
                 run.finish(RunStatus.COMPLETED, Instant.now());
                 task.heartbeat(Task.READY, Instant.now());
                 task.runEnded();

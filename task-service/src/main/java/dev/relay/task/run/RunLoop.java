@@ -132,8 +132,9 @@ class RunLoop {
             ended = reply.flush().chain(goOn -> goOn ? reply.withHeldUsage(lastCall -> endings.complete(run, reply.messageId(), lastCall))
                     : Uni.createFrom().item(false));
         } else if (question.callId() == null) {
-            ended = reply.flush().chain(goOn -> goOn ? reply.reportUsage() : Uni.createFrom().item(false)).chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)
-                    : Uni.createFrom().item(false));
+            ended = reply.flush().chain(goOn -> goOn ? reply.reportUsage() : Uni.createFrom().item(false))
+                    .chain(goOn -> goOn ? approvals.suspend(run, reply.messageId(), Approval.GENERAL, question.text(), null)
+                            : Uni.createFrom().item(false));
         } else {
             ended = reply.beforeCall().chain(goOn -> goOn ? toolCalls.recordCall(run, question.callId(), ASK_QUESTION,
                             JsonNodeFactory.instance.objectNode().put("question", question.text())) : Uni.createFrom().<ToolCall>nullItem())

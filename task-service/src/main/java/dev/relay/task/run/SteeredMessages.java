@@ -30,8 +30,7 @@ class SteeredMessages {
      * last model call when not reported yet (else null), is reported first, in the same transaction.
      */
     Uni<List<String>> takeIn(TaskRun claimed, Output.Usage lastCall) {
-        return activeRuns.whileActive(claimed, (task, run) -> (lastCall == null ? Uni.createFrom().voidItem() : calls.record(task, run, lastCall))
-                .chain(() -> messages.steersPendingInto(run.id)).map(pending -> {
+        return activeRuns.whileActive(claimed, (task, run) -> calls.record(task, run, lastCall).chain(() -> messages.steersPendingInto(run.id)).map(pending -> {
             pending.forEach(TaskMessage::takenIn);
             return pending.stream().map(message -> message.content).toList();
         }));

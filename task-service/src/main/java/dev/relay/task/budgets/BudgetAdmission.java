@@ -27,12 +27,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class BudgetAdmission {
 
-    private final BudgetStateRepository states;
+    private final KnownBudgetStates states;
     private final BudgetAccountRepository accounts;
     private final BudgetConfig config;
     private final Clock clock;
 
-    public BudgetAdmission(BudgetStateRepository states, BudgetAccountRepository accounts, BudgetConfig config, Clock clock) {
+    BudgetAdmission(KnownBudgetStates states, BudgetAccountRepository accounts, BudgetConfig config, Clock clock) {
         this.states = states;
         this.accounts = accounts;
         this.config = config;

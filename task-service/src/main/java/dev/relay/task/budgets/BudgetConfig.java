@@ -35,4 +35,11 @@ public interface BudgetConfig {
     /** How often expired reservations are looked for. */
     @WithDefault("1m")
     Duration sweepInterval();
+
+    /**
+     * How long an organization's budget state, once read, is answered without reading it again (0: read every time).
+     * A replica that did not consume a newer state itself answers the older one for at most this long.
+     */
+    @WithDefault("1s")
+    Duration stateCacheFor();
 }

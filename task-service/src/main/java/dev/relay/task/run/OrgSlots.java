@@ -36,15 +36,21 @@ class OrgSlots {
      * transaction, or null when none is free.
      */
     Uni<Integer> take(TaskRun run, int limit) {
-        return runs.heldSlotCount(run.orgId).chain(held -> {
-            if (held >= limit) {
+        if (limit <= 4 * TRIES) {
+            return runs.heldSlotCount(run.orgId).chain(held -> held >= limit ? Uni.createFrom().<Integer>nullItem() : listed(run, limit));
+        }
+        // a high limit, mostly free: the first number drawn at random is locked with the count, in its round trip
+        List<Integer> drawn = candidates(Set.of(), limit);
+        return runs.heldSlotCountAndTryLock(run.orgId, drawn.get(0)).chain(count -> {
+            if (count.held() >= limit) {
                 // a lowered limit: slots numbered past it are still held until their runs end
                 return Uni.createFrom().<Integer>nullItem();
             }
-            if (2 * held < limit && limit - held > 4 * TRIES) {
+            if (2 * count.held() < limit && limit - count.held() > 4 * TRIES) {
                 // most slots are free: numbers drawn at random are tried without reading every held one (thousands
                 // under a high limit, read again by every claim); all three taken, the list decides
-                return firstFree(run.orgId, candidates(Set.of(), limit))
+                Uni<Boolean> firstBusy = count.locked() ? runs.slotHeld(run.orgId, drawn.get(0)) : Uni.createFrom().item(true);
+                return firstBusy.chain(busy -> busy ? firstFree(run.orgId, drawn.subList(1, drawn.size())) : Uni.createFrom().item(drawn.get(0)))
                         .chain(slot -> slot != null ? Uni.createFrom().item(slot) : listed(run, limit));
             }
             return listed(run, limit);

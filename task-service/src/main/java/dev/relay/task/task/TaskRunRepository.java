@@ -68,6 +68,23 @@ public class TaskRunRepository implements PanacheRepositoryBase<TaskRun, UUID> {
                 .setParameter("org", org).getSingleResult());
     }
 
+    /** How many slots the active runs of an organization hold, and whether a claim took the lock of one slot with the count. */
+    public record SlotCount(long held, boolean locked) {
+    }
+
+    /**
+     * {@link #heldSlotCount} and {@link #tryLockSlot} of slot {@code slot} in one round trip. The lock is taken whatever
+     * the count; whether the slot is free is for a statement after it ({@link #slotHeld}), which sees what committed
+     * while the lock was held elsewhere.
+     */
+    public Uni<SlotCount> heldSlotCountAndTryLock(String org, int slot) {
+        return getSession().chain(session -> session.createNativeQuery("SELECT (SELECT count(*) FROM {h-schema}task_run "
+                                + "WHERE org_id = (:org) AND status = 'active' AND org_slot IS NOT NULL), "
+                                + "pg_try_advisory_xact_lock(hashtext((:org)), :slot)", Object[].class)
+                        .setParameter("org", UncachedPlan.bind(org)).setParameter("slot", slot).getSingleResult())
+                .map(row -> new SlotCount(((Number) row[0]).longValue(), (Boolean) row[1]));
+    }
+
     /**
      * Takes the lock of slot {@code slot} of {@code org} until the transaction ends, without waiting; false when another
      * transaction holds it.

@@ -16,6 +16,7 @@ import dev.relay.task.task.RunStatus;
 import dev.relay.task.task.ScheduleReports;
 import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskEventLog;
+import dev.relay.task.task.TaskMessage;
 import dev.relay.task.task.TaskMessageRepository;
 import dev.relay.task.task.TaskRun;
 import dev.relay.task.task.TaskRunRepository;
@@ -125,9 +126,18 @@ class RunClaims {
                 .chain(() -> messages.ofTask(task.id))
                 // a message sent into this run that its agent has not taken in joins at its first model call
                 .map(taskMessages -> taskMessages.stream().filter(message -> !message.steersPendingInto(run.id)).toList())
-                .chain(taskMessages -> taskTokens(task, run).chain(taskTokens -> toolCalls.ofTask(task.id).map(calls -> new ClaimedRun(run,
+                .chain(taskMessages -> taskTokens(task, run).chain(taskTokens -> toolCallsOf(task, run, taskMessages).map(calls -> new ClaimedRun(run,
                         taskMessages, calls, latestAnswered(ofRun, true), ofRun, task.budgetHolder(), task.secretNameList(),
                         task.approvalMode, task.isReadOnly(), task.integrationIds(), taskTokens)))));
+    }
+
+    /**
+     * The task's tool calls, for the conversation: none when the run is claimed for the first time and the conversation
+     * is its own alone (a tool call is made by a run at work, and every run of the task has its own message).
+     */
+    private Uni<List<ToolCall>> toolCallsOf(Task task, TaskRun run, List<TaskMessage> taskMessages) {
+        boolean onlyThisRun = run.attempt == 1 && taskMessages.stream().allMatch(message -> run.id.equals(message.streamId));
+        return onlyThisRun ? Uni.createFrom().item(List.of()) : toolCalls.ofTask(task.id);
     }
 
     /** The task's own token limit and what its other runs used of it (read only when it has one); null: none. */

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.relay.common.reactive.InTurn;
 import dev.relay.task.task.TaskEventLog;
 import dev.relay.task.task.Task;
+import dev.relay.task.task.TaskMessage;
 import dev.relay.task.task.TaskMessageRepository;
 import dev.relay.task.task.TaskRun;
 import io.smallrye.mutiny.Uni;
@@ -50,13 +51,16 @@ class ReplyWriter {
         if (messageId == null) {
             return Uni.createFrom().voidItem();
         }
-        return messages.findById(messageId).chain(message -> {
-            if (message == null || message.complete) {
-                return Uni.createFrom().voidItem();
-            }
-            message.complete = true;
-            return eventLog.append(task, run.id, new TaskEventData.MessageCompleted(messageId, message.role, message.content));
-        });
+        return messages.findById(messageId).chain(message -> complete(task, run, message));
+    }
+
+    /** Completes {@code message} (none: nothing) if it is not complete yet. */
+    Uni<Void> complete(Task task, TaskRun run, TaskMessage message) {
+        if (message == null || message.complete) {
+            return Uni.createFrom().voidItem();
+        }
+        message.complete = true;
+        return eventLog.append(task, run.id, new TaskEventData.MessageCompleted(message.id, message.role, message.content));
     }
 
     /** Completes the messages a run's lost worker was writing, where they stopped. */

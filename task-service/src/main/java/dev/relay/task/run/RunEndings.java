@@ -3,6 +3,7 @@ package dev.relay.task.run;
 import dev.relay.common.event.TaskEventData;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import dev.relay.task.task.RunStatus;
 import dev.relay.task.task.ScheduleReports;
 import dev.relay.task.task.Task;
 import dev.relay.task.task.TaskEventLog;
+import dev.relay.task.task.TaskMessage;
+import dev.relay.task.task.TaskMessageRepository;
 import dev.relay.task.task.TaskMetrics;
 import dev.relay.task.task.TaskRun;
 import dev.relay.task.task.TaskRunRepository;
@@ -38,15 +41,15 @@ class RunEndings {
     private final BudgetAdmission budget;
     private final ScheduleReports scheduleReports;
     private final TaskMetrics metrics;
-    private final SteeredMessages steered;
+    private final TaskMessageRepository messages;
     private final RunRequests runRequests;
     private final ModelCallUsage calls;
 
     RunEndings(ActiveRuns activeRuns, TaskRunRepository runs, Outbox outbox, TaskEventLog eventLog, ReplyWriter replies,
             CompletionDelivery completion, BudgetAdmission budget, ScheduleReports scheduleReports, TaskMetrics metrics,
-            SteeredMessages steered, RunRequests runRequests, ModelCallUsage calls) {
+            TaskMessageRepository messages, RunRequests runRequests, ModelCallUsage calls) {
         this.calls = calls;
-        this.steered = steered;
+        this.messages = messages;
         this.runRequests = runRequests;
         this.activeRuns = activeRuns;
         this.runs = runs;
@@ -66,19 +69,23 @@ class RunEndings {
     Uni<Boolean> complete(TaskRun claimed, UUID messageId, Output.Usage lastCall) {
         return activeRuns.applied(claimed, (task, run) -> {
             // the usage settled the call's reservation, the run's only one
-            return calls.record(task, run, lastCall).chain(() -> {
+            // the run's messages, read once: its reply to complete, and what was sent into it (under the task's lock, so
+            // no message is sent into it meanwhile)
+            return calls.record(task, run, lastCall).chain(() -> messages.ofRun(task.id, run.id)).chain(ofRun -> {
                 run.finish(RunStatus.COMPLETED, Instant.now());
                 task.heartbeat(Task.READY, Instant.now());
                 task.runEnded();
-                return replies.complete(task, run, messageId);
-            })
-                    .chain(() -> completion.completed(task, run))
-                    .chain(() -> eventLog.append(task, run.id, new TaskEventData.RunCompleted(RunStatus.COMPLETED.value())))
-                    .call(() -> lastCall == null ? budget.release(run.id) : Uni.createFrom().voidItem())
-                    .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null))
-                    // a message sent into the run after its last model call is answered by a run of its own
-                    .call(() -> steered.notTakenIn(run).chain(pending -> pending.isEmpty() ? Uni.createFrom().voidItem()
-                            : runRequests.followUp(task, run, pending)));
+                return replies.complete(task, run, messageId == null ? null : find(ofRun, messageId))
+                        .chain(() -> completion.completed(task, run))
+                        .chain(() -> eventLog.append(task, run.id, new TaskEventData.RunCompleted(RunStatus.COMPLETED.value())))
+                        .call(() -> lastCall == null ? budget.release(run.id) : Uni.createFrom().voidItem())
+                        .call(() -> scheduleReports.run(run, ScheduledRunReported.COMPLETED, null))
+                        // a message sent into the run after its last model call is answered by a run of its own
+                        .call(() -> {
+                            List<TaskMessage> pending = SteeredMessages.notTakenIn(run, ofRun);
+                            return pending.isEmpty() ? Uni.createFrom().voidItem() : runRequests.followUp(task, run, pending);
+                        });
+            });
         }).invoke(ended -> counted(ended, RunStatus.COMPLETED));
     }
 
@@ -125,5 +132,10 @@ class RunEndings {
         if (ended) {
             metrics.runEnded(status);
         }
+    }
+
+    /** The message {@code id} among the run's, or null when the run did not write it. */
+    private static TaskMessage find(List<TaskMessage> ofRun, UUID id) {
+        return ofRun.stream().filter(message -> message.id.equals(id)).findFirst().orElse(null);
     }
 }

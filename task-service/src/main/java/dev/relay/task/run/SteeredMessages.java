@@ -36,8 +36,8 @@ class SteeredMessages {
         }));
     }
 
-    /** In the caller's transaction: the messages sent into the run that its agent did not take in. */
-    Uni<List<TaskMessage>> notTakenIn(TaskRun run) {
-        return messages.steersPendingInto(run.id);
+    /** Of a run's messages ({@code ofRun}, in order), those sent into it that its agent did not take in. */
+    static List<TaskMessage> notTakenIn(TaskRun run, List<TaskMessage> ofRun) {
+        return ofRun.stream().filter(message -> message.steersPendingInto(run.id)).toList();
     }
 }

@@ -17,6 +17,14 @@ public class TaskMessageRepository implements PanacheRepositoryBase<TaskMessage,
         return list("taskId", Sort.by("firstSeq"), taskId);
     }
 
+    /**
+     * The messages of run {@code streamId} of task {@code taskId} (its prompt, its replies, the messages sent into it),
+     * in order; read through the task's index (the run's own covers only messages sent into it).
+     */
+    public Uni<List<TaskMessage>> ofRun(UUID taskId, UUID streamId) {
+        return list("taskId = ?1 and streamId = ?2", Sort.by("firstSeq"), taskId, streamId);
+    }
+
     /** Whether a message of the conversation (of any task) has the id. */
     public Uni<Boolean> exists(UUID messageId) {
         return count("id", messageId).map(count -> count > 0);

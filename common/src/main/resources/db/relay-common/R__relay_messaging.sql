@@ -2,6 +2,10 @@
 -- Each service lists this location after its own (quarkus.flyway.locations=db/migration,db/relay-common); as a
 -- repeatable migration it runs after the service's versioned ones, and again whenever it changes, so every change
 -- here must be written to apply to a schema that already has the tables.
+-- a change here that must lock a table waits at most this long (the start fails and is tried again) rather than hold
+-- every writer of the table behind a long transaction of a replica still running the old code
+SET LOCAL lock_timeout = '10s';
+
 CREATE TABLE IF NOT EXISTS outbox_event (
     id           uuid PRIMARY KEY,
     topic        text        NOT NULL,

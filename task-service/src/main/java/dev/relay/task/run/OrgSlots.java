@@ -37,7 +37,7 @@ class OrgSlots {
      */
     Uni<Integer> take(TaskRun run, int limit) {
         if (limit <= 4 * TRIES) {
-            return runs.heldSlotCount(run.orgId).chain(held -> held >= limit ? Uni.createFrom().<Integer>nullItem() : listed(run, limit));
+            return runs.heldSlotCount(run.orgId).chain(held -> held >= limit ? Uni.createFrom().<Integer>nullItem() : listed(run, limit, null));
         }
         // a high limit, mostly free: the first number drawn at random is locked with the count, in its round trip
         List<Integer> drawn = candidates(Set.of(), limit);
@@ -51,17 +51,31 @@ class OrgSlots {
                 // under a high limit, read again by every claim); all three taken, the list decides
                 Uni<Boolean> firstBusy = count.locked() ? runs.slotHeld(run.orgId, drawn.get(0)) : Uni.createFrom().item(true);
                 return firstBusy.chain(busy -> busy ? firstFree(run.orgId, drawn.subList(1, drawn.size())) : Uni.createFrom().item(drawn.get(0)))
-                        .chain(slot -> slot != null ? Uni.createFrom().item(slot) : listed(run, limit));
+                        .chain(slot -> slot != null ? Uni.createFrom().item(slot) : listed(run, limit, null));
             }
-            return listed(run, limit);
+            // the slot locked with the count is tried first: left locked unused, it would turn away another claim
+            return listed(run, limit, count.locked() ? drawn.get(0) : null);
         });
     }
 
-    /** A slot chosen among those no committed active run holds. */
-    private Uni<Integer> listed(TaskRun run, int limit) {
-        return runs.heldSlots(run.orgId).chain(held -> held.size() >= limit ? Uni.createFrom().<Integer>nullItem()
-                // claims racing for the same organization mostly try different slots
-                : firstFree(run.orgId, candidates(new HashSet<>(held), limit)));
+    /**
+     * A slot chosen among those no committed active run holds; {@code locked} (when not null), a slot this claim holds
+     * the lock of already, comes first when no run holds it.
+     */
+    private Uni<Integer> listed(TaskRun run, int limit, Integer locked) {
+        return runs.heldSlots(run.orgId).chain(held -> {
+            if (held.size() >= limit) {
+                return Uni.createFrom().<Integer>nullItem();
+            }
+            Set<Integer> taken = new HashSet<>(held);
+            // claims racing for the same organization mostly try different slots
+            List<Integer> candidates = new ArrayList<>(candidates(taken, limit));
+            if (locked != null && !taken.contains(locked)) {
+                candidates.remove(locked);
+                candidates.add(0, locked);
+            }
+            return firstFree(run.orgId, candidates);
+        });
     }
 
     /** Up to {@link #TRIES} free slots below {@code limit}, at random, without listing every slot of a high limit. */

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
@@ -29,13 +31,10 @@ class OrgRunLimits {
     record QueueState(int maxActiveRuns, boolean ownLimit, int defaultMaxActiveRuns, int ceiling, long activeRuns, long waitingRuns) {
     }
 
-    private record Cached(int limit, Instant until) {
-    }
-
     private final OrgRunLimitRepository limits;
     private final TaskRunRepository runs;
     private final RunQueueConfig config;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Integer> cache = Caffeine.newBuilder().expireAfterWrite(CACHED_FOR).maximumSize(100_000).build();
 
     OrgRunLimits(OrgRunLimitRepository limits, TaskRunRepository runs, RunQueueConfig config) {
         this.limits = limits;
@@ -45,13 +44,13 @@ class OrgRunLimits {
 
     /** The organization's limit, in the caller's session. */
     Uni<Integer> of(String org) {
-        Cached cached = cache.get(org);
-        if (cached != null && cached.until().isAfter(Instant.now())) {
-            return Uni.createFrom().item(cached.limit());
+        Integer cached = cache.getIfPresent(org);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
         }
         return limits.findById(org).map(own -> {
             int limit = effective(own);
-            cache.put(org, new Cached(limit, Instant.now().plus(CACHED_FOR)));
+            cache.put(org, limit);
             return limit;
         });
     }
@@ -83,13 +82,13 @@ class OrgRunLimits {
             }
             own.set(maxActive, caller.email(), Instant.now());
             return Uni.createFrom().voidItem();
-        })).invoke(() -> cache.remove(caller.org())).chain(() -> state(caller));
+        })).invoke(() -> cache.invalidate(caller.org())).chain(() -> state(caller));
     }
 
     /** Back to the operator's default; admins only. */
     Uni<QueueState> reset(Caller caller) {
         caller.requireAdmin("reset its limit of runs at once");
-        return Panache.withTransaction(() -> limits.deleteById(caller.org())).invoke(() -> cache.remove(caller.org()))
+        return Panache.withTransaction(() -> limits.deleteById(caller.org())).invoke(() -> cache.invalidate(caller.org()))
                 .chain(() -> state(caller));
     }
 

@@ -20,8 +20,8 @@ public interface OutboxConfig {
     @WithDefault("500")
     int sweepBatch();
 
-    /** How long the producer waits to fill a batch; records of many transactions share one request. */
-    @WithDefault("2ms")
+    /** How long the producer waits to fill a batch; records of many transactions share one request (Kafka 4's default). */
+    @WithDefault("5ms")
     Duration linger();
 
     /** How long one send may wait for the broker before it fails (the record is then resent by a sweep). */

@@ -83,14 +83,16 @@ say "runtime: $runtime, organizations: $orgs"
 
 pid_of() { pgrep -f "$1/target/quarkus-app/quarkus-run.jar" | head -1; }
 task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)
+billing_pid=$(pid_of billing-service); schedule_pid=$(pid_of schedule-service)
 kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)
 [ -n "$kafka_pid" ] || kafka_pid=$(pgrep -f "kafka.Kafka" | head -1)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
 
 hz=$(getconf CLK_TCK)
-names=(task-service stream-service kafka postgresql)
-ticks() { echo "$(cpu_ticks "$task_pid") $(cpu_ticks "$stream_pid") $(cpu_ticks "$kafka_pid") $(pg_ticks)"; }
+# every process of the stack: the billing service reads every task event too (its CPU per task was not shown before)
+names=(task-service stream-service billing-service schedule-service kafka postgresql)
+ticks() { echo "$(cpu_ticks "$task_pid") $(cpu_ticks "$stream_pid") $(cpu_ticks "$billing_pid") $(cpu_ticks "$schedule_pid") $(cpu_ticks "$kafka_pid") $(pg_ticks)"; }
 # one load, then each process's CPU over it (warm-up, measured load and the drain of its runs): as a share of the
 # machine and per task of the load (create and run), the figure that does not depend on how saturated the load was
 measured() {
@@ -101,7 +103,7 @@ measured() {
   ended=$(date +%s.%N)
   read -ra after <<<"$(ticks)"
   tasks=$(awk '$1 == "RESULT" && $2 ~ /\.tasks$/ {print $3}' "$work/load.out" | tail -1)
-  for i in 0 1 2 3; do
+  for i in "${!names[@]}"; do
     awk -v n="${names[$i]}" -v b="${before[$i]}" -v a="${after[$i]}" -v hz="$hz" -v s="$started" -v e="$ended" -v t="$tasks" \
       -v rb="${rest_before[$i]}" -v ra="${rest_after[$i]}" -v rs="$rest" \
       'BEGIN { cpu = (a - b) / hz; base = (ra - rb) / hz / rs * (e - s)
@@ -124,7 +126,7 @@ rest=${BENCH_REST:-10}
 read -ra rest_before <<<"$(ticks)"
 sleep "$rest"
 read -ra rest_after <<<"$(ticks)"
-for i in 0 1 2 3; do
+for i in "${!names[@]}"; do
   awk -v n="${names[$i]}" -v b="${rest_before[$i]}" -v a="${rest_after[$i]}" -v hz="$hz" -v s="$rest" \
     'BEGIN { printf "CPU %s at rest %.1f%% of 200%% (%d s)\n", n, 100 * (a - b) / hz / s, s }'
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relay's create benchmark: the whole dev stack (broker, both services, gateway) on this machine, tasks created
+# Relay's create benchmark: the whole dev stack (broker, the four services, gateway) on this machine, tasks created
 # through the gateway with their runs executing (simulated runtime), loopback only, bounded in count and time.
 #   1. fixed rates (open loop, BENCH_RATES, default "50 100"): creates/s and create latency p50/p99/max
 #   2. the maximum (closed loop of BENCH_CONCURRENCY clients, default 32): creates/s and latency
@@ -81,16 +81,18 @@ bench() {
 }
 say "runtime: $runtime, organizations: $orgs"
 
-pid_of() { pgrep -f "$1/target/quarkus-app/quarkus-run.jar" | head -1; }
+# this stack's processes only (another checkout's stack may run beside it); a service missing stops the command
+pid_of() { pgrep -f "$root/$1/target/[a-z-]*/quarkus-run.jar" | head -1 | grep . || fail "no $1 process of this stack"; }
 task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)
 billing_pid=$(pid_of billing-service); schedule_pid=$(pid_of schedule-service)
 kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)
 [ -n "$kafka_pid" ] || kafka_pid=$(pgrep -f "kafka.Kafka" | head -1)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# a process that ended counts 0, so the figures stay under their names
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
 
 hz=$(getconf CLK_TCK)
-# every process of the stack: the billing service reads every task event too (its CPU per task was not shown before)
+# every process of the stack but the gateway: the billing service reads every task event too (its CPU was not shown before)
 names=(task-service stream-service billing-service schedule-service kafka postgresql)
 ticks() { echo "$(cpu_ticks "$task_pid") $(cpu_ticks "$stream_pid") $(cpu_ticks "$billing_pid") $(cpu_ticks "$schedule_pid") $(cpu_ticks "$kafka_pid") $(pg_ticks)"; }
 # one load, then each process's CPU over it (warm-up, measured load and the drain of its runs): as a share of the

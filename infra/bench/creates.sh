@@ -89,7 +89,7 @@ kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)
 [ -n "$kafka_pid" ] || kafka_pid=$(pgrep -f "kafka.Kafka" | head -1)
 # a process that ended counts 0, so the figures stay under their names
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid" 2>/dev/null || echo 0))); done; echo $total; }
+pg_ticks() { local total=0; for pid in $(pgrep -f "postgres"); do total=$((total + $(cpu_ticks "$pid"))); done; echo $total; }
 
 hz=$(getconf CLK_TCK)
 # every process of the stack but the gateway: the billing service reads every task event too (its CPU was not shown before)

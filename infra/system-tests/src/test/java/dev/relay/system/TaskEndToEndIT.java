@@ -98,6 +98,27 @@ class TaskEndToEndIT {
     }
 
     @Test
+    void aContinuingStreamingCreateStreamsTheHistoryThenTheNewRunToItsEnd() throws Exception {
+        List<SseEvent> first = SseClient.post(taskService.uri("/api/v1/tasks"), Map.of("Authorization", TOKEN),
+                "{\"task\":\"First question\"}", Duration.ofSeconds(60)).events();
+        String taskId = data(first.get(0)).get("task_id").asText();
+
+        // the stream service may not have stored the new run's events when the relay opens its stream: it streams
+        // through the create's last seq, so it cannot end on the first run's run.completed
+        SseClient.Result continued = SseClient.post(taskService.uri("/api/v1/tasks"), Map.of("Authorization", TOKEN),
+                "{\"id\":\"" + taskId + "\",\"task\":\"And a second one\"}", Duration.ofSeconds(60));
+
+        assertThat(continued.status()).isEqualTo(200);
+        List<SseEvent> events = continued.events();
+        assertThat(events.stream().map(e -> Long.parseLong(e.id())).toList())
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+        assertThat(events).filteredOn(e -> e.event().equals("run.completed")).hasSize(2);
+        SseEvent last = events.get(events.size() - 1);
+        assertThat(last.event()).isEqualTo("run.completed");
+        assertThat(data(last).get("stream_id").asText()).isNotEqualTo(data(first.get(first.size() - 1)).get("stream_id").asText());
+    }
+
+    @Test
     void anAgentsApiRunAsksForApprovalOnItsStreamAndResumesWhenTheCreatorConfirms() throws Exception {
         String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
                 .contentType(ContentType.JSON)

@@ -36,10 +36,12 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /api/preview/agents/{org}/tasks/{taskId}/events/stream}: a task's events as Server-Sent Events, the
- * stored log after a position ({@code Last-Event-ID}, else {@code ?after=}), then live events until the run ends.
+ * stored log after a position ({@code Last-Event-ID}, else {@code ?after=}), then live events until the run ends
+ * (and not before the seq {@code ?through=} names is sent).
  * A Vert.x route rather than a JAX-RS resource, so events are written to the connection as they come, in batches,
  * without a reactive pipeline per event. Everything is decided before the first byte: 401, 404 (a task the caller
- * may not read), 429 (too many open streams), 204 (nothing left: the run ended and every event was seen). A stream
+ * may not read), 429 (too many open streams), 204 (nothing left: the run ended and every event was seen), decided
+ * from the stored log once it holds what the client saw (it may lag the live events a moment). A stream
  * ends when the token that opened it expires, or within a key check of the revocation of the API key that opened it.
  * Documented in {@code META-INF/openapi.yaml}.
  */
@@ -50,6 +52,7 @@ public class EventStreamRoute {
     private static final String KEY_HASH = "relay.api-key-hash";
     private static final String TOKEN_EXPIRY = "relay.token-expiry";
     private static final String CALLER = "relay.caller";
+    private static final String SLOT = "relay.stream-slot";
 
     private final StreamAccess access;
     private final TaskStreams streams;
@@ -84,6 +87,7 @@ public class EventStreamRoute {
                     UUID taskId = StreamRequests.parseTaskId(routing.pathParam("taskId"));
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
                             routing.request().getParam("after"));
+                    long through = StreamRequests.through(routing.request().getParam("through"));
                     long firstLook = System.nanoTime();
                     // the whole first check in one turn: the opens waiting for theirs have not begun any work
                     return checks.inTurn(() -> QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
@@ -95,7 +99,12 @@ public class EventStreamRoute {
                             // an unknown task is looked for again outside this turn, each look in one of its own
                             .chain(end -> end != null ? Uni.createFrom().item(end)
                                     : access.awaitTask(routing.get(CALLER), org, taskId, firstLook))
-                            .map(end -> new StreamStart(taskId, position, end));
+                            // the client saw (or was told of) a seq the log may not hold yet: decide once it does,
+                            // holding one of the caller's stream slots while it waits
+                            .chain(end -> end.lastSeq() >= StreamStart.needed(position, through) ? Uni.createFrom().item(end)
+                                    : takeSlot(routing).chain(() -> access.awaitLog(taskId, end, StreamStart.needed(position, through),
+                                            () -> !routing.response().closed())))
+                            .map(end -> new StreamStart(taskId, position, through, end));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }
@@ -109,25 +118,29 @@ public class EventStreamRoute {
     }
 
     private void open(RoutingContext routing, String org, StreamStart start) {
+        Caller caller = routing.get(CALLER);
         if (routing.response().closed()) {
-            return; // the client left while its access was checked: no slot to take
+            releaseSlot(routing); // the client left while its access was checked
+            return;
         }
         if (start.isFinished()) {
+            releaseSlot(routing);
             routing.response().setStatusCode(204).end();
             return;
         }
-        Caller caller = routing.get(CALLER);
-        String full = limits.tryAcquire(caller);
-        if (full != null) {
-            refuse(routing, ApiException.tooManyRequests(full + "; close one or retry later", config.retry()));
-            return;
+        if (routing.get(SLOT) == null) {
+            String full = limits.tryAcquire(caller);
+            if (full != null) {
+                refuse(routing, tooManyStreams(full));
+                return;
+            }
         }
         String keyHash = routing.get(KEY_HASH);
         Long tokenExpiry = routing.get(TOKEN_EXPIRY);
         forgetCredentials(routing);
         Vertx vertx = routing.vertx();
         long[] timers = {-1, -1};
-        Runnable stop = streams.open(start.taskId(), start.position(), new SseWriter(routing.response()), () -> {
+        Runnable stop = streams.open(start.taskId(), start.position(), start.through(), new SseWriter(routing.response()), () -> {
             limits.release(caller);
             for (long timer : timers) {
                 if (timer >= 0) {
@@ -146,12 +159,34 @@ public class EventStreamRoute {
         }
     }
 
+    /** One of the caller's stream slots, taken before the open is decided (it may wait for the log); or a 429. */
+    private Uni<Void> takeSlot(RoutingContext routing) {
+        String full = limits.tryAcquire(routing.get(CALLER));
+        if (full != null) {
+            return Uni.createFrom().failure(tooManyStreams(full));
+        }
+        routing.put(SLOT, Boolean.TRUE);
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Gives back a slot taken before the open was decided, when no stream came of it. */
+    private void releaseSlot(RoutingContext routing) {
+        if (routing.remove(SLOT) != null) {
+            limits.release(routing.get(CALLER));
+        }
+    }
+
+    private ApiException tooManyStreams(String full) {
+        return ApiException.tooManyRequests(full + "; close one or retry later", config.retry());
+    }
+
     /**
      * An open stream keeps neither its credential nor what authenticated it (the identity, the token, the chain that
      * checked it): it may stay open for hours, thousands at once, and what it still needs was read out above.
      */
     private static void forgetCredentials(RoutingContext routing) {
         routing.remove(CALLER);
+        routing.remove(SLOT);
         routing.remove(KEY_HASH);
         routing.remove(TOKEN_EXPIRY);
         routing.remove(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
@@ -159,7 +194,8 @@ public class EventStreamRoute {
         routing.request().headers().remove(HttpHeaders.AUTHORIZATION).remove(ApiKeys.HEADER);
     }
 
-    private static void refuse(RoutingContext routing, Throwable failure) {
+    private void refuse(RoutingContext routing, Throwable failure) {
+        releaseSlot(routing);
         Response answer = ErrorMappers.toResponse(failure);
         if (!routing.response().headWritten()) {
             answer.getStringHeaders().forEach((name, values) -> routing.response().putHeader(name, values));

@@ -4,7 +4,7 @@ import java.util.UUID;
 
 import dev.relay.common.error.ApiException;
 
-/** Reads a task id and a stream position from a request, answering 404 and 400 in the error body's words. */
+/** Reads a task id and stream positions from a request, answering 404 and 400 in the error body's words. */
 final class StreamRequests {
 
     private StreamRequests() {
@@ -26,7 +26,15 @@ final class StreamRequests {
     /** The seq to stream after: {@code Last-Event-ID} (what browsers send on reconnect), else {@code after}, else 0. */
     static long position(String lastEventId, String after) {
         boolean fromHeader = lastEventId != null && !lastEventId.isBlank();
-        String value = fromHeader ? lastEventId : after;
+        return fromHeader ? seq("header 'Last-Event-ID'", lastEventId) : seq("parameter 'after'", after);
+    }
+
+    /** The seq the stream must send before it ends ({@code through}), else 0. */
+    static long through(String through) {
+        return seq("parameter 'through'", through);
+    }
+
+    private static long seq(String name, String value) {
         if (value == null || value.isBlank()) {
             return 0;
         }
@@ -38,7 +46,6 @@ final class StreamRequests {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiException.invalidRequest((fromHeader ? "header 'Last-Event-ID'" : "parameter 'after'")
-                + " must be a non-negative event seq, got '" + value + "'");
+        throw ApiException.invalidRequest(name + " must be a non-negative event seq, got '" + value + "'");
     }
 }

@@ -4,11 +4,22 @@ import java.util.UUID;
 
 import dev.relay.stream.domain.LogEnd;
 
-/** An authorized stream request: the task, the position to stream after, and where the log ended then. */
-record StreamStart(UUID taskId, long position, LogEnd end) {
+/**
+ * An authorized stream request: the task, the position to stream after, the seq the stream must reach before it
+ * may end ({@code through}, 0 for none), and where the log ended then.
+ */
+record StreamStart(UUID taskId, long position, long through, LogEnd end) {
 
-    /** The run has ended and the client has already seen its last event. */
+    /** The seq the log must hold before the open can be decided from it: what the client saw or asked for. */
+    static long needed(long position, long through) {
+        return Math.max(position, through);
+    }
+
+    /**
+     * The run has ended and the client has already seen its last event, and that is the log's last event: a log that
+     * does not hold the client's position yet (storing lags the live events) decides nothing, so it is no 204.
+     */
     boolean isFinished() {
-        return end.runEnded() && end.lastSeq() <= position;
+        return end.runEnded() && end.lastSeq() == position && position >= through;
     }
 }

@@ -17,7 +17,10 @@ public interface StreamConfig {
     @WithDefault("15s")
     Duration heartbeat();
 
-    /** How long a stream waits for a missing seq before it sends a {@code stream.gap} event and moves on. */
+    /**
+     * How long a stream waits for a missing seq before it sends a {@code stream.gap} event and moves on; also how long
+     * an open waits for the stored log to hold the client's position, and a stream for its {@code through} seq.
+     */
     @WithDefault("5s")
     Duration gapWait();
 

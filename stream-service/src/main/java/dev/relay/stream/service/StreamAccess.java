@@ -2,6 +2,7 @@ package dev.relay.stream.service;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,13 +16,17 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
- * Decides whether a caller may stream a task, with the task service's visibility rules. A task created a moment
- * ago may not have reached this service yet, so an unknown task is awaited for a bounded time before it is a 404.
+ * Decides whether a caller may stream a task, with the task service's visibility rules, and where its log ends. A task
+ * created a moment ago may not have reached this service yet, so an unknown task is awaited for a bounded time before
+ * it is a 404; a seq the client saw live may not be stored yet, so the log is awaited too before it decides the open.
  */
 @ApplicationScoped
 public class StreamAccess {
 
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The first and the longest pause before the log's end is looked at again (it lags the live events by ms). */
+    private static final long FIRST_LOG_LOOK_MILLIS = 5;
+    private static final long MAX_LOG_LOOK_MILLIS = 1000;
 
     private final TaskAccessRepository access;
     private final StoredEventRepository events;
@@ -70,7 +75,7 @@ public class StreamAccess {
      * answers 404 once {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
      */
     public Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook) {
-        return pause().chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
+        return pause(POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
             if (end != null) {
                 return Uni.createFrom().item(end);
             }
@@ -81,12 +86,35 @@ public class StreamAccess {
         });
     }
 
+    /**
+     * {@code end}, or, when the log does not hold seq {@code needed} yet (a seq the client saw live, or one the task
+     * service wrote for it, is stored a moment later), where the log ends once it does: looked at again after pauses
+     * that grow (about ten looks in 5 s), each look in a turn of its own, while {@code wanted} (the client is still
+     * there) and for at most {@code relay.stream.gap-wait}; after that, as it is then. Deciding from a log that is
+     * only behind would answer 204 to a resume on a run the log has not shown yet, or keep open a stream whose run's
+     * last event the client has seen.
+     */
+    public Uni<LogEnd> awaitLog(UUID taskId, LogEnd end, long needed, BooleanSupplier wanted) {
+        return end.lastSeq() >= needed ? Uni.createFrom().item(end)
+                : awaitLog(taskId, end, needed, wanted, System.nanoTime(), FIRST_LOG_LOOK_MILLIS);
+    }
+
+    private Uni<LogEnd> awaitLog(UUID taskId, LogEnd last, long needed, BooleanSupplier wanted, long since, long pauseMillis) {
+        long leftMillis = (config.gapWait().toNanos() - (System.nanoTime() - since)) / 1_000_000;
+        if (!wanted.getAsBoolean() || leftMillis <= 0) {
+            return Uni.createFrom().item(last);
+        }
+        return pause(Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
+                ? Uni.createFrom().item(end)
+                : awaitLog(taskId, end, needed, wanted, since, Math.min(pauseMillis * 2, MAX_LOG_LOOK_MILLIS)));
+    }
+
     private static ApiException notFound(UUID taskId) {
         return ApiException.notFound("task " + taskId + " not found");
     }
 
     /** A delay that resumes on the caller's Vert.x context. */
-    private Uni<Void> pause() {
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(POLL.toMillis(), id -> emitter.complete(null)));
+    private Uni<Void> pause(long millis) {
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(millis, id -> emitter.complete(null)));
     }
 }

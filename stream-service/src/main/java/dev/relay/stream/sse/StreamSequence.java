@@ -21,6 +21,15 @@ final class StreamSequence {
     /** Events known but not yet sent, by seq. */
     private final TreeMap<Long, EventFrame> pending = new TreeMap<>();
     private long lastSent;
+    /** The seq this stream must send before it may end (0: none), unless it is given up on ({@link #giveUpThroughUnlessSeen}). */
+    private long through;
+    /** The highest seq read from the log or come live. */
+    private long maxSeen;
+    /**
+     * Whether the event at the resume position was read, or no longer matters (nothing to resume after, or an event
+     * was sent since): whether it ended its run decides whether a stream with nothing more to send ends.
+     */
+    private boolean positionRead;
     /** The highest seq read from the log. */
     private long logMax;
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
@@ -28,7 +37,13 @@ final class StreamSequence {
     private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
 
     StreamSequence(long after) {
+        this(after, 0);
+    }
+
+    StreamSequence(long after, long through) {
         this.lastSent = after;
+        this.through = through;
+        this.positionRead = after == 0;
     }
 
     /** An event from the topic. */
@@ -43,8 +58,34 @@ final class StreamSequence {
     }
 
     private void hold(EventFrame frame) {
+        maxSeen = Math.max(maxSeen, frame.seq());
         if (frame.seq() > lastSent) {
             pending.put(frame.seq(), frame);
+        } else if (!positionRead && frame.seq() == lastSent) {
+            positionRead = true;
+            if (!TaskEventTypes.isTaskLevel(frame.type())) {
+                lastSentEndsRun = TaskEventTypes.isTerminal(frame.type());
+            }
+        }
+    }
+
+    /** The seq to read the log after: the resume position itself, until its event is read. */
+    long readAfter() {
+        return positionRead ? lastSent : lastSent - 1;
+    }
+
+    /** Whether the stream waits for {@code through}, which it has not seen (in the log or live) yet. */
+    boolean awaitsThrough() {
+        return through > lastSent && maxSeen < through;
+    }
+
+    /**
+     * {@code through} was neither stored nor sent live within the wait: a seq that never comes (a mistaken or made-up
+     * one, or an event the log never got) must not keep the stream open for ever.
+     */
+    void giveUpThroughUnlessSeen() {
+        if (maxSeen < through) {
+            through = 0;
         }
     }
 
@@ -62,6 +103,7 @@ final class StreamSequence {
             pending.pollFirstEntry();
             EventFrame frame = first.getValue();
             lastSent = frame.seq();
+            positionRead = true;
             if (!TaskEventTypes.isTaskLevel(frame.type())) {
                 lastSentEndsRun = TaskEventTypes.isTerminal(frame.type());
             }
@@ -104,6 +146,7 @@ final class StreamSequence {
         }
         Gap gap = new Gap(missingFrom, pending.firstKey() - 1);
         lastSent = gap.to();
+        positionRead = true;
         return gap;
     }
 
@@ -111,9 +154,9 @@ final class StreamSequence {
     record Gap(long from, long to) {
     }
 
-    /** Whether everything there is was sent and the run it belongs to has ended. */
+    /** Whether everything there is was sent, the run it belongs to has ended, and {@code through} was sent. */
     boolean isFinished() {
-        return lastSentEndsRun && pending.isEmpty();
+        return lastSentEndsRun && pending.isEmpty() && lastSent >= through;
     }
 
     /** How many events are held, not yet sent (what the connection did not take). */

@@ -6,8 +6,8 @@ import java.util.function.LongSupplier;
 import io.vertx.core.Context;
 
 /**
- * The timers of one {@link TaskStream}: the heartbeat, the gap clock of the hole it waits for, and the pause before
- * the log is read again for a hole. Each fires on the stream's context; all are cancelled together when it closes.
+ * The timers of one {@link TaskStream}: the heartbeat, the gap clock of the hole it waits for, the pause before
+ * the log is read again for a hole, and the one wait for the seq the stream must reach. Each fires on the stream's context; all are cancelled together when it closes.
  */
 final class StreamTimers {
 
@@ -18,6 +18,7 @@ final class StreamTimers {
     /** The seq the gap clock waits for; 0 while it does not run. */
     private long gapAwaited;
     private long holeRead = -1;
+    private long once = -1;
 
     StreamTimers(Context context) {
         this.context = context;
@@ -66,7 +67,18 @@ final class StreamTimers {
         }));
     }
 
+    /** Runs {@code action} once after {@code delayMillis}, unless the stream closed before. */
+    void once(long delayMillis, Runnable action) {
+        once = context.owner().setTimer(delayMillis, id -> context.runOnContext(ignored -> {
+            once = -1;
+            action.run();
+        }));
+    }
+
     void cancelAll() {
+        if (once >= 0) {
+            context.owner().cancelTimer(once);
+        }
         if (heartbeat >= 0) {
             context.owner().cancelTimer(heartbeat);
         }

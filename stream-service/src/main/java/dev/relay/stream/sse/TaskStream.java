@@ -25,6 +25,8 @@ import io.vertx.core.Context;
 final class TaskStream {
 
     private static final Logger LOG = Logger.getLogger(TaskStream.class);
+    /** A few times the storing consumers' fetch wait (20 ms) and batch. */
+    private static final long SETTLE_READ_MILLIS = 100;
 
     private final Counter cutOffs;
     private final UUID taskId;
@@ -43,11 +45,11 @@ final class TaskStream {
     private boolean closed;
     private Runnable stopListening = () -> { };
 
-    TaskStream(UUID taskId, long after, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
+    TaskStream(UUID taskId, long after, long through, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
             StreamConfig config, Counter cutOffs) {
         this.cutOffs = cutOffs;
         this.taskId = taskId;
-        this.sequence = new StreamSequence(after);
+        this.sequence = new StreamSequence(after, through);
         this.out = out;
         this.onClose = onClose;
         this.context = context;
@@ -67,6 +69,14 @@ final class TaskStream {
             }
             readLog();
         });
+        if (sequence.awaitsThrough()) {
+            timers.once(config.gapWait().toMillis(), () -> {
+                sequence.giveUpThroughUnlessSeen();
+                if (!replaying && sequence.isFinished()) {
+                    complete();
+                }
+            });
+        }
         readLog();
     }
 
@@ -98,7 +108,7 @@ final class TaskStream {
             return;
         }
         reading = true;
-        log.frames(taskId, sequence.lastSent(), room, config.replayPageBytes().asLongValue()).subscribe().with(
+        log.frames(taskId, sequence.readAfter(), room, config.replayPageBytes().asLongValue()).subscribe().with(
                 frames -> context.runOnContext(ignored -> onPage(frames, room)),
                 failure -> context.runOnContext(ignored -> {
                     reading = false;
@@ -116,8 +126,11 @@ final class TaskStream {
         // a page cut short by its byte budget is not the end of the log
         long bytes = frames.stream().mapToLong(frame -> frame.envelope().length()).sum();
         boolean full = frames.size() >= limit || bytes >= config.replayPageBytes().asLongValue();
-        if (!full && !readAgain) {
+        if (!full && !readAgain && replaying) {
             replaying = false;
+            // an event sent just before this stream listened, and stored just after this read, comes neither live
+            // nor from this read: read once more after storing's usual lag, rather than at the next heartbeat
+            timers.holeRead(() -> SETTLE_READ_MILLIS, this::readLog);
         }
         if (readAgain) {
             readAgain = false;

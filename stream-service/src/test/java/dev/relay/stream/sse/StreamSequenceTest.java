@@ -56,6 +56,52 @@ class StreamSequenceTest {
     }
 
     @Test
+    void anEarlierRunsEndDoesNotFinishAStreamThatMustReachALaterSeq() {
+        StreamSequence sequence = new StreamSequence(0, 4);
+        sequence.logged(frame(1, TaskEventTypes.TASK_CREATED));
+        sequence.logged(frame(2));
+        sequence.logged(frame(3, TaskEventTypes.RUN_COMPLETED));
+        assertThat(sendAll(sequence)).containsExactly(1L, 2L, 3L);
+        assertThat(sequence.isFinished()).isFalse();
+        sequence.logged(frame(4));
+        sequence.live(frame(5, TaskEventTypes.RUN_COMPLETED));
+        assertThat(sendAll(sequence)).containsExactly(4L, 5L);
+        assertThat(sequence.isFinished()).isTrue();
+    }
+
+    @Test
+    void aResumeAtARunsLastEventIsFinishedOnceThatEventIsRead() {
+        StreamSequence sequence = new StreamSequence(3);
+        assertThat(sequence.readAfter()).isEqualTo(2);
+        assertThat(sequence.isFinished()).isFalse();
+        sequence.logged(frame(3, TaskEventTypes.RUN_COMPLETED));
+        assertThat(sendAll(sequence)).isEmpty();
+        assertThat(sequence.isFinished()).isTrue();
+        assertThat(sequence.readAfter()).isEqualTo(3);
+    }
+
+    @Test
+    void aResumeInsideARunIsNotFinishedByItsPositionsEvent() {
+        StreamSequence sequence = new StreamSequence(3);
+        sequence.logged(frame(3));
+        assertThat(sequence.isFinished()).isFalse();
+        sequence.live(frame(4, TaskEventTypes.RUN_COMPLETED));
+        assertThat(sendAll(sequence)).containsExactly(4L);
+        assertThat(sequence.isFinished()).isTrue();
+    }
+
+    @Test
+    void aThroughNeverSeenIsGivenUp() {
+        StreamSequence unseen = new StreamSequence(0, 100);
+        unseen.logged(frame(1, TaskEventTypes.RUN_COMPLETED));
+        sendAll(unseen);
+        assertThat(unseen.isFinished()).isFalse();
+        assertThat(unseen.awaitsThrough()).isTrue();
+        unseen.giveUpThroughUnlessSeen();
+        assertThat(unseen.isFinished()).isTrue();
+    }
+
+    @Test
     void aLiveEventAheadOfTheLogIsAHoleButNoGap() {
         StreamSequence sequence = new StreamSequence(0);
         sequence.logged(frame(1));

@@ -23,7 +23,11 @@ public class StreamRelay {
         this.streams = streams;
     }
 
-    public Multi<SseEvent<String>> events(String org, UUID taskId, String authorization, String apiKey) {
-        return streams.events(org, taskId, authorization, apiKey);
+    /**
+     * The task's whole stream, which does not end before seq {@code through} (the last event the create wrote): the
+     * stream service may not have stored it yet, and must not end the stream on an earlier run's last event.
+     */
+    public Multi<SseEvent<String>> events(String org, UUID taskId, long through, String authorization, String apiKey) {
+        return streams.events(org, taskId, through, authorization, apiKey);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
@@ -25,5 +26,6 @@ public interface StreamServiceClient {
     @Path("/{org}/tasks/{taskId}/events/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     Multi<SseEvent<String>> events(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @HeaderParam(ApiKeys.HEADER) String apiKey);
+            @QueryParam("through") long through, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(ApiKeys.HEADER) String apiKey);
 }

@@ -54,8 +54,11 @@ public class TaskCreation {
         this.outbox = outbox;
     }
 
-    /** What a create answers: the task, and the warnings of the budget its run was admitted against. */
-    public record Started(UUID taskId, List<BudgetWarning> warnings) {
+    /**
+     * What a create answers: the task, the seq of the last event the create wrote (0 when a retry answers an earlier
+     * create), and the warnings of the budget its run was admitted against.
+     */
+    public record Started(UUID taskId, long lastSeq, List<BudgetWarning> warnings) {
     }
 
     /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
@@ -72,14 +75,14 @@ public class TaskCreation {
         List<TaskRun> unfinished = new ArrayList<>();
         List<UUID> interrupted = new ArrayList<>();
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
-                        ? Uni.createFrom().item(new Started(earlier, List.of()))
+                        ? Uni.createFrom().item(new Started(earlier, 0, List.of()))
                         : taskToRun(caller, request, unfinished).chain(task -> (task.waitsForItsSchedule()
                                         ? Uni.createFrom().item(Admission.UNLIMITED)
                                         : unfinished.isEmpty() ? runRequests.request(task, request)
                                         : request.strategyOrReject() == MultitaskStrategy.STEER ? runRequests.steer(task, request, unfinished)
                                         : runRequests.enqueue(task, request, unfinished, interrupted))
                                 .call(() -> remember(caller, idempotent, task.id))
-                                .map(admission -> new Started(task.id, admission.warnings())))))
+                                .map(admission -> new Started(task.id, task.lastSeq, admission.warnings())))))
                 // the interrupted run's worker, when it is this instance, stops at once (after the commit)
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
@@ -87,7 +90,7 @@ public class TaskCreation {
                 .onFailure(ConstraintViolationException.class).recoverWithUni(raced -> (idempotent == null ? Uni.createFrom().<UUID>nullItem()
                         : outbox.transaction(() -> earlierAnswer(caller, idempotent))).chain(earlier -> earlier == null
                         ? Uni.createFrom().failure(conflict((ConstraintViolationException) raced, request))
-                        : Uni.createFrom().item(new Started(earlier, List.of()))))
+                        : Uni.createFrom().item(new Started(earlier, 0, List.of()))))
                 .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
     }
 

@@ -38,6 +38,11 @@ public final class TestEvents {
 
     /** A run of events seq {@code from..to}: task.created at 1, deltas with {@code padding} extra characters, run.completed at {@code to}. */
     static List<String> run(UUID task, long from, long to, int padding) {
+        return run(task, from, to, padding, ALICE);
+    }
+
+    /** As {@link #run(UUID, long, long, int)}, the task created by {@code creator}. */
+    static List<String> run(UUID task, long from, long to, int padding, String creator) {
         UUID stream = UUID.randomUUID();
         String pad = "x".repeat(padding);
         List<String> envelopes = new ArrayList<>();
@@ -45,7 +50,7 @@ public final class TestEvents {
             String type = seq == 1 ? TaskEventTypes.TASK_CREATED : seq == to ? TaskEventTypes.RUN_COMPLETED : TaskEventTypes.MESSAGE_DELTA;
             ObjectNode data = JSON.createObjectNode();
             if (seq == 1) {
-                data.put("created_by", ALICE).put("visibility", "private").put("title", "t");
+                data.put("created_by", creator).put("visibility", "private").put("title", "t");
             } else {
                 data.put("delta", "chunk " + seq + pad);
             }

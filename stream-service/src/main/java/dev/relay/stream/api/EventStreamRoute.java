@@ -140,7 +140,7 @@ public class EventStreamRoute {
         forgetCredentials(routing);
         Vertx vertx = routing.vertx();
         long[] timers = {-1, -1};
-        Runnable stop = streams.open(start.taskId(), start.position(), start.through(), new SseWriter(routing.response()), () -> {
+        Runnable stop = streams.open(start.taskId(), start.from(), new SseWriter(routing.response()), () -> {
             limits.release(caller);
             for (long timer : timers) {
                 if (timer >= 0) {

@@ -3,6 +3,7 @@ package dev.relay.stream.api;
 import java.util.UUID;
 
 import dev.relay.stream.domain.LogEnd;
+import dev.relay.stream.sse.StreamFrom;
 
 /**
  * An authorized stream request: the task, the position to stream after, the seq the stream must reach before it
@@ -21,5 +22,9 @@ record StreamStart(UUID taskId, long position, long through, LogEnd end) {
      */
     boolean isFinished() {
         return end.runEnded() && end.lastSeq() == position && position >= through;
+    }
+
+    StreamFrom from() {
+        return new StreamFrom(position, through, end.runEnded());
     }
 }

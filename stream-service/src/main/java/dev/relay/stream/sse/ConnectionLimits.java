@@ -43,6 +43,12 @@ public class ConnectionLimits {
         return null;
     }
 
+    /** The slots the caller holds: streams open, or opens waiting for the log. */
+    public int held(Caller caller) {
+        AtomicInteger count = perUser.get(userKey(caller));
+        return count == null ? 0 : count.get();
+    }
+
     public void release(Caller caller) {
         give(perOrg, caller.org());
         give(perUser, userKey(caller));

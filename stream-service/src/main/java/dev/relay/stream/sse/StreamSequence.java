@@ -21,7 +21,7 @@ final class StreamSequence {
     /** Events known but not yet sent, by seq. */
     private final TreeMap<Long, EventFrame> pending = new TreeMap<>();
     private long lastSent;
-    /** The seq this stream must send before it may end (0: none), unless it is given up on ({@link #giveUpThroughUnlessSeen}). */
+    /** The seq this stream must send before it may end (0: none), unless it is given up on ({@link #giveUpUnseen}). */
     private long through;
     /** The highest seq read from the log or come live. */
     private long maxSeen;
@@ -74,18 +74,26 @@ final class StreamSequence {
         return positionRead ? lastSent : lastSent - 1;
     }
 
-    /** Whether the stream waits for {@code through}, which it has not seen (in the log or live) yet. */
-    boolean awaitsThrough() {
-        return through > lastSent && maxSeen < through;
+    /**
+     * Whether the stream waits for what it has not seen (in the log or live): {@code through}, or the event at the
+     * resume position.
+     */
+    boolean awaitsUnseen() {
+        return through > lastSent && maxSeen < through || !positionRead;
     }
 
     /**
-     * {@code through} was neither stored nor sent live within the wait: a seq that never comes (a mistaken or made-up
-     * one, or an event the log never got) must not keep the stream open for ever.
+     * What was awaited was neither stored nor sent live within the wait: a seq that never comes (a mistaken or
+     * made-up one, or an event the log never got) must not keep the stream open for ever. Without {@code through},
+     * and with the resume position's event taken to end its run as the log's last run did when the stream opened.
      */
-    void giveUpThroughUnlessSeen() {
+    void giveUpUnseen(boolean runEndedAtOpen) {
         if (maxSeen < through) {
             through = 0;
+        }
+        if (!positionRead) {
+            positionRead = true;
+            lastSentEndsRun = runEndedAtOpen;
         }
     }
 

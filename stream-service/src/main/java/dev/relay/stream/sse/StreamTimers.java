@@ -7,7 +7,8 @@ import io.vertx.core.Context;
 
 /**
  * The timers of one {@link TaskStream}: the heartbeat, the gap clock of the hole it waits for, the pause before
- * the log is read again for a hole, and the one wait for the seq the stream must reach. Each fires on the stream's context; all are cancelled together when it closes.
+ * the log is read again for a hole, the one read after the replay, and the one wait for what the log has not shown
+ * (the seq the stream must reach, the event at its resume position). Each fires on the stream's context; all are cancelled together when it closes.
  */
 final class StreamTimers {
 
@@ -18,7 +19,8 @@ final class StreamTimers {
     /** The seq the gap clock waits for; 0 while it does not run. */
     private long gapAwaited;
     private long holeRead = -1;
-    private long once = -1;
+    private long settleRead = -1;
+    private long deadline = -1;
 
     StreamTimers(Context context) {
         this.context = context;
@@ -67,17 +69,29 @@ final class StreamTimers {
         }));
     }
 
+    /** Reads the log once after {@code delayMillis} (apart from any hole read, which must not wait for it). */
+    void settleRead(long delayMillis, Runnable read) {
+        if (settleRead < 0) {
+            settleRead = context.owner().setTimer(delayMillis, id -> context.runOnContext(ignored -> {
+                settleRead = -1;
+                read.run();
+            }));
+        }
+    }
+
     /** Runs {@code action} once after {@code delayMillis}, unless the stream closed before. */
-    void once(long delayMillis, Runnable action) {
-        once = context.owner().setTimer(delayMillis, id -> context.runOnContext(ignored -> {
-            once = -1;
+    void deadline(long delayMillis, Runnable action) {
+        deadline = context.owner().setTimer(delayMillis, id -> context.runOnContext(ignored -> {
+            deadline = -1;
             action.run();
         }));
     }
 
     void cancelAll() {
-        if (once >= 0) {
-            context.owner().cancelTimer(once);
+        for (long timer : new long[] {settleRead, deadline}) {
+            if (timer >= 0) {
+                context.owner().cancelTimer(timer);
+            }
         }
         if (heartbeat >= 0) {
             context.owner().cancelTimer(heartbeat);

@@ -37,19 +37,26 @@ final class TaskStream {
     private final StreamConfig config;
     private final StreamSequence sequence;
     private final StreamTimers timers;
+    private final boolean runEndedAtOpen;
 
     private boolean replaying = true;
     private boolean reading;
     private boolean readAgain;
     private boolean awaitingDrain;
     private boolean closed;
+    /** Log reads started and answered; reads run one at a time. */
+    private long readsStarted;
+    private long readsAnswered;
+    /** The read after which what the stream still awaits is given up on; 0 while none is due. */
+    private long giveUpAfterRead;
     private Runnable stopListening = () -> { };
 
-    TaskStream(UUID taskId, long after, long through, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
+    TaskStream(UUID taskId, StreamFrom from, SseWriter out, Runnable onClose, Context context, StoredEventRepository log,
             StreamConfig config, Counter cutOffs) {
         this.cutOffs = cutOffs;
         this.taskId = taskId;
-        this.sequence = new StreamSequence(after, through);
+        this.sequence = new StreamSequence(from.after(), from.through());
+        this.runEndedAtOpen = from.runEndedAtOpen();
         this.out = out;
         this.onClose = onClose;
         this.context = context;
@@ -69,11 +76,12 @@ final class TaskStream {
             }
             readLog();
         });
-        if (sequence.awaitsThrough()) {
-            timers.once(config.gapWait().toMillis(), () -> {
-                sequence.giveUpThroughUnlessSeen();
-                if (!replaying && sequence.isFinished()) {
-                    complete();
+        if (sequence.awaitsUnseen()) {
+            // given up on after one more read that starts after the wait: one in flight may not show it yet
+            timers.deadline(config.gapWait().toMillis(), () -> {
+                if (sequence.awaitsUnseen()) {
+                    giveUpAfterRead = readsStarted + 1;
+                    readLog();
                 }
             });
         }
@@ -108,6 +116,7 @@ final class TaskStream {
             return;
         }
         reading = true;
+        readsStarted++;
         log.frames(taskId, sequence.readAfter(), room, config.replayPageBytes().asLongValue()).subscribe().with(
                 frames -> context.runOnContext(ignored -> onPage(frames, room)),
                 failure -> context.runOnContext(ignored -> {
@@ -119,10 +128,15 @@ final class TaskStream {
 
     private void onPage(List<EventFrame> frames, int limit) {
         reading = false;
+        readsAnswered++;
         if (closed) {
             return;
         }
         frames.forEach(sequence::logged);
+        if (giveUpAfterRead > 0 && readsAnswered >= giveUpAfterRead) {
+            giveUpAfterRead = 0;
+            sequence.giveUpUnseen(runEndedAtOpen);
+        }
         // a page cut short by its byte budget is not the end of the log
         long bytes = frames.stream().mapToLong(frame -> frame.envelope().length()).sum();
         boolean full = frames.size() >= limit || bytes >= config.replayPageBytes().asLongValue();
@@ -130,7 +144,7 @@ final class TaskStream {
             replaying = false;
             // an event sent just before this stream listened, and stored just after this read, comes neither live
             // nor from this read: read once more after storing's usual lag, rather than at the next heartbeat
-            timers.holeRead(() -> SETTLE_READ_MILLIS, this::readLog);
+            timers.settleRead(SETTLE_READ_MILLIS, this::readLog);
         }
         if (readAgain) {
             readAgain = false;

@@ -32,16 +32,16 @@ public class TaskStreams {
     }
 
     /**
-     * Writes every event of the task with a seq greater than {@code after} to {@code out}, then live events until
-     * the run ends, and not before the event {@code through} is sent; {@code onClose} runs once when the stream is
-     * over, however it ended. Answers what ends the stream early.
+     * Writes every event of the task with a seq greater than {@code from.after()} to {@code out}, then live events
+     * until the run ends, and not before the event {@code from.through()} is sent; {@code onClose} runs once when the
+     * stream is over, however it ended. Answers what ends the stream early.
      */
-    public Runnable open(UUID taskId, long after, long through, SseWriter out, Runnable onClose) {
+    public Runnable open(UUID taskId, StreamFrom from, SseWriter out, Runnable onClose) {
         Context context = Vertx.currentContext();
         if (context == null) {
             throw new IllegalStateException("streams must be opened on a Vert.x context");
         }
-        TaskStream stream = new TaskStream(taskId, after, through, out, onClose, context, log, config, cutOffs);
+        TaskStream stream = new TaskStream(taskId, from, out, onClose, context, log, config, cutOffs);
         stream.start(live);
         return () -> context.runOnContext(ignored -> stream.stop());
     }

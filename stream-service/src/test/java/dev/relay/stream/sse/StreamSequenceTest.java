@@ -96,9 +96,22 @@ class StreamSequenceTest {
         unseen.logged(frame(1, TaskEventTypes.RUN_COMPLETED));
         sendAll(unseen);
         assertThat(unseen.isFinished()).isFalse();
-        assertThat(unseen.awaitsThrough()).isTrue();
-        unseen.giveUpThroughUnlessSeen();
+        assertThat(unseen.awaitsUnseen()).isTrue();
+        unseen.giveUpUnseen(false);
         assertThat(unseen.isFinished()).isTrue();
+    }
+
+    @Test
+    void aResumePositionTheLogNeverShowsFallsBackToWhetherTheLogsLastRunHadEnded() {
+        StreamSequence ended = new StreamSequence(9);
+        assertThat(ended.awaitsUnseen()).isTrue();
+        ended.giveUpUnseen(true);
+        assertThat(ended.isFinished()).isTrue();
+
+        StreamSequence running = new StreamSequence(9);
+        running.giveUpUnseen(false);
+        assertThat(running.isFinished()).isFalse();
+        assertThat(running.readAfter()).isEqualTo(9);
     }
 
     @Test

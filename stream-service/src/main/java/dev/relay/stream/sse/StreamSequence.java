@@ -30,6 +30,7 @@ final class StreamSequence {
      * was sent since): whether it ended its run decides whether a stream with nothing more to send ends.
      */
     private boolean positionRead;
+    private final boolean runEndedAtOpen;
     /** The highest seq read from the log. */
     private long logMax;
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
@@ -37,13 +38,15 @@ final class StreamSequence {
     private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
 
     StreamSequence(long after) {
-        this(after, 0);
+        this(after, 0, false);
     }
 
-    StreamSequence(long after, long through) {
+    /** {@code runEndedAtOpen}: whether the log's last event about a run ended it when the stream opened. */
+    StreamSequence(long after, long through, boolean runEndedAtOpen) {
         this.lastSent = after;
         this.through = through;
         this.positionRead = after == 0;
+        this.runEndedAtOpen = runEndedAtOpen;
     }
 
     /** An event from the topic. */
@@ -62,10 +65,10 @@ final class StreamSequence {
         if (frame.seq() > lastSent) {
             pending.put(frame.seq(), frame);
         } else if (!positionRead && frame.seq() == lastSent) {
+            // an event about the task itself says nothing of the run: the latest run event before it does, which is
+            // the log's latest unless one comes after the position (and that one, once sent, decides)
             positionRead = true;
-            if (!TaskEventTypes.isTaskLevel(frame.type())) {
-                lastSentEndsRun = TaskEventTypes.isTerminal(frame.type());
-            }
+            lastSentEndsRun = TaskEventTypes.isTaskLevel(frame.type()) ? runEndedAtOpen : TaskEventTypes.isTerminal(frame.type());
         }
     }
 
@@ -87,7 +90,7 @@ final class StreamSequence {
      * made-up one, or an event the log never got) must not keep the stream open for ever. Without {@code through},
      * and with the resume position's event taken to end its run as the log's last run did when the stream opened.
      */
-    void giveUpUnseen(boolean runEndedAtOpen) {
+    void giveUpUnseen() {
         if (maxSeen < through) {
             through = 0;
         }

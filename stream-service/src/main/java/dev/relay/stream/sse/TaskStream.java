@@ -37,7 +37,6 @@ final class TaskStream {
     private final StreamConfig config;
     private final StreamSequence sequence;
     private final StreamTimers timers;
-    private final boolean runEndedAtOpen;
 
     private boolean replaying = true;
     private boolean reading;
@@ -55,8 +54,7 @@ final class TaskStream {
             StreamConfig config, Counter cutOffs) {
         this.cutOffs = cutOffs;
         this.taskId = taskId;
-        this.sequence = new StreamSequence(from.after(), from.through());
-        this.runEndedAtOpen = from.runEndedAtOpen();
+        this.sequence = new StreamSequence(from.after(), from.through(), from.runEndedAtOpen());
         this.out = out;
         this.onClose = onClose;
         this.context = context;
@@ -135,7 +133,7 @@ final class TaskStream {
         frames.forEach(sequence::logged);
         if (giveUpAfterRead > 0 && readsAnswered >= giveUpAfterRead) {
             giveUpAfterRead = 0;
-            sequence.giveUpUnseen(runEndedAtOpen);
+            sequence.giveUpUnseen();
         }
         // a page cut short by its byte budget is not the end of the log
         long bytes = frames.stream().mapToLong(frame -> frame.envelope().length()).sum();

@@ -57,7 +57,7 @@ class StreamSequenceTest {
 
     @Test
     void anEarlierRunsEndDoesNotFinishAStreamThatMustReachALaterSeq() {
-        StreamSequence sequence = new StreamSequence(0, 4);
+        StreamSequence sequence = new StreamSequence(0, 4, false);
         sequence.logged(frame(1, TaskEventTypes.TASK_CREATED));
         sequence.logged(frame(2));
         sequence.logged(frame(3, TaskEventTypes.RUN_COMPLETED));
@@ -91,25 +91,40 @@ class StreamSequenceTest {
     }
 
     @Test
+    void aResumeAtAnEventAboutTheTaskTakesTheRunsStateFromTheLogUntilARunEventIsSent() {
+        StreamSequence afterTheRun = new StreamSequence(6, 0, true);
+        afterTheRun.logged(frame(6, TaskEventTypes.TASK_UPDATED));
+        afterTheRun.logged(frame(7, TaskEventTypes.TASK_UPDATED));
+        assertThat(sendAll(afterTheRun)).containsExactly(7L);
+        assertThat(afterTheRun.isFinished()).isTrue();
+
+        StreamSequence inTheRun = new StreamSequence(6, 0, true);
+        inTheRun.logged(frame(6, TaskEventTypes.TASK_UPDATED));
+        inTheRun.logged(frame(7));
+        assertThat(sendAll(inTheRun)).containsExactly(7L);
+        assertThat(inTheRun.isFinished()).isFalse();
+    }
+
+    @Test
     void aThroughNeverSeenIsGivenUp() {
-        StreamSequence unseen = new StreamSequence(0, 100);
+        StreamSequence unseen = new StreamSequence(0, 100, false);
         unseen.logged(frame(1, TaskEventTypes.RUN_COMPLETED));
         sendAll(unseen);
         assertThat(unseen.isFinished()).isFalse();
         assertThat(unseen.awaitsUnseen()).isTrue();
-        unseen.giveUpUnseen(false);
+        unseen.giveUpUnseen();
         assertThat(unseen.isFinished()).isTrue();
     }
 
     @Test
     void aResumePositionTheLogNeverShowsFallsBackToWhetherTheLogsLastRunHadEnded() {
-        StreamSequence ended = new StreamSequence(9);
+        StreamSequence ended = new StreamSequence(9, 0, true);
         assertThat(ended.awaitsUnseen()).isTrue();
-        ended.giveUpUnseen(true);
+        ended.giveUpUnseen();
         assertThat(ended.isFinished()).isTrue();
 
-        StreamSequence running = new StreamSequence(9);
-        running.giveUpUnseen(false);
+        StreamSequence running = new StreamSequence(9, 0, false);
+        running.giveUpUnseen();
         assertThat(running.isFinished()).isFalse();
         assertThat(running.readAfter()).isEqualTo(9);
     }

@@ -55,8 +55,8 @@ public class TaskCreation {
     }
 
     /**
-     * What a create answers: the task, the seq of the last event the create wrote (0 when a retry answers an earlier
-     * create), and the warnings of the budget its run was admitted against.
+     * What a create answers: the task, the seq of the last event the create wrote (when a retry answers an earlier
+     * create, the task's last seq), and the warnings of the budget its run was admitted against.
      */
     public record Started(UUID taskId, long lastSeq, List<BudgetWarning> warnings) {
     }
@@ -75,7 +75,7 @@ public class TaskCreation {
         List<TaskRun> unfinished = new ArrayList<>();
         List<UUID> interrupted = new ArrayList<>();
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
-                        ? Uni.createFrom().item(new Started(earlier, 0, List.of()))
+                        ? answeredBefore(earlier)
                         : taskToRun(caller, request, unfinished).chain(task -> (task.waitsForItsSchedule()
                                         ? Uni.createFrom().item(Admission.UNLIMITED)
                                         : unfinished.isEmpty() ? runRequests.request(task, request)
@@ -87,11 +87,16 @@ public class TaskCreation {
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
                 // (or a concurrent request took the task id or the message id this one chose: a conflict either way)
-                .onFailure(ConstraintViolationException.class).recoverWithUni(raced -> (idempotent == null ? Uni.createFrom().<UUID>nullItem()
-                        : outbox.transaction(() -> earlierAnswer(caller, idempotent))).chain(earlier -> earlier == null
-                        ? Uni.createFrom().failure(conflict((ConstraintViolationException) raced, request))
-                        : Uni.createFrom().item(new Started(earlier, 0, List.of()))))
+                .onFailure(ConstraintViolationException.class).recoverWithUni(raced -> (idempotent == null ? Uni.createFrom().<Started>nullItem()
+                        : outbox.transaction(() -> earlierAnswer(caller, idempotent)
+                                .chain(earlier -> earlier == null ? Uni.createFrom().<Started>nullItem() : answeredBefore(earlier))))
+                        .onItem().ifNull().failWith(() -> conflict((ConstraintViolationException) raced, request)))
                 .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
+    }
+
+    /** What a retry answers: the task the first request made, with its last seq now (a stream of it goes that far). */
+    private Uni<Started> answeredBefore(UUID taskId) {
+        return tasks.findById(taskId).map(task -> new Started(taskId, task == null ? 0 : task.lastSeq, List.of()));
     }
 
     /** What a concurrent request took first: the message id this one chose, or else the task id or key. */

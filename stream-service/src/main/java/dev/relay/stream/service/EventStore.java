@@ -28,23 +28,25 @@ public class EventStore {
     private final StoredEventRepository events;
     private final TaskAccessRepository access;
     private final Counter stored;
+    private final StoredSignals signals;
 
-    public EventStore(StoredEventRepository events, TaskAccessRepository access, MeterRegistry registry) {
+    public EventStore(StoredEventRepository events, TaskAccessRepository access, MeterRegistry registry, StoredSignals signals) {
+        this.signals = signals;
         this.events = events;
         this.access = access;
         this.stored = Counter.builder("relay.events.stored").description("Task events stored for the first time (redeliveries not counted)")
                 .register(registry);
     }
 
-    /** Stores a batch (in topic order); answers how many events were new. */
+    /** Stores a batch (in topic order); answers how many events were new. Opens waiting here for them are woken. */
     public Uni<Integer> store(List<ReceivedEvent> batch) {
         List<TaskEvent> accessChanges = batch.stream().map(ReceivedEvent::event)
                 .filter(event -> TaskEventTypes.isTaskLevel(event.type())).toList();
         Uni<Integer> inserted = events.store(batch).invoke(count -> stored.increment(count));
-        if (accessChanges.isEmpty()) {
-            return inserted;
+        if (!accessChanges.isEmpty()) {
+            inserted = inserted.call(() -> InTurn.each(accessChanges, this::recordAccess));
         }
-        return inserted.call(() -> InTurn.each(accessChanges, this::recordAccess));
+        return inserted.invoke(() -> signals.stored(batch));
     }
 
     private Uni<Void> recordAccess(TaskEvent event) {

@@ -2,6 +2,7 @@ package dev.relay.stream.service;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import dev.relay.stream.domain.LogEnd;
 import dev.relay.stream.repository.StoredEventRepository;
 import dev.relay.stream.repository.TaskAccessRepository;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -33,8 +35,11 @@ public class StreamAccess {
     private final StreamConfig config;
     private final Vertx vertx;
     private final OpenChecks checks;
+    private final StoredSignals signals;
 
-    public StreamAccess(TaskAccessRepository access, StoredEventRepository events, StreamConfig config, Vertx vertx, OpenChecks checks) {
+    public StreamAccess(TaskAccessRepository access, StoredEventRepository events, StreamConfig config, Vertx vertx, OpenChecks checks,
+            StoredSignals signals) {
+        this.signals = signals;
         this.checks = checks;
         this.access = access;
         this.events = events;
@@ -75,7 +80,7 @@ public class StreamAccess {
      * answers 404 once {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
      */
     public Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook) {
-        return pause(POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
+        return pause(taskId, POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
             if (end != null) {
                 return Uni.createFrom().item(end);
             }
@@ -104,7 +109,7 @@ public class StreamAccess {
         if (!wanted.getAsBoolean() || leftMillis <= 0) {
             return Uni.createFrom().item(last);
         }
-        return pause(Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
+        return pause(taskId, Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
                 ? Uni.createFrom().item(end)
                 : awaitLog(taskId, end, needed, wanted, since, Math.min(pauseMillis * 2, MAX_LOG_LOOK_MILLIS)));
     }
@@ -113,8 +118,27 @@ public class StreamAccess {
         return ApiException.notFound("task " + taskId + " not found");
     }
 
-    /** A delay that resumes on the caller's Vert.x context. */
-    private Uni<Void> pause(long millis) {
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(millis, id -> emitter.complete(null)));
+    /**
+     * A delay that resumes on the caller's Vert.x context: after {@code millis}, or as soon as this replica stores
+     * events of the task, whichever comes first.
+     */
+    private Uni<Void> pause(UUID taskId, long millis) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = vertx.getOrCreateContext();
+            AtomicBoolean over = new AtomicBoolean();
+            long[] timer = {-1};
+            Runnable stopWaiting = signals.onStored(taskId, () -> context.runOnContext(ignored -> {
+                if (over.compareAndSet(false, true)) {
+                    vertx.cancelTimer(timer[0]);
+                    emitter.complete(null);
+                }
+            }));
+            timer[0] = vertx.setTimer(millis, id -> {
+                if (over.compareAndSet(false, true)) {
+                    stopWaiting.run();
+                    emitter.complete(null);
+                }
+            });
+        });
     }
 }

@@ -103,6 +103,17 @@ class BenchmarksIT {
     }
 
     @Test
+    void theFirstEventBenchmarkStreamsEveryCreateFromItsFirstEventToItsRunsEnd() throws Exception {
+        try (Gateway gateway = Gateway.start(taskService.join().uri("").getPort(), streamService.join().uri("").getPort())) {
+            long started = System.nanoTime();
+            String figures = Printed.by(() -> FirstEventBenchmark.run(gateway.uri("").toString(), TOKEN, "3", "1"));
+            assertThat(figures).contains("streaming creates 3, each streamed from task.created to run.completed");
+            assertThat(figures).contains("RESULT first_event.p50_ms ", "RESULT first_event.p99_ms ");
+            took("first event", started);
+        }
+    }
+
+    @Test
     void theCreateBenchmarkAcrossOrganizationsWithBudgetsAdmitsEveryRunAgainstItsBudget() throws Exception {
         Path tokens = Files.createTempFile("bench-tokens-", ".txt");
         Files.write(tokens, List.of(TestTokens.adminToken("bench-budget-1", "admin@b1.dev"),

@@ -80,7 +80,7 @@ public class StreamAccess {
      * answers 404 once {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
      */
     public Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook) {
-        return pause(taskId, POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
+        return pause(taskId, 0, POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
             if (end != null) {
                 return Uni.createFrom().item(end);
             }
@@ -109,7 +109,7 @@ public class StreamAccess {
         if (!wanted.getAsBoolean() || leftMillis <= 0) {
             return Uni.createFrom().item(last);
         }
-        return pause(taskId, Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
+        return pause(taskId, needed, Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
                 ? Uni.createFrom().item(end)
                 : awaitLog(taskId, end, needed, wanted, since, Math.min(pauseMillis * 2, MAX_LOG_LOOK_MILLIS)));
     }
@@ -120,14 +120,14 @@ public class StreamAccess {
 
     /**
      * A delay that resumes on the caller's Vert.x context: after {@code millis}, or as soon as this replica stores
-     * events of the task, whichever comes first.
+     * seq {@code needed} of the task or a later one (0: any), whichever comes first.
      */
-    private Uni<Void> pause(UUID taskId, long millis) {
+    private Uni<Void> pause(UUID taskId, long needed, long millis) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = vertx.getOrCreateContext();
             AtomicBoolean over = new AtomicBoolean();
             long[] timer = {-1};
-            Runnable stopWaiting = signals.onStored(taskId, () -> context.runOnContext(ignored -> {
+            Runnable stopWaiting = signals.onStored(taskId, needed, () -> context.runOnContext(ignored -> {
                 if (over.compareAndSet(false, true)) {
                     vertx.cancelTimer(timer[0]);
                     emitter.complete(null);
@@ -137,6 +137,12 @@ public class StreamAccess {
                 if (over.compareAndSet(false, true)) {
                     stopWaiting.run();
                     emitter.complete(null);
+                }
+            });
+            emitter.onTermination(() -> {
+                if (over.compareAndSet(false, true)) { // cancelled
+                    stopWaiting.run();
+                    vertx.cancelTimer(timer[0]);
                 }
             });
         });

@@ -23,7 +23,7 @@ class StoredSignalsTest {
     void aWaiterIsWokenOnceByTheFirstStoreOfItsTaskOnly() {
         UUID task = UUID.randomUUID();
         AtomicInteger woken = new AtomicInteger();
-        signals.onStored(task, woken::incrementAndGet);
+        signals.onStored(task, 0, woken::incrementAndGet);
 
         signals.stored(List.of(event(UUID.randomUUID())));
         assertThat(woken).hasValue(0);
@@ -38,8 +38,8 @@ class StoredSignalsTest {
     void aWaiterThatStoppedWaitingIsNotWokenAndNotKept() {
         UUID task = UUID.randomUUID();
         AtomicInteger woken = new AtomicInteger();
-        Runnable stop = signals.onStored(task, woken::incrementAndGet);
-        signals.onStored(task, woken::incrementAndGet);
+        Runnable stop = signals.onStored(task, 0, woken::incrementAndGet);
+        signals.onStored(task, 0, woken::incrementAndGet);
 
         stop.run();
         stop.run();
@@ -50,8 +50,42 @@ class StoredSignalsTest {
         assertThat(signals.waiting()).isZero();
     }
 
+    @Test
+    void aWaiterForASeqIsWokenOnlyOnceThatSeqOrALaterOneIsStored() {
+        UUID task = UUID.randomUUID();
+        AtomicInteger woken = new AtomicInteger();
+        signals.onStored(task, 5, woken::incrementAndGet);
+
+        signals.stored(List.of(event(task, 3), event(task, 4)));
+        assertThat(woken).hasValue(0);
+        assertThat(signals.waiting()).isEqualTo(1);
+        signals.stored(List.of(event(task, 5)));
+
+        assertThat(woken).hasValue(1);
+        assertThat(signals.waiting()).isZero();
+    }
+
+    @Test
+    void aWakeThatFailsLeavesTheOthersWoken() {
+        UUID task = UUID.randomUUID();
+        AtomicInteger woken = new AtomicInteger();
+        signals.onStored(task, 0, () -> {
+            throw new IllegalStateException("the context is gone");
+        });
+        signals.onStored(task, 0, woken::incrementAndGet);
+
+        signals.stored(List.of(event(task)));
+
+        assertThat(woken).hasValue(1);
+        assertThat(signals.waiting()).isZero();
+    }
+
     private static ReceivedEvent event(UUID task) {
-        return new ReceivedEvent(new TaskEvent(UUID.randomUUID(), task, "acme", 1, null, TaskEventTypes.TASK_CREATED, Instant.now(),
+        return event(task, 1);
+    }
+
+    private static ReceivedEvent event(UUID task, long seq) {
+        return new ReceivedEvent(new TaskEvent(UUID.randomUUID(), task, "acme", seq, null, TaskEventTypes.TASK_CREATED, Instant.now(),
                 JsonNodeFactory.instance.objectNode()), "{}");
     }
 }

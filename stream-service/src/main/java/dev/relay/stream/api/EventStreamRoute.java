@@ -97,8 +97,7 @@ public class EventStreamRoute {
                                 return rateLimits.take(caller, OperationClass.STREAMS).chain(() -> access.look(caller, org, taskId));
                             }))
                             // an unknown task is looked for again outside this turn, each look in one of its own
-                            .chain(end -> end != null ? Uni.createFrom().item(end)
-                                    : access.awaitTask(routing.get(CALLER), org, taskId, firstLook))
+                            .chain(looked -> access.known(looked, routing.get(CALLER), org, taskId, firstLook))
                             // the client saw (or was told of) a seq the log may not hold yet: decide once it does,
                             // holding one of the caller's stream slots while it waits
                             .chain(end -> end.lastSeq() >= StreamStart.needed(position, through) ? Uni.createFrom().item(end)

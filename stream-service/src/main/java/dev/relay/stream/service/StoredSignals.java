@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,6 +46,53 @@ public class StoredSignals {
             waiters.remove(waiter);
             return waiters.isEmpty() ? null : waiters;
         });
+    }
+
+    /**
+     * Interest in the store of seq {@code needed} of the task (or a later one; 0: any), taken before an open looks at
+     * the log: a store that lands between that look and the pause after it still ends the pause at once
+     * ({@link Watch#then}), where {@link #onStored} from the pause would have missed it.
+     */
+    public Watch watch(UUID taskId, long needed) {
+        Watch watch = new Watch();
+        watch.stopWaiting = onStored(taskId, needed, watch::stored);
+        return watch;
+    }
+
+    /** One look's interest in the next store ({@link #watch}): remembers a store that came before anyone waits on it. */
+    public static final class Watch {
+
+        private final AtomicBoolean stored = new AtomicBoolean();
+        private final AtomicReference<Runnable> wake = new AtomicReference<>();
+        private final AtomicBoolean woke = new AtomicBoolean();
+        private volatile Runnable stopWaiting = () -> {
+        };
+
+        private void stored() {
+            stored.set(true);
+            runOnce();
+        }
+
+        /** Runs {@code wake} once the seq is stored, at once when it was stored since the watch began; at most once. */
+        public void then(Runnable wake) {
+            this.wake.set(wake);
+            if (stored.get()) {
+                runOnce();
+            }
+        }
+
+        /** No wake any more (idempotent). */
+        public void stop() {
+            wake.set(null);
+            stopWaiting.run();
+        }
+
+        private void runOnce() {
+            Runnable next = wake.getAndSet(null);
+            if (next != null && woke.compareAndSet(false, true)) {
+                next.run();
+            }
+        }
     }
 
     /** These events were stored (and their tasks' access recorded): wakes whoever waits for what they reach. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,22 +50,26 @@ public class StreamAccess {
 
     /**
      * Where the task's log ends now, once the caller is known to be allowed to read it: a look in a turn of its own,
-     * then as {@link #awaitTask} while the task is unknown.
+     * then as {@link #known} while the task is unknown.
      */
     public Uni<LogEnd> authorize(Caller caller, String org, UUID taskId) {
         long firstLook = System.nanoTime();
-        return checks.inTurn(() -> look(caller, org, taskId))
-                .chain(end -> end != null ? Uni.createFrom().item(end) : awaitTask(caller, org, taskId, firstLook));
+        return checks.inTurn(() -> look(caller, org, taskId)).chain(looked -> known(looked, caller, org, taskId, firstLook));
+    }
+
+    /** What a look found (null: the task is unknown yet), with the interest in the task's next store taken before it. */
+    public record Looked(LogEnd end, StoredSignals.Watch watch) {
     }
 
     /**
      * One look, whose statements run in the caller's turn ({@link OpenChecks}): where the task's log ends if the
      * caller may read it, null while this service has not heard of the task (its first event may still be on its
-     * way), a 404 when the task is not the caller's to read.
+     * way), a 404 when the task is not the caller's to read. The interest in the task's next store is taken before
+     * the look, so a store that lands between the look and the pause after it ends that pause at once.
      */
-    public Uni<LogEnd> look(Caller caller, String org, UUID taskId) {
+    public Uni<Looked> look(Caller caller, String org, UUID taskId) {
         caller.requireOrg(org);
-        return access.find(taskId).chain(found -> {
+        return watching(taskId, 0, () -> access.find(taskId).chain(found -> {
             if (found == null) {
                 return Uni.createFrom().nullItem();
             }
@@ -72,23 +77,25 @@ public class StreamAccess {
                 return Uni.createFrom().failure(notFound(taskId));
             }
             return events.end(taskId);
-        });
+        }));
     }
 
     /**
-     * Looks again until the task is known, each look in a turn of its own and the pauses between them in none, and
-     * answers 404 once {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
+     * Where the log ends once the task is known: what {@code looked} found, or else looks again until the task is known,
+     * each look in a turn of its own and the pauses between them in none, and answers 404 once
+     * {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
      */
-    public Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook) {
-        return pause(taskId, 0, POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(end -> {
-            if (end != null) {
-                return Uni.createFrom().item(end);
-            }
-            if (System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
-                return Uni.createFrom().failure(notFound(taskId));
-            }
-            return awaitTask(caller, org, taskId, firstLook);
-        });
+    public Uni<LogEnd> known(Looked looked, Caller caller, String org, UUID taskId, long firstLook) {
+        if (looked.end() != null) {
+            looked.watch().stop();
+            return Uni.createFrom().item(looked.end());
+        }
+        if (System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
+            looked.watch().stop();
+            return Uni.createFrom().failure(notFound(taskId));
+        }
+        return pause(looked.watch(), POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId)))
+                .chain(again -> known(again, caller, org, taskId, firstLook));
     }
 
     /**
@@ -101,17 +108,35 @@ public class StreamAccess {
      */
     public Uni<LogEnd> awaitLog(UUID taskId, LogEnd end, long needed, BooleanSupplier wanted) {
         return end.lastSeq() >= needed ? Uni.createFrom().item(end)
-                : awaitLog(taskId, end, needed, wanted, System.nanoTime(), FIRST_LOG_LOOK_MILLIS);
+                : awaitLog(taskId, end, needed, wanted, System.nanoTime(), FIRST_LOG_LOOK_MILLIS, signals.watch(taskId, needed));
     }
 
-    private Uni<LogEnd> awaitLog(UUID taskId, LogEnd last, long needed, BooleanSupplier wanted, long since, long pauseMillis) {
+    private Uni<LogEnd> awaitLog(UUID taskId, LogEnd last, long needed, BooleanSupplier wanted, long since, long pauseMillis,
+            StoredSignals.Watch watch) {
         long leftMillis = (config.gapWait().toNanos() - (System.nanoTime() - since)) / 1_000_000;
         if (!wanted.getAsBoolean() || leftMillis <= 0) {
+            watch.stop();
             return Uni.createFrom().item(last);
         }
-        return pause(taskId, needed, Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> events.end(taskId))).chain(end -> end.lastSeq() >= needed
-                ? Uni.createFrom().item(end)
-                : awaitLog(taskId, end, needed, wanted, since, Math.min(pauseMillis * 2, MAX_LOG_LOOK_MILLIS)));
+        return pause(watch, Math.min(pauseMillis, leftMillis)).chain(() -> checks.inTurn(() -> watching(taskId, needed, () -> events.end(taskId))))
+                .chain(looked -> {
+                    if (looked.end().lastSeq() >= needed) {
+                        looked.watch().stop();
+                        return Uni.createFrom().item(looked.end());
+                    }
+                    return awaitLog(taskId, looked.end(), needed, wanted, since, Math.min(pauseMillis * 2, MAX_LOG_LOOK_MILLIS), looked.watch());
+                });
+    }
+
+    /** {@code look}, with the interest in the task's next store (of seq {@code needed} or later) taken before it. */
+    private Uni<Looked> watching(UUID taskId, long needed, Supplier<Uni<LogEnd>> look) {
+        StoredSignals.Watch watch = signals.watch(taskId, needed);
+        return Uni.createFrom().<LogEnd>deferred(look::get).map(end -> new Looked(end, watch))
+                .onTermination().invoke((looked, failure, cancelled) -> {
+                    if (failure != null || cancelled) {
+                        watch.stop();
+                    }
+                });
     }
 
     private static ApiException notFound(UUID taskId) {
@@ -119,29 +144,29 @@ public class StreamAccess {
     }
 
     /**
-     * A delay that resumes on the caller's Vert.x context: after {@code millis}, or as soon as this replica stores
-     * seq {@code needed} of the task or a later one (0: any), whichever comes first.
+     * A delay that resumes on the caller's Vert.x context: after {@code millis}, or as soon as {@code watch} sees its
+     * seq stored (at once when that happened since the watch began), whichever comes first; the watch ends with it.
      */
-    private Uni<Void> pause(UUID taskId, long needed, long millis) {
+    private Uni<Void> pause(StoredSignals.Watch watch, long millis) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = vertx.getOrCreateContext();
             AtomicBoolean over = new AtomicBoolean();
             long[] timer = {-1};
-            Runnable stopWaiting = signals.onStored(taskId, needed, () -> context.runOnContext(ignored -> {
+            timer[0] = vertx.setTimer(millis, id -> {
+                if (over.compareAndSet(false, true)) {
+                    watch.stop();
+                    emitter.complete(null);
+                }
+            });
+            watch.then(() -> context.runOnContext(ignored -> {
                 if (over.compareAndSet(false, true)) {
                     vertx.cancelTimer(timer[0]);
                     emitter.complete(null);
                 }
             }));
-            timer[0] = vertx.setTimer(millis, id -> {
-                if (over.compareAndSet(false, true)) {
-                    stopWaiting.run();
-                    emitter.complete(null);
-                }
-            });
             emitter.onTermination(() -> {
                 if (over.compareAndSet(false, true)) { // cancelled
-                    stopWaiting.run();
+                    watch.stop();
                     vertx.cancelTimer(timer[0]);
                 }
             });

@@ -66,6 +66,39 @@ class StoredSignalsTest {
     }
 
     @Test
+    void aWatchTakenBeforeALookRemembersAStoreThatLandsBeforeThePauseWaitsOnIt() {
+        UUID task = UUID.randomUUID();
+        AtomicInteger woken = new AtomicInteger();
+        StoredSignals.Watch watch = signals.watch(task, 2);
+
+        signals.stored(List.of(event(task, 2))); // between the look and the pause
+        watch.then(woken::incrementAndGet);
+        watch.then(woken::incrementAndGet);
+
+        assertThat(woken).as("woken at once, and once").hasValue(1);
+        assertThat(signals.waiting()).isZero();
+    }
+
+    @Test
+    void aWatchWakesItsPauseOnceWhenItsSeqIsStoredAndAStoppedOneNeverDoes() {
+        UUID task = UUID.randomUUID();
+        AtomicInteger woken = new AtomicInteger();
+        AtomicInteger stoppedWoken = new AtomicInteger();
+        StoredSignals.Watch watch = signals.watch(task, 0);
+        StoredSignals.Watch stopped = signals.watch(task, 0);
+        watch.then(woken::incrementAndGet);
+        stopped.then(stoppedWoken::incrementAndGet);
+
+        stopped.stop();
+        signals.stored(List.of(event(task)));
+        signals.stored(List.of(event(task)));
+
+        assertThat(woken).hasValue(1);
+        assertThat(stoppedWoken).hasValue(0);
+        assertThat(signals.waiting()).isZero();
+    }
+
+    @Test
     void aWakeThatFailsLeavesTheOthersWoken() {
         UUID task = UUID.randomUUID();
         AtomicInteger woken = new AtomicInteger();

@@ -34,8 +34,11 @@ public class EnvelopeReader {
         this.json = json;
     }
 
-    /** Where an event stands in its task's sequence: all a live viewer needs besides the envelope itself. */
-    public record Position(UUID taskId, long seq, String type) {
+    /**
+     * Where an event stands in its task's sequence, and the run it belongs to (null for an event about the task
+     * itself): all a live viewer needs besides the envelope itself.
+     */
+    public record Position(UUID taskId, long seq, String type, UUID streamId) {
     }
 
     /** The envelope's fields; {@code data} is null unless {@code withData} holds for the event's type. */
@@ -93,18 +96,24 @@ public class EnvelopeReader {
         }
     }
 
-    /** Only the task, seq and type, read up to the last of them: the rest of the envelope is not even scanned. */
+    /**
+     * Only the task, seq, type and run, read up to the last of the first three (Relay writes the run before the type):
+     * the rest of the envelope is not even scanned, unless a run's last event has not named its run by then.
+     */
     public Position position(String envelope) {
         UUID taskId = null;
         long seq = -1;
         String type = null;
+        UUID streamId = null;
         try (JsonParser parser = open(envelope)) {
-            while ((taskId == null || seq < 0 || type == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+            while ((taskId == null || seq < 0 || type == null || streamId == null && TaskEventTypes.isTerminal(type))
+                    && parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 switch (field) {
                     case "task_id" -> taskId = UUID.fromString(parser.getText());
                     case "seq" -> seq = parser.getLongValue();
+                    case "stream_id" -> streamId = parser.currentToken() == JsonToken.VALUE_NULL ? null : UUID.fromString(parser.getText());
                     case "type" -> type = parser.getText();
                     default -> parser.skipChildren();
                 }
@@ -115,7 +124,7 @@ public class EnvelopeReader {
         if (taskId == null || seq < 1 || type == null) {
             throw new PoisonRecord("a task event envelope needs task_id, seq and type", null);
         }
-        return new Position(taskId, seq, type);
+        return new Position(taskId, seq, type, streamId);
     }
 
     /** A parser positioned inside the envelope's object. */

@@ -58,8 +58,21 @@ class EnvelopeReaderTest {
         UUID task = UUID.randomUUID();
         EnvelopeReader.Position position = READER.position("{\"id\":\"x\",\"task_id\":\"" + task
                 + "\",\"seq\":12,\"type\":\"message.delta\",\"data\":{\"not\":\"read\"}, this is never scanned");
-        assertThat(position).isEqualTo(new EnvelopeReader.Position(task, 12, "message.delta"));
+        assertThat(position).isEqualTo(new EnvelopeReader.Position(task, 12, "message.delta", null));
         assertThatThrownBy(() -> READER.position("{\"seq\":1,\"type\":\"x\"}")).isInstanceOf(PoisonRecord.class);
+    }
+
+    @Test
+    void thePositionNamesItsRunAndARunsLastEventIsReadOnUntilItsRunIsFound() {
+        UUID task = UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        assertThat(READER.position("{\"task_id\":\"" + task + "\",\"seq\":3,\"stream_id\":\"" + run
+                + "\",\"type\":\"message.delta\",\"data\":{}}")).isEqualTo(new EnvelopeReader.Position(task, 3, "message.delta", run));
+        // another writer's field order: the run after the type, read on for a run's last event only
+        assertThat(READER.position("{\"task_id\":\"" + task + "\",\"seq\":4,\"type\":\"run.completed\",\"data\":{\"a\":[1]},"
+                + "\"stream_id\":\"" + run + "\"}")).isEqualTo(new EnvelopeReader.Position(task, 4, "run.completed", run));
+        assertThat(READER.position("{\"task_id\":\"" + task + "\",\"seq\":5,\"type\":\"message.delta\",\"stream_id\":\"" + run
+                + "\"}, never scanned")).isEqualTo(new EnvelopeReader.Position(task, 5, "message.delta", null));
     }
 
     @Test

@@ -119,6 +119,47 @@ class TaskEndToEndIT {
     }
 
     @Test
+    void aStreamingCreateQueuedBehindAWorkingRunStreamsOnToItsOwnRunsEnd() throws Exception {
+        // a run that asks its creator a question works until it is answered
+        String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"task\":\"Ask me first\",\"ask_question\":true,\"response_format\":\"json\"}")
+                .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");
+        JsonNode asked = awaitDetails(taskId, details -> details.path("pending_requests").size() > 0);
+        long lastSeq = asked.path("stream").path("last_seq").asLong();
+
+        CompletableFuture<SseClient.Result> queued = CompletableFuture.supplyAsync(() -> SseClient.post(taskService.uri("/api/v1/tasks"),
+                Map.of("Authorization", TOKEN), "{\"id\":\"" + taskId + "\",\"task\":\"And then this\",\"multitask_strategy\":\"enqueue\"}",
+                Duration.ofSeconds(60)));
+        awaitDetails(taskId, details -> details.path("stream").path("last_seq").asLong() > lastSeq);
+        given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
+                .body("{\"event\":{\"type\":\"user_confirmation\",\"approval_request_id\":\""
+                        + asked.path("pending_requests").get(0).path("id").asText() + "\",\"ok\":true,\"instructions\":\"go on\"}}")
+                .when().post("/api/preview/agents/acme/tasks/" + taskId).then().statusCode(200);
+
+        SseClient.Result result = queued.get();
+        assertThat(result.status()).isEqualTo(200);
+        List<SseEvent> events = result.events();
+        SseEvent queuedMessage = events.stream().filter(e -> e.event().equals("message.queued")).findFirst().orElseThrow();
+        String queuedRun = data(queuedMessage).get("stream_id").asText();
+        List<SseEvent> ends = events.stream().filter(e -> e.event().equals("run.completed")).toList();
+        assertThat(ends).as("the working run's end, then the queued run's").hasSize(2);
+        assertThat(data(ends.get(0)).get("stream_id").asText()).isNotEqualTo(queuedRun);
+        SseEvent last = events.get(events.size() - 1);
+        assertThat(last.event()).isEqualTo("run.completed");
+        assertThat(data(last).get("stream_id").asText()).isEqualTo(queuedRun);
+    }
+
+    private static JsonNode awaitDetails(String taskId, java.util.function.Predicate<JsonNode> until) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> details = new java.util.concurrent.atomic.AtomicReference<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            details.set(JSON.readTree(given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
+                    .when().get("/api/v1/tasks/" + taskId).then().statusCode(200).extract().asString()));
+            assertThat(until.test(details.get())).as("task %s: %s", taskId, details.get()).isTrue();
+        });
+        return details.get();
+    }
+
+    @Test
     void anAgentsApiRunAsksForApprovalOnItsStreamAndResumesWhenTheCreatorConfirms() throws Exception {
         String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN)
                 .contentType(ContentType.JSON)

@@ -88,6 +88,7 @@ public class EventStreamRoute {
                     long position = StreamRequests.position(routing.request().getHeader("Last-Event-ID"),
                             routing.request().getParam("after"));
                     long through = StreamRequests.through(routing.request().getParam("through"));
+                    UUID untilRun = StreamRequests.untilRun(routing.request().getParam("until_run"));
                     long firstLook = System.nanoTime();
                     // the whole first check in one turn: the opens waiting for theirs have not begun any work
                     return checks.inTurn(() -> QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
@@ -103,7 +104,7 @@ public class EventStreamRoute {
                             .chain(end -> end.lastSeq() >= StreamStart.needed(position, through) ? Uni.createFrom().item(end)
                                     : takeSlot(routing).chain(() -> access.awaitLog(taskId, end, StreamStart.needed(position, through),
                                             () -> !routing.response().closed())))
-                            .map(end -> new StreamStart(taskId, position, through, end));
+                            .map(end -> new StreamStart(taskId, position, through, untilRun, end));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }

@@ -29,6 +29,18 @@ final class StreamRequests {
         return fromHeader ? seq("header 'Last-Event-ID'", lastEventId) : seq("parameter 'after'", after);
     }
 
+    /** The run whose last event the stream must send before it ends ({@code until_run}), else null. */
+    static UUID untilRun(String run) {
+        if (run == null || run.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(run.strip());
+        } catch (IllegalArgumentException notAnId) {
+            throw ApiException.invalidRequest("parameter 'until_run' must be a run id (a UUID), not '" + run + "'");
+        }
+    }
+
     /** The seq the stream must send before it ends ({@code through}), else 0. */
     static long through(String through) {
         return seq("parameter 'through'", through);

@@ -7,9 +7,10 @@ import dev.relay.stream.sse.StreamFrom;
 
 /**
  * An authorized stream request: the task, the position to stream after, the seq the stream must reach before it
- * may end ({@code through}, 0 for none), and where the log ended then.
+ * may end ({@code through}, 0 for none), the run whose end it waits for ({@code until_run}, null for none), and where
+ * the log ended then.
  */
-record StreamStart(UUID taskId, long position, long through, LogEnd end) {
+record StreamStart(UUID taskId, long position, long through, UUID untilRun, LogEnd end) {
 
     /** The seq the log must hold before the open can be decided from it: what the client saw or asked for. */
     static long needed(long position, long through) {
@@ -24,7 +25,11 @@ record StreamStart(UUID taskId, long position, long through, LogEnd end) {
         return end.runEnded() && end.lastSeq() == position && position >= through;
     }
 
+    /**
+     * A resumed stream (a position) does not wait for {@code until_run}: its run may have ended before the position,
+     * where this stream would never see its end (an EventSource resends the URL it opened with on every reconnect).
+     */
     StreamFrom from() {
-        return new StreamFrom(position, through, end.runEnded());
+        return new StreamFrom(position, through, end.runEnded(), position == 0 ? untilRun : null);
     }
 }

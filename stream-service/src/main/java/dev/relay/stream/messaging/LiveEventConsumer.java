@@ -57,7 +57,7 @@ public class LiveEventConsumer implements KafkaConsumerRebalanceListener {
             if (isWatched(record.key())) {
                 try {
                     EnvelopeReader.Position event = reader.position(record.value());
-                    notices.add(new EventFrame(event.taskId(), event.seq(), event.type(), record.value()));
+                    notices.add(new EventFrame(event.taskId(), event.seq(), event.type(), event.streamId(), record.value()));
                     if (record.headers().lastHeader(TraceParent.HEADER) != null) {
                         deliveries.add(deliverySpan(record, event));
                     }

@@ -53,8 +53,8 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
             ON CONFLICT DO NOTHING""";
     /** A page of the log that stops before {@code $4} characters of envelopes (but always holds the first event). */
     private static final String PAGE = """
-            SELECT seq, type, envelope FROM (
-                SELECT seq, type, envelope, sum(length(envelope)) OVER (ORDER BY seq) - length(envelope) AS before
+            SELECT seq, type, stream_id, envelope FROM (
+                SELECT seq, type, stream_id, envelope, sum(length(envelope)) OVER (ORDER BY seq) - length(envelope) AS before
                 FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
             WHERE before < $4 ORDER BY seq""";
 
@@ -102,7 +102,8 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
         return pool.preparedQuery(PAGE).execute(Tuple.of(taskId, after, limit, maxBytes)).map(rows -> {
             List<EventFrame> frames = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                frames.add(new EventFrame(taskId, row.getLong("seq"), row.getString("type"), row.getString("envelope")));
+                frames.add(new EventFrame(taskId, row.getLong("seq"), row.getString("type"), row.getUUID("stream_id"),
+                        row.getString("envelope")));
             }
             return frames;
         });

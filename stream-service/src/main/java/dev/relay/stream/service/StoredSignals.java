@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.stream.domain.ReceivedEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Tells the opens waiting on this replica for a task's log (an unknown task, a position not stored yet) that this
@@ -25,8 +27,11 @@ public class StoredSignals {
 
     private static final Logger LOG = Logger.getLogger(StoredSignals.class);
 
-    /** One open's wait: woken once a seq at or past {@code needed} of its task is stored. */
-    private record Waiter(long needed, Runnable wake) {
+    /** Waits older than this are forgotten: every open's wait ends well before (its pause's timer ends it anyway). */
+    private static final long STALE_NANOS = 60_000_000_000L;
+
+    /** One open's wait: woken once a seq at or past {@code needed} of its task is stored; {@code since}: nanoTime. */
+    private record Waiter(long needed, Runnable wake, long since) {
     }
 
     private final Map<UUID, Set<Waiter>> waiting = new ConcurrentHashMap<>();
@@ -36,7 +41,7 @@ public class StoredSignals {
      * what stops waiting (idempotent).
      */
     public Runnable onStored(UUID taskId, long needed, Runnable wake) {
-        Waiter waiter = new Waiter(needed, wake);
+        Waiter waiter = new Waiter(needed, wake, System.nanoTime());
         waiting.compute(taskId, (id, waiters) -> {
             Set<Waiter> all = waiters == null ? ConcurrentHashMap.newKeySet() : waiters;
             all.add(waiter);
@@ -73,7 +78,11 @@ public class StoredSignals {
             runOnce();
         }
 
-        /** Runs {@code wake} once the seq is stored, at once when it was stored since the watch began; at most once. */
+        /**
+         * Runs {@code wake} once the seq is stored, at once when it was stored since the watch began; at most once, and
+         * to be called once. {@code wake} may run on the caller's thread or on the storing consumer's, inside the map's
+         * update: it must only hand over (as {@code Context.runOnContext} does), never block.
+         */
         public void then(Runnable wake) {
             this.wake.set(wake);
             if (stored.get()) {
@@ -123,8 +132,25 @@ public class StoredSignals {
         }));
     }
 
+    /**
+     * Forgets waits older than a minute: a watch whose look was dropped unanswered (its check timed out between the
+     * look and its answer) is never stopped, and a task that is never stored would keep it for ever.
+     */
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartingOrStopping.class)
+    void forgetStale() {
+        forgetOlderThan(STALE_NANOS);
+    }
+
+    void forgetOlderThan(long nanos) {
+        long now = System.nanoTime();
+        waiting.keySet().forEach(taskId -> waiting.computeIfPresent(taskId, (id, waiters) -> {
+            waiters.removeIf(waiter -> now - waiter.since() > nanos);
+            return waiters.isEmpty() ? null : waiters;
+        }));
+    }
+
     /** Opens waiting now (for the tests). */
-    int waiting() {
+    public int waiting() {
         return waiting.values().stream().mapToInt(Set::size).sum();
     }
 }

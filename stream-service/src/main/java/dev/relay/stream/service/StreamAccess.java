@@ -57,7 +57,10 @@ public class StreamAccess {
         return checks.inTurn(() -> look(caller, org, taskId)).chain(looked -> known(looked, caller, org, taskId, firstLook));
     }
 
-    /** What a look found (null: the task is unknown yet), with the interest in the task's next store taken before it. */
+    /**
+     * What a look found (null: the task is unknown yet), with the interest in the task's next store taken before it;
+     * whoever holds it ends the watch ({@link #known} does), or the watch waits until {@link StoredSignals} forgets it.
+     */
     public record Looked(LogEnd end, StoredSignals.Watch watch) {
     }
 
@@ -90,12 +93,13 @@ public class StreamAccess {
             looked.watch().stop();
             return Uni.createFrom().item(looked.end());
         }
-        if (System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
-            looked.watch().stop();
-            return Uni.createFrom().failure(notFound(taskId));
-        }
-        return pause(looked.watch(), POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId)))
-                .chain(again -> known(again, caller, org, taskId, firstLook));
+        return pause(looked.watch(), POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(again -> {
+            if (again.end() == null && System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
+                again.watch().stop();
+                return Uni.createFrom().failure(notFound(taskId));
+            }
+            return known(again, caller, org, taskId, firstLook);
+        });
     }
 
     /**
@@ -165,7 +169,7 @@ public class StreamAccess {
                 }
             }));
             emitter.onTermination(() -> {
-                if (over.compareAndSet(false, true)) { // cancelled
+                if (over.compareAndSet(false, true)) { // cancelled (after the timer or the wake, nothing is left to do)
                     watch.stop();
                     vertx.cancelTimer(timer[0]);
                 }

@@ -2,6 +2,7 @@ package dev.relay.stream.sse;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import dev.relay.common.event.TaskEventTypes;
 import dev.relay.stream.domain.EventFrame;
@@ -36,17 +37,25 @@ final class StreamSequence {
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
     private boolean lastSentEndsRun;
     private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
+    /** The run whose last event this stream must send before it may end (null: none). */
+    private final UUID untilRun;
+    private boolean untilRunEnded;
 
     StreamSequence(long after) {
-        this(after, 0, false);
+        this(after, 0, false, null);
     }
 
-    /** {@code runEndedAtOpen}: whether the log's last event about a run ended it when the stream opened. */
-    StreamSequence(long after, long through, boolean runEndedAtOpen) {
+    /**
+     * {@code runEndedAtOpen}: whether the log's last event about a run ended it when the stream opened;
+     * {@code untilRun}: a run whose last event the stream must send before it may end (null: none), as a message
+     * queued behind a working run waits for its own.
+     */
+    StreamSequence(long after, long through, boolean runEndedAtOpen, UUID untilRun) {
         this.lastSent = after;
         this.through = through;
         this.positionRead = after == 0;
         this.runEndedAtOpen = runEndedAtOpen;
+        this.untilRun = untilRun;
     }
 
     /** An event from the topic. */
@@ -117,6 +126,7 @@ final class StreamSequence {
             positionRead = true;
             if (!TaskEventTypes.isTaskLevel(frame.type())) {
                 lastSentEndsRun = TaskEventTypes.isTerminal(frame.type());
+                untilRunEnded |= lastSentEndsRun && untilRun != null && untilRun.equals(frame.streamId());
             }
             holeReadMillis = FIRST_HOLE_READ_MILLIS;
             return frame;
@@ -165,9 +175,12 @@ final class StreamSequence {
     record Gap(long from, long to) {
     }
 
-    /** Whether everything there is was sent, the run it belongs to has ended, and {@code through} was sent. */
+    /**
+     * Whether everything there is was sent, the run it belongs to has ended, {@code through} was sent, and the run the
+     * stream waits for (if any) has ended.
+     */
     boolean isFinished() {
-        return lastSentEndsRun && pending.isEmpty() && lastSent >= through;
+        return lastSentEndsRun && pending.isEmpty() && lastSent >= through && (untilRun == null || untilRunEnded);
     }
 
     /** How many events are held, not yet sent (what the connection did not take). */

@@ -54,7 +54,7 @@ final class TaskStream {
             StreamConfig config, Counter cutOffs) {
         this.cutOffs = cutOffs;
         this.taskId = taskId;
-        this.sequence = new StreamSequence(from.after(), from.through(), from.runEndedAtOpen());
+        this.sequence = new StreamSequence(from.after(), from.through(), from.runEndedAtOpen(), from.untilRun());
         this.out = out;
         this.onClose = onClose;
         this.context = context;

@@ -99,6 +99,22 @@ class StoredSignalsTest {
     }
 
     @Test
+    void aWatchNobodyStoppedIsForgottenOnceStale() throws Exception {
+        UUID task = UUID.randomUUID();
+        AtomicInteger woken = new AtomicInteger();
+        signals.watch(task, 0).then(woken::incrementAndGet);
+        signals.forgetOlderThan(60_000_000_000L);
+        assertThat(signals.waiting()).isEqualTo(1);
+
+        Thread.sleep(2);
+        signals.forgetOlderThan(1_000_000);
+        signals.stored(List.of(event(task)));
+
+        assertThat(signals.waiting()).isZero();
+        assertThat(woken).hasValue(0);
+    }
+
+    @Test
     void aWakeThatFailsLeavesTheOthersWoken() {
         UUID task = UUID.randomUUID();
         AtomicInteger woken = new AtomicInteger();

@@ -20,7 +20,11 @@ class StreamSequenceTest {
     }
 
     private static EventFrame frame(long seq, String type) {
-        return new EventFrame(TASK, seq, type, "{}");
+        return frame(seq, type, null);
+    }
+
+    private static EventFrame frame(long seq, String type, UUID run) {
+        return new EventFrame(TASK, seq, type, run, "{}");
     }
 
     private static List<Long> sendAll(StreamSequence sequence) {
@@ -56,8 +60,27 @@ class StreamSequenceTest {
     }
 
     @Test
+    void aStreamWaitingForAQueuedRunGoesOnPastTheWorkingRunsEndAndEndsWithItsOwn() {
+        UUID working = UUID.randomUUID();
+        UUID queued = UUID.randomUUID();
+        StreamSequence sequence = new StreamSequence(0, 3, false, queued);
+        sequence.logged(frame(1, TaskEventTypes.RUN_STARTED, working));
+        sequence.logged(frame(2, TaskEventTypes.MESSAGE_DELTA, working));
+        sequence.logged(frame(3, TaskEventTypes.MESSAGE_QUEUED, queued));
+        sequence.live(frame(4, TaskEventTypes.RUN_COMPLETED, working));
+        assertThat(sendAll(sequence)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(sequence.isFinished()).as("the working run ended, the queued one has not begun").isFalse();
+
+        sequence.live(frame(5, TaskEventTypes.USER_MESSAGE, queued));
+        sequence.live(frame(6, TaskEventTypes.RUN_STARTED, queued));
+        sequence.live(frame(7, TaskEventTypes.RUN_COMPLETED, queued));
+        assertThat(sendAll(sequence)).containsExactly(5L, 6L, 7L);
+        assertThat(sequence.isFinished()).isTrue();
+    }
+
+    @Test
     void anEarlierRunsEndDoesNotFinishAStreamThatMustReachALaterSeq() {
-        StreamSequence sequence = new StreamSequence(0, 4, false);
+        StreamSequence sequence = new StreamSequence(0, 4, false, null);
         sequence.logged(frame(1, TaskEventTypes.TASK_CREATED));
         sequence.logged(frame(2));
         sequence.logged(frame(3, TaskEventTypes.RUN_COMPLETED));
@@ -92,13 +115,13 @@ class StreamSequenceTest {
 
     @Test
     void aResumeAtAnEventAboutTheTaskTakesTheRunsStateFromTheLogUntilARunEventIsSent() {
-        StreamSequence afterTheRun = new StreamSequence(6, 0, true);
+        StreamSequence afterTheRun = new StreamSequence(6, 0, true, null);
         afterTheRun.logged(frame(6, TaskEventTypes.TASK_UPDATED));
         afterTheRun.logged(frame(7, TaskEventTypes.TASK_UPDATED));
         assertThat(sendAll(afterTheRun)).containsExactly(7L);
         assertThat(afterTheRun.isFinished()).isTrue();
 
-        StreamSequence inTheRun = new StreamSequence(6, 0, true);
+        StreamSequence inTheRun = new StreamSequence(6, 0, true, null);
         inTheRun.logged(frame(6, TaskEventTypes.TASK_UPDATED));
         inTheRun.logged(frame(7));
         assertThat(sendAll(inTheRun)).containsExactly(7L);
@@ -107,7 +130,7 @@ class StreamSequenceTest {
 
     @Test
     void aThroughNeverSeenIsGivenUp() {
-        StreamSequence unseen = new StreamSequence(0, 100, false);
+        StreamSequence unseen = new StreamSequence(0, 100, false, null);
         unseen.logged(frame(1, TaskEventTypes.RUN_COMPLETED));
         sendAll(unseen);
         assertThat(unseen.isFinished()).isFalse();
@@ -118,12 +141,12 @@ class StreamSequenceTest {
 
     @Test
     void aResumePositionTheLogNeverShowsFallsBackToWhetherTheLogsLastRunHadEnded() {
-        StreamSequence ended = new StreamSequence(9, 0, true);
+        StreamSequence ended = new StreamSequence(9, 0, true, null);
         assertThat(ended.awaitsUnseen()).isTrue();
         ended.giveUpUnseen();
         assertThat(ended.isFinished()).isTrue();
 
-        StreamSequence running = new StreamSequence(9, 0, false);
+        StreamSequence running = new StreamSequence(9, 0, false, null);
         running.giveUpUnseen();
         assertThat(running.isFinished()).isFalse();
         assertThat(running.readAfter()).isEqualTo(9);

@@ -77,9 +77,10 @@ public class RunRequests {
      * A message to the task while its {@code unfinished} runs work, with {@code multitask_strategy} enqueue or
      * interrupt: admitted like any run, it waits in a queued run ({@code message.queued}) until the working run and
      * the messages queued before it are done; interrupt first stops the working run ({@code run.interrupted}, its id
-     * added to {@code interrupted}). At most {@value #MAX_QUEUED_PER_TASK} messages wait per task (then 409).
+     * added to {@code interrupted}). The queued run's id is added to {@code queuedRun}. At most
+     * {@value #MAX_QUEUED_PER_TASK} messages wait per task (then 409).
      */
-    Uni<Admission> enqueue(Task task, NewTask request, List<TaskRun> unfinished, List<UUID> interrupted) {
+    Uni<Admission> enqueue(Task task, NewTask request, List<TaskRun> unfinished, List<UUID> interrupted, List<UUID> queuedRun) {
         List<TaskRun> queued = unfinished.stream().filter(run -> run.runStatus() == RunStatus.QUEUED).toList();
         if (queued.size() >= MAX_QUEUED_PER_TASK) {
             return Uni.createFrom().failure(ApiException.conflict("queue_full", "task " + task.id + " has " + queued.size()
@@ -101,7 +102,7 @@ public class RunRequests {
                 }
             }
             return stopped.chain(() -> persistQueued(task, request, runId, messageId, queued.size() + 1))
-                    .call(() -> warn(task, runId, admission)).replaceWith(admission);
+                    .call(() -> warn(task, runId, admission)).invoke(() -> queuedRun.add(runId)).replaceWith(admission);
         });
     }
 
@@ -110,12 +111,12 @@ public class RunRequests {
      * conversation at once ({@code message.user}, source {@code steer}) and the working run's agent takes it in before
      * its next model call (a run that ends before that answers it with a follow-up run). No new run, so no admission:
      * the working run's model calls stay bounded by the budgets' headroom. With only queued runs (the working run just
-     * ended), the message waits as with enqueue.
+     * ended), the message waits as with enqueue (its run's id added to {@code queuedRun}).
      */
-    Uni<Admission> steer(Task task, NewTask request, List<TaskRun> unfinished) {
+    Uni<Admission> steer(Task task, NewTask request, List<TaskRun> unfinished, List<UUID> queuedRun) {
         TaskRun working = unfinished.stream().filter(run -> run.runStatus() != RunStatus.QUEUED).findFirst().orElse(null);
         if (working == null) {
-            return enqueue(task, request, unfinished, new ArrayList<>());
+            return enqueue(task, request, unfinished, new ArrayList<>(), queuedRun);
         }
         TaskMessage message = TaskMessage.steer(working, request.messageId() != null ? request.messageId() : UUID.randomUUID(),
                 request.prompt(), request.parts(), task.lastSeq + 1, Instant.now());

@@ -25,9 +25,10 @@ public class StreamRelay {
 
     /**
      * The task's whole stream, which does not end before seq {@code through} (the last event the create wrote): the
-     * stream service may not have stored it yet, and must not end the stream on an earlier run's last event.
+     * stream service may not have stored it yet, and must not end the stream on an earlier run's last event. With
+     * {@code untilRun} (a message queued behind a working run), nor before that run's last event.
      */
-    public Multi<SseEvent<String>> events(String org, UUID taskId, long through, String authorization, String apiKey) {
-        return streams.events(org, taskId, through, authorization, apiKey);
+    public Multi<SseEvent<String>> events(String org, UUID taskId, long through, UUID untilRun, String authorization, String apiKey) {
+        return streams.events(org, taskId, through, untilRun, authorization, apiKey);
     }
 }

@@ -26,6 +26,6 @@ public interface StreamServiceClient {
     @Path("/{org}/tasks/{taskId}/events/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     Multi<SseEvent<String>> events(@PathParam("org") String org, @PathParam("taskId") UUID taskId,
-            @QueryParam("through") long through, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @QueryParam("through") long through, @QueryParam("until_run") UUID untilRun, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(ApiKeys.HEADER) String apiKey);
 }

@@ -56,9 +56,10 @@ public class TaskCreation {
 
     /**
      * What a create answers: the task, the seq of the last event the create wrote (when a retry answers an earlier
-     * create, the task's last seq), and the warnings of the budget its run was admitted against.
+     * create, the task's last seq), the warnings of the budget its run was admitted against, and the run its message
+     * waits in behind the task's working run ({@code multitask_strategy} enqueue or interrupt; else null).
      */
-    public record Started(UUID taskId, long lastSeq, List<BudgetWarning> warnings) {
+    public record Started(UUID taskId, long lastSeq, List<BudgetWarning> warnings, UUID queuedRun) {
     }
 
     /** Creates the task (or continues the caller's existing one) and requests a run; answers the task id. */
@@ -74,15 +75,17 @@ public class TaskCreation {
     public Uni<Started> start(Caller caller, NewTask request, IdempotentRequest idempotent) {
         List<TaskRun> unfinished = new ArrayList<>();
         List<UUID> interrupted = new ArrayList<>();
+        List<UUID> queuedRun = new ArrayList<>();
         return outbox.transaction(() -> earlierAnswer(caller, idempotent).chain(earlier -> earlier != null
                         ? answeredBefore(earlier)
                         : taskToRun(caller, request, unfinished).chain(task -> (task.waitsForItsSchedule()
                                         ? Uni.createFrom().item(Admission.UNLIMITED)
                                         : unfinished.isEmpty() ? runRequests.request(task, request)
-                                        : request.strategyOrReject() == MultitaskStrategy.STEER ? runRequests.steer(task, request, unfinished)
-                                        : runRequests.enqueue(task, request, unfinished, interrupted))
+                                        : request.strategyOrReject() == MultitaskStrategy.STEER ? runRequests.steer(task, request, unfinished, queuedRun)
+                                        : runRequests.enqueue(task, request, unfinished, interrupted, queuedRun))
                                 .call(() -> remember(caller, idempotent, task.id))
-                                .map(admission -> new Started(task.id, task.lastSeq, admission.warnings())))))
+                                .map(admission -> new Started(task.id, task.lastSeq, admission.warnings(),
+                                        queuedRun.isEmpty() ? null : queuedRun.get(0))))))
                 // the interrupted run's worker, when it is this instance, stops at once (after the commit)
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
@@ -96,7 +99,7 @@ public class TaskCreation {
 
     /** What a retry answers: the task the first request made, with its last seq now (a stream of it goes that far). */
     private Uni<Started> answeredBefore(UUID taskId) {
-        return tasks.findById(taskId).map(task -> new Started(taskId, task == null ? 0 : task.lastSeq, List.of()));
+        return tasks.findById(taskId).map(task -> new Started(taskId, task == null ? 0 : task.lastSeq, List.of(), null));
     }
 
     /** What a concurrent request took first: the message id this one chose, or else the task id or key. */

@@ -118,7 +118,8 @@ public class TaskResource {
         NewTask task = mapper.toNewTask(request);
         // the create is decided before the status line: a refusal (402 budget, 409 busy, …) is a plain error answer
         return creation.start(caller, task, idempotent(idempotencyKey, request)).invoke(started -> {
-            Multi<SseEvent<String>> events = streams.events(caller.org(), started.taskId(), started.lastSeq(), authorization, apiKey);
+            Multi<SseEvent<String>> events = streams.events(caller.org(), started.taskId(), started.lastSeq(), started.queuedRun(), authorization,
+                    apiKey);
             if (task.schedule() != null && task.taskId() == null) {
                 // a new scheduled task runs when its schedule fires: its stream so far is task.created alone
                 events = events.select().where(event -> TaskEventTypes.TASK_CREATED.equals(event.name())).select().first();

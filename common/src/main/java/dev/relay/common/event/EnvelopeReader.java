@@ -35,8 +35,10 @@ public class EnvelopeReader {
     }
 
     /**
-     * Where an event stands in its task's sequence, and the run it belongs to (null for an event about the task
-     * itself): all a live viewer needs besides the envelope itself.
+     * Where an event stands in its task's sequence, and the run it belongs to: all a live viewer needs besides the
+     * envelope itself. {@code streamId} is null for an event about the task itself, and may be null for one that is
+     * not a run's last event when its writer puts the run after the type ({@link #position} reads on only for a run's
+     * last event).
      */
     public record Position(UUID taskId, long seq, String type, UUID streamId) {
     }

@@ -120,7 +120,7 @@ class TaskEndToEndIT {
 
     @Test
     void aStreamingCreateQueuedBehindAWorkingRunStreamsOnToItsOwnRunsEnd() throws Exception {
-        // a run that asks its creator a question works until it is answered
+        // a run that asks its creator a question stays unfinished (suspended) until it is answered
         String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body("{\"task\":\"Ask me first\",\"ask_question\":true,\"response_format\":\"json\"}")
                 .when().post("/api/v1/tasks").then().statusCode(202).extract().path("task_id");

@@ -104,7 +104,10 @@ public class EventStreamRoute {
                             .chain(end -> end.lastSeq() >= StreamStart.needed(position, through) ? Uni.createFrom().item(end)
                                     : takeSlot(routing).chain(() -> access.awaitLog(taskId, end, StreamStart.needed(position, through),
                                             () -> !routing.response().closed())))
-                            .map(end -> new StreamStart(taskId, position, through, untilRun, end));
+                            // a resumed stream does not wait for a run (its end may be before the position); the relay's
+                            // open has waited for the log to hold `through`, which holds its queued run's first event
+                            .chain(end -> access.runOfTask(taskId, position == 0 ? untilRun : null)
+                                    .map(run -> new StreamStart(taskId, position, through, run, end)));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }

@@ -7,8 +7,9 @@ import dev.relay.stream.sse.StreamFrom;
 
 /**
  * An authorized stream request: the task, the position to stream after, the seq the stream must reach before it
- * may end ({@code through}, 0 for none), the run whose end it waits for ({@code until_run}, null for none), and where
- * the log ended then.
+ * may end ({@code through}, 0 for none), the run whose end it waits for ({@code until_run}, null for none: never on a
+ * resumed stream, whose run may have ended before its position, nor for a run the log does not show as the task's),
+ * and where the log ended then.
  */
 record StreamStart(UUID taskId, long position, long through, UUID untilRun, LogEnd end) {
 
@@ -25,11 +26,7 @@ record StreamStart(UUID taskId, long position, long through, UUID untilRun, LogE
         return end.runEnded() && end.lastSeq() == position && position >= through;
     }
 
-    /**
-     * A resumed stream (a position) does not wait for {@code until_run}: its run may have ended before the position,
-     * where this stream would never see its end (an EventSource resends the URL it opened with on every reconnect).
-     */
     StreamFrom from() {
-        return new StreamFrom(position, through, end.runEnded(), position == 0 ? untilRun : null);
+        return new StreamFrom(position, through, end.runEnded(), untilRun);
     }
 }

@@ -58,6 +58,8 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
                 FROM stream.task_event WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
             WHERE before < $4 ORDER BY seq""";
 
+    private static final String RUN_OF_TASK = "SELECT 1 FROM stream.task_run WHERE stream_id = $1 AND task_id = $2";
+
     /** Where the task's log ends: its last seq (null: none) and the type of its last event about a run (null: none). */
     private static final String END = """
             SELECT (SELECT seq FROM stream.task_event WHERE task_id = $1 ORDER BY seq DESC LIMIT 1) AS last_seq,
@@ -120,6 +122,11 @@ public class StoredEventRepository implements PanacheRepositoryBase<StoredEvent,
                 select e from StoredEvent e, StoredRun r
                 where r.streamId = ?1 and e.taskId = r.taskId and e.seq >= r.firstSeq and e.streamId = ?1
                 order by e.seq""", streamId).list();
+    }
+
+    /** Whether the log holds an event of run {@code streamId} and that run is one of the task's. */
+    public Uni<Boolean> isRunOf(UUID streamId, UUID taskId) {
+        return pool.preparedQuery(RUN_OF_TASK).execute(Tuple.of(streamId, taskId)).map(rows -> rows.size() > 0);
     }
 
     /**

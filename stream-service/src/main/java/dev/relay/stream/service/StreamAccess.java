@@ -103,6 +103,15 @@ public class StreamAccess {
     }
 
     /**
+     * {@code run} when the task's log shows it as one of the task's runs, else null (a made-up or foreign run would
+     * hold the stream open for ever); a look in a turn of its own.
+     */
+    public Uni<UUID> runOfTask(UUID taskId, UUID run) {
+        return run == null ? Uni.createFrom().nullItem()
+                : checks.inTurn(() -> events.isRunOf(run, taskId)).map(isRun -> isRun ? run : null);
+    }
+
+    /**
      * {@code end}, or, when the log does not hold seq {@code needed} yet (a seq the client saw live, or one the task
      * service wrote for it, is stored a moment later), where the log ends once it does: looked at again after pauses
      * that grow (about ten looks in 5 s), each look in a turn of its own, while {@code wanted} (the client is still

@@ -37,8 +37,8 @@ final class StreamSequence {
     /** Whether the latest run event sent ended its run; events about the task itself do not change it. */
     private boolean lastSentEndsRun;
     private long holeReadMillis = FIRST_HOLE_READ_MILLIS;
-    /** The run whose last event this stream must send before it may end (null: none). */
-    private final UUID untilRun;
+    /** The run whose last event this stream must send before it may end (null: none, or given up at a gap). */
+    private UUID untilRun;
     private boolean untilRunEnded;
 
     StreamSequence(long after) {
@@ -168,6 +168,8 @@ final class StreamSequence {
         Gap gap = new Gap(missingFrom, pending.firstKey() - 1);
         lastSent = gap.to();
         positionRead = true;
+        // the gap may hold the awaited run's end: from here the stream ends as any does, at the end of a run
+        untilRun = null;
         return gap;
     }
 
@@ -176,11 +178,15 @@ final class StreamSequence {
     }
 
     /**
-     * Whether everything there is was sent, the run it belongs to has ended, {@code through} was sent, and the run the
-     * stream waits for (if any) has ended.
+     * Whether {@code through} was sent and either the run the stream waits for has ended, or (waiting for none)
+     * everything there is was sent and the run it belongs to has ended.
      */
     boolean isFinished() {
-        return lastSentEndsRun && pending.isEmpty() && lastSent >= through && (untilRun == null || untilRunEnded);
+        if (untilRun != null) {
+            // its run's end ends it, whatever of the next run is held already
+            return untilRunEnded && lastSent >= through;
+        }
+        return lastSentEndsRun && pending.isEmpty() && lastSent >= through;
     }
 
     /** How many events are held, not yet sent (what the connection did not take). */

@@ -79,6 +79,29 @@ class StreamSequenceTest {
     }
 
     @Test
+    void aStreamWaitingForARunEndsAtItsEndWithTheNextRunHeldAlreadyAndAsAnyStreamOnceAGapMayHoldIt() {
+        UUID queued = UUID.randomUUID();
+        UUID next = UUID.randomUUID();
+        StreamSequence held = new StreamSequence(0, 1, false, queued);
+        held.logged(frame(1, TaskEventTypes.RUN_STARTED, queued));
+        held.logged(frame(2, TaskEventTypes.RUN_COMPLETED, queued));
+        held.logged(frame(3, TaskEventTypes.USER_MESSAGE, next));
+        assertThat(held.next().seq()).isEqualTo(1L);
+        assertThat(held.isFinished()).isFalse();
+        assertThat(held.next().seq()).isEqualTo(2L);
+        assertThat(held.isFinished()).as("its run ended, the next one's message is held").isTrue();
+
+        StreamSequence gap = new StreamSequence(0, 1, false, queued);
+        gap.logged(frame(1, TaskEventTypes.RUN_STARTED, queued));
+        gap.logged(frame(3, TaskEventTypes.USER_MESSAGE, next)); // the log skipped seq 2
+        assertThat(sendAll(gap)).containsExactly(1L);
+        assertThat(gap.skipGap()).isEqualTo(new StreamSequence.Gap(2, 2));
+        gap.live(frame(4, TaskEventTypes.RUN_COMPLETED, next));
+        assertThat(sendAll(gap)).containsExactly(3L, 4L);
+        assertThat(gap.isFinished()).as("after a gap, a run's end ends it").isTrue();
+    }
+
+    @Test
     void anEarlierRunsEndDoesNotFinishAStreamThatMustReachALaterSeq() {
         StreamSequence sequence = new StreamSequence(0, 4, false, null);
         sequence.logged(frame(1, TaskEventTypes.TASK_CREATED));

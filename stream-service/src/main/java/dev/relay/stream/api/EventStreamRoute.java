@@ -89,6 +89,7 @@ public class EventStreamRoute {
                             routing.request().getParam("after"));
                     long through = StreamRequests.through(routing.request().getParam("through"));
                     UUID untilRun = StreamRequests.untilRun(routing.request().getParam("until_run"));
+                    long needed = StreamStart.needed(position, through);
                     long firstLook = System.nanoTime();
                     // the whole first check in one turn: the opens waiting for theirs have not begun any work
                     return checks.inTurn(() -> QuarkusHttpUser.getSecurityIdentity(routing, identities).chain(identity -> {
@@ -98,12 +99,11 @@ public class EventStreamRoute {
                                 return rateLimits.take(caller, OperationClass.STREAMS).chain(() -> access.look(caller, org, taskId));
                             }))
                             // an unknown task is looked for again outside this turn, each look in one of its own
-                            .chain(looked -> access.known(looked, routing.get(CALLER), org, taskId, firstLook))
+                            .chain(end -> access.known(end, routing.get(CALLER), org, taskId, firstLook))
                             // the client saw (or was told of) a seq the log may not hold yet: decide once it does,
                             // holding one of the caller's stream slots while it waits
-                            .chain(end -> end.lastSeq() >= StreamStart.needed(position, through) ? Uni.createFrom().item(end)
-                                    : takeSlot(routing).chain(() -> access.awaitLog(taskId, end, StreamStart.needed(position, through),
-                                            () -> !routing.response().closed())))
+                            .chain(end -> end.lastSeq() >= needed ? Uni.createFrom().item(end)
+                                    : takeSlot(routing).chain(() -> access.awaitLog(taskId, end, needed, () -> !routing.response().closed())))
                             // a resumed stream does not wait for a run (its end may be before the position); the relay's
                             // open has waited for the log to hold `through`, which holds its queued run's first event
                             .chain(end -> access.runOfTask(taskId, position == 0 ? untilRun : null)

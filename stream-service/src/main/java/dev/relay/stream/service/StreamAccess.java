@@ -54,25 +54,17 @@ public class StreamAccess {
      */
     public Uni<LogEnd> authorize(Caller caller, String org, UUID taskId) {
         long firstLook = System.nanoTime();
-        return checks.inTurn(() -> look(caller, org, taskId)).chain(looked -> known(looked, caller, org, taskId, firstLook));
-    }
-
-    /**
-     * What a look found (null: the task is unknown yet), with the interest in the task's next store taken before it;
-     * whoever holds it ends the watch ({@link #known} does), or the watch waits until {@link StoredSignals} forgets it.
-     */
-    public record Looked(LogEnd end, StoredSignals.Watch watch) {
+        return checks.inTurn(() -> look(caller, org, taskId)).chain(end -> known(end, caller, org, taskId, firstLook));
     }
 
     /**
      * One look, whose statements run in the caller's turn ({@link OpenChecks}): where the task's log ends if the
      * caller may read it, null while this service has not heard of the task (its first event may still be on its
-     * way), a 404 when the task is not the caller's to read. The interest in the task's next store is taken before
-     * the look, so a store that lands between the look and the pause after it ends that pause at once.
+     * way), a 404 when the task is not the caller's to read.
      */
-    public Uni<Looked> look(Caller caller, String org, UUID taskId) {
+    public Uni<LogEnd> look(Caller caller, String org, UUID taskId) {
         caller.requireOrg(org);
-        return watching(taskId, 0, () -> access.find(taskId).chain(found -> {
+        return access.find(taskId).chain(found -> {
             if (found == null) {
                 return Uni.createFrom().nullItem();
             }
@@ -80,26 +72,32 @@ public class StreamAccess {
                 return Uni.createFrom().failure(notFound(taskId));
             }
             return events.end(taskId);
-        }));
+        });
     }
 
     /**
-     * Where the log ends once the task is known: what {@code looked} found, or else looks again until the task is known,
-     * each look in a turn of its own and the pauses between them in none, and answers 404 once
-     * {@code relay.stream.unknown-task-wait} has passed since {@code firstLook} ({@link System#nanoTime}).
+     * Where the log ends once the task is known: {@code end} (what the first look found), or else looks again until the
+     * task is known, each look in a turn of its own (with the interest in the task's first store taken before it) and
+     * the pauses between them in none, and answers 404 once {@code relay.stream.unknown-task-wait} has passed since
+     * {@code firstLook} ({@link System#nanoTime}).
      */
-    public Uni<LogEnd> known(Looked looked, Caller caller, String org, UUID taskId, long firstLook) {
-        if (looked.end() != null) {
-            looked.watch().stop();
-            return Uni.createFrom().item(looked.end());
-        }
-        return pause(looked.watch(), POLL.toMillis()).chain(() -> checks.inTurn(() -> look(caller, org, taskId))).chain(again -> {
-            if (again.end() == null && System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
-                again.watch().stop();
-                return Uni.createFrom().failure(notFound(taskId));
-            }
-            return known(again, caller, org, taskId, firstLook);
-        });
+    public Uni<LogEnd> known(LogEnd end, Caller caller, String org, UUID taskId, long firstLook) {
+        return end != null ? Uni.createFrom().item(end) : awaitTask(caller, org, taskId, firstLook, signals.watch(taskId, 0));
+    }
+
+    private Uni<LogEnd> awaitTask(Caller caller, String org, UUID taskId, long firstLook, StoredSignals.Watch watch) {
+        return pause(watch, POLL.toMillis()).chain(() -> checks.inTurn(() -> watching(taskId, 0, () -> look(caller, org, taskId))))
+                .chain(looked -> {
+                    if (looked.end() != null) {
+                        looked.watch().stop();
+                        return Uni.createFrom().item(looked.end());
+                    }
+                    if (System.nanoTime() - firstLook > config.unknownTaskWait().toNanos()) {
+                        looked.watch().stop();
+                        return Uni.createFrom().failure(notFound(taskId));
+                    }
+                    return awaitTask(caller, org, taskId, firstLook, looked.watch());
+                });
     }
 
     /**
@@ -141,7 +139,15 @@ public class StreamAccess {
                 });
     }
 
-    /** {@code look}, with the interest in the task's next store (of seq {@code needed} or later) taken before it. */
+    /** What a look found (null: the task is unknown yet), with the interest in the task's next store taken before it. */
+    private record Looked(LogEnd end, StoredSignals.Watch watch) {
+    }
+
+    /**
+     * {@code look}, with the interest in the task's next store (of seq {@code needed} or later) taken before it, so a
+     * store that lands between the look and the pause after it ends that pause at once. Only the looks of a wait take
+     * it: an open's first look, which mostly finds what it needs, registers nothing.
+     */
     private Uni<Looked> watching(UUID taskId, long needed, Supplier<Uni<LogEnd>> look) {
         StoredSignals.Watch watch = signals.watch(taskId, needed);
         return Uni.createFrom().<LogEnd>deferred(look::get).map(end -> new Looked(end, watch))

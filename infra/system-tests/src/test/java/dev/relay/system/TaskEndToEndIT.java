@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -119,7 +121,7 @@ class TaskEndToEndIT {
     }
 
     @Test
-    void aStreamingCreateQueuedBehindAWorkingRunStreamsOnToItsOwnRunsEnd() throws Exception {
+    void aStreamingCreateQueuedBehindAWorkingRunAndItsRetryStreamOnToTheQueuedRunsEnd() throws Exception {
         // a run that asks its creator a question stays unfinished (suspended) until it is answered
         String taskId = given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body("{\"task\":\"Ask me first\",\"ask_question\":true,\"response_format\":\"json\"}")
@@ -127,26 +129,38 @@ class TaskEndToEndIT {
         JsonNode asked = awaitDetails(taskId, details -> details.path("pending_requests").size() > 0);
         long lastSeq = asked.path("stream").path("last_seq").asLong();
 
+        String body = "{\"id\":\"" + taskId + "\",\"task\":\"And then this\",\"multitask_strategy\":\"enqueue\"}";
+        Map<String, String> headers = Map.of("Authorization", TOKEN, "Idempotency-Key", "queued-" + taskId);
         CompletableFuture<SseClient.Result> queued = CompletableFuture.supplyAsync(() -> SseClient.post(taskService.uri("/api/v1/tasks"),
-                Map.of("Authorization", TOKEN), "{\"id\":\"" + taskId + "\",\"task\":\"And then this\",\"multitask_strategy\":\"enqueue\"}",
-                Duration.ofSeconds(60)));
+                headers, body, Duration.ofSeconds(60)));
         awaitDetails(taskId, details -> details.path("stream").path("last_seq").asLong() > lastSeq);
+        // a retry of the same create (a client whose first connection broke) streams on to the same run's end
+        CountDownLatch retryReplayed = new CountDownLatch(1);
+        CompletableFuture<SseClient.Result> retried = CompletableFuture.supplyAsync(() -> SseClient.post(taskService.uri("/api/v1/tasks"),
+                headers, body, Duration.ofSeconds(60), event -> {
+                    if (event.event().equals("message.queued")) {
+                        retryReplayed.countDown();
+                    }
+                }));
+        assertThat(retryReplayed.await(30, TimeUnit.SECONDS)).as("the retry's stream replayed the queued message").isTrue();
         given().baseUri(taskService.uri("").toString()).header("Authorization", TOKEN).contentType(ContentType.JSON)
                 .body("{\"event\":{\"type\":\"user_confirmation\",\"approval_request_id\":\""
                         + asked.path("pending_requests").get(0).path("id").asText() + "\",\"ok\":true,\"instructions\":\"go on\"}}")
                 .when().post("/api/preview/agents/acme/tasks/" + taskId).then().statusCode(200);
 
-        SseClient.Result result = queued.get();
-        assertThat(result.status()).isEqualTo(200);
-        List<SseEvent> events = result.events();
-        SseEvent queuedMessage = events.stream().filter(e -> e.event().equals("message.queued")).findFirst().orElseThrow();
-        String queuedRun = data(queuedMessage).get("stream_id").asText();
-        List<SseEvent> ends = events.stream().filter(e -> e.event().equals("run.completed")).toList();
-        assertThat(ends).as("the working run's end, then the queued run's").hasSize(2);
-        assertThat(data(ends.get(0)).get("stream_id").asText()).isNotEqualTo(queuedRun);
-        SseEvent last = events.get(events.size() - 1);
-        assertThat(last.event()).isEqualTo("run.completed");
-        assertThat(data(last).get("stream_id").asText()).isEqualTo(queuedRun);
+        for (SseClient.Result result : List.of(queued.get(), retried.get())) {
+            assertThat(result.status()).isEqualTo(200);
+            List<SseEvent> events = result.events();
+            List<SseEvent> queuedMessages = events.stream().filter(e -> e.event().equals("message.queued")).toList();
+            assertThat(queuedMessages).as("the retry queued nothing more").hasSize(1);
+            String queuedRun = data(queuedMessages.get(0)).get("stream_id").asText();
+            List<SseEvent> ends = events.stream().filter(e -> e.event().equals("run.completed")).toList();
+            assertThat(ends).as("the working run's end, then the queued run's").hasSize(2);
+            assertThat(data(ends.get(0)).get("stream_id").asText()).isNotEqualTo(queuedRun);
+            SseEvent last = events.get(events.size() - 1);
+            assertThat(last.event()).isEqualTo("run.completed");
+            assertThat(data(last).get("stream_id").asText()).isEqualTo(queuedRun);
+        }
     }
 
     private static JsonNode awaitDetails(String taskId, java.util.function.Predicate<JsonNode> until) {

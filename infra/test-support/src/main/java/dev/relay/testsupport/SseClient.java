@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -41,10 +42,18 @@ public final class SseClient {
     }
 
     public static Result post(URI uri, Map<String, String> headers, String json, Duration timeout) {
+        return post(uri, headers, json, timeout, event -> { });
+    }
+
+    /** As {@link #post(URI, Map, String, Duration)}, telling {@code seen} of each event as it is read. */
+    public static Result post(URI uri, Map<String, String> headers, String json, Duration timeout, Consumer<SseEvent> seen) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
-        return send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build(), event -> false);
+        return send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build(), event -> {
+            seen.accept(event);
+            return false;
+        });
     }
 
     private static Result send(HttpRequest request, Predicate<SseEvent> stop) {

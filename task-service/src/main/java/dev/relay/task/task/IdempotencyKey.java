@@ -28,6 +28,9 @@ public class IdempotencyKey {
     public String requestHash;
     @Column(name = "task_id")
     public UUID taskId;
+    /** The run a create's message waits in behind the task's working run; null when it did not wait, and for other calls. */
+    @Column(name = "run_id")
+    public UUID runId;
     @Column(name = "created_at")
     public Instant createdAt;
     /** The JSON answer of a respond or cancel call; null for creates, and while the first call is in flight. */
@@ -35,11 +38,17 @@ public class IdempotencyKey {
 
     /** The first use of a key: no answer yet. */
     public static IdempotencyKey claim(Key id, UUID taskId, String requestHash) {
+        return claim(id, taskId, null, requestHash);
+    }
+
+    /** The first use of a key by a create whose message waits in {@code runId} (null when it did not wait). */
+    public static IdempotencyKey claim(Key id, UUID taskId, UUID runId, String requestHash) {
         IdempotencyKey row = new IdempotencyKey();
         row.org = id.org;
         row.userEmail = id.userEmail;
         row.key = id.key;
         row.taskId = taskId;
+        row.runId = runId;
         row.requestHash = requestHash;
         row.createdAt = Instant.now();
         return row;

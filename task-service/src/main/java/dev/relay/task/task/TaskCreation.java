@@ -83,9 +83,8 @@ public class TaskCreation {
                                         : unfinished.isEmpty() ? runRequests.request(task, request)
                                         : request.strategyOrReject() == MultitaskStrategy.STEER ? runRequests.steer(task, request, unfinished, queuedRun)
                                         : runRequests.enqueue(task, request, unfinished, interrupted, queuedRun))
-                                .call(() -> remember(caller, idempotent, task.id))
-                                .map(admission -> new Started(task.id, task.lastSeq, admission.warnings(),
-                                        queuedRun.isEmpty() ? null : queuedRun.get(0))))))
+                                .call(() -> remember(caller, idempotent, task.id, queuedRun))
+                                .map(admission -> new Started(task.id, task.lastSeq, admission.warnings(), first(queuedRun))))))
                 // the interrupted run's worker, when it is this instance, stops at once (after the commit)
                 .invoke(() -> interrupted.forEach(streamId -> aborted.fire(new RunAborted(streamId))))
                 // a concurrent first request with the same key won; this one's transaction rolled back whole
@@ -97,9 +96,17 @@ public class TaskCreation {
                 .onItemOrFailure().invoke((started, failure) -> metrics.created(failure));
     }
 
-    /** What a retry answers: the task the first request made, with its last seq now (a stream of it goes that far). */
-    private Uni<Started> answeredBefore(UUID taskId) {
-        return tasks.findById(taskId).map(task -> new Started(taskId, task == null ? 0 : task.lastSeq, List.of(), null));
+    /**
+     * What a retry answers: the task the first request made, with its last seq now (a stream of it goes that far),
+     * and the run the first request's message waited in, so a stream of the retry ends where the first one's would.
+     */
+    private Uni<Started> answeredBefore(IdempotencyKey earlier) {
+        return tasks.findById(earlier.taskId)
+                .map(task -> new Started(earlier.taskId, task == null ? 0 : task.lastSeq, List.of(), earlier.runId));
+    }
+
+    private static UUID first(List<UUID> queuedRun) {
+        return queuedRun.isEmpty() ? null : queuedRun.get(0);
     }
 
     /** What a concurrent request took first: the message id this one chose, or else the task id or key. */
@@ -109,7 +116,7 @@ public class TaskCreation {
                 : ApiException.conflict("conflict", "the request conflicts with another one");
     }
 
-    private Uni<UUID> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
+    private Uni<IdempotencyKey> earlierAnswer(Caller caller, IdempotentRequest idempotent) {
         if (idempotent == null) {
             return Uni.createFrom().nullItem();
         }
@@ -119,16 +126,16 @@ public class TaskCreation {
                 return null;
             }
             IdempotentCalls.requireSameRequest(found, idempotent);
-            return found.taskId;
+            return found;
         });
     }
 
-    private Uni<Void> remember(Caller caller, IdempotentRequest idempotent, UUID taskId) {
+    private Uni<Void> remember(Caller caller, IdempotentRequest idempotent, UUID taskId, List<UUID> queuedRun) {
         if (idempotent == null) {
             return Uni.createFrom().voidItem();
         }
         IdempotencyKey row = IdempotencyKey.claim(new IdempotencyKey.Key(caller.org(), caller.email(), idempotent.key()),
-                taskId, idempotent.fingerprint());
+                taskId, first(queuedRun), idempotent.fingerprint());
         return idempotencyKeys.persist(row).replaceWithVoid();
     }
 

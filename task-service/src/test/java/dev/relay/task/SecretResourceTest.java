@@ -171,6 +171,50 @@ class SecretResourceTest {
         assertThat(cipher.open(org, "webhook-signing-secret", webhookRow.getBuffer("sealed").getBytes(), cipher.keyId())).isEqualTo("whsec_old");
     }
 
+    /** An admin re-seals its organization's values at once (after a rotation); a member may not, and no other organization's move. */
+    @Test
+    void anAdminReSealsItsOrganizationsValuesUnderTheCurrentKeyAndNoOtherOrganizations() {
+        String org = "reseal-" + UUID.randomUUID().toString().substring(0, 8);
+        String other = "reseal-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String each : List.of(org, other)) {
+            given().header("Authorization", TestTokens.adminBearer(each, "keeper@" + each + ".dev")).contentType(ContentType.JSON)
+                    .body(Map.of("name", "ROTATED", "value", "value of " + each, "hosts", List.of("api.example.com"))).post("/api/v1/secrets")
+                    .then().statusCode(201);
+        }
+        String token = TestTokens.adminBearer(org, "keeper@" + org + ".dev");
+        given().header("Authorization", token).contentType(ContentType.JSON).body(Map.of("url", "https://hooks.example.com/relay"))
+                .put("/api/v1/webhook").then().statusCode(201);
+        dev.relay.task.secrets.SecretCipher old = new dev.relay.task.secrets.SecretCipher(new OldKey());
+        for (String each : List.of(org, other)) {
+            pool.preparedQuery("UPDATE task.secret SET sealed = $1, key_id = '0' WHERE org = $2")
+                    .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(old.seal(each, "ROTATED", "sealed before the rotation in " + each)), each))
+                    .await().indefinitely();
+        }
+        pool.preparedQuery("UPDATE task.webhook SET sealed = $1, key_id = '0' WHERE org = $2")
+                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(old.seal(org, "webhook-signing-secret", "whsec_old")), org))
+                .await().indefinitely();
+
+        given().header("Authorization", TestTokens.bearer(org, "member@" + org + ".dev")).post("/api/v1/secrets/reseal")
+                .then().statusCode(403).body("code", equalTo("forbidden"));
+        given().header("Authorization", token).post("/api/v1/secrets/reseal").then().statusCode(200)
+                .body("key_id", equalTo(cipher.keyId())).body("resealed", equalTo(2)).body("remaining", equalTo(0));
+
+        assertThat(keyIdOf("secret", org)).isEqualTo(cipher.keyId());
+        assertThat(keyIdOf("webhook", org)).isEqualTo(cipher.keyId());
+        assertThat(resolve(org, List.of("ROTATED"))).containsExactly(Map.entry("ROTATED", "sealed before the rotation in " + org));
+        assertThat(keyIdOf("secret", other)).as("another organization's value is left to its admins and the background passes").isEqualTo("0");
+        assertThat(resolve(other, List.of("ROTATED"))).containsExactly(Map.entry("ROTATED", "sealed before the rotation in " + other));
+        given().header("Authorization", token).post("/api/v1/secrets/reseal").then().statusCode(200)
+                .body("resealed", equalTo(0)).body("remaining", equalTo(0));
+        onVertxContext(resealer::reseal);
+        assertThat(keyIdOf("secret", other)).isEqualTo(cipher.keyId());
+    }
+
+    private String keyIdOf(String table, String org) {
+        return pool.preparedQuery("SELECT key_id FROM task." + table + " WHERE org = $1").execute(Tuple.of(org))
+                .await().indefinitely().iterator().next().getString("key_id");
+    }
+
     /** The ring before the rotation: key "0" current. */
     private static final class OldKey implements dev.relay.task.secrets.SecretsConfig {
         @Override

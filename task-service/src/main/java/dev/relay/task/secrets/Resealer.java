@@ -1,12 +1,14 @@
 package dev.relay.task.secrets;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import dev.relay.common.error.ApiException;
 import dev.relay.common.lifecycle.StartingOrStopping;
-
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -38,17 +40,45 @@ public class Resealer {
         return reseal().replaceWithVoid();
     }
 
+    /** What an organization's re-seal did: the current key's id, how many values it moved onto it, how many are left. */
+    public record Resealed(String keyId, int resealed, long remaining) {
+    }
+
     /** One pass over every kind; how many values it re-sealed. */
     public Uni<Integer> reseal() {
         if (!cipher.configured()) {
             return Uni.createFrom().item(0);
         }
         return Multi.createFrom().iterable(stores.stream().toList())
-                .onItem().transformToUniAndConcatenate(store -> store.resealUnderCurrentKey(cipher, config.resealBatch()).invoke(count -> {
+                .onItem().transformToUniAndConcatenate(store -> store.resealUnderCurrentKey(cipher, null, config.resealBatch()).invoke(count -> {
                     if (count > 0) {
                         LOG.infof("re-sealed %d %s under key '%s'", count, store.kind(), cipher.keyId());
                     }
                 }))
                 .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue));
+    }
+
+    /**
+     * Re-seals every value of {@code org} under the current key now, a batch at a time (an admin's request, so the old
+     * key can be dropped without waiting for the background passes); a value under a key in no ring fails it (503).
+     */
+    public Uni<Resealed> resealOrg(String org) {
+        if (!cipher.configured()) {
+            return Uni.createFrom().failure(new ApiException(503, "unavailable", "service unavailable",
+                    "the secrets store is not configured here (relay.secrets.key)"));
+        }
+        List<SealedValues> kinds = stores.stream().toList();
+        return Multi.createFrom().iterable(kinds).onItem().transformToUniAndConcatenate(store -> allOf(store, org, 0))
+                .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
+                .chain(resealed -> Multi.createFrom().iterable(kinds).onItem().transformToUniAndConcatenate(store -> store.underAnotherKey(cipher.keyId(), org))
+                        .collect().with(java.util.stream.Collectors.summingLong(Long::longValue))
+                        .map(remaining -> new Resealed(cipher.keyId(), resealed, remaining)))
+                .invoke(done -> LOG.infof("re-sealed %d values of organization '%s' under key '%s' at an admin's request",
+                        done.resealed(), org, done.keyId()));
+    }
+
+    private Uni<Integer> allOf(SealedValues store, String org, int before) {
+        return store.resealUnderCurrentKey(cipher, org, config.resealBatch()).chain(count -> count < config.resealBatch()
+                ? Uni.createFrom().item(before + count) : allOf(store, org, before + count));
     }
 }

@@ -9,8 +9,11 @@ public interface SealedValues {
     String kind();
 
     /**
-     * Re-seals, in one transaction, up to {@code max} values stored under a key other than the cipher's current one;
-     * how many it re-sealed.
+     * Re-seals, in one transaction, up to {@code max} values stored under a key other than the cipher's current one
+     * (of organization {@code org} only, when not null); how many it re-sealed.
      */
-    Uni<Integer> resealUnderCurrentKey(SecretCipher cipher, int max);
+    Uni<Integer> resealUnderCurrentKey(SecretCipher cipher, String org, int max);
+
+    /** How many values (of organization {@code org} only, when not null) are stored under a key other than {@code keyId}. */
+    Uni<Long> underAnotherKey(String keyId, String org);
 }

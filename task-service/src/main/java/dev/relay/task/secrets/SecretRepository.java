@@ -46,8 +46,14 @@ class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
     }
 
     /** Up to {@code max} secrets sealed under a key other than {@code keyId}, locked for this transaction. */
-    public Uni<List<Secret>> sealedUnderAnotherKey(String keyId, int max) {
-        return find("keyId <> ?1", Sort.by("id"), keyId).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    public Uni<List<Secret>> sealedUnderAnotherKey(String keyId, String org, int max) {
+        return (org == null ? find("keyId <> ?1", Sort.by("id"), keyId) : find("keyId <> ?1 and org = ?2", Sort.by("id"), keyId, org))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    }
+
+    /** How many secrets (of {@code org}, when not null) are sealed under a key other than {@code keyId}. */
+    public Uni<Long> countUnderAnotherKey(String keyId, String org) {
+        return org == null ? count("keyId <> ?1", keyId) : count("keyId <> ?1 and org = ?2", keyId, org);
     }
 
     public Uni<Boolean> deleteNamed(String org, String name) {

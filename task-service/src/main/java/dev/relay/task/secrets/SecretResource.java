@@ -53,10 +53,12 @@ public class SecretResource {
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)(\\*\\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
     private final SecretVault vault;
+    private final Resealer resealer;
     private final SecurityIdentity identity;
 
-    public SecretResource(SecretVault vault, SecurityIdentity identity) {
+    public SecretResource(SecretVault vault, Resealer resealer, SecurityIdentity identity) {
         this.vault = vault;
+        this.resealer = resealer;
         this.identity = identity;
     }
 
@@ -80,6 +82,14 @@ public class SecretResource {
     }
 
     public record SecretList(List<SecretView> secrets) {
+    }
+
+    /** What a re-seal did. */
+    public record ResealView(
+            @Schema(description = "The id of the key every value is now sealed under") @JsonProperty("key_id") String keyId,
+            @Schema(description = "How many values (secrets and the webhook's signing secret) it moved onto that key") int resealed,
+            @Schema(description = "How many are still under another key (0 unless one was stored meanwhile under an older "
+                    + "configuration)") long remaining) {
     }
 
     @POST
@@ -153,6 +163,24 @@ public class SecretResource {
             description = "The organization's secrets by name, with the hosts each may be sent to; never a value.")
     public Uni<SecretList> list() {
         return vault.list(Caller.from(identity)).map(secrets -> new SecretList(secrets.stream().map(SecretView::of).toList()));
+    }
+
+    @POST
+    @Path("/reseal")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "reseal-secrets", summary = "Re-seal secrets under the current key",
+            description = "Admins only. After the operator rotated the secrets key (`relay.secrets.key-id`, the old key kept in "
+                    + "`relay.secrets.old-keys`), re-seals every secret of the organization and its webhook's signing secret under "
+                    + "the current key now, instead of waiting for the background passes; nothing else changes.")
+    @APIResponse(responseCode = "200", description = "Re-sealed", content = @Content(schema = @Schema(implementation = ResealView.class)))
+    @APIResponse(responseCode = "403", description = "Not an admin of the organization",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "No key configured, or a value is sealed under a key in no ring",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    public Uni<ResealView> reseal() {
+        Caller caller = Caller.from(identity);
+        caller.requireAdmin("re-seal its secrets");
+        return resealer.resealOrg(caller.org()).map(done -> new ResealView(done.keyId(), done.resealed(), done.remaining()));
     }
 
     @DELETE

@@ -77,12 +77,17 @@ public class SecretVault implements SealedValues {
     }
 
     @Override
-    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, int max) {
-        return Panache.withTransaction(() -> secrets.sealedUnderAnotherKey(current.keyId(), max).map(found -> {
+    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, String org, int max) {
+        return Panache.withTransaction(() -> secrets.sealedUnderAnotherKey(current.keyId(), org, max).map(found -> {
             found.forEach(secret -> secret.resealed(current.seal(secret.org, secret.name,
                     current.open(secret.org, secret.name, secret.sealed, secret.keyId)), current.keyId()));
             return found.size();
         }));
+    }
+
+    @Override
+    public Uni<Long> underAnotherKey(String keyId, String org) {
+        return Panache.withSession(() -> secrets.countUnderAnotherKey(keyId, org));
     }
 
     /** The values of the named secrets of {@code org} that exist and {@code user} may use, for one run's tools. */

@@ -13,7 +13,13 @@ import io.smallrye.mutiny.Uni;
 class WebhookRepository implements PanacheRepositoryBase<Webhook, String> {
 
     /** Up to {@code max} webhooks whose signing secret is sealed under a key other than {@code keyId}, locked. */
-    Uni<List<Webhook>> sealedUnderAnotherKey(String keyId, int max) {
-        return find("keyId <> ?1", Sort.by("org"), keyId).withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    Uni<List<Webhook>> sealedUnderAnotherKey(String keyId, String org, int max) {
+        return (org == null ? find("keyId <> ?1", Sort.by("org"), keyId) : find("keyId <> ?1 and org = ?2", Sort.by("org"), keyId, org))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
+    }
+
+    /** How many webhooks (of {@code org}, when not null) have their signing secret sealed under another key. */
+    Uni<Long> countUnderAnotherKey(String keyId, String org) {
+        return org == null ? count("keyId <> ?1", keyId) : count("keyId <> ?1 and org = ?2", keyId, org);
     }
 }

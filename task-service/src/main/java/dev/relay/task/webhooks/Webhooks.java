@@ -113,12 +113,17 @@ class Webhooks implements SealedValues {
     }
 
     @Override
-    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, int max) {
-        return Panache.withTransaction(() -> webhooks.sealedUnderAnotherKey(current.keyId(), max).map(found -> {
+    public Uni<Integer> resealUnderCurrentKey(SecretCipher current, String org, int max) {
+        return Panache.withTransaction(() -> webhooks.sealedUnderAnotherKey(current.keyId(), org, max).map(found -> {
             found.forEach(webhook -> webhook.resealed(current.seal(webhook.org, SECRET_NAME,
                     current.open(webhook.org, SECRET_NAME, webhook.sealed, webhook.keyId)), current.keyId()));
             return found.size();
         }));
+    }
+
+    @Override
+    public Uni<Long> underAnotherKey(String keyId, String org) {
+        return Panache.withSession(() -> webhooks.countUnderAnotherKey(keyId, org));
     }
 
     /** The signing secret of {@code webhook}, to sign a message with. */

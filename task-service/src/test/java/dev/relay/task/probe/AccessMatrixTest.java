@@ -75,6 +75,7 @@ class AccessMatrixTest {
                 // An API key is its user's, never an admin's. Another organization's caller acts on its own organization.
                 .row("DELETE /api/v1/secrets/{name}", adminOnly(DENY_403))
                 .row("POST /api/v1/secrets", adminOnly(DENY_403))
+                .row("POST /api/v1/secrets/reseal", adminOnly(DENY_403))
                 .row("GET /api/v1/secrets", everyMember())
                 .row("PUT /api/v1/webhook", adminOnly(DENY_403))
                 .row("DELETE /api/v1/webhook", adminOnly(DENY_403))
@@ -121,6 +122,7 @@ class AccessMatrixTest {
             case "DELETE /api/v1/secrets/{name}" -> new Call("DELETE", "/api/v1/secrets/" + secret(), null);
             case "POST /api/v1/secrets" -> new Call("POST", "/api/v1/secrets", "{\"name\":\"MATRIX_NEW\",\"value\":\"v\",\"hosts\":[\"api.example.com\"]}");
             case "GET /api/v1/secrets" -> new Call("GET", "/api/v1/secrets", null);
+            case "POST /api/v1/secrets/reseal" -> new Call("POST", "/api/v1/secrets/reseal", null);
             // a closed loopback port: the matrix's completions are never sent anywhere else
             case "PUT /api/v1/webhook" -> new Call("PUT", "/api/v1/webhook", "{\"url\":\"" + WEBHOOK_URL + "\"}");
             case "DELETE /api/v1/webhook" -> webhookThen(new Call("DELETE", "/api/v1/webhook", null));

@@ -5,8 +5,10 @@
 #   2. the maximum (closed loop of BENCH_CONCURRENCY clients, default 32): creates/s and latency
 # Each load first runs unmeasured for BENCH_WARMUP seconds. After each load it prints how many runs were still
 # unfinished and how long they took to drain (creates/s only count if the runs keep up), and each process's CPU
-# over each load: its share of the machine and milliseconds per task (create and run). A create refused or not
-# answered, or a run that did not complete, stops the command (exit 1).
+# over each load: its share of the machine and milliseconds per task (create and run). At the end, each load against
+# issue 26's goals (GOAL lines: p99 < 50 ms at 100/s with every run done within 5 s of the load's end, counted from
+# when the load was due to end; the maximum >= 800/s). A create refused or not answered, or a run that did not
+# complete, stops the command (exit 1).
 # BENCH_PROFILE=1 also records a JFR profile of the task service during the maximum and prints its hottest frames.
 # Tenancy and runtime, as users take the path:
 #   BENCH_ORGS (1): with more, each create comes from the next of that many organizations, each with a token budget
@@ -102,6 +104,7 @@ measured() {
   read -ra before <<<"$(ticks)"
   started=$(date +%s.%N)
   bench "$@" | tee "$work/load.out"
+  cat "$work/load.out" >>"$work/loads.out"
   ended=$(date +%s.%N)
   read -ra after <<<"$(ticks)"
   tasks=$(awk '$1 == "RESULT" && $2 ~ /\.tasks$/ {print $3}' "$work/load.out" | tail -1)
@@ -151,3 +154,19 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
     | sort | uniq -c | sort -rn | head -25
   echo "profile: $work/task-service.jfr"
 fi
+
+# each load against issue 26's goals: p99 under 50 ms at 100 creates/s with every run done within 5 s of the load's
+# end, and 800 creates/s at the maximum (the other fixed rates are printed the same way, for comparison)
+say "against the goals (p99 < 50 ms at 100/s with the runs done within 5 s of the load's end; maximum >= 800/s)"
+awk '$1 == "RESULT" { n = split($2, k, "."); key = k[n]; v[key] = $3 ($4 != "" && key == "offered" ? " " $4 : "")
+    # a load'"'"'s lines end with its tasks; its runs'"'"' figures come before its offered rate
+    if (key == "tasks") { l = k[2] " " v["offered"]
+      if (k[2] == "fixed") {
+        met = v["p99_ms"] + 0 < 50 && v["runs_done_after_load_end_s"] + 0 <= 5
+        printf "GOAL %s: reached %s/s, p99 %s ms, runs done %s s after the load'"'"'s end: %s\n", l, v["per_s"], v["p99_ms"],
+          v["runs_done_after_load_end_s"], met ? "met" : "not met"
+      } else {
+        printf "GOAL %s: %s creates/s (p99 %s ms), runs done %s s after the load'"'"'s end: %s\n", l, v["per_s"], v["p99_ms"],
+          v["runs_done_after_load_end_s"], v["per_s"] + 0 >= 800 ? "met" : "not met"
+      }
+      delete v } }' "$work/loads.out"

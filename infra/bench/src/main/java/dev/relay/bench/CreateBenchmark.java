@@ -54,6 +54,8 @@ public final class CreateBenchmark {
     private final Queue<UUID> created = new ConcurrentLinkedQueue<>();
     private volatile String failureSample;
     private volatile boolean unanswered;
+    /** When the last load was due to end ({@link System#nanoTime()}): its runs' time to be done counts from there. */
+    private volatile long dueEnd;
 
     private CreateBenchmark(String base, List<String> tokens) {
         this.uri = URI.create(base + "/api/v1/tasks");
@@ -96,7 +98,7 @@ public final class CreateBenchmark {
         InvariantViolation.check(bench.failures.get() == 0, "%d creates failed, e.g. %s", bench.failures.get(), bench.failureSample);
         String key = "creates." + load;
         int toolCallsPerRun = Integer.getInteger("relay.bench.tool-calls-per-run", 0);
-        new FinishedRuns(args[2], args[3]).await(key, List.copyOf(bench.created), toolCallsPerRun);
+        new FinishedRuns(args[2], args[3]).await(key, List.copyOf(bench.created), toolCallsPerRun, bench.dueEnd);
         System.out.printf("RESULT %s.offered %s%n", key, load.equals("fixed") ? amount + "/s" : amount + " concurrent");
         System.out.printf("RESULT %s.per_s %.1f%n", key, accepted / elapsed);
         System.out.printf("RESULT %s.p50_ms %.2f%n", key, latencies.percentileMillis(0.50));
@@ -124,6 +126,7 @@ public final class CreateBenchmark {
         CountDownLatch done = new CountDownLatch(total);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         long start = System.nanoTime() + 10_000_000L;
+        dueEnd = start + total * interval;
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
             timer.schedule(() -> create(due, latencies).whenComplete((ok, e) -> {
@@ -140,6 +143,7 @@ public final class CreateBenchmark {
 
     private int closedLoop(int concurrency, int seconds, Latencies latencies) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
+        dueEnd = end;
         AtomicInteger accepted = new AtomicInteger();
         CountDownLatch clients = new CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {

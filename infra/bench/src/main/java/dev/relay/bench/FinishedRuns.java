@@ -35,11 +35,16 @@ final class FinishedRuns {
         this.user = user;
     }
 
+    /** The bound: every run of a load done within this long of the load's end. */
+    static final double DONE_WITHIN_S = 5.0;
+
     /**
      * Prints {@code RESULT <key>.runs_*} once every run of {@code tasks} finished; a run that did not complete, still
      * holds a reservation or made other than {@code toolCallsPerRun} tool calls with results breaks the run.
+     * {@code loadDueEnd} ({@link System#nanoTime()}) is when the load was due to end: the runs' time to be done is
+     * counted from there, not from the last create's answer, which comes later when creates are slow.
      */
-    void await(String key, Collection<UUID> tasks, int toolCallsPerRun) throws SQLException, InterruptedException {
+    void await(String key, Collection<UUID> tasks, int toolCallsPerRun, long loadDueEnd) throws SQLException, InterruptedException {
         try (Connection db = DriverManager.getConnection(jdbcUrl, user, ""); PreparedStatement query = db.prepareStatement(RUNS);
                 PreparedStatement leftovers = db.prepareStatement(LEFTOVERS)) {
             java.sql.Array ids = db.createArrayOf("uuid", tasks.toArray());
@@ -51,7 +56,9 @@ final class FinishedRuns {
                 Thread.sleep(100);
                 now = counts(query);
             }
-            double drainedIn = (System.nanoTime() - started) / 1e9;
+            long done = System.nanoTime();
+            double drainedIn = (done - started) / 1e9;
+            double doneAfterLoadEnd = Math.max(0, done - loadDueEnd) / 1e9;
             InvariantViolation.check(now.unfinished() == 0, "%d of %d runs still unfinished %.0f s after the load", now.unfinished(),
                     now.runs(), drainedIn);
             InvariantViolation.check(now.tasks() == tasks.size() && now.runs() == tasks.size(),
@@ -63,6 +70,9 @@ final class FinishedRuns {
             if (atEnd.unfinished() > 100) {
                 System.out.printf("RESULT %s.runs_drained_per_s %.0f%n", key, atEnd.unfinished() / drainedIn);
             }
+            // the last look that still found a run unfinished is at most 100 ms before this one
+            System.out.printf("RESULT %s.runs_done_after_load_end_s %.1f%n", key, atEnd.unfinished() == 0 && doneAfterLoadEnd < 0.1 ? 0.0 : doneAfterLoadEnd);
+            System.out.printf("RESULT %s.runs_done_within_%.0fs %b%n", key, DONE_WITHIN_S, doneAfterLoadEnd <= DONE_WITHIN_S);
             System.out.printf("RESULT %s.runs_completed %d%n", key, now.completed());
             leftovers.setArray(1, ids);
             leftovers.setArray(2, ids);

@@ -40,6 +40,19 @@ class GatewayEdgesIT {
     }
 
     @Test
+    void theAccessLogKeepsThePathAndNotTheQueryWhereSignedLinksCarryTheirSignature() throws Exception {
+        String path = "/api/preview/agents/acme/tasks/" + java.util.UUID.randomUUID() + "/events/stream";
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        gateway.uri(path + "?expires=4102444800&sig=c2lnbmF0dXJlLW9mLWEtbGluaw&access_token=tok-in-the-query")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> java.nio.file.Files.readString(gateway.accessLog()).contains(path));
+        String log = java.nio.file.Files.readString(gateway.accessLog());
+        assertThat(log).contains("GET " + path + " HTTP/1.1").doesNotContain("c2lnbmF0dXJlLW9mLWEtbGluaw")
+                .doesNotContain("tok-in-the-query").doesNotContain("expires=");
+    }
+
+    @Test
     void aClientThatNeverFinishesItsHeadersIsCutOff() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gateway.uri("/").getPort())) {
             socket.getOutputStream().write("GET /api/v1/tasks/x HTTP/1.1\r\nHost: relay\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));

@@ -17,10 +17,12 @@ public final class Gateway implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path dir;
 
-    private Gateway(Process process, int port) {
+    private Gateway(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
+        this.dir = dir;
     }
 
     /** The gateway with per-address limits no test reaches (all of a test's requests come from one address). */
@@ -56,7 +58,7 @@ public final class Gateway implements AutoCloseable {
                 }
                 Thread.sleep(50);
             }
-            return new Gateway(process, port);
+            return new Gateway(process, port, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -67,6 +69,11 @@ public final class Gateway implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The access log, as the template writes it. */
+    public Path accessLog() {
+        return dir.resolve("gateway-access.log");
     }
 
     @Override

@@ -7,9 +7,10 @@
 # PostgreSQL (or an embedded one), a database of its own dropped at the end.
 # A third column, JDK 25 + aot-jar: the same service packaged as Quarkus's aot-jar (its classes on the JDK's class
 # path, where the cache can hold them; built into target/aot), trained and measured the same way.
-# The task service's resident memory is also taken after BENCH_CREATES (1000) creates whose runs have all completed.
+# The task service's resident memory is also taken after BENCH_CREATES (1000) creates whose runs have all completed,
+# and the stream service's with BENCH_IDLE (10000; 0: not measured) idle SSE streams open to it (one seeded task).
 # Every JVM starts as the dev stack's do (infra/dev/lib.sh, service_java): -Xms32m, serial GC, MALLOC_ARENA_MAX=2.
-# Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), BENCH_CREATES (1000), JDK25_HOME
+# Environment: BENCH_SERVICES (all four), BENCH_STARTS (3), BENCH_TRAINING (200), BENCH_HEAP (256m), BENCH_CREATES (1000), BENCH_IDLE (10000), JDK25_HOME
 # (/usr/lib/jvm/temurin-25-jdk-amd64), BENCH_AOT_JAR (1; 0 leaves the third column out), RELAY_SKIP_BUILD=1 to reuse
 # the last build (the aot-jar packaging is built when missing).
 set -euo pipefail
@@ -24,13 +25,18 @@ starts=${BENCH_STARTS:-3}
 training=${BENCH_TRAINING:-200}
 heap=${BENCH_HEAP:-256m}
 creates=${BENCH_CREATES:-1000}
+idle=${BENCH_IDLE:-10000}
 jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 aot_jar=${BENCH_AOT_JAR:-1}
 issuer=https://relay.dev/bench
 services=${BENCH_SERVICES:-task-service stream-service schedule-service billing-service}
 [ -x "$jdk25/bin/java" ] || fail "no JDK 25 at $jdk25 (JDK25_HOME)"
 
+# thousands of idle streams: a descriptor each, on both ends
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 bench_init startup
+bench_cp="$root/infra/bench/target/classes:$root/infra/bench/target/libs/*"
+idle_task=
 bench_kafka
 make_keys "$work/jwt"
 token=$(mint_token "$work/jwt" "$issuer" bench bench@relay.local 2)
@@ -83,12 +89,27 @@ load() {
   fail "the load's runs had not completed 5 minutes after the creates: $state (completed|unfinished|failed)"
 }
 
+# hold_idle PORT PID: opens BENCH_IDLE idle SSE streams to the stream service on PORT (a task seeded on first use) and
+# sets idle_kib to its RSS once they are all open; fails unless every stream was answered 200
+hold_idle() {
+  local port=$1 pid=$2 client
+  [ -n "$idle_task" ] || idle_task=$(java -cp "$bench_cp" dev.relay.bench.Benchmark seed "$bootstrap" "$jdbc_url" "$db_user" bench bench@relay.local | tail -1)
+  java -Xmx1g -cp "$bench_cp" dev.relay.bench.Benchmark idle \
+    "http://127.0.0.1:$port/api/preview/agents/bench/tasks/$idle_task/events/stream" "$token" "$idle" 600 >"$work/idle.out" 2>&1 &
+  client=$!
+  for _ in $(seq 1 600); do grep -q READY "$work/idle.out" && break; kill -0 "$client" 2>/dev/null || break; sleep 0.5; done
+  grep -q READY "$work/idle.out" || { cat "$work/idle.out" >&2; fail "the $idle idle streams did not all open"; }
+  sleep 3
+  idle_kib=$(rss_kib "$pid")
+  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null || true
+}
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # measure JAVA NAME LABEL [JVM option…]: BENCH_STARTS starts, each to ready then idle for 5 s; prints the medians
 measure() {
   local java=$1 name=$2 label=$3; shift 3
-  local times=() rss=() loaded=() started=() port
+  local times=() rss=() loaded=() started=() held=() port
   for n in $(seq 1 "$starts"); do
     port=$(free_port)
     launch "$java" "$name" "$port" "$work/$name-$label-$n.log" "$@"
@@ -102,12 +123,17 @@ measure() {
       sleep 5
       loaded+=("$(rss_kib "$launched_pid")")
     fi
+    if [ "$name" = stream-service ] && [ "$idle" -gt 0 ]; then
+      hold_idle "$port" "$launched_pid"
+      held+=("$idle_kib")
+    fi
     stop "$launched_pid"
   done
   printf '%s\n' "${times[@]}" | median >"$work/$name-$label.ms"
   printf '%s\n' "${rss[@]}" | median >"$work/$name-$label.kb"
   printf '%s\n' "${started[@]}" | median >"$work/$name-$label.started"
   [ ${#loaded[@]} -gt 0 ] && printf '%s\n' "${loaded[@]}" | median >"$work/$name-$label.loaded"
+  [ ${#held[@]} -gt 0 ] && printf '%s\n' "${held[@]}" | median >"$work/$name-$label.idle"
   say "$name on $label: ready in $(cat "$work/$name-$label.ms") ms, $(( $(cat "$work/$name-$label.kb") / 1024 )) MiB RSS idle (median of $starts: ${times[*]} ms)"
 }
 
@@ -154,8 +180,10 @@ done
 labels="jdk17 jdk25-aot"
 [ "$aot_jar" = 1 ] && labels="$labels jdk25-aotjar"
 echo
-for figure in started ms kb loaded; do
-  case $figure in started) what="started (ms)";; ms) what="ready (ms)";; kb) what="RSS idle (MiB)";; loaded) what="RSS after $creates creates (MiB)";; esac
+for figure in started ms kb loaded idle; do
+  case $figure in started) what="started (ms)";; ms) what="ready (ms)";; kb) what="RSS idle (MiB)";; loaded) what="RSS after $creates creates (MiB)";;
+    idle) what="RSS, $idle idle streams (MiB)";; esac
+  ls "$work"/*-jdk17."$figure" >/dev/null 2>&1 || continue # a figure of a service not measured
   printf '%-30s' "$what"
   for label in $labels; do printf ' %16s' "$label"; done
   echo
@@ -164,7 +192,7 @@ for figure in started ms kb loaded; do
     printf '%-30s' "$name"
     for label in $labels; do
       value=$(cat "$work/$name-$label.$figure")
-      case $figure in kb|loaded) value=$(( value / 1024 ));; esac
+      case $figure in kb|loaded|idle) value=$(( value / 1024 ));; esac
       printf ' %16s' "$value"
     done
     echo

@@ -177,7 +177,8 @@ rss_kib() {
 }
 
 # export_benchmark_limits: one user is a benchmark's whole load, so the rate limits (still counted, as in production)
-# and the per-user stream cap are set far above anything a benchmark sends; the services started after inherit them
+# and the per-user and per-organization stream caps are set far above anything a benchmark sends; the services started
+# after inherit them
 export_benchmark_limits() {
   local class who
   for class in RUNS SETTINGS READS STREAMS; do
@@ -185,5 +186,5 @@ export_benchmark_limits() {
       export "RELAY_RATE_LIMITS_${class}_${who}_BURST=100000000" "RELAY_RATE_LIMITS_${class}_${who}_PER_MINUTE=1000000000"
     done
   done
-  export RELAY_STREAM_MAX_CONNECTIONS_PER_USER=1000000
+  export RELAY_STREAM_MAX_CONNECTIONS_PER_USER=1000000 RELAY_STREAM_MAX_CONNECTIONS_PER_ORG=1000000
 }

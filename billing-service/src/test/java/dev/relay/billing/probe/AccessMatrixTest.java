@@ -21,6 +21,7 @@ import dev.relay.testsupport.probe.AccessMatrix;
 import dev.relay.testsupport.probe.AccessMatrix.Call;
 import dev.relay.testsupport.probe.AccessMatrix.Credential;
 import dev.relay.testsupport.probe.AccessMatrix.Principal;
+import dev.relay.testsupport.probe.AnnouncedApiKeys;
 import dev.relay.testsupport.probe.ApiOperations;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,18 +47,25 @@ class AccessMatrixTest {
         Map<Principal, Credential> callers = new EnumMap<>(AccessMatrix.forgedTokens(ORG, adminEmail));
         callers.put(Principal.CREATOR, new Credential("Authorization", admin));
         callers.put(Principal.SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(ORG, "member-" + UUID.randomUUID() + "@matrix.dev")));
+        callers.put(Principal.ORG_ADMIN, new Credential("Authorization", TestBudgets.admin(ORG, "admin-" + UUID.randomUUID() + "@matrix.dev")));
         callers.put(Principal.OTHER_ORG_USER, Credential.bearer(TestBudgets.admin("elsewhere", adminEmail).substring("Bearer ".length())));
-        // a key this service never heard of is refused like a revoked one
-        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, ApiKeys.generate()));
+        // the creator's keys as the task service announces them: one live, one revoked
+        AnnouncedApiKeys.Keys keys = AnnouncedApiKeys.liveAndRevoked(base, "/api/v1/usage", ApiKeys.HEADER, ORG, adminEmail,
+                ApiKeys.generate(), ApiKeys.generate(), ApiKeys::hash);
+        callers.put(Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, keys.live()));
+        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, keys.revoked()));
         AccessMatrix matrix = new AccessMatrix(base, callers);
         // usage: every member reads its organization's (by user or task only its own: MeteringTest); another
         // organization's user reads its own organization's
-        matrix.row("GET /api/v1/usage", Map.of(Principal.SAME_ORG_MEMBER, ALLOW, Principal.OTHER_ORG_USER, ALLOW));
-        matrix.row("GET /api/orgs/{org}/neo/token-budget", Map.of(Principal.SAME_ORG_MEMBER, ALLOW));
+        matrix.row("GET /api/v1/usage", Map.of(Principal.SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW,
+                Principal.OTHER_ORG_USER, ALLOW));
+        matrix.row("GET /api/orgs/{org}/neo/token-budget", Map.of(Principal.SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW,
+                Principal.CREATOR_API_KEY, ALLOW));
+        // the organization's admins change its budget; an API key acts as its user but never as an admin
         for (String operation : List.of("PUT /api/orgs/{org}/neo/token-budget", "DELETE /api/orgs/{org}/neo/token-budget",
                 "POST /api/orgs/{org}/neo/token-budget/bonuses", "PUT /api/orgs/{org}/neo/spending-caps/users/{email}",
                 "PUT /api/orgs/{org}/neo/spending-caps/projects/{projectId}")) {
-            matrix.row(operation, Map.of(Principal.SAME_ORG_MEMBER, DENY_403));
+            matrix.row(operation, Map.of(Principal.SAME_ORG_MEMBER, DENY_403, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, DENY_403));
         }
 
         assertThat(matrix.unlisted(ApiOperations.of(base))).as("operations without a row in the matrix").isEmpty();

@@ -23,6 +23,7 @@ import dev.relay.testsupport.probe.AccessMatrix;
 import dev.relay.testsupport.probe.AccessMatrix.Call;
 import dev.relay.testsupport.probe.AccessMatrix.Credential;
 import dev.relay.testsupport.probe.AccessMatrix.Principal;
+import dev.relay.testsupport.probe.AnnouncedApiKeys;
 import dev.relay.testsupport.probe.ApiOperations;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,15 +47,21 @@ class AccessMatrixTest {
         Map<Principal, Credential> callers = new EnumMap<>(AccessMatrix.forgedTokens(ORG, creator));
         callers.put(Principal.CREATOR, Credential.bearer(TestTokens.token(ORG, creator)));
         callers.put(Principal.SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(ORG, "member-" + UUID.randomUUID() + "@matrix.dev")));
+        callers.put(Principal.ORG_ADMIN, Credential.bearer(TestTokens.adminToken(ORG, "admin-" + UUID.randomUUID() + "@matrix.dev")));
         callers.put(Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)));
-        // a key this service never heard of is refused like a revoked one (revocation itself: ApiKeyTest)
-        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, ApiKeys.generate()));
+        // the creator's keys as the task service announces them: one live, one revoked
+        AnnouncedApiKeys.Keys keys = AnnouncedApiKeys.liveAndRevoked(base, "/api/v1/schedules", ApiKeys.HEADER, ORG, creator,
+                ApiKeys.generate(), ApiKeys.generate(), ApiKeys::hash);
+        callers.put(Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, keys.live()));
+        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, keys.revoked()));
         AccessMatrix matrix = new AccessMatrix(base, callers)
                 // each user lists its own schedules; another organization's user lists its own (none of these)
-                .row("GET /api/v1/schedules", Map.of(Principal.SAME_ORG_MEMBER, ALLOW, Principal.OTHER_ORG_USER, ALLOW));
+                .row("GET /api/v1/schedules", Map.of(Principal.SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW,
+                        Principal.CREATOR_API_KEY, ALLOW, Principal.OTHER_ORG_USER, ALLOW));
+        // a schedule is its creator's (and its API key's): not its colleagues' nor its admins'
         for (String operation : List.of("GET /api/v1/schedules/{id}", "PATCH /api/v1/schedules/{id}", "POST /api/v1/schedules/{id}/pause",
                 "POST /api/v1/schedules/{id}/resume", "POST /api/v1/schedules/{id}/trigger", "DELETE /api/v1/schedules/{id}")) {
-            matrix.row(operation, Map.of(Principal.SAME_ORG_MEMBER, DENY_404));
+            matrix.row(operation, Map.of(Principal.SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, DENY_404, Principal.CREATOR_API_KEY, ALLOW));
         }
 
         assertThat(matrix.unlisted(ApiOperations.of(base))).as("operations without a row in the matrix").isEmpty();

@@ -22,6 +22,7 @@ import dev.relay.testsupport.probe.AccessMatrix;
 import dev.relay.testsupport.probe.AccessMatrix.Call;
 import dev.relay.testsupport.probe.AccessMatrix.Credential;
 import dev.relay.testsupport.probe.AccessMatrix.Principal;
+import dev.relay.testsupport.probe.AnnouncedApiKeys;
 import dev.relay.testsupport.probe.ApiOperations;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -40,23 +41,26 @@ class AccessMatrixTest {
         String creator = TestEvents.ALICE;
         String org = TestEvents.ORG;
         StreamProbes run = StreamProbes.storedRun(TestTokens.bearer(org, creator));
-        // an API key nobody announced is as good as a revoked one here: the stream service knows only live keys
-        String unknownKey = ApiKeys.generate();
         Map<Principal, AccessMatrix.Outcome> anyone = new EnumMap<>(Principal.class);
         for (Principal principal : Principal.values()) {
-            if (principal != Principal.ORG_ADMIN && principal != Principal.CREATOR_API_KEY) {
-                anyone.put(principal, ALLOW);
-            }
+            anyone.put(principal, ALLOW);
         }
         Map<Principal, Credential> callers = new EnumMap<>(AccessMatrix.forgedTokens(org, creator));
         callers.put(Principal.CREATOR, Credential.bearer(TestTokens.token(org, creator)));
         callers.put(Principal.SAME_ORG_MEMBER, Credential.bearer(TestTokens.token(org, "member-" + UUID.randomUUID() + "@acme.dev")));
+        callers.put(Principal.ORG_ADMIN, Credential.bearer(TestTokens.adminToken(org, "admin-" + UUID.randomUUID() + "@acme.dev")));
         callers.put(Principal.OTHER_ORG_USER, Credential.bearer(TestTokens.token("elsewhere", creator)));
-        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, unknownKey));
+        // the creator's keys as the task service announces them: one live, one revoked
+        AnnouncedApiKeys.Keys keys = AnnouncedApiKeys.liveAndRevoked(base, "/api/preview/agents/" + org + "/tasks/" + run.task() + "/events",
+                ApiKeys.HEADER, org, creator, ApiKeys.generate(), ApiKeys.generate(), ApiKeys::hash);
+        callers.put(Principal.CREATOR_API_KEY, new Credential(ApiKeys.HEADER, keys.live()));
+        callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, keys.revoked()));
+        Map<Principal, AccessMatrix.Outcome> creatorsOnly = Map.of(Principal.SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, DENY_404,
+                Principal.CREATOR_API_KEY, ALLOW);
         AccessMatrix matrix = new AccessMatrix(base, callers)
-                // a private task's events are its creator's
-                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events", Map.of(Principal.SAME_ORG_MEMBER, DENY_404))
-                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events/stream", Map.of(Principal.SAME_ORG_MEMBER, DENY_404))
+                // a private task's events are its creator's (and its API key's), not its colleagues' nor its admins'
+                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events", creatorsOnly)
+                .row("GET /api/preview/agents/{org}/tasks/{taskId}/events/stream", creatorsOnly)
                 // a signed link is the credential, as a presigned URL is: whoever holds it reads the run until it expires
                 .row("GET /api/v1/streams/{streamId}/content", anyone);
 

@@ -54,16 +54,17 @@ class AccessMatrixTest {
         callers.put(Principal.REVOKED_API_KEY, new Credential(ApiKeys.HEADER, revokedKey()));
         AccessMatrix matrix = new AccessMatrix(base, callers)
                 // continuing a task by the id in the body (the Neo create) is the creator's alone, as its path is
-                .row("POST /api/v1/tasks", Map.of(SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, DENY_404, Principal.CREATOR_API_KEY, ALLOW))
-                // a member of the organization may create and list its tasks, but a private task is the creator's
-                .row("POST /api/preview/agents/{org}/tasks", Map.of(SAME_ORG_MEMBER, ALLOW))
-                .row("GET /api/preview/agents/{org}/tasks", Map.of(SAME_ORG_MEMBER, ALLOW))
-                .row("GET /api/preview/agents/{org}/tasks/{taskId}", Map.of(SAME_ORG_MEMBER, DENY_404))
-                .row("POST /api/preview/agents/{org}/tasks/{taskId}", Map.of(SAME_ORG_MEMBER, DENY_404))
-                .row("PATCH /api/preview/agents/{org}/tasks/{taskId}", Map.of(SAME_ORG_MEMBER, DENY_404))
-                .row("POST /api/preview/agents/{org}/tasks/{taskId}/cancel", Map.of(SAME_ORG_MEMBER, DENY_404))
-                .row("GET /api/v1/tasks/{id}", Map.of(SAME_ORG_MEMBER, DENY_404))
-                .row("GET /api/v1/tasks/{id}/artifacts", Map.of(SAME_ORG_MEMBER, DENY_404))
+                .row("POST /api/v1/tasks", creatorsOnly())
+                // a member of the organization may create and list its tasks, but a private task is the creator's (and
+                // its API key's), not its colleagues' nor its admins'
+                .row("POST /api/preview/agents/{org}/tasks", organizationsMembers())
+                .row("GET /api/preview/agents/{org}/tasks", organizationsMembers())
+                .row("GET /api/preview/agents/{org}/tasks/{taskId}", creatorsOnly())
+                .row("POST /api/preview/agents/{org}/tasks/{taskId}", creatorsOnly())
+                .row("PATCH /api/preview/agents/{org}/tasks/{taskId}", creatorsOnly())
+                .row("POST /api/preview/agents/{org}/tasks/{taskId}/cancel", creatorsOnly())
+                .row("GET /api/v1/tasks/{id}", creatorsOnly())
+                .row("GET /api/v1/tasks/{id}/artifacts", creatorsOnly())
                 // API keys are their user's alone, even within the organization
                 .row("DELETE /api/v1/api-keys/{id}", Map.of(SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW))
                 // every caller makes its own keys, but not with a key; an admin lists everyone's (all=true)
@@ -95,6 +96,16 @@ class AccessMatrixTest {
     private static Map<Principal, AccessMatrix.Outcome> adminOnly(AccessMatrix.Outcome otherOrg) {
         return Map.of(Principal.CREATOR, DENY_403, SAME_ORG_MEMBER, DENY_403, Principal.CREATOR_API_KEY, DENY_403,
                 Principal.ORG_ADMIN, ALLOW, Principal.OTHER_ORG_USER, otherOrg);
+    }
+
+    /** The creator's own (its API key too): the organization's other members and its admins get a 404. */
+    private static Map<Principal, AccessMatrix.Outcome> creatorsOnly() {
+        return Map.of(SAME_ORG_MEMBER, DENY_404, Principal.ORG_ADMIN, DENY_404, Principal.CREATOR_API_KEY, ALLOW);
+    }
+
+    /** Every caller of the organization is served (another organization's user: the default 404 of its path). */
+    private static Map<Principal, AccessMatrix.Outcome> organizationsMembers() {
+        return Map.of(SAME_ORG_MEMBER, ALLOW, Principal.ORG_ADMIN, ALLOW, Principal.CREATOR_API_KEY, ALLOW);
     }
 
     private static Map<Principal, AccessMatrix.Outcome> everyMember() {

@@ -56,8 +56,9 @@ public final class AccessMatrix {
     public AccessMatrix(URI base, Map<Principal, Credential> credentials) {
         this.base = base;
         this.credentials = new EnumMap<>(credentials);
-        // a principal without its credential would be tried as NO_AUTH and pass without being tried
-        for (Principal principal : DEFAULT_ROW_PRINCIPALS) {
+        // every principal is tried on every operation: one without its credential would be tried as NO_AUTH and pass
+        // without being tried
+        for (Principal principal : Principal.values()) {
             if (principal != Principal.NO_AUTH && !credentials.containsKey(principal)) {
                 throw new IllegalArgumentException("no credential for " + principal);
             }
@@ -67,14 +68,9 @@ public final class AccessMatrix {
     private static final List<Principal> UNAUTHENTICATED = List.of(Principal.NO_AUTH, Principal.EXPIRED_TOKEN,
             Principal.ALG_NONE_TOKEN, Principal.HS256_PUBLIC_KEY_TOKEN, Principal.WRONG_ISSUER_TOKEN,
             Principal.WRONG_AUDIENCE_TOKEN, Principal.FOREIGN_KEY_TOKEN, Principal.REVOKED_API_KEY);
-    private static final List<Principal> DEFAULT_ROW_PRINCIPALS;
-
-    static {
-        List<Principal> principals = new ArrayList<>(UNAUTHENTICATED);
-        principals.add(Principal.CREATOR);
-        principals.add(Principal.OTHER_ORG_USER);
-        DEFAULT_ROW_PRINCIPALS = List.copyOf(principals);
-    }
+    /** The callers of the creator's own organization whose outcome depends on the operation: every row names them. */
+    private static final List<Principal> NAMED_IN_EVERY_ROW = List.of(Principal.SAME_ORG_MEMBER, Principal.ORG_ADMIN,
+            Principal.CREATOR_API_KEY);
 
     /**
      * The tokens of {@code email} in {@code org} that must all be refused with a 401: expired, unsigned, HS256 keyed
@@ -92,9 +88,10 @@ public final class AccessMatrix {
     }
 
     /**
-     * The row of an operation ({@code "GET /path/{id}"}): what each principal gets. Unlisted principals get the
-     * defaults: the creator is served, a user of another organization gets a 404 (the id is not theirs to learn
-     * of), and every caller without valid credentials a 401.
+     * The row of an operation ({@code "GET /path/{id}"}): what each principal gets. A member of the creator's
+     * organization, its admin and the creator's API key must be named (what they get is the operation's own rule);
+     * the others get the defaults unless named: the creator is served, a user of another organization gets a 404 (the
+     * id is not theirs to learn of), and every caller without valid credentials a 401.
      */
     public AccessMatrix row(String operation, Map<Principal, Outcome> outcomes) {
         Map<Principal, Outcome> row = new EnumMap<>(Principal.class);
@@ -104,6 +101,11 @@ public final class AccessMatrix {
             row.put(unauthenticated, Outcome.DENY_401);
         }
         row.putAll(outcomes);
+        for (Principal principal : NAMED_IN_EVERY_ROW) {
+            if (!outcomes.containsKey(principal)) {
+                throw new IllegalArgumentException(operation + " does not say what " + principal + " gets");
+            }
+        }
         for (Principal principal : row.keySet()) {
             if (principal != Principal.NO_AUTH && !credentials.containsKey(principal)) {
                 throw new IllegalArgumentException(operation + " names " + principal + ", which has no credential");

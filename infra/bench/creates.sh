@@ -155,13 +155,17 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   echo "profile: $work/task-service.jfr"
 fi
 
-# each load against issue 26's goals: p99 under 50 ms at 100 creates/s with every run done within 5 s of the load's
-# end, and 800 creates/s at the maximum (the other fixed rates are printed the same way, for comparison)
+# the loads against issue 26's goals: p99 under 50 ms at 100 creates/s with every run done within 5 s of the load's
+# end, and 800 creates/s at the maximum (GOAL lines); the other fixed rates the same way without a verdict (AT lines)
 say "against the goals (p99 < 50 ms at 100/s with the runs done within 5 s of the load's end; maximum >= 800/s)"
 awk '$1 == "RESULT" { n = split($2, k, "."); key = k[n]; v[key] = $3 ($4 != "" && key == "offered" ? " " $4 : "")
     # a load'"'"'s lines end with its tasks; its runs'"'"' figures come before its offered rate
     if (key == "tasks") { l = k[2] " " v["offered"]
-      if (k[2] == "fixed") {
+      if (k[2] == "fixed" && v["offered"] != "100/s") {
+        printf "AT %s: reached %s/s, p99 %s ms, runs done %s s after the load'"'"'s end\n", l, v["per_s"], v["p99_ms"],
+          v["runs_done_after_load_end_s"]
+      } else if (k[2] == "fixed") {
+        hundred = 1
         met = v["p99_ms"] + 0 < 50 && v["runs_done_after_load_end_s"] + 0 <= 5
         printf "GOAL %s: reached %s/s, p99 %s ms, runs done %s s after the load'"'"'s end: %s\n", l, v["per_s"], v["p99_ms"],
           v["runs_done_after_load_end_s"], met ? "met" : "not met"
@@ -169,4 +173,5 @@ awk '$1 == "RESULT" { n = split($2, k, "."); key = k[n]; v[key] = $3 ($4 != "" &
         printf "GOAL %s: %s creates/s (p99 %s ms), runs done %s s after the load'"'"'s end: %s\n", l, v["per_s"], v["p99_ms"],
           v["runs_done_after_load_end_s"], v["per_s"] + 0 >= 800 ? "met" : "not met"
       }
-      delete v } }' "$work/loads.out"
+      delete v } }
+  END { if (!hundred) print "GOAL fixed 100/s: not run (BENCH_RATES)" }' "$work/loads.out"

@@ -101,7 +101,7 @@ hold_idle() {
   grep -q READY "$work/idle.out" || { cat "$work/idle.out" >&2; fail "the $idle idle streams did not all open"; }
   sleep 3
   idle_kib=$(rss_kib "$pid")
-  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null || true
+  stop "$client"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

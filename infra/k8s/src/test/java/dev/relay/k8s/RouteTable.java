@@ -124,7 +124,7 @@ final class RouteTable {
         return path.equals(trimmed) || path.startsWith(trimmed + "/");
     }
 
-    /** The body of the block that starts at {@code start} (just after its brace), quoted braces ignored. */
+    /** The body of the block that starts at {@code start} (just after its brace), quoted braces and comments ignored. */
     static String block(String text, int start) {
         int depth = 1;
         char quote = 0;
@@ -132,6 +132,10 @@ final class RouteTable {
             char c = text.charAt(i);
             if (quote != 0) {
                 quote = c == quote ? 0 : quote;
+            } else if (c == '#') {
+                // a comment runs to the end of its line (an apostrophe in it is not a quote)
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? text.length() : end;
             } else if (c == '\'' || c == '"') {
                 quote = c;
             } else if (c == '{') {

@@ -101,6 +101,8 @@ class SecretsKeyRotationIT {
         env.put("RELAY_EGRESS_ALLOW_CIDRS", "127.0.0.1/32");
         env.put("RELAY_EGRESS_ALLOWED_PORTS", String.valueOf(java.net.URI.create(webhookUrl).getPort()));
         env.put("RELAY_STREAM_SERVICE_URL", "http://127.0.0.1:1");
+        // the admin's re-seal is what is checked: no background pass may move the values first
+        env.put("RELAY_SECRETS_RESEAL_INTERVAL", "1h");
         return PackagedService.start("task-service", env);
     }
 

@@ -76,6 +76,11 @@ public final class Gateway implements AutoCloseable {
         return dir.resolve("gateway-access.log");
     }
 
+    /** The error log, as the template writes it. */
+    public Path errorLog() {
+        return dir.resolve("gateway-error.log");
+    }
+
     @Override
     public void close() {
         process.destroy();

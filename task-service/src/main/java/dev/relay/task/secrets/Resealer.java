@@ -26,6 +26,8 @@ public class Resealer {
     private final SecretCipher cipher;
     private final Instance<SealedValues> stores;
     private final SecretsConfig config;
+    /** The organizations whose re-seal this instance is doing now: one at a time each. */
+    private final java.util.Set<String> resealing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Resealer(SecretCipher cipher, Instance<SealedValues> stores, SecretsConfig config) {
         this.cipher = cipher;
@@ -60,13 +62,23 @@ public class Resealer {
 
     /**
      * Re-seals every value of {@code org} under the current key now, a batch at a time (an admin's request, so the old
-     * key can be dropped without waiting for the background passes); a value under a key in no ring fails it (503).
+     * key can be dropped without waiting for the background passes). A value under a key in no ring stays where it
+     * is and is counted in {@code remaining}. One re-seal of an organization at a time per instance (409 otherwise), so
+     * an admin's repeated calls cannot hold a connection each.
      */
     public Uni<Resealed> resealOrg(String org) {
         if (!cipher.configured()) {
             return Uni.createFrom().failure(new ApiException(503, "unavailable", "service unavailable",
                     "the secrets store is not configured here (relay.secrets.key)"));
         }
+        if (!resealing.add(org)) {
+            return Uni.createFrom().failure(ApiException.conflict("reseal_in_progress",
+                    "the organization's values are being re-sealed already; try again when that call has answered"));
+        }
+        return resealAll(org).onTermination().invoke(() -> resealing.remove(org));
+    }
+
+    private Uni<Resealed> resealAll(String org) {
         List<SealedValues> kinds = stores.stream().toList();
         return Multi.createFrom().iterable(kinds).onItem().transformToUniAndConcatenate(store -> allOf(store, org, 0))
                 .collect().with(java.util.stream.Collectors.summingInt(Integer::intValue))
@@ -78,7 +90,8 @@ public class Resealer {
     }
 
     private Uni<Integer> allOf(SealedValues store, String org, int before) {
-        return store.resealUnderCurrentKey(cipher, org, config.resealBatch()).chain(count -> count < config.resealBatch()
+        int batch = Math.max(1, config.resealBatch());
+        return store.resealUnderCurrentKey(cipher, org, batch).chain(count -> count < batch
                 ? Uni.createFrom().item(before + count) : allOf(store, org, before + count));
     }
 }

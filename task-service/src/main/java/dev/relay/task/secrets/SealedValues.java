@@ -9,8 +9,9 @@ public interface SealedValues {
     String kind();
 
     /**
-     * Re-seals, in one transaction, up to {@code max} values stored under a key other than the cipher's current one
-     * (of organization {@code org} only, when not null); how many it re-sealed.
+     * Re-seals, in one transaction, up to {@code max} values stored under a key other than the cipher's current one but
+     * in its ring (of organization {@code org} only, when not null); how many it re-sealed. A value under a key in no
+     * ring is left where it is: it cannot be opened, and would fail every batch it is in.
      */
     Uni<Integer> resealUnderCurrentKey(SecretCipher cipher, String org, int max);
 

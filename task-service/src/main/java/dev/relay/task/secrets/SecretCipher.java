@@ -55,6 +55,11 @@ public class SecretCipher {
         return keyId;
     }
 
+    /** The ids of the keys this instance can open values with: the current one and the old ones of the ring. */
+    public java.util.Set<String> keyIds() {
+        return java.util.Set.copyOf(ring.keySet());
+    }
+
     /** Whether values can be sealed here (a current key is configured). */
     public boolean configured() {
         return key.isPresent();

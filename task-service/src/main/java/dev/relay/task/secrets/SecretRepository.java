@@ -45,9 +45,13 @@ class SecretRepository implements PanacheRepositoryBase<Secret, UUID> {
                 .getSingleResult());
     }
 
-    /** Up to {@code max} secrets sealed under a key other than {@code keyId}, locked for this transaction. */
-    public Uni<List<Secret>> sealedUnderAnotherKey(String keyId, String org, int max) {
-        return (org == null ? find("keyId <> ?1", Sort.by("id"), keyId) : find("keyId <> ?1 and org = ?2", Sort.by("id"), keyId, org))
+    /**
+     * Up to {@code max} secrets sealed under a key other than {@code keyId} but one of {@code opened} (a value under a
+     * key in no ring is left where it is, counted as remaining), locked for this transaction.
+     */
+    public Uni<List<Secret>> sealedUnderAnotherKey(String keyId, Collection<String> opened, String org, int max) {
+        return (org == null ? find("keyId <> ?1 and keyId in ?2", Sort.by("id"), keyId, opened)
+                : find("keyId <> ?1 and keyId in ?2 and org = ?3", Sort.by("id"), keyId, opened, org))
                 .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
     }
 

@@ -88,8 +88,8 @@ public class SecretResource {
     public record ResealView(
             @Schema(description = "The id of the key every value is now sealed under") @JsonProperty("key_id") String keyId,
             @Schema(description = "How many values (secrets and the webhook's signing secret) it moved onto that key") int resealed,
-            @Schema(description = "How many are still under another key (0 unless one was stored meanwhile under an older "
-                    + "configuration)") long remaining) {
+            @Schema(description = "How many are still under another key: values under a key in no ring of this service (they "
+                    + "cannot be opened; the operator must put that key back), or stored meanwhile under an older configuration") long remaining) {
     }
 
     @POST
@@ -175,7 +175,9 @@ public class SecretResource {
     @APIResponse(responseCode = "200", description = "Re-sealed", content = @Content(schema = @Schema(implementation = ResealView.class)))
     @APIResponse(responseCode = "403", description = "Not an admin of the organization",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "503", description = "No key configured, or a value is sealed under a key in no ring",
+    @APIResponse(responseCode = "409", description = "A re-seal of the organization is under way (code reseal_in_progress)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "503", description = "No key configured",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ResealView> reseal() {
         Caller caller = Caller.from(identity);

@@ -78,7 +78,7 @@ public class SecretVault implements SealedValues {
 
     @Override
     public Uni<Integer> resealUnderCurrentKey(SecretCipher current, String org, int max) {
-        return Panache.withTransaction(() -> secrets.sealedUnderAnotherKey(current.keyId(), org, max).map(found -> {
+        return Panache.withTransaction(() -> secrets.sealedUnderAnotherKey(current.keyId(), current.keyIds(), org, max).map(found -> {
             found.forEach(secret -> secret.resealed(current.seal(secret.org, secret.name,
                     current.open(secret.org, secret.name, secret.sealed, secret.keyId)), current.keyId()));
             return found.size();

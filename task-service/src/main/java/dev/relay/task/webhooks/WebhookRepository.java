@@ -1,5 +1,6 @@
 package dev.relay.task.webhooks;
 
+import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +14,9 @@ import io.smallrye.mutiny.Uni;
 class WebhookRepository implements PanacheRepositoryBase<Webhook, String> {
 
     /** Up to {@code max} webhooks whose signing secret is sealed under a key other than {@code keyId}, locked. */
-    Uni<List<Webhook>> sealedUnderAnotherKey(String keyId, String org, int max) {
-        return (org == null ? find("keyId <> ?1", Sort.by("org"), keyId) : find("keyId <> ?1 and org = ?2", Sort.by("org"), keyId, org))
+    Uni<List<Webhook>> sealedUnderAnotherKey(String keyId, Collection<String> opened, String org, int max) {
+        return (org == null ? find("keyId <> ?1 and keyId in ?2", Sort.by("org"), keyId, opened)
+                : find("keyId <> ?1 and keyId in ?2 and org = ?3", Sort.by("org"), keyId, opened, org))
                 .withLock(LockModeType.PESSIMISTIC_WRITE).page(0, max).list();
     }
 

@@ -114,7 +114,7 @@ class Webhooks implements SealedValues {
 
     @Override
     public Uni<Integer> resealUnderCurrentKey(SecretCipher current, String org, int max) {
-        return Panache.withTransaction(() -> webhooks.sealedUnderAnotherKey(current.keyId(), org, max).map(found -> {
+        return Panache.withTransaction(() -> webhooks.sealedUnderAnotherKey(current.keyId(), current.keyIds(), org, max).map(found -> {
             found.forEach(webhook -> webhook.resealed(current.seal(webhook.org, SECRET_NAME,
                     current.open(webhook.org, SECRET_NAME, webhook.sealed, webhook.keyId)), current.keyId()));
             return found.size();

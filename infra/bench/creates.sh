@@ -84,7 +84,14 @@ bench() {
 say "runtime: $runtime, organizations: $orgs"
 
 # this stack's processes only (another checkout's stack may run beside it); a service missing stops the command
-pid_of() { pgrep -f "$root/$1/target/[a-z-]*/quarkus-run.jar" | head -1 | grep . || fail "no $1 process of this stack"; }
+# exactly one: a second one (a process another command left running) would be measured in this stack's place
+pid_of() {
+  local found
+  found=$(pgrep -f "$root/$1/target/[a-z-]*/quarkus-run.jar" || true)
+  [ -n "$found" ] || fail "no $1 process of this stack"
+  [ "$(echo "$found" | wc -l)" = 1 ] || fail "more than one $1 process of this checkout ($(echo $found)): stop the others first"
+  echo "$found"
+}
 task_pid=$(pid_of task-service); stream_pid=$(pid_of stream-service)
 billing_pid=$(pid_of billing-service); schedule_pid=$(pid_of schedule-service)
 kafka_pid=$(pgrep -f "kafka.Kafka .*$RELAY_KAFKA_PORT" | head -1 || true)

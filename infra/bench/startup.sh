@@ -58,6 +58,7 @@ launch() {
     RELAY_SECRETS_KEY="$secrets_key" RELAY_STREAM_SERVICE_URL="http://127.0.0.1:1" QUARKUS_LOG_LEVEL=WARN QUARKUS_LOG_CATEGORY__IO_QUARKUS__LEVEL=INFO \
     "${service_java[@]}" >"$log" 2>&1 &
   launched_pid=$!
+  pids+=("$launched_pid") # stopped on exit, a failure's too
   # a training run (recording its cache) of the aot-jar took 15 s to start here
   await_ready "$name" "$port" "$launched_pid" 90 "$log" 0.01
   ended=$(date +%s%N)
@@ -65,7 +66,12 @@ launch() {
 }
 
 # stop PID: SIGTERM, and waits for the JVM to exit (a training run writes its cache then)
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() {
+  local kept=() pid
+  kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+  for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+  pids=("${kept[@]}")
+}
 
 
 # load PORT: BENCH_CREATES creates, 8 at a time, then waits until their runs have completed; fails unless each

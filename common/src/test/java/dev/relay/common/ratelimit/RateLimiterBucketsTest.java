@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.ratelimit.TestRateLimits.Bucket;
+import dev.relay.common.ratelimit.TestRateLimits.Config;
+import dev.relay.common.ratelimit.TestRateLimits.Limits;
 import dev.relay.testsupport.RelayTestResources;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -108,16 +111,5 @@ class RateLimiterBucketsTest {
             return refused;
         }
         throw new AssertionError(operation + " of " + caller.email() + " was admitted, expected a refusal");
-    }
-
-    private record Bucket(long burst, long perMinute) implements RateLimitConfig.Bucket {
-    }
-
-    private record Limits(RateLimitConfig.Bucket user, RateLimitConfig.Bucket org) implements RateLimitConfig.Limits {
-    }
-
-    private record Config(boolean enabled, Duration syncInterval, long syncTokens, long cachedBuckets, int threads, Duration checkTimeout,
-            RateLimitConfig.Limits runs, RateLimitConfig.Limits settings, RateLimitConfig.Limits reads, RateLimitConfig.Limits streams)
-            implements RateLimitConfig {
     }
 }

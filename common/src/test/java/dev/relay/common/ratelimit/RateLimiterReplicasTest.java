@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.relay.common.auth.Caller;
 import dev.relay.common.error.ApiException;
+import dev.relay.common.ratelimit.TestRateLimits.Bucket;
+import dev.relay.common.ratelimit.TestRateLimits.Config;
+import dev.relay.common.ratelimit.TestRateLimits.Limits;
 import dev.relay.testsupport.RelayTestResources;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -104,15 +107,5 @@ class RateLimiterReplicasTest {
         Limits runs = new Limits(new Bucket(BURST, 1), new Bucket(100_000, 100_000));
         Limits open = new Limits(new Bucket(100_000, 100_000), new Bucket(100_000, 100_000));
         return new Config(true, syncInterval, SYNC_TOKENS, 1_000, 2, Duration.ofSeconds(10), runs, open, open, open);
-    }
-
-    private record Bucket(long burst, long perMinute) implements RateLimitConfig.Bucket {
-    }
-
-    private record Limits(RateLimitConfig.Bucket user, RateLimitConfig.Bucket org) implements RateLimitConfig.Limits {
-    }
-
-    private record Config(boolean enabled, Duration syncInterval, long syncTokens, long cachedBuckets, int threads, Duration checkTimeout, RateLimitConfig.Limits runs,
-            RateLimitConfig.Limits settings, RateLimitConfig.Limits reads, RateLimitConfig.Limits streams) implements RateLimitConfig {
     }
 }

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.relay.testsupport.RelayTestResources;
@@ -24,16 +27,128 @@ import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Every per-organization stream slot taken is given back, however the client leaves (test profile: 25 per org). */
+/**
+ * Every stream slot taken is given back, however the client leaves, and the caps count every replica's open streams
+ * (test profile: 20 per user, 25 per organization).
+ */
 @QuarkusTest
 @WithTestResource(RelayTestResources.class)
 class StreamSlotsTest {
 
     private static final String TOKEN = TestTokens.bearer(TestEvents.ORG, TestEvents.ALICE);
+    private static final String ERIN = "erin@acme.dev";
+    private static final String ERINS_SCOPE = "u:4:acme:" + ERIN;
 
     @TestHTTPResource("/")
     URI base;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void anotherReplicasOpenStreamsCountAgainstTheCapsUntilTheirLeaseEnds() throws Exception {
+        TestEvents.awaitReady();
+        UUID task = UUID.randomUUID();
+        List<String> history = new ArrayList<>(TestEvents.run(task, 1, 3).subList(0, 2));
+        history.add(TestEvents.shared(task, 3, true)); // erin and frank, members of its organization, may read it
+        TestEvents.publish(task, history);
+        String path = "/api/preview/agents/" + TestEvents.ORG + "/tasks/" + task + "/events/stream";
+        String erin = TestTokens.bearer(TestEvents.ORG, ERIN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAll(path, erin, 1).get(0) == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldHere(ERINS_SCOPE) == 0);
+        UUID otherReplica = UUID.randomUUID();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<HttpResponse<Stream<String>>> open = new ArrayList<>();
+        try {
+            holdElsewhere(otherReplica, ERINS_SCOPE, 19, 60);
+            // another replica holds 19 of erin's 20: one more here, not two
+            open.add(http.send(request(path, erin), HttpResponse.BodyHandlers.ofLines()));
+            assertThat(open.get(0).statusCode()).isEqualTo(200);
+            var refused = send(path, erin);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(TestEvents.JSON.readTree(refused.body()).get("message").asText()).contains("user '" + ERIN + "'");
+
+            // that replica stopped without a word: its lease ended, and its slots count no more
+            holdElsewhere(otherReplica, ERINS_SCOPE, 19, -1);
+            for (int i = 0; i < 5; i++) {
+                open.add(http.send(request(path, erin), HttpResponse.BodyHandlers.ofLines()));
+            }
+            assertThat(open).extracting(HttpResponse::statusCode).containsOnly(200);
+
+            // the organization's 25 are all open on that replica
+            holdElsewhere(otherReplica, "o:" + TestEvents.ORG, 25, 60);
+            var frank = send(path, TestTokens.bearer(TestEvents.ORG, "frank@acme.dev"));
+            assertThat(frank.statusCode()).isEqualTo(429);
+            assertThat(TestEvents.JSON.readTree(frank.body()).get("message").asText())
+                    .contains("organization '" + TestEvents.ORG + "'");
+        } finally {
+            open.forEach(response -> response.body().close());
+            pool.preparedQuery("DELETE FROM stream.stream_slot WHERE replica = $1").execute(Tuple.of(otherReplica))
+                    .await().indefinitely();
+        }
+    }
+
+    @Test
+    void aReplicaWritesTheStreamsItHoldsAndGivesThemBackAsTheyClose() throws Exception {
+        TestEvents.awaitReady();
+        UUID task = UUID.randomUUID();
+        List<String> history = new ArrayList<>(TestEvents.run(task, 1, 3).subList(0, 2));
+        history.add(TestEvents.shared(task, 3, true));
+        TestEvents.publish(task, history);
+        String path = "/api/preview/agents/" + TestEvents.ORG + "/tasks/" + task + "/events/stream";
+        String erin = TestTokens.bearer(TestEvents.ORG, ERIN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAll(path, erin, 1).get(0) == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldHere(ERINS_SCOPE) == 0);
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<HttpResponse<Stream<String>>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                open.add(http.send(request(path, erin), HttpResponse.BodyHandlers.ofLines()));
+            }
+            assertThat(open).extracting(HttpResponse::statusCode).containsOnly(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heldHere(ERINS_SCOPE) == 3);
+        } finally {
+            open.forEach(response -> response.body().close());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> heldHere(ERINS_SCOPE) == 0);
+    }
+
+    /** Another replica's row: it holds {@code held} of {@code scope}, its lease ending that many seconds from now. */
+    private void holdElsewhere(UUID replica, String scope, int held, int leaseSecondsFromNow) {
+        pool.preparedQuery("""
+                        INSERT INTO stream.stream_slot (scope, replica, held, lease_until)
+                        VALUES ($1, $2, $3, now() + $4 * interval '1 second')
+                        ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until""")
+                .execute(Tuple.of(scope, replica, held, leaseSecondsFromNow)).await().indefinitely();
+    }
+
+    /** What the replicas' rows say is held of {@code scope} and still leased (this test's replica only, here). */
+    private int heldHere(String scope) {
+        return pool.preparedQuery("SELECT coalesce(sum(held), 0) FROM stream.stream_slot WHERE scope = $1 AND lease_until > now()")
+                .execute(Tuple.of(scope)).await().indefinitely().iterator().next().getInteger(0);
+    }
+
+    /** A refusal's status, headers and body; a stream that opened is closed at once (its body never ends). */
+    private Answer send(String path, String token) throws Exception {
+        HttpResponse<Stream<String>> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request(path, token), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> body = response.body()) {
+            return new Answer(response.statusCode(), response.headers(),
+                    response.statusCode() == 200 ? "" : String.join("\n", body.toList()));
+        }
+    }
+
+    private record Answer(int statusCode, HttpHeaders headers, String body) {
+    }
+
+    private HttpRequest request(String path, String token) {
+        return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", token).build();
+    }
 
     @Test
     void clientsThatLeaveWhileTheirStreamIsSetUpLeaveNoSlotTaken() throws Exception {
@@ -41,7 +156,7 @@ class StreamSlotsTest {
         UUID task = UUID.randomUUID();
         TestEvents.publish(task, TestEvents.run(task, 1, 3).subList(0, 2));
         String path = "/api/preview/agents/" + TestEvents.ORG + "/tasks/" + task + "/events/stream";
-        await().atMost(Duration.ofSeconds(10)).until(() -> openAll(path, 1).get(0) == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openAll(path, TOKEN, 1).get(0) == 200);
 
         for (int i = 0; i < 300; i++) {
             try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -57,16 +172,15 @@ class StreamSlotsTest {
 
         // all 20 of the user's slots (%test; each slot of a user is one of its organization's too) are free again once
         // the aborted streams are closed
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openAll(path, 20)).containsOnly(200));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openAll(path, TOKEN, 20)).containsOnly(200));
     }
 
     /** Opens {@code count} streams at once and closes them; answers their statuses. */
-    private List<Integer> openAll(String path, int count) throws Exception {
+    private List<Integer> openAll(String path, String token, int count) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            open.add(http.sendAsync(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofLines()));
+            open.add(http.sendAsync(request(path, token), HttpResponse.BodyHandlers.ofLines()));
         }
         List<Integer> statuses = new ArrayList<>();
         for (var response : open) {

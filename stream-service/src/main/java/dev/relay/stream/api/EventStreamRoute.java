@@ -107,7 +107,10 @@ public class EventStreamRoute {
                             // a resumed stream does not wait for a run (its end may be before the position); the relay's
                             // open has waited for the log to hold `through`, which holds its queued run's first event
                             .chain(end -> access.runOfTask(taskId, position == 0 ? untilRun : null)
-                                    .map(run -> new StreamStart(taskId, position, through, run, end)));
+                                    .map(run -> new StreamStart(taskId, position, through, run, end)))
+                            // a stream about to open holds a slot (one taken for the wait above is kept)
+                            .chain(start -> start.isFinished() || routing.get(SLOT) != null ? Uni.createFrom().item(start)
+                                    : takeSlot(routing).replaceWith(start));
                 })
                 .subscribe().with(start -> open(routing, org, start), failure -> refuse(routing, failure));
     }
@@ -130,13 +133,6 @@ public class EventStreamRoute {
             releaseSlot(routing);
             routing.response().setStatusCode(204).end();
             return;
-        }
-        if (routing.get(SLOT) == null) {
-            String full = limits.tryAcquire(caller);
-            if (full != null) {
-                refuse(routing, tooManyStreams(full));
-                return;
-            }
         }
         String keyHash = routing.get(KEY_HASH);
         Long tokenExpiry = routing.get(TOKEN_EXPIRY);
@@ -164,12 +160,13 @@ public class EventStreamRoute {
 
     /** One of the caller's stream slots, taken before the open is decided (it may wait for the log); or a 429. */
     private Uni<Void> takeSlot(RoutingContext routing) {
-        String full = limits.tryAcquire(routing.get(CALLER));
-        if (full != null) {
-            return Uni.createFrom().failure(tooManyStreams(full));
-        }
-        routing.put(SLOT, Boolean.TRUE);
-        return Uni.createFrom().voidItem();
+        return limits.tryAcquire(routing.get(CALLER)).chain(full -> {
+            if (full != null) {
+                return Uni.createFrom().failure(tooManyStreams(full));
+            }
+            routing.put(SLOT, Boolean.TRUE);
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /** Gives back a slot taken before the open was decided, when no stream came of it. */

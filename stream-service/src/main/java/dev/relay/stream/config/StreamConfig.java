@@ -32,13 +32,27 @@ public interface StreamConfig {
     @WithDefault("1000")
     int maxBacklog();
 
-    /** Open streams per organization on one replica; beyond it a stream request answers 429. */
+    /** Open streams per organization across every replica; beyond it a stream request answers 429. */
     @WithDefault("1000")
     int maxConnectionsPerOrg();
 
-    /** Open streams per user (a token's user, an API key's owner) on one replica; beyond it a stream request answers 429. */
+    /**
+     * Open streams per user (a token's user, an API key's owner) across every replica; beyond it a stream request
+     * answers 429.
+     */
     @WithDefault("100")
     int maxConnectionsPerUser();
+
+    /**
+     * How long the open streams a replica counted in the database keep counting unless it renews them: a replica that
+     * stopped without giving them back holds its slots no longer than this.
+     */
+    @WithDefault("30s")
+    Duration slotLease();
+
+    /** How often a replica writes its open streams' counts afresh and renews their lease (well under the lease). */
+    @WithDefault("10s")
+    Duration slotRenewal();
 
     /** How often a stream opened with an API key checks that the key is still valid; a revoked key's streams end. */
     @WithDefault("5s")

@@ -1,78 +1,171 @@
 package dev.relay.stream.sse;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
+import org.jboss.logging.Logger;
 
 import dev.relay.common.auth.Caller;
+import dev.relay.common.lifecycle.StartingOrStopping;
 import dev.relay.stream.config.StreamConfig;
+import dev.relay.stream.repository.StreamSlotRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Counts this replica's open streams per organization and per user, so one organization cannot take every connection
- * and one user cannot take all of its organization's.
+ * Caps the open streams per organization and per user across every replica, so one organization cannot take every
+ * connection and one user cannot take all of its organization's.
+ *
+ * <p>Each replica counts what it holds per scope and writes those counts to {@code stream_slot} (an open's, in the
+ * statement that checks the caps against every replica's live counts; a close's, after it), renewing them every
+ * {@code slot-renewal}; a replica gone without a word stops counting when its lease ends. The counts written are
+ * absolute, so a write lost or overtaken is set right by the next one: the caps may be off by the opens in flight for
+ * that long. A database that does not answer lets the open through on this replica's own count (a cap is a brake,
+ * not a gate, as the rate limits are).
  */
 @Startup
 @ApplicationScoped
 public class ConnectionLimits {
 
-    private final Map<String, AtomicInteger> perOrg = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
-    private final StreamConfig config;
+    private static final Logger LOG = Logger.getLogger(ConnectionLimits.class);
 
-    public ConnectionLimits(StreamConfig config, MeterRegistry registry) {
+    private final UUID replica = UUID.randomUUID();
+    private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
+    private final StreamConfig config;
+    private final StreamSlotRepository slots;
+    private final Counter unavailable;
+
+    public ConnectionLimits(StreamConfig config, StreamSlotRepository slots, MeterRegistry registry) {
         this.config = config;
-        Gauge.builder("relay.sse.connections.open", perOrg, all -> all.values().stream().mapToInt(AtomicInteger::get).sum())
+        this.slots = slots;
+        Gauge.builder("relay.sse.connections.open", held, all -> all.entrySet().stream()
+                        .filter(scope -> isOrgScope(scope.getKey())).mapToInt(scope -> scope.getValue().get()).sum())
                 .description("Event streams this replica serves").register(registry);
+        unavailable = Counter.builder("relay.sse.slots.unavailable")
+                .description("Stream opens let through on this replica's own count: the other replicas' could not be read")
+                .register(registry);
     }
 
     /** Takes a slot for the caller, or answers why it has none left (null when it got one). */
-    public String tryAcquire(Caller caller) {
-        if (!take(perUser, userKey(caller), config.maxConnectionsPerUser())) {
-            return "user '" + caller.email() + "' has too many open streams";
+    public Uni<String> tryAcquire(Caller caller) {
+        String user = userScope(caller);
+        String org = orgScope(caller);
+        int userHeld = take(user, config.maxConnectionsPerUser());
+        if (userHeld == 0) {
+            return Uni.createFrom().item(userFull(caller));
         }
-        if (!take(perOrg, caller.org(), config.maxConnectionsPerOrg())) {
-            give(perUser, userKey(caller));
-            return "organization '" + caller.org() + "' has too many open streams";
+        int orgHeld = take(org, config.maxConnectionsPerOrg());
+        if (orgHeld == 0) {
+            give(user);
+            return Uni.createFrom().item(orgFull(caller));
         }
-        return null;
+        return slots.take(replica, org, user, orgHeld, userHeld, config.maxConnectionsPerOrg(),
+                        config.maxConnectionsPerUser(), config.slotLease())
+                .onFailure().recoverWithItem(failure -> {
+                    unavailable.increment();
+                    LOG.warnf("stream slots not checked across replicas (%s); counted on this replica only", failure.toString());
+                    return null;
+                })
+                .map(full -> {
+                    if (full == null) {
+                        return null;
+                    }
+                    give(user);
+                    give(org);
+                    return "user".equals(full) ? userFull(caller) : orgFull(caller);
+                });
     }
 
-    /** The slots the caller holds: streams open, or opens waiting for the log. */
+    /** The slots the caller holds on this replica: streams open, or opens waiting for the log. */
     public int held(Caller caller) {
-        AtomicInteger count = perUser.get(userKey(caller));
-        return count == null ? 0 : count.get();
+        return count(userScope(caller));
     }
 
     public void release(Caller caller) {
-        give(perOrg, caller.org());
-        give(perUser, userKey(caller));
+        String user = userScope(caller);
+        String org = orgScope(caller);
+        give(user);
+        give(org);
+        slots.write(replica, Map.of(user, count(user), org, count(org)), config.slotLease()).subscribe().with(
+                done -> { },
+                failure -> LOG.debugf("stream slot counts not written (renewed within %s): %s", config.slotRenewal(), failure));
     }
 
-    /** Counts one more under {@code key} unless it has {@code max}; atomic with {@link #give} removing the key at zero. */
-    private static boolean take(Map<String, AtomicInteger> counts, String key, int max) {
-        boolean[] taken = {false};
-        counts.compute(key, (k, count) -> {
+    @Scheduled(every = "{relay.stream.slot-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = StartingOrStopping.class)
+    Uni<Void> renew() {
+        Map<String, Integer> counts = new HashMap<>();
+        held.forEach((scope, count) -> {
+            if (count.get() > 0) {
+                counts.put(scope, count.get());
+            }
+        });
+        return slots.renew(replica, counts, config.slotLease()).onFailure().recoverWithUni(failure -> {
+            LOG.warnf("stream slot counts not renewed: %s", failure.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    void giveAllBack(@Observes ShutdownEvent stopping) {
+        try {
+            slots.forget(replica).await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.debugf("stream slots not given back (their lease ends them): %s", e.toString());
+        }
+    }
+
+    /** Counts one more under {@code scope} unless it has {@code max}: the new count, or 0 when full. */
+    private int take(String scope, int max) {
+        int[] taken = {0};
+        held.compute(scope, (key, count) -> {
             AtomicInteger now = count == null ? new AtomicInteger() : count;
             if (now.get() < max) {
-                now.incrementAndGet();
-                taken[0] = true;
+                taken[0] = now.incrementAndGet();
             }
             return now.get() == 0 ? null : now;
         });
         return taken[0];
     }
 
-    private static void give(Map<String, AtomicInteger> counts, String key) {
-        counts.computeIfPresent(key, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    /** Counts one less; the scope is forgotten at zero (atomic with {@link #take}). */
+    private void give(String scope) {
+        held.computeIfPresent(scope, (key, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
-    private static String userKey(Caller caller) {
-        return caller.org().length() + ":" + caller.org() + ":" + caller.email();
+    private int count(String scope) {
+        AtomicInteger count = held.get(scope);
+        return count == null ? 0 : count.get();
+    }
+
+    private static String userFull(Caller caller) {
+        return "user '" + caller.email() + "' has too many open streams";
+    }
+
+    private static String orgFull(Caller caller) {
+        return "organization '" + caller.org() + "' has too many open streams";
+    }
+
+    private static boolean isOrgScope(String scope) {
+        return scope.startsWith("o:");
+    }
+
+    private static String orgScope(Caller caller) {
+        return "o:" + caller.org();
+    }
+
+    private static String userScope(Caller caller) {
+        return "u:" + caller.org().length() + ":" + caller.org() + ":" + caller.email();
     }
 }

@@ -13,21 +13,27 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.relay.stream.repository.StreamSlotRepository;
+import dev.relay.stream.sse.ConnectionLimits;
 import dev.relay.testsupport.RelayTestResources;
 import dev.relay.testsupport.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -40,13 +46,16 @@ class StreamSlotsTest {
 
     private static final String TOKEN = TestTokens.bearer(TestEvents.ORG, TestEvents.ALICE);
     private static final String ERIN = "erin@acme.dev";
-    private static final String ERINS_SCOPE = "u:4:acme:" + ERIN;
+    private static final String ERINS_SCOPE = ConnectionLimits.userScope(TestEvents.ORG, ERIN);
 
     @TestHTTPResource("/")
     URI base;
 
     @Inject
     Pool pool;
+
+    @Inject
+    StreamSlotRepository slots;
 
     @Test
     void anotherReplicasOpenStreamsCountAgainstTheCapsUntilTheirLeaseEnds() throws Exception {
@@ -80,7 +89,7 @@ class StreamSlotsTest {
             assertThat(open).extracting(HttpResponse::statusCode).containsOnly(200);
 
             // the organization's 25 are all open on that replica
-            holdElsewhere(otherReplica, "o:" + TestEvents.ORG, 25, 60);
+            holdElsewhere(otherReplica, ConnectionLimits.orgScope(TestEvents.ORG), 25, 60);
             var frank = send(path, TestTokens.bearer(TestEvents.ORG, "frank@acme.dev"));
             assertThat(frank.statusCode()).isEqualTo(429);
             assertThat(TestEvents.JSON.readTree(frank.body()).get("message").asText())
@@ -116,6 +125,36 @@ class StreamSlotsTest {
             open.forEach(response -> response.body().close());
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> heldHere(ERINS_SCOPE) == 0);
+    }
+
+    @Test
+    void twoReplicasTakingAUsersLastSlotAtOnceGetItOnce() throws Exception {
+        String org = ConnectionLimits.orgScope("race.dev");
+        String user = ConnectionLimits.userScope("race.dev", "racer@race.dev");
+        UUID third = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        try {
+            holdElsewhere(third, user, 19, 60); // one of the user's 20 left
+            SqlConnection holder = pool.getConnection().await().indefinitely();
+            Transaction turn = holder.begin().await().indefinitely();
+            holder.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").execute(Tuple.of(org))
+                    .await().indefinitely();
+            var firstTake = slots.take(first, org, user, 1, 1, 25, 20, Duration.ofMinutes(1)).subscribeAsCompletionStage();
+            var secondTake = slots.take(second, org, user, 1, 1, 25, 20, Duration.ofMinutes(1)).subscribeAsCompletionStage();
+            Thread.sleep(300);
+            // both wait for the organization's turn, which this test holds
+            assertThat(firstTake).isNotDone();
+            assertThat(secondTake).isNotDone();
+            turn.commit().await().indefinitely();
+            holder.close().await().indefinitely();
+
+            assertThat(Arrays.asList(firstTake.get(5, TimeUnit.SECONDS), secondTake.get(5, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder(null, "user");
+        } finally {
+            pool.preparedQuery("DELETE FROM stream.stream_slot WHERE replica = ANY($1)")
+                    .execute(Tuple.of(new UUID[] {third, first, second})).await().indefinitely();
+        }
     }
 
     /** Another replica's row: it holds {@code held} of {@code scope}, its lease ending that many seconds from now. */

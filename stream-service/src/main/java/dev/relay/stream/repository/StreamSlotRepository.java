@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The open streams each replica holds per scope ({@code stream_slot}, migration V7): one statement per open, per close
- * and per renewal, without a session.
+ * and per renewal, without a session. Every write takes its rows in scope order, so two cannot deadlock.
  */
 @ApplicationScoped
 public class StreamSlotRepository {
@@ -23,6 +23,7 @@ public class StreamSlotRepository {
     private static final String WRITE = """
             INSERT INTO stream.stream_slot (scope, replica, held, lease_until)
             SELECT scope, $1, held, now() + $4 * interval '1 millisecond' FROM unnest($2::text[], $3::int[]) AS m(scope, held)
+            ORDER BY scope
             ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until""";
 
     /** This replica's counts written afresh; its scopes not among them, and every lease long over, removed. */
@@ -30,6 +31,7 @@ public class StreamSlotRepository {
             WITH written AS (
                 INSERT INTO stream.stream_slot (scope, replica, held, lease_until)
                 SELECT scope, $1, held, now() + $4 * interval '1 millisecond' FROM unnest($2::text[], $3::int[]) AS m(scope, held)
+                ORDER BY scope
                 ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until)
             DELETE FROM stream.stream_slot
             WHERE (replica = $1 AND NOT scope = ANY($2::text[])) OR lease_until < now() - interval '1 hour'""";
@@ -69,7 +71,7 @@ public class StreamSlotRepository {
     }
 
     private static Tuple counts(UUID replica, Map<String, Integer> held, Duration lease) {
-        List<String> scopes = List.copyOf(held.keySet());
+        List<String> scopes = held.keySet().stream().sorted().toList();
         Integer[] counts = scopes.stream().map(held::get).toArray(Integer[]::new);
         return Tuple.tuple().addUUID(replica).addArrayOfString(scopes.toArray(String[]::new))
                 .addArrayOfInteger(counts).addLong(lease.toMillis());

@@ -1,11 +1,16 @@
 package dev.relay.stream.sse;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -32,8 +37,8 @@ import io.smallrye.mutiny.Uni;
  * statement that checks the caps against every replica's live counts; a close's, after it), renewing them every
  * {@code slot-renewal}; a replica gone without a word stops counting when its lease ends. The counts written are
  * absolute, so a write lost or overtaken is set right by the next one: the caps may be off by the opens in flight for
- * that long. A database that does not answer lets the open through on this replica's own count (a cap is a brake,
- * not a gate, as the rate limits are).
+ * that long. A database that fails or does not answer within {@code open-check-timeout} lets the open through on
+ * this replica's own count (a cap is a brake, not a gate, as the rate limits are).
  */
 @Startup
 @ApplicationScoped
@@ -46,8 +51,14 @@ public class ConnectionLimits {
     private final StreamConfig config;
     private final StreamSlotRepository slots;
     private final Counter unavailable;
+    private final AtomicLong lastWarning = new AtomicLong();
+    private volatile boolean stopping;
 
     public ConnectionLimits(StreamConfig config, StreamSlotRepository slots, MeterRegistry registry) {
+        if (config.slotRenewal().compareTo(config.slotLease()) >= 0) {
+            throw new IllegalStateException("relay.stream.slot-renewal (" + config.slotRenewal()
+                    + ") must be shorter than relay.stream.slot-lease (" + config.slotLease() + ")");
+        }
         this.config = config;
         this.slots = slots;
         Gauge.builder("relay.sse.connections.open", held, all -> all.entrySet().stream()
@@ -73,9 +84,10 @@ public class ConnectionLimits {
         }
         return slots.take(replica, org, user, orgHeld, userHeld, config.maxConnectionsPerOrg(),
                         config.maxConnectionsPerUser(), config.slotLease())
+                .ifNoItem().after(config.openCheckTimeout()).fail()
                 .onFailure().recoverWithItem(failure -> {
                     unavailable.increment();
-                    LOG.warnf("stream slots not checked across replicas (%s); counted on this replica only", failure.toString());
+                    warnAtMostEveryMinute(failure);
                     return null;
                 })
                 .map(full -> {
@@ -98,6 +110,9 @@ public class ConnectionLimits {
         String org = orgScope(caller);
         give(user);
         give(org);
+        if (stopping) {
+            return; // its rows are gone: a stopping replica writes no more
+        }
         slots.write(replica, Map.of(user, count(user), org, count(org)), config.slotLease()).subscribe().with(
                 done -> { },
                 failure -> LOG.debugf("stream slot counts not written (renewed within %s): %s", config.slotRenewal(), failure));
@@ -106,6 +121,9 @@ public class ConnectionLimits {
     @Scheduled(every = "{relay.stream.slot-renewal}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = StartingOrStopping.class)
     Uni<Void> renew() {
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
         Map<String, Integer> counts = new HashMap<>();
         held.forEach((scope, count) -> {
             if (count.get() > 0) {
@@ -118,11 +136,21 @@ public class ConnectionLimits {
         });
     }
 
-    void giveAllBack(@Observes ShutdownEvent stopping) {
+    void giveAllBack(@Observes ShutdownEvent event) {
+        stopping = true;
         try {
             slots.forget(replica).await().atMost(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
             LOG.debugf("stream slots not given back (their lease ends them): %s", e.toString());
+        }
+    }
+
+    private void warnAtMostEveryMinute(Throwable failure) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if ((last == 0 || now - last > Duration.ofMinutes(1).toNanos()) && lastWarning.compareAndSet(last, now)) {
+            LOG.warnf("stream slots not checked across replicas (%s); opens counted on this replica only "
+                    + "(relay_sse_slots_unavailable_total counts them)", failure.toString());
         }
     }
 
@@ -162,10 +190,28 @@ public class ConnectionLimits {
     }
 
     private static String orgScope(Caller caller) {
-        return "o:" + caller.org();
+        return orgScope(caller.org());
     }
 
     private static String userScope(Caller caller) {
-        return "u:" + caller.org().length() + ":" + caller.org() + ":" + caller.email();
+        return userScope(caller.org(), caller.email());
+    }
+
+    /** The scope an organization's streams are counted under: a digest, whatever its token's claim holds. */
+    public static String orgScope(String org) {
+        return "o:" + digest(org);
+    }
+
+    /** The scope a user's streams are counted under (the organization's name and the user's, apart). */
+    public static String userScope(String org, String email) {
+        return "u:" + digest(org + '\u0000' + email);
+    }
+
+    private static String digest(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

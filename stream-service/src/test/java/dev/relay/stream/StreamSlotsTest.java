@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,13 +158,12 @@ class StreamSlotsTest {
         }
     }
 
-    /** Another replica's row: it holds {@code held} of {@code scope}, its lease ending that many seconds from now. */
+    /**
+     * Another replica's row, written as that replica would: it holds {@code held} of {@code scope}, its lease ending
+     * that many seconds from now.
+     */
     private void holdElsewhere(UUID replica, String scope, int held, int leaseSecondsFromNow) {
-        pool.preparedQuery("""
-                        INSERT INTO stream.stream_slot (scope, replica, held, lease_until)
-                        VALUES ($1, $2, $3, now() + $4 * interval '1 second')
-                        ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until""")
-                .execute(Tuple.of(scope, replica, held, leaseSecondsFromNow)).await().indefinitely();
+        slots.write(replica, Map.of(scope, held), Duration.ofSeconds(leaseSecondsFromNow)).await().indefinitely();
     }
 
     /** What the replicas' rows say is held of {@code scope} and still leased (this test's replica only, here). */

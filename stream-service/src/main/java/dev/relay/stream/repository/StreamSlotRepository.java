@@ -27,12 +27,7 @@ public class StreamSlotRepository {
             ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until""";
 
     /** This replica's counts written afresh; its scopes not among them, and every lease long over, removed. */
-    private static final String RENEW = """
-            WITH written AS (
-                INSERT INTO stream.stream_slot (scope, replica, held, lease_until)
-                SELECT scope, $1, held, now() + $4 * interval '1 millisecond' FROM unnest($2::text[], $3::int[]) AS m(scope, held)
-                ORDER BY scope
-                ON CONFLICT (scope, replica) DO UPDATE SET held = EXCLUDED.held, lease_until = EXCLUDED.lease_until)
+    private static final String RENEW = "WITH written AS (" + WRITE + ")\n" + """
             DELETE FROM stream.stream_slot
             WHERE (replica = $1 AND NOT scope = ANY($2::text[])) OR lease_until < now() - interval '1 hour'""";
 
